@@ -1,0 +1,57 @@
+package dev.bulwark.cli;
+
+import java.io.PrintWriter;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The one executable: {@code bulwark server} and every client command. */
+@Command(
+    name = "bulwark",
+    description = "Bulwark, the security control plane.",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    subcommands = {
+      ServerCommand.class,
+      ServicesCommand.class,
+      TokensCommand.class,
+      CatalogCommand.class,
+      BackupCommand.class,
+      RestoreCommand.class,
+      AutoComplete.GenerateCompletion.class
+    })
+public final class Main {
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs a command line and returns its exit code; the tests call this. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setCaseInsensitiveEnumValuesAllowed(false);
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          if (e instanceof CliException c) {
+            commandLine.getErr().println("bulwark: " + c.getMessage());
+            return c.exitCode();
+          }
+          if (e instanceof java.io.IOException io) {
+            commandLine.getErr().println("bulwark: " + io.getMessage());
+            return ExitCodes.INPUT;
+          }
+          commandLine.getErr().println("bulwark: internal error: " + e);
+          return ExitCodes.SERVER;
+        });
+    return cli.execute(args);
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"bulwark " + (v == null ? "development build" : v)};
+    }
+  }
+}

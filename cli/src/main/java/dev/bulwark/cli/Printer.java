@@ -1,0 +1,80 @@
+package dev.bulwark.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.bulwark.server.http.Json;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Prints API answers as aligned tables or as JSON. */
+final class Printer {
+  private Printer() {}
+
+  static void print(
+      PrintWriter out,
+      ClientOptions.Output format,
+      JsonNode value,
+      String listField,
+      String... columns) {
+    if (format == ClientOptions.Output.json) {
+      try {
+        out.println(
+            Json.MAPPER
+                .writer()
+                .with(SerializationFeature.INDENT_OUTPUT)
+                .writeValueAsString(value));
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new IllegalStateException(e);
+      }
+      out.flush();
+      return;
+    }
+    List<JsonNode> rows = new ArrayList<>();
+    if (listField != null) {
+      value.path(listField).forEach(rows::add);
+    } else {
+      rows.add(value);
+    }
+    table(out, rows, columns);
+  }
+
+  static void table(PrintWriter out, List<JsonNode> rows, String... columns) {
+    int[] width = new int[columns.length];
+    List<String[]> cells = new ArrayList<>();
+    for (int i = 0; i < columns.length; i++) {
+      width[i] = columns[i].length();
+    }
+    for (JsonNode row : rows) {
+      String[] c = new String[columns.length];
+      for (int i = 0; i < columns.length; i++) {
+        JsonNode v = row.path(columns[i]);
+        c[i] = v.isMissingNode() || v.isNull() ? "-" : v.isArray() ? join(v) : v.asText();
+        width[i] = Math.max(width[i], c[i].length());
+      }
+      cells.add(c);
+    }
+    out.println(line(columns, width).toUpperCase(java.util.Locale.ROOT));
+    for (String[] c : cells) {
+      out.println(line(c, width));
+    }
+    out.flush();
+  }
+
+  private static String join(JsonNode array) {
+    List<String> parts = new ArrayList<>();
+    array.forEach(n -> parts.add(n.asText()));
+    return String.join(",", parts);
+  }
+
+  private static String line(String[] c, int[] width) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < c.length; i++) {
+      sb.append(c[i]);
+      if (i < c.length - 1) {
+        sb.append(" ".repeat(width[i] - c[i].length() + 2));
+      }
+    }
+    return sb.toString().stripTrailing();
+  }
+}

@@ -1,0 +1,156 @@
+package dev.bulwark.server;
+
+import dev.bulwark.server.audit.AuditRoutes;
+import dev.bulwark.server.audit.SqlAuditLog;
+import dev.bulwark.server.auth.Authenticator;
+import dev.bulwark.server.auth.FailedAuthLimiter;
+import dev.bulwark.server.auth.OidcVerifier;
+import dev.bulwark.server.auth.TokenRoutes;
+import dev.bulwark.server.auth.TokenService;
+import dev.bulwark.server.backup.BackupRoutes;
+import dev.bulwark.server.catalog.Catalog;
+import dev.bulwark.server.catalog.CatalogRoutes;
+import dev.bulwark.server.config.ServerConfig;
+import dev.bulwark.server.db.Database;
+import dev.bulwark.server.demo.DemoData;
+import dev.bulwark.server.http.ApiRoute;
+import dev.bulwark.server.http.HttpApi;
+import dev.bulwark.server.http.SystemRoutes;
+import io.javalin.Javalin;
+import io.javalin.event.HandlerMetaInfo;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Bulwark server: the database, every feature's routes and the HTTP listener. Start it
+ * with {@link #start}; {@link #close} stops it and releases the data directory.
+ */
+public final class BulwarkServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(BulwarkServer.class);
+
+  private final Database db;
+  private final Javalin app;
+  private final List<ApiRoute> routes;
+  private final List<HandlerMetaInfo> registered;
+
+  private BulwarkServer(
+      Database db, Javalin app, List<ApiRoute> routes, List<HandlerMetaInfo> registered) {
+    this.db = db;
+    this.app = app;
+    this.routes = routes;
+    this.registered = registered;
+  }
+
+  /**
+   * Opens the database, migrates it, installs the bootstrap token on a first start, seeds demo data
+   * when asked, and starts listening. One-time secrets are written to {@code console}.
+   */
+  public static BulwarkServer start(ServerConfig config, Clock clock, PrintStream console) {
+    LOG.info("starting Bulwark: {}", String.join(", ", config.describe()));
+    Database db = Database.open(config);
+    try {
+      return start(config, db, clock, console);
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  /** Starts on an already opened database, which the server then owns. */
+  public static BulwarkServer start(
+      ServerConfig config, Database db, Clock clock, PrintStream console) {
+    var audit = new SqlAuditLog(clock);
+    var tokens = new TokenService(db.jdbi(), audit, clock);
+    var catalog = new Catalog(db, audit, clock);
+    Optional<OidcVerifier> oidc = config.oidc().map(o -> new OidcVerifier(o, clock));
+    var auth =
+        new Authenticator(
+            tokens, oidc, new FailedAuthLimiter(config.authFailuresPerMinute(), clock));
+
+    tokens
+        .bootstrap(config.bootstrapToken().map(ServerConfig.Secret::value))
+        .ifPresent(
+            issued -> {
+              if (config.bootstrapToken().isPresent()) {
+                console.println("Installed the initial admin token from BULWARK_BOOTSTRAP_TOKEN.");
+              } else {
+                console.println(
+                    "Initial admin token (shown once, store it now): " + issued.secret());
+              }
+            });
+    if (config.demo()) {
+      for (TokenService.Issued t : DemoData.seed(catalog, tokens)) {
+        console.println(
+            "Demo token " + t.token().role() + " " + t.token().teams() + ": " + t.secret());
+      }
+    }
+
+    var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(metrics);
+    new JvmThreadMetrics().bindTo(metrics);
+    new ProcessorMetrics().bindTo(metrics);
+
+    List<ApiRoute> routes = new ArrayList<>();
+    routes.addAll(new SystemRoutes(metrics, () -> databaseUp(db)).routes());
+    routes.addAll(new TokenRoutes(tokens).routes());
+    routes.addAll(new CatalogRoutes(catalog).routes());
+    routes.addAll(new AuditRoutes(db.jdbi()).routes());
+    routes.addAll(new BackupRoutes(db, audit, config.dataDir()).routes());
+
+    List<HandlerMetaInfo> registered = new ArrayList<>();
+    Javalin app =
+        HttpApi.create(
+            config.host(),
+            config.port(),
+            List.copyOf(routes),
+            auth,
+            metrics,
+            config.maxBodyBytes(),
+            registered::add);
+    app.start();
+    LOG.info("Bulwark listens on http://{}:{}", config.host(), app.port());
+    return new BulwarkServer(db, app, List.copyOf(routes), List.copyOf(registered));
+  }
+
+  private static boolean databaseUp(Database db) {
+    try {
+      return db.jdbi().withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  public Database database() {
+    return db;
+  }
+
+  /** The routes this server serves, each with its permission. */
+  public List<ApiRoute> routes() {
+    return routes;
+  }
+
+  /** Every handler Javalin registered, as Javalin reports them. */
+  public List<HandlerMetaInfo> registeredHandlers() {
+    return registered;
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+    db.close();
+  }
+}

@@ -1,0 +1,24 @@
+package dev.bulwark.server.auth;
+
+import java.time.Instant;
+import java.util.List;
+
+/** An API token as the API shows it: never its secret, which exists only in the create response. */
+public record ApiToken(
+    String id,
+    String name,
+    Role role,
+    List<String> teams,
+    Instant createdAt,
+    String createdBy,
+    Instant expiresAt,
+    Instant revokedAt,
+    Instant lastUsedAt) {
+  public ApiToken {
+    teams = List.copyOf(teams);
+  }
+
+  public boolean usableAt(Instant now) {
+    return revokedAt == null && (expiresAt == null || now.isBefore(expiresAt));
+  }
+}

@@ -1,0 +1,15 @@
+package dev.bulwark.server.auth;
+
+/** What a route needs. Every route declares exactly one; see {@link Role} for who has which. */
+public enum Permission {
+  /** No authentication: health and the API description. */
+  PUBLIC,
+  SERVICE_READ,
+  SERVICE_WRITE,
+  SERVICE_DELETE,
+  CATALOG_IMPORT,
+  TOKEN_ADMIN,
+  AUDIT_READ,
+  METRICS_READ,
+  BACKUP
+}

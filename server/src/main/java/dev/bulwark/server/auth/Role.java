@@ -1,0 +1,44 @@
+package dev.bulwark.server.auth;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The roles of the contract and what each may do. This table is the permission matrix; {@code
+ * docs/permissions.md} shows it, and a test keeps the two equal.
+ */
+public enum Role {
+  admin(EnumSet.allOf(Permission.class)),
+  security(
+      EnumSet.of(
+          Permission.SERVICE_READ,
+          Permission.SERVICE_WRITE,
+          Permission.SERVICE_DELETE,
+          Permission.CATALOG_IMPORT,
+          Permission.AUDIT_READ,
+          Permission.METRICS_READ)),
+  ci(EnumSet.of(Permission.SERVICE_READ)),
+  developer(
+      EnumSet.of(Permission.SERVICE_READ, Permission.SERVICE_WRITE, Permission.CATALOG_IMPORT)),
+  auditor(EnumSet.of(Permission.SERVICE_READ, Permission.AUDIT_READ, Permission.METRICS_READ));
+
+  private final Set<Permission> permissions;
+
+  Role(Set<Permission> permissions) {
+    this.permissions = Set.copyOf(permissions);
+  }
+
+  public boolean may(Permission p) {
+    return p == Permission.PUBLIC || permissions.contains(p);
+  }
+
+  public Set<Permission> permissions() {
+    return permissions;
+  }
+
+  @JsonValue
+  public String json() {
+    return name();
+  }
+}

@@ -1,0 +1,86 @@
+package dev.bulwark.server.auth;
+
+import static dev.bulwark.server.http.ApiRoute.delete;
+import static dev.bulwark.server.http.ApiRoute.get;
+import static dev.bulwark.server.http.ApiRoute.post;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.bulwark.server.http.ApiRoute;
+import dev.bulwark.server.http.Call;
+import dev.bulwark.server.http.Validation;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** Token administration: admins only. */
+public final class TokenRoutes {
+  private final TokenService tokens;
+
+  public TokenRoutes(TokenService tokens) {
+    this.tokens = tokens;
+  }
+
+  /** A request for a new token. */
+  public record CreateToken(String name, Role role, List<String> teams, Instant expiresAt) {
+    void validate() {
+      Validation v = new Validation();
+      if (v.require("name", name) && (name.isBlank() || name.length() > 128)) {
+        v.error("name", "must be 1 to 128 characters");
+      }
+      v.require("role", role);
+      if (teams != null) {
+        for (int i = 0; i < teams.size(); i++) {
+          v.team("teams[" + i + "]", teams.get(i));
+        }
+      }
+      if (role != null && role != Role.admin && (teams == null || teams.isEmpty())) {
+        v.error("teams", "a " + role + " token needs at least one team");
+      }
+      v.throwIfInvalid();
+    }
+  }
+
+  /** The create response: the only time the secret is shown. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Created(
+      String id,
+      String name,
+      Role role,
+      List<String> teams,
+      Instant createdAt,
+      Instant expiresAt,
+      String token) {}
+
+  public List<ApiRoute> routes() {
+    return List.of(
+        post("/api/v1/tokens", Permission.TOKEN_ADMIN, this::create),
+        get("/api/v1/tokens", Permission.TOKEN_ADMIN, this::list),
+        delete("/api/v1/tokens/{id}", Permission.TOKEN_ADMIN, this::revoke));
+  }
+
+  private void create(Call call) {
+    CreateToken req = call.json(CreateToken.class);
+    req.validate();
+    TokenService.Issued issued =
+        tokens.issue(
+            call.principal(),
+            call.requestId(),
+            req.name(),
+            req.role(),
+            req.teams() == null ? List.of() : req.teams(),
+            req.expiresAt());
+    ApiToken t = issued.token();
+    call.respond(
+        201,
+        new Created(
+            t.id(), t.name(), t.role(), t.teams(), t.createdAt(), t.expiresAt(), issued.secret()));
+  }
+
+  private void list(Call call) {
+    call.respond(200, Map.of("tokens", tokens.list()));
+  }
+
+  private void revoke(Call call) {
+    call.respond(200, tokens.revoke(call.principal(), call.requestId(), call.pathParam("id")));
+  }
+}

@@ -1,0 +1,152 @@
+package dev.bulwark.server.auth;
+
+import dev.bulwark.server.audit.AuditLog;
+import dev.bulwark.server.http.ApiException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Issues, checks and revokes API tokens. A secret is {@code bwk_} and 256 random bits, shown once
+ * and stored only as its SHA-256: a fast hash suffices because the secret has full entropy, so
+ * there is nothing for a slow hash to protect against guessing.
+ */
+public final class TokenService {
+  private static final String PREFIX = "bwk_";
+  private static final Duration LAST_USED_RESOLUTION = Duration.ofMinutes(1);
+
+  private final Jdbi jdbi;
+  private final TokenDao dao;
+  private final AuditLog audit;
+  private final Clock clock;
+  private final SecureRandom random = new SecureRandom();
+
+  public TokenService(Jdbi jdbi, AuditLog audit, Clock clock) {
+    this.jdbi = jdbi;
+    this.dao = new TokenDao(jdbi);
+    this.audit = audit;
+    this.clock = clock;
+  }
+
+  /** A newly issued token with its one-time secret. */
+  public record Issued(ApiToken token, String secret) {}
+
+  public Issued issue(
+      Principal by,
+      String requestId,
+      String name,
+      Role role,
+      List<String> teams,
+      Instant expiresAt) {
+    return issue(by, requestId, name, role, teams, expiresAt, null, null);
+  }
+
+  private Issued issue(
+      Principal by,
+      String requestId,
+      String name,
+      Role role,
+      List<String> teams,
+      Instant expiresAt,
+      String fixedId,
+      String fixedSecret) {
+    Instant now = clock.instant();
+    if (expiresAt != null && !expiresAt.isAfter(now)) {
+      throw ApiException.invalid("expiresAt", "must be in the future");
+    }
+    String secret = fixedSecret != null ? fixedSecret : PREFIX + randomBase64(32);
+    String id = fixedId != null ? fixedId : "tok_" + randomBase64(9);
+    ApiToken token = new ApiToken(id, name, role, teams, now, by.actor(), expiresAt, null, null);
+    jdbi.useTransaction(
+        h -> {
+          dao.insert(h, token, hash(secret));
+          audit.record(h, by, requestId, "token.create", "token", id, null, token);
+        });
+    return new Issued(token, secret);
+  }
+
+  /**
+   * On a first start (no token at all) installs the initial admin token: {@code configured} when
+   * given, else a random one. Returns the issued token, or empty when tokens already exist.
+   */
+  public Optional<Issued> bootstrap(Optional<String> configured) {
+    if (dao.count() > 0) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        issue(
+            Principal.system(),
+            "bootstrap",
+            "bootstrap admin",
+            Role.admin,
+            List.of(),
+            null,
+            "tok_bootstrap",
+            configured.orElse(null)));
+  }
+
+  /** The principal of a valid secret, or a 401 saying what is wrong with it. */
+  public Principal authenticate(String secret) {
+    Instant now = clock.instant();
+    ApiToken t =
+        dao.findByHash(hash(secret)).orElseThrow(() -> new Unauthorized("unknown API token"));
+    if (t.revokedAt() != null) {
+      throw new Unauthorized("this API token was revoked");
+    }
+    if (t.expiresAt() != null && !now.isBefore(t.expiresAt())) {
+      throw new Unauthorized("this API token expired at " + t.expiresAt());
+    }
+    if (t.lastUsedAt() == null || t.lastUsedAt().isBefore(now.minus(LAST_USED_RESOLUTION))) {
+      dao.touch(t.id(), now, now.minus(LAST_USED_RESOLUTION));
+    }
+    return new Principal("token:" + t.id(), t.role(), t.teams());
+  }
+
+  public List<ApiToken> list() {
+    return dao.list();
+  }
+
+  public ApiToken revoke(Principal by, String requestId, String id) {
+    return jdbi.inTransaction(
+        h -> {
+          ApiToken before =
+              dao.find(h, id).orElseThrow(() -> ApiException.notFound("no token with id " + id));
+          if (before.revokedAt() != null) {
+            return before;
+          }
+          dao.revoke(h, id, clock.instant());
+          ApiToken after = dao.find(h, id).orElseThrow();
+          audit.record(h, by, requestId, "token.revoke", "token", id, before, after);
+          return after;
+        });
+  }
+
+  public static boolean looksLikeApiToken(String bearer) {
+    return bearer.startsWith(PREFIX);
+  }
+
+  static String hash(String secret) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by every JDK", e);
+    }
+  }
+
+  private String randomBase64(int bytes) {
+    byte[] b = new byte[bytes];
+    random.nextBytes(b);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+}

@@ -1,0 +1,118 @@
+package dev.bulwark.server.backup;
+
+import dev.bulwark.server.db.Database;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+
+/**
+ * Backups of the embedded database. A backup is SQLite's {@code VACUUM INTO}: one read transaction,
+ * so it is a consistent snapshot taken while writers go on, and a compact, valid database file. A
+ * restore checks the file first and keeps the data it replaces.
+ */
+public final class Backups {
+  private static final byte[] SQLITE_MAGIC =
+      "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
+
+  private Backups() {}
+
+  /**
+   * Writes a consistent copy of the running embedded database to {@code target} (must not exist).
+   */
+  public static void snapshot(Database db, Path target) throws SQLException {
+    db.jdbi()
+        .useHandle(
+            h -> {
+              try (PreparedStatement ps = h.getConnection().prepareStatement("VACUUM INTO ?")) {
+                ps.setString(1, target.toAbsolutePath().toString());
+                ps.execute();
+              }
+            });
+  }
+
+  /** Thrown when a file is not a Bulwark backup; the message says why. */
+  public static final class NotABackup extends Exception {
+    public NotABackup(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Restores {@code backup} into {@code dataDir}. Refuses (with {@link
+   * Database.DataDirInUseException}) while a server holds the directory, and holds the directory's
+   * lock itself meanwhile. The current database, if any, is moved aside, never deleted. Returns
+   * where it was moved, or null.
+   */
+  public static Path restore(Path backup, Path dataDir, Clock clock)
+      throws IOException, NotABackup {
+    verify(backup);
+    // Held for the whole restore, so that no server can start on a half-restored directory.
+    try (Database.DataDirLock held = Database.DataDirLock.acquire(dataDir)) {
+      assert held != null;
+      Path db = dataDir.resolve(Database.SQLITE_FILE);
+      Path staged = dataDir.resolve(Database.SQLITE_FILE + ".restoring");
+      Files.copy(backup, staged, StandardCopyOption.REPLACE_EXISTING);
+      Path kept = null;
+      if (Files.exists(db)) {
+        String stamp =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+                .withZone(ZoneOffset.UTC)
+                .format(clock.instant());
+        kept = dataDir.resolve(Database.SQLITE_FILE + ".before-restore-" + stamp);
+        Files.move(db, kept);
+        for (String suffix : new String[] {"-wal", "-shm"}) {
+          Path side = dataDir.resolve(Database.SQLITE_FILE + suffix);
+          if (Files.exists(side)) {
+            Files.move(side, dataDir.resolve(kept.getFileName() + suffix));
+          }
+        }
+      }
+      Files.move(staged, db, StandardCopyOption.ATOMIC_MOVE);
+      return kept;
+    }
+  }
+
+  /** Checks that {@code file} is an intact SQLite database with a Bulwark schema. */
+  public static void verify(Path file) throws IOException, NotABackup {
+    if (!Files.isRegularFile(file)) {
+      throw new NotABackup(file + " is not a file");
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      if (!Arrays.equals(in.readNBytes(SQLITE_MAGIC.length), SQLITE_MAGIC)) {
+        throw new NotABackup(file + " is not an SQLite database");
+      }
+    }
+    try (Connection c =
+            DriverManager.getConnection("jdbc:sqlite:file:" + file.toAbsolutePath() + "?mode=ro");
+        Statement st = c.createStatement()) {
+      try (ResultSet rs = st.executeQuery("PRAGMA integrity_check")) {
+        String result = rs.next() ? rs.getString(1) : "no answer";
+        if (!"ok".equals(result)) {
+          throw new NotABackup(file + " fails SQLite's integrity check: " + result);
+        }
+      }
+      try (ResultSet rs =
+          st.executeQuery(
+              "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('flyway_schema_history', 'services', 'audit_log')")) {
+        if (!rs.next() || rs.getInt(1) != 3) {
+          throw new NotABackup(file + " is an SQLite database but not a Bulwark backup");
+        }
+      }
+    } catch (SQLException e) {
+      throw new NotABackup(file + " cannot be read as a database: " + e.getMessage());
+    }
+  }
+}

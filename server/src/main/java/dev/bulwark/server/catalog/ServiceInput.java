@@ -1,0 +1,30 @@
+package dev.bulwark.server.catalog;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.bulwark.server.http.Validation;
+
+/**
+ * What a caller sends to create or replace a service. Validated as a whole: every bad field is
+ * reported at once. {@code name} may be left out on {@code PUT}, where the path names the service.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ServiceInput(
+    String name, String team, Area area, Criticality criticality, Double value) {
+
+  /** Checks every field; {@code prefix} places the errors, such as {@code services[3].}. */
+  public Validation validate(String prefix) {
+    Validation v = new Validation(prefix);
+    v.name("name", name);
+    v.team("team", team);
+    v.require("area", area);
+    v.require("criticality", criticality);
+    if (value != null && (value.isNaN() || value.isInfinite() || value < 0)) {
+      v.error("value", "must be a finite number, zero or more");
+    }
+    return v;
+  }
+
+  public ServiceInput withName(String newName) {
+    return new ServiceInput(newName, team, area, criticality, value);
+  }
+}

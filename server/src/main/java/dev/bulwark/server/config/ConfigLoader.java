@@ -1,0 +1,283 @@
+package dev.bulwark.server.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads the server configuration with this precedence: command-line flags over {@code BULWARK_*}
+ * environment variables over an optional YAML file. Every value is validated here; an unknown key
+ * or a bad value throws {@link ConfigException} naming the key and its source. Nothing is silently
+ * corrected.
+ */
+public final class ConfigLoader {
+  public static final long DEFAULT_MAX_BODY_BYTES = 16L * 1024 * 1024;
+  public static final int DEFAULT_AUTH_FAILURES_PER_MINUTE = 20;
+
+  /** Every key the server understands, in the dotted form used by the config file. */
+  public static final Set<String> KEYS =
+      Set.of(
+          "host",
+          "port",
+          "data",
+          "demo",
+          "db.url",
+          "db.user",
+          "db.password",
+          "bootstrap.token",
+          "http.maxBodyBytes",
+          "auth.failuresPerMinute",
+          "oidc.issuer",
+          "oidc.audience",
+          "oidc.jwksUri",
+          "oidc.roleClaim",
+          "oidc.teamsClaim",
+          "oidc.clockSkewSeconds");
+
+  /**
+   * {@code BULWARK_*} variables that are not server settings: the client's, the config file's
+   * location and the test suite's switches. They are ignored here rather than reported.
+   */
+  private static final Set<String> NOT_SERVER_KEYS =
+      Set.of(
+          "BULWARK_URL",
+          "BULWARK_TOKEN",
+          "BULWARK_CONFIG",
+          "BULWARK_TEST_POSTGRES",
+          "BULWARK_JAVA_OPTS",
+          "BULWARK_JAVA");
+
+  private record Value(String value, String source) {}
+
+  private ConfigLoader() {}
+
+  /**
+   * @param flags values given on the command line, keyed by the dotted key
+   * @param env the process environment
+   * @param file an optional YAML config file
+   */
+  public static ServerConfig load(Map<String, String> flags, Map<String, String> env, Path file) {
+    Map<String, Value> values = new LinkedHashMap<>();
+    if (file != null) {
+      readFile(file).forEach((k, v) -> values.put(k, new Value(v, "config file " + file)));
+    }
+    for (Map.Entry<String, String> e : env.entrySet()) {
+      String name = e.getKey();
+      if (!name.startsWith("BULWARK_") || NOT_SERVER_KEYS.contains(name)) {
+        continue;
+      }
+      String key = keyForEnv(name);
+      if (key == null) {
+        throw new ConfigException("unknown configuration key " + name + " (from the environment)");
+      }
+      values.put(key, new Value(e.getValue(), "environment variable " + name));
+    }
+    for (Map.Entry<String, String> e : flags.entrySet()) {
+      if (!KEYS.contains(e.getKey())) {
+        throw new ConfigException("unknown configuration key " + e.getKey() + " (from a flag)");
+      }
+      if (e.getValue() != null) {
+        values.put(e.getKey(), new Value(e.getValue(), "command-line flag"));
+      }
+    }
+    return build(values);
+  }
+
+  /**
+   * The environment variable that sets a dotted key: {@code http.maxBodyBytes} to {@code
+   * BULWARK_HTTP_MAX_BODY_BYTES}.
+   */
+  public static String envName(String key) {
+    return "BULWARK_"
+        + key.replaceAll("([a-z])([A-Z])", "$1_$2").replace('.', '_').toUpperCase(Locale.ROOT);
+  }
+
+  private static String keyForEnv(String name) {
+    for (String key : KEYS) {
+      if (envName(key).equals(name)) {
+        return key;
+      }
+    }
+    return null;
+  }
+
+  private static Map<String, String> readFile(Path file) {
+    JsonNode root;
+    try {
+      root = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(file));
+    } catch (JacksonException e) {
+      throw new ConfigException(
+          "config file "
+              + file
+              + " is not valid YAML at line "
+              + e.getLocation().getLineNr()
+              + ", column "
+              + e.getLocation().getColumnNr()
+              + ": "
+              + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    if (root == null || root.isNull() || root.isMissingNode()) {
+      return out;
+    }
+    if (!root.isObject()) {
+      throw new ConfigException("config file " + file + " must be a YAML mapping");
+    }
+    flatten("", root, out, file);
+    return out;
+  }
+
+  private static void flatten(String prefix, JsonNode node, Map<String, String> out, Path file) {
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
+      String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+      JsonNode v = e.getValue();
+      if (v.isObject()) {
+        flatten(key, v, out, file);
+      } else if (!KEYS.contains(key)) {
+        throw new ConfigException(
+            "unknown configuration key " + key + " (in config file " + file + ")");
+      } else if (v.isContainerNode()) {
+        throw new ConfigException(key + " in config file " + file + " must be a single value");
+      } else {
+        out.put(key, v.asText());
+      }
+    }
+  }
+
+  private static ServerConfig build(Map<String, Value> v) {
+    String host = string(v, "host").orElse("127.0.0.1");
+    int port = number(v, "port", 0, 65535).orElse(8080L).intValue();
+    Path data = string(v, "data").map(Path::of).orElse(Path.of("bulwark-data"));
+    boolean demo = bool(v, "demo").orElse(false);
+    Optional<String> dbUrl = string(v, "db.url");
+    dbUrl.ifPresent(
+        url -> {
+          if (!url.startsWith("jdbc:postgresql://")) {
+            throw bad(v.get("db.url"), "db.url", "must be a jdbc:postgresql:// URL");
+          }
+        });
+    long maxBody = number(v, "http.maxBodyBytes", 1024, 1L << 31).orElse(DEFAULT_MAX_BODY_BYTES);
+    int failures =
+        number(v, "auth.failuresPerMinute", 1, 1_000_000)
+            .orElse((long) DEFAULT_AUTH_FAILURES_PER_MINUTE)
+            .intValue();
+
+    Optional<ServerConfig.Oidc> oidc = Optional.empty();
+    Optional<String> issuer = string(v, "oidc.issuer");
+    if (issuer.isPresent()) {
+      String iss = issuer.get();
+      URI issuerUri = uri(v, "oidc.issuer", iss);
+      String audience =
+          string(v, "oidc.audience")
+              .orElseThrow(
+                  () -> new ConfigException("oidc.audience is required when oidc.issuer is set"));
+      URI jwks =
+          string(v, "oidc.jwksUri")
+              .map(s -> uri(v, "oidc.jwksUri", s))
+              .orElse(URI.create(stripSlash(issuerUri.toString()) + "/.well-known/jwks.json"));
+      oidc =
+          Optional.of(
+              new ServerConfig.Oidc(
+                  iss,
+                  audience,
+                  jwks,
+                  string(v, "oidc.roleClaim").orElse("bulwark_role"),
+                  string(v, "oidc.teamsClaim").orElse("bulwark_teams"),
+                  Duration.ofSeconds(number(v, "oidc.clockSkewSeconds", 0, 300).orElse(30L))));
+    } else {
+      for (String k : KEYS) {
+        if (k.startsWith("oidc.") && v.containsKey(k)) {
+          throw new ConfigException(
+              k + " is set (" + v.get(k).source() + ") but oidc.issuer is not");
+        }
+      }
+    }
+    return new ServerConfig(
+        host,
+        port,
+        data,
+        dbUrl,
+        string(v, "db.user"),
+        string(v, "db.password").map(ServerConfig.Secret::new),
+        string(v, "bootstrap.token").map(ServerConfig.Secret::new),
+        maxBody,
+        failures,
+        demo,
+        oidc);
+  }
+
+  private static String stripSlash(String s) {
+    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+  }
+
+  private static URI uri(Map<String, Value> v, String key, String s) {
+    try {
+      URI u = new URI(s);
+      if (!"https".equals(u.getScheme()) && !"http".equals(u.getScheme())) {
+        throw bad(v.get(key), key, "must be an http(s) URL");
+      }
+      return u;
+    } catch (URISyntaxException e) {
+      throw bad(v.get(key), key, "is not a valid URL");
+    }
+  }
+
+  private static Optional<String> string(Map<String, Value> v, String key) {
+    Value val = v.get(key);
+    if (val == null) {
+      return Optional.empty();
+    }
+    if (val.value().isBlank()) {
+      throw bad(val, key, "must not be empty");
+    }
+    return Optional.of(val.value().strip());
+  }
+
+  private static Optional<Long> number(Map<String, Value> v, String key, long min, long max) {
+    Value val = v.get(key);
+    if (val == null) {
+      return Optional.empty();
+    }
+    long n;
+    try {
+      n = Long.parseLong(val.value().strip());
+    } catch (NumberFormatException e) {
+      throw bad(val, key, "must be a whole number");
+    }
+    if (n < min || n > max) {
+      throw bad(val, key, "must be between " + min + " and " + max);
+    }
+    return Optional.of(n);
+  }
+
+  private static Optional<Boolean> bool(Map<String, Value> v, String key) {
+    Value val = v.get(key);
+    if (val == null) {
+      return Optional.empty();
+    }
+    return switch (val.value().strip().toLowerCase(Locale.ROOT)) {
+      case "true" -> Optional.of(true);
+      case "false" -> Optional.of(false);
+      default -> throw bad(val, key, "must be true or false");
+    };
+  }
+
+  private static ConfigException bad(Value val, String key, String why) {
+    // The value itself is not echoed: it may be a secret.
+    return new ConfigException(key + " " + why + " (from " + val.source() + ")");
+  }
+}

@@ -1,0 +1,185 @@
+package dev.bulwark.server.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The validated, immutable configuration of a running server. Built once by {@link ConfigLoader};
+ * nothing changes it afterwards. {@link #toString()} masks every secret.
+ */
+public record ServerConfig(
+    String host,
+    int port,
+    Path dataDir,
+    Optional<String> dbUrl,
+    Optional<String> dbUser,
+    Optional<Secret> dbPassword,
+    Optional<Secret> bootstrapToken,
+    long maxBodyBytes,
+    int authFailuresPerMinute,
+    boolean demo,
+    Optional<Oidc> oidc) {
+
+  public ServerConfig {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(dbUrl, "dbUrl");
+    Objects.requireNonNull(dbUser, "dbUser");
+    Objects.requireNonNull(dbPassword, "dbPassword");
+    Objects.requireNonNull(bootstrapToken, "bootstrapToken");
+    Objects.requireNonNull(oidc, "oidc");
+    if (port < 0 || port > 65535) {
+      throw new ConfigException("port must be between 0 and 65535, was " + port);
+    }
+    if (maxBodyBytes < 1024) {
+      throw new ConfigException("http.maxBodyBytes must be at least 1024, was " + maxBodyBytes);
+    }
+    if (authFailuresPerMinute < 1) {
+      throw new ConfigException("auth.failuresPerMinute must be at least 1");
+    }
+  }
+
+  /** True when the server runs on the embedded SQLite database in {@link #dataDir()}. */
+  public boolean embedded() {
+    return dbUrl.isEmpty();
+  }
+
+  /** OIDC issuer settings: JWT bearer tokens from this issuer are accepted. */
+  public record Oidc(
+      String issuer,
+      String audience,
+      URI jwksUri,
+      String roleClaim,
+      String teamsClaim,
+      Duration clockSkew) {
+    public Oidc {
+      Objects.requireNonNull(issuer, "issuer");
+      Objects.requireNonNull(audience, "audience");
+      Objects.requireNonNull(jwksUri, "jwksUri");
+      Objects.requireNonNull(roleClaim, "roleClaim");
+      Objects.requireNonNull(teamsClaim, "teamsClaim");
+      Objects.requireNonNull(clockSkew, "clockSkew");
+    }
+  }
+
+  /** A secret value whose string form never shows the value, so it cannot leak into a log. */
+  public record Secret(String value) {
+    public Secret {
+      Objects.requireNonNull(value, "value");
+    }
+
+    @Override
+    public String toString() {
+      return "****";
+    }
+  }
+
+  /** A defaults-filled config for tests and embedding. */
+  public static ServerConfig embeddedDefaults(Path dataDir) {
+    return new ServerConfig(
+        "127.0.0.1",
+        0,
+        dataDir,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        ConfigLoader.DEFAULT_MAX_BODY_BYTES,
+        ConfigLoader.DEFAULT_AUTH_FAILURES_PER_MINUTE,
+        false,
+        Optional.empty());
+  }
+
+  public ServerConfig withDb(String url, String user, String password) {
+    return new ServerConfig(
+        host,
+        port,
+        dataDir,
+        Optional.of(url),
+        Optional.ofNullable(user),
+        Optional.ofNullable(password).map(Secret::new),
+        bootstrapToken,
+        maxBodyBytes,
+        authFailuresPerMinute,
+        demo,
+        oidc);
+  }
+
+  public ServerConfig withBootstrapToken(String token) {
+    return new ServerConfig(
+        host,
+        port,
+        dataDir,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        Optional.of(new Secret(token)),
+        maxBodyBytes,
+        authFailuresPerMinute,
+        demo,
+        oidc);
+  }
+
+  public ServerConfig withOidc(Oidc value) {
+    return new ServerConfig(
+        host,
+        port,
+        dataDir,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        bootstrapToken,
+        maxBodyBytes,
+        authFailuresPerMinute,
+        demo,
+        Optional.of(value));
+  }
+
+  public ServerConfig withLimits(long maxBody, int failuresPerMinute) {
+    return new ServerConfig(
+        host,
+        port,
+        dataDir,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        bootstrapToken,
+        maxBody,
+        failuresPerMinute,
+        demo,
+        oidc);
+  }
+
+  public ServerConfig withDemo(boolean value) {
+    return new ServerConfig(
+        host,
+        port,
+        dataDir,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        bootstrapToken,
+        maxBodyBytes,
+        authFailuresPerMinute,
+        value,
+        oidc);
+  }
+
+  public List<String> describe() {
+    return List.of(
+        "host=" + host,
+        "port=" + port,
+        "data=" + dataDir,
+        "db=" + dbUrl.map(ServerConfig::maskUrl).orElse("embedded SQLite"),
+        "oidc=" + oidc.map(Oidc::issuer).orElse("off"));
+  }
+
+  /** JDBC URLs may carry a password as a query parameter; never print it. */
+  public static String maskUrl(String url) {
+    return url.replaceAll("(?i)(password=)[^&;]*", "$1****");
+  }
+}

@@ -1,0 +1,215 @@
+package dev.bulwark.server.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.bulwark.server.config.ConfigException;
+import dev.bulwark.server.config.ServerConfig;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one database of a server: a connection pool, the migrated schema and a {@link Jdbi}. On the
+ * embedded SQLite default it also holds an exclusive lock on the data directory, so that a second
+ * server or a restore cannot touch the same files while this one runs.
+ */
+public final class Database implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+  public static final String SQLITE_FILE = "bulwark.db";
+  public static final String LOCK_FILE = "bulwark.lock";
+
+  private final HikariDataSource dataSource;
+  private final Jdbi jdbi;
+  private final Dialect dialect;
+  private final Path sqliteFile;
+  private final DataDirLock lock;
+
+  private Database(HikariDataSource ds, Dialect dialect, Path sqliteFile, DataDirLock lock) {
+    this.dataSource = ds;
+    this.dialect = dialect;
+    this.sqliteFile = sqliteFile;
+    this.lock = lock;
+    this.jdbi = Jdbi.create(ds);
+  }
+
+  public static Database open(ServerConfig config) {
+    if (config.embedded()) {
+      return openSqlite(config.dataDir());
+    }
+    return openPostgres(
+        config.dbUrl().orElseThrow(),
+        config.dbUser().orElse(null),
+        config.dbPassword().map(ServerConfig.Secret::value).orElse(null),
+        null);
+  }
+
+  /** Opens PostgreSQL; {@code schema} (may be null) keeps every table in that schema, for tests. */
+  public static Database openPostgres(String url, String user, String password, String schema) {
+    HikariConfig hc = new HikariConfig();
+    hc.setPoolName("bulwark-pg");
+    hc.setJdbcUrl(url);
+    if (user != null) {
+      hc.setUsername(user);
+    }
+    if (password != null) {
+      hc.setPassword(password);
+    }
+    if (schema != null) {
+      hc.setSchema(schema);
+    }
+    hc.setMaximumPoolSize(16);
+    hc.setInitializationFailTimeout(10_000);
+    HikariDataSource ds;
+    try {
+      ds = new HikariDataSource(hc);
+    } catch (RuntimeException e) {
+      throw new ConfigException(
+          "cannot connect to PostgreSQL at " + ServerConfig.maskUrl(url) + ": " + rootMessage(e));
+    }
+    try {
+      migrate(ds, Dialect.POSTGRESQL, schema);
+    } catch (RuntimeException e) {
+      ds.close();
+      throw e;
+    }
+    return new Database(ds, Dialect.POSTGRESQL, null, null);
+  }
+
+  public static Database openSqlite(Path dataDir) {
+    DataDirLock lock = DataDirLock.acquire(dataDir);
+    try {
+      Path file = dataDir.resolve(SQLITE_FILE);
+      HikariConfig hc = new HikariConfig();
+      hc.setPoolName("bulwark-sqlite");
+      hc.setJdbcUrl("jdbc:sqlite:" + file.toAbsolutePath());
+      // WAL lets readers run beside the one writer; FULL makes every commit durable (fsync);
+      // a busy timeout queues writers instead of failing them; foreign keys are off by default.
+      hc.addDataSourceProperty("journal_mode", "WAL");
+      hc.addDataSourceProperty("synchronous", "FULL");
+      hc.addDataSourceProperty("busy_timeout", "10000");
+      hc.addDataSourceProperty("foreign_keys", "true");
+      // Transactions take the write lock at BEGIN: a deferred transaction that reads and then
+      // writes can fail with SQLITE_BUSY at once, ignoring the busy timeout.
+      hc.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+      hc.setMaximumPoolSize(8);
+      HikariDataSource ds = new HikariDataSource(hc);
+      migrate(ds, Dialect.SQLITE, null);
+      return new Database(ds, Dialect.SQLITE, file, lock);
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+  }
+
+  private static void migrate(HikariDataSource ds, Dialect dialect, String schema) {
+    var fw =
+        Flyway.configure()
+            .dataSource(ds)
+            .locations("classpath:db/migration")
+            .placeholders(dialect.placeholders())
+            .failOnMissingLocations(true);
+    if (schema != null) {
+      fw.schemas(schema).createSchemas(true);
+    }
+    var result = fw.load().migrate();
+    if (result.migrationsExecuted > 0) {
+      LOG.info(
+          "applied {} schema migrations, now at {}",
+          result.migrationsExecuted,
+          result.targetSchemaVersion);
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage();
+  }
+
+  public Jdbi jdbi() {
+    return jdbi;
+  }
+
+  public Dialect dialect() {
+    return dialect;
+  }
+
+  /** The SQLite file, or null on PostgreSQL. */
+  public Path sqliteFile() {
+    return sqliteFile;
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+    if (lock != null) {
+      lock.close();
+    }
+  }
+
+  /** An OS-level exclusive lock on {@code DIR/bulwark.lock}, held for as long as a server runs. */
+  public static final class DataDirLock implements AutoCloseable {
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private DataDirLock(FileChannel channel, FileLock lock) {
+      this.channel = channel;
+      this.lock = lock;
+    }
+
+    /** Takes the lock or throws {@link DataDirInUseException} when another process holds it. */
+    public static DataDirLock acquire(Path dataDir) {
+      try {
+        Files.createDirectories(dataDir);
+        FileChannel ch =
+            FileChannel.open(
+                dataDir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock l;
+        try {
+          l = ch.tryLock();
+        } catch (OverlappingFileLockException e) {
+          l = null;
+        }
+        if (l == null) {
+          ch.close();
+          throw new DataDirInUseException(dataDir);
+        }
+        return new DataDirLock(ch, l);
+      } catch (IOException e) {
+        throw new ConfigException("cannot use data directory " + dataDir + ": " + e.getMessage());
+      }
+    }
+
+    @Override
+    public void close() {
+      try {
+        lock.release();
+        channel.close();
+      } catch (IOException e) {
+        LOG.warn("could not release the data directory lock: {}", e.getMessage());
+      }
+    }
+  }
+
+  /** Another Bulwark process (a running server or a restore) holds the data directory. */
+  public static final class DataDirInUseException extends ConfigException {
+    public DataDirInUseException(Path dir) {
+      super(
+          "data directory "
+              + dir
+              + " is in use by a running Bulwark server (lock file "
+              + dir.resolve(LOCK_FILE)
+              + ")");
+    }
+  }
+}

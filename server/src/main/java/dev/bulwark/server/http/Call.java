@@ -1,0 +1,101 @@
+package dev.bulwark.server.http;
+
+import dev.bulwark.server.auth.Principal;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+import java.util.Set;
+
+/** One authenticated API call: the caller, the request id, a size-limited body and the response. */
+public final class Call {
+  private final Context ctx;
+  private final Principal principal;
+  private final String requestId;
+  private final long maxBodyBytes;
+
+  Call(Context ctx, Principal principal, String requestId, long maxBodyBytes) {
+    this.ctx = ctx;
+    this.principal = principal;
+    this.requestId = requestId;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  public Principal principal() {
+    return principal;
+  }
+
+  public String requestId() {
+    return requestId;
+  }
+
+  public Context ctx() {
+    return ctx;
+  }
+
+  public String pathParam(String name) {
+    return ctx.pathParam(name);
+  }
+
+  public String query(String name) {
+    return ctx.queryParam(name);
+  }
+
+  /** The JSON body as {@code type}; 415 unless the content type is JSON. */
+  public <T> T json(Class<T> type) {
+    return Json.read(body(Set.of("application/json")), type);
+  }
+
+  /** The raw body, limited in size; 415 unless its media type is one of {@code accepted}. */
+  public byte[] body(Set<String> accepted) {
+    String mediaType = mediaType(ctx.contentType());
+    if (mediaType == null
+        || !(accepted.contains(mediaType)
+            || (accepted.contains("application/json") && mediaType.endsWith("+json")))) {
+      throw new ApiException(
+          415,
+          "Unsupported Media Type",
+          "Content-Type must be one of "
+              + String.join(", ", accepted.stream().sorted().toList())
+              + (mediaType == null ? "" : ", not " + mediaType));
+    }
+    long declared = ctx.req().getContentLengthLong();
+    if (declared > maxBodyBytes) {
+      throw tooLarge();
+    }
+    try (InputStream in = ctx.req().getInputStream()) {
+      byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
+      if (bytes.length > maxBodyBytes) {
+        throw tooLarge();
+      }
+      return bytes;
+    } catch (IOException e) {
+      throw ApiException.badRequest("the request body could not be read");
+    }
+  }
+
+  private ApiException tooLarge() {
+    return new ApiException(
+        413,
+        "Content Too Large",
+        "the request body exceeds the limit of " + maxBodyBytes + " bytes");
+  }
+
+  public void respond(int status, Object value) {
+    ctx.status(status).contentType("application/json").result(Json.write(value));
+  }
+
+  public void noContent() {
+    ctx.status(204);
+  }
+
+  static String mediaType(String contentType) {
+    if (contentType == null || contentType.isBlank()) {
+      return null;
+    }
+    int semi = contentType.indexOf(';');
+    return (semi < 0 ? contentType : contentType.substring(0, semi))
+        .strip()
+        .toLowerCase(Locale.ROOT);
+  }
+}

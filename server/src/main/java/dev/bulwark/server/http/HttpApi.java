@@ -1,0 +1,181 @@
+package dev.bulwark.server.http;
+
+import dev.bulwark.server.auth.Authenticator;
+import dev.bulwark.server.auth.Permission;
+import dev.bulwark.server.auth.Principal;
+import io.javalin.Javalin;
+import io.javalin.event.HandlerMetaInfo;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires {@link ApiRoute}s into Javalin: request ids, authentication, the permission check, RFC 9457
+ * problems for every error, and request metrics. The only place that knows Javalin's routing API.
+ */
+public final class HttpApi {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+  private static final Pattern CLIENT_REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  static final String REQUEST_ID = "bulwark.requestId";
+  private static final String STARTED = "bulwark.started";
+  private static final String ROUTE = "bulwark.route";
+  public static final String PROBLEM_JSON = "application/problem+json";
+
+  private HttpApi() {}
+
+  /**
+   * @param onRegistered sees every handler Javalin registers, so a test can prove that each one
+   *     came from an {@link ApiRoute}
+   */
+  public static Javalin create(
+      String host,
+      int port,
+      List<ApiRoute> routes,
+      Authenticator auth,
+      MeterRegistry metrics,
+      long maxBodyBytes,
+      Consumer<HandlerMetaInfo> onRegistered) {
+    return Javalin.create(
+        config -> {
+          config.startup.showJavalinBanner = false;
+          config.startup.showOldJavalinVersionWarning = false;
+          config.jetty.host = host;
+          config.jetty.port = port;
+          config.concurrency.useVirtualThreads = true;
+          config.http.prefer405over404 = true;
+          config.http.maxRequestSize = maxBodyBytes;
+          config.router.ignoreTrailingSlashes = false;
+          config.events.handlerAdded(onRegistered);
+
+          config.routes.before(
+              ctx -> {
+                ctx.attribute(STARTED, System.nanoTime());
+                String given = ctx.header("X-Request-Id");
+                String rid =
+                    given != null && CLIENT_REQUEST_ID.matcher(given).matches()
+                        ? given
+                        : UUID.randomUUID().toString();
+                ctx.attribute(REQUEST_ID, rid);
+                ctx.header("X-Request-Id", rid);
+                ctx.header("X-Content-Type-Options", "nosniff");
+                ctx.header("Cache-Control", "no-store");
+              });
+          for (ApiRoute route : routes) {
+            config.routes.addHttpHandler(
+                HandlerType.findOrCreate(route.method().name()),
+                route.path(),
+                ctx -> handle(ctx, route, auth, maxBodyBytes));
+          }
+          config.routes.after(ctx -> record(ctx, metrics));
+
+          config.routes.exception(ApiException.class, (e, ctx) -> problem(ctx, e));
+          config.routes.exception(
+              HttpResponseException.class,
+              (e, ctx) -> {
+                HttpStatus s = HttpStatus.forStatus(e.getStatus());
+                problem(
+                    ctx,
+                    new ApiException(e.getStatus(), s.getMessage(), detailFor(e.getStatus(), ctx)));
+              });
+          config.routes.exception(
+              Exception.class,
+              (e, ctx) -> {
+                LOG.error("request {} {} {} failed", requestId(ctx), ctx.method(), ctx.path(), e);
+                problem(
+                    ctx,
+                    new ApiException(
+                        500,
+                        "Internal Server Error",
+                        "the server failed to handle this request; quote the request id when reporting it"));
+              });
+          config.routes.error(
+              404,
+              ctx -> {
+                if (!PROBLEM_JSON.equals(ctx.res().getContentType())) {
+                  problem(
+                      ctx, new ApiException(404, "Not Found", "no such resource: " + ctx.path()));
+                }
+              });
+        });
+  }
+
+  private static String detailFor(int status, Context ctx) {
+    return switch (status) {
+      case 404 -> "no such resource: " + ctx.path();
+      case 405 -> ctx.method() + " is not allowed on " + ctx.path();
+      case 413 -> "the request body is too large";
+      default -> HttpStatus.forStatus(status).getMessage();
+    };
+  }
+
+  private static void handle(Context ctx, ApiRoute route, Authenticator auth, long maxBody)
+      throws Exception {
+    ctx.attribute(ROUTE, route.method() + " " + route.path());
+    Principal principal = null;
+    if (route.permission() != Permission.PUBLIC) {
+      principal = auth.authenticate(ctx.header("Authorization"), ctx.ip());
+      if (!principal.role().may(route.permission())) {
+        throw ApiException.forbidden(
+            "role "
+                + principal.role()
+                + " lacks permission "
+                + route.permission()
+                + " for "
+                + route.method()
+                + " "
+                + route.path());
+      }
+    }
+    route.handler().handle(new Call(ctx, principal, requestId(ctx), maxBody));
+  }
+
+  static String requestId(Context ctx) {
+    String rid = ctx.attribute(REQUEST_ID);
+    return rid == null ? "none" : rid;
+  }
+
+  private static void problem(Context ctx, ApiException e) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("type", "about:blank");
+    body.put("title", e.title());
+    body.put("status", e.status());
+    body.put("detail", e.getMessage());
+    body.put("instance", ctx.path());
+    body.put("requestId", requestId(ctx));
+    if (!e.errors().isEmpty()) {
+      body.put("errors", e.errors());
+    }
+    if (e.status() == 401) {
+      ctx.header("WWW-Authenticate", "Bearer");
+    }
+    if (e instanceof Authenticator.TooManyFailures t) {
+      ctx.header("Retry-After", Long.toString(t.retryAfterSeconds()));
+    }
+    ctx.status(e.status()).contentType(PROBLEM_JSON).result(Json.write(body));
+  }
+
+  private static void record(Context ctx, MeterRegistry metrics) {
+    Long started = ctx.attribute(STARTED);
+    String route = ctx.attribute(ROUTE);
+    if (started == null) {
+      return;
+    }
+    Timer.builder("bulwark_http_requests")
+        .description("HTTP requests by route and status")
+        .tag("route", route == null ? "unmatched" : route)
+        .tag("status", Integer.toString(ctx.statusCode()))
+        .register(metrics)
+        .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+}
