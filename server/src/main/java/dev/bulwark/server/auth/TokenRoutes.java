@@ -7,6 +7,7 @@ import static dev.bulwark.server.http.ApiRoute.post;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.bulwark.server.http.ApiRoute;
 import dev.bulwark.server.http.Call;
+import dev.bulwark.server.http.Validatable;
 import dev.bulwark.server.http.Validation;
 import java.time.Instant;
 import java.util.List;
@@ -21,9 +22,11 @@ public final class TokenRoutes {
   }
 
   /** A request for a new token. */
-  public record CreateToken(String name, Role role, List<String> teams, Instant expiresAt) {
-    void validate() {
-      Validation v = new Validation();
+  public record CreateToken(String name, Role role, List<String> teams, Instant expiresAt)
+      implements Validatable {
+    @Override
+    public Validation validate(String prefix) {
+      Validation v = new Validation(prefix);
       if (v.require("name", name) && (name.isBlank() || name.length() > 128)) {
         v.error("name", "must be 1 to 128 characters");
       }
@@ -36,7 +39,7 @@ public final class TokenRoutes {
       if (role != null && role != Role.admin && (teams == null || teams.isEmpty())) {
         v.error("teams", "a " + role + " token needs at least one team");
       }
-      v.throwIfInvalid();
+      return v;
     }
   }
 
@@ -60,7 +63,6 @@ public final class TokenRoutes {
 
   private void create(Call call) {
     CreateToken req = call.json(CreateToken.class);
-    req.validate();
     TokenService.Issued issued =
         tokens.issue(
             call.principal(),

@@ -5,10 +5,13 @@ import static dev.bulwark.server.http.ApiRoute.get;
 import static dev.bulwark.server.http.ApiRoute.post;
 import static dev.bulwark.server.http.ApiRoute.put;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.server.auth.Permission;
 import dev.bulwark.server.http.ApiException;
 import dev.bulwark.server.http.ApiRoute;
 import dev.bulwark.server.http.Call;
+import dev.bulwark.server.http.Json;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,12 +59,17 @@ public final class CatalogRoutes {
 
   private void upsert(Call call) {
     String name = call.pathParam("name");
-    ServiceInput in = call.json(ServiceInput.class);
-    if (in.name() != null && !in.name().equals(name)) {
-      throw ApiException.invalid(
-          "name", "must equal the name in the path, '" + name + "', or be left out");
+    JsonNode tree = call.jsonTree();
+    if (tree instanceof ObjectNode object) {
+      JsonNode given = object.get("name");
+      if (given != null && !given.isNull() && !name.equals(given.asText())) {
+        throw ApiException.invalid(
+            "name", "must equal the name in the path, '" + name + "', or be left out");
+      }
+      object.put("name", name);
     }
-    Catalog.Upserted result = catalog.upsert(call.principal(), call.requestId(), in.withName(name));
+    ServiceInput in = Json.bindRecord(tree, ServiceInput.class);
+    Catalog.Upserted result = catalog.upsert(call.principal(), call.requestId(), in);
     call.ctx().header("Bulwark-Outcome", result.outcome().name());
     call.respond(result.outcome() == Catalog.Outcome.created ? 201 : 200, result.service());
   }

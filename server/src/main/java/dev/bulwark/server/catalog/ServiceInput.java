@@ -1,6 +1,7 @@
 package dev.bulwark.server.catalog;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.bulwark.server.http.Validatable;
 import dev.bulwark.server.http.Validation;
 
 /**
@@ -9,9 +10,11 @@ import dev.bulwark.server.http.Validation;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ServiceInput(
-    String name, String team, Area area, Criticality criticality, Double value) {
+    String name, String team, Area area, Criticality criticality, Double value)
+    implements Validatable {
 
   /** Checks every field; {@code prefix} places the errors, such as {@code services[3].}. */
+  @Override
   public Validation validate(String prefix) {
     Validation v = new Validation(prefix);
     v.name("name", name);
@@ -22,9 +25,5 @@ public record ServiceInput(
       v.error("value", "must be a finite number, zero or more");
     }
     return v;
-  }
-
-  public ServiceInput withName(String newName) {
-    return new ServiceInput(newName, team, area, criticality, value);
   }
 }

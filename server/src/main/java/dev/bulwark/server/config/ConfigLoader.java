@@ -75,7 +75,9 @@ public final class ConfigLoader {
     }
     for (Map.Entry<String, String> e : env.entrySet()) {
       String name = e.getKey();
-      if (!name.startsWith("BULWARK_") || NOT_SERVER_KEYS.contains(name)) {
+      if (!name.startsWith("BULWARK_")
+          || name.startsWith("BULWARK_TEST_")
+          || NOT_SERVER_KEYS.contains(name)) {
         continue;
       }
       String key = keyForEnv(name);

@@ -31,6 +31,8 @@ public final class Database implements AutoCloseable {
   private final Dialect dialect;
   private final Path sqliteFile;
   private final DataDirLock lock;
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   private Database(HikariDataSource ds, Dialect dialect, Path sqliteFile, DataDirLock lock) {
     this.dataSource = ds;
@@ -151,6 +153,9 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
+    if (closed.getAndSet(true)) {
+      return;
+    }
     dataSource.close();
     if (lock != null) {
       lock.close();

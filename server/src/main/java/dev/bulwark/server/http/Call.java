@@ -46,6 +46,12 @@ public final class Call {
     return Json.read(body(Set.of("application/json")), type);
   }
 
+  /** The JSON body as a tree; 415 unless the content type is JSON. */
+  public com.fasterxml.jackson.databind.JsonNode jsonTree() {
+    return Json.read(
+        body(Set.of("application/json")), com.fasterxml.jackson.databind.JsonNode.class);
+  }
+
   /** The raw body, limited in size; 415 unless its media type is one of {@code accepted}. */
   public byte[] body(Set<String> accepted) {
     String mediaType = mediaType(ctx.contentType());

@@ -86,6 +86,10 @@ public final class Json {
       }
       throw ApiException.invalid(path(e), cause == null ? "invalid value" : cause.getMessage());
     } catch (MismatchedInputException e) {
+      if (type == JsonNode.class) {
+        // Reading a plain tree cannot mismatch a type: this is trailing content after the value.
+        throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage());
+      }
       String p = path(e);
       throw ApiException.invalid(p.isEmpty() ? "$" : p, "expected " + expected(e));
     } catch (JacksonException e) {
@@ -140,13 +144,11 @@ public final class Json {
                 errors.add(new ApiException.FieldError(f, "unknown field"));
               }
             });
-    if (!errors.isEmpty()) {
-      throw ApiException.invalid(errors);
-    }
+    T value;
     try {
       Class<?>[] types =
           Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new);
-      return type.getDeclaredConstructor(types).newInstance(args);
+      value = type.getDeclaredConstructor(types).newInstance(args);
     } catch (InvocationTargetException e) {
       if (e.getCause() instanceof ApiException api) {
         throw api;
@@ -155,6 +157,21 @@ public final class Json {
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("cannot construct " + type.getName(), e);
     }
+    if (value instanceof Validatable v) {
+      // Fields that failed to bind are null now; their binding error already says more than
+      // "is required" would.
+      Set<String> reported = new HashSet<>();
+      errors.forEach(e -> reported.add(e.field()));
+      for (ApiException.FieldError e : v.validate("").errors()) {
+        if (!reported.contains(e.field())) {
+          errors.add(e);
+        }
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw ApiException.invalid(errors);
+    }
+    return value;
   }
 
   private static ApiException mapBindingError(Exception e) {

@@ -1,0 +1,68 @@
+package dev.bulwark.server.testing;
+
+import dev.bulwark.server.BulwarkServer;
+import dev.bulwark.server.config.ServerConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.function.UnaryOperator;
+
+/** A real server on a free port over a test database, with a known admin token and a fake clock. */
+public final class TestServer implements AutoCloseable {
+  public static final String ADMIN = "bwk_test-admin-token-0123456789abcdefghijklmnop";
+
+  public final MutableClock clock = MutableClock.at("2026-11-27T10:00:00Z");
+  public final TestDatabases.TestDb testDb;
+  public final BulwarkServer server;
+  public final Http http;
+  public final Path dataDir;
+  private final ByteArrayOutputStream console = new ByteArrayOutputStream();
+
+  public TestServer(TestDatabases.Kind kind, Path dataDir) {
+    this(kind, dataDir, c -> c);
+  }
+
+  public TestServer(TestDatabases.Kind kind, Path dataDir, UnaryOperator<ServerConfig> tweak) {
+    this.dataDir = dataDir;
+    this.testDb = TestDatabases.open(kind, dataDir);
+    ServerConfig config =
+        tweak.apply(
+            ServerConfig.embeddedDefaults(dataDir)
+                .withBootstrapToken(ADMIN)
+                .withLimits(64 * 1024, 20));
+    this.server =
+        BulwarkServer.start(
+            config, testDb.db(), clock, new PrintStream(console, true, StandardCharsets.UTF_8));
+    this.http = new Http(server.port());
+  }
+
+  public String console() {
+    return console.toString(StandardCharsets.UTF_8);
+  }
+
+  /** Issues a token through the API and returns its secret. */
+  public String token(String role, String... teams) {
+    var r =
+        http.post(
+            "/api/v1/tokens",
+            ADMIN,
+            java.util.Map.of(
+                "name",
+                role + "-" + String.join("-", teams),
+                "role",
+                role,
+                "teams",
+                java.util.List.of(teams)));
+    if (r.status() != 201) {
+      throw new AssertionError("cannot issue token: " + r.text());
+    }
+    return r.json().get("token").asText();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+    testDb.close();
+  }
+}
