@@ -169,6 +169,26 @@ public record ServerConfig(
         oidc);
   }
 
+  /** Masks the database URL's password; the secret fields mask themselves. */
+  @Override
+  public String toString() {
+    return "ServerConfig["
+        + String.join(", ", describe())
+        + ", dbUser="
+        + dbUser.orElse("-")
+        + ", dbPassword="
+        + dbPassword.map(Secret::toString).orElse("-")
+        + ", bootstrapToken="
+        + bootstrapToken.map(Secret::toString).orElse("-")
+        + ", maxBodyBytes="
+        + maxBodyBytes
+        + ", authFailuresPerMinute="
+        + authFailuresPerMinute
+        + ", demo="
+        + demo
+        + "]";
+  }
+
   public List<String> describe() {
     return List.of(
         "host=" + host,

@@ -1,0 +1,168 @@
+package dev.bulwark.server.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bulwark.server.auth.Permission;
+import dev.bulwark.server.auth.Role;
+import dev.bulwark.server.http.ApiRoute;
+import dev.bulwark.server.http.Json;
+import dev.bulwark.server.http.SystemRoutes;
+import dev.bulwark.server.testing.Http;
+import dev.bulwark.server.testing.TestDatabases;
+import dev.bulwark.server.testing.TestServer;
+import io.javalin.event.HandlerMetaInfo;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Every route declares a permission and is enforced: no handler reaches Javalin except through an
+ * {@link ApiRoute}; every protected route answers 401 without a token and 403 to every role that
+ * lacks its permission; the OpenAPI document and the permission matrix in the docs match the code.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RouteSecurityTest {
+  TestServer ts;
+
+  @BeforeAll
+  void start() throws IOException {
+    ts = new TestServer(TestDatabases.Kind.SQLITE, Files.createTempDirectory("bulwark-routes"));
+  }
+
+  @AfterAll
+  void stop() {
+    ts.close();
+  }
+
+  static String key(String method, String path) {
+    return method.toUpperCase(Locale.ROOT) + " " + path;
+  }
+
+  @Test
+  void javalinServesOnlyDeclaredRoutes() {
+    Set<String> declared = new HashSet<>();
+    ts.server.routes().forEach(r -> declared.add(key(r.method().name(), r.path())));
+    Set<String> endpoints = new TreeSet<>();
+    for (HandlerMetaInfo h : ts.server.registeredHandlers()) {
+      String type = h.getHttpMethod().name();
+      if (type.startsWith("BEFORE") || type.startsWith("AFTER")) {
+        continue;
+      }
+      endpoints.add(key(type, h.getPath()));
+    }
+    assertThat(endpoints).isNotEmpty().isEqualTo(new TreeSet<>(declared));
+  }
+
+  @Test
+  void everyProtectedRouteRefusesAnonymousCallersAndRolesWithoutItsPermission() {
+    Map<Role, String> tokens = new HashMap<>();
+    for (Role role : Role.values()) {
+      tokens.put(role, role == Role.admin ? TestServer.ADMIN : ts.token(role.name(), "sec-team"));
+    }
+    int checked = 0;
+    for (ApiRoute route : ts.server.routes()) {
+      String path = route.path().replaceAll("\\{[^}]+}", "probe");
+      if (route.permission() == Permission.PUBLIC) {
+        assertThat(call(route, path, null).status()).as(route.path()).isLessThan(400);
+        continue;
+      }
+      Http.Response anonymous = call(route, path, null);
+      assertThat(anonymous.status())
+          .as("anonymous " + route.method() + " " + route.path())
+          .isEqualTo(401);
+      for (Role role : Role.values()) {
+        Http.Response r = call(route, path, tokens.get(role));
+        if (role.may(route.permission())) {
+          assertThat(r.status())
+              .as(role + " " + route.method() + " " + route.path())
+              .isNotIn(401, 403);
+        } else {
+          assertThat(r.status())
+              .as(role + " " + route.method() + " " + route.path() + ": " + r.text())
+              .isEqualTo(403);
+          checked++;
+        }
+      }
+    }
+    assertThat(checked).isGreaterThan(10);
+  }
+
+  private Http.Response call(ApiRoute route, String path, String token) {
+    return switch (route.method()) {
+      case GET -> ts.http.get(path, token);
+      case DELETE -> ts.http.delete(path, token);
+      case POST, PUT ->
+          ts.http.send(
+              path,
+              token,
+              route.method().name(),
+              "application/json",
+              "{}".getBytes(StandardCharsets.UTF_8));
+    };
+  }
+
+  @Test
+  void openApiDocumentListsExactlyTheRoutesWithTheirPermissions() throws IOException {
+    JsonNode doc = Json.MAPPER.readTree(SystemRoutes.openApiDocument());
+    assertThat(doc.path("openapi").asText()).isEqualTo("3.1.0");
+    Map<String, String> documented = new HashMap<>();
+    doc.path("paths")
+        .properties()
+        .forEach(
+            p ->
+                p.getValue()
+                    .properties()
+                    .forEach(
+                        m ->
+                            documented.put(
+                                key(m.getKey(), p.getKey()),
+                                m.getValue().path("x-bulwark-permission").asText())));
+    Map<String, String> served = new HashMap<>();
+    ts.server
+        .routes()
+        .forEach(r -> served.put(key(r.method().name(), r.path()), r.permission().name()));
+    assertThat(documented).isEqualTo(served);
+  }
+
+  @Test
+  void permissionMatrixInTheDocsMatchesTheCode() throws IOException {
+    Path doc = Path.of("..", "docs", "permissions.md");
+    String whole = Files.readString(doc);
+    // The first table is the matrix; the second maps permissions to routes.
+    String text = whole.substring(0, whole.indexOf("| permission | routes |"));
+    Pattern row = Pattern.compile("^\\|\\s*`([A-Z_]+)`\\s*\\|(.*)\\|\\s*$", Pattern.MULTILINE);
+    Matcher m = row.matcher(text);
+    List<String> header = List.of("admin", "security", "ci", "developer", "auditor");
+    Set<Permission> seen = EnumSet.noneOf(Permission.class);
+    while (m.find()) {
+      Permission p = Permission.valueOf(m.group(1));
+      seen.add(p);
+      String[] cells = m.group(2).split("\\|");
+      assertThat(cells).as(p.name()).hasSize(header.size());
+      for (int i = 0; i < header.size(); i++) {
+        boolean documented = cells[i].strip().equals("yes");
+        assertThat(documented)
+            .as(p + " for " + header.get(i))
+            .isEqualTo(Role.valueOf(header.get(i)).may(p));
+      }
+    }
+    assertThat(seen).isEqualTo(new LinkedHashSet<>(EnumSet.allOf(Permission.class)));
+  }
+}

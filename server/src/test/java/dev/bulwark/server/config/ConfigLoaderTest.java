@@ -1,0 +1,108 @@
+package dev.bulwark.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir Path dir;
+
+  @Test
+  void flagsBeatEnvironmentWhichBeatsTheFile() throws Exception {
+    Path file = dir.resolve("bulwark.yaml");
+    Files.writeString(file, "port: 7000\nhost: 0.0.0.0\nhttp:\n  maxBodyBytes: 2048\n");
+    ServerConfig c =
+        ConfigLoader.load(
+            Map.of("port", "9000"),
+            Map.of("BULWARK_PORT", "8000", "BULWARK_HOST", "127.0.0.2"),
+            file);
+    assertThat(c.port()).isEqualTo(9000);
+    assertThat(c.host()).isEqualTo("127.0.0.2");
+    assertThat(c.maxBodyBytes()).isEqualTo(2048);
+    assertThat(ConfigLoader.load(Map.of(), Map.of("BULWARK_PORT", "8000"), file).port())
+        .isEqualTo(8000);
+    assertThat(ConfigLoader.load(Map.of(), Map.of(), file).port()).isEqualTo(7000);
+    assertThat(ConfigLoader.load(Map.of(), Map.of(), null).port()).isEqualTo(8080);
+  }
+
+  @Test
+  void unknownKeysStopTheServerAndNameTheKey() throws Exception {
+    Path file = dir.resolve("c.yaml");
+    Files.writeString(file, "prot: 7000\n");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of(), file))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("prot");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of("BULWARK_PROT", "1"), null))
+        .hasMessageContaining("BULWARK_PROT");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("nope", "1"), Map.of(), null))
+        .hasMessageContaining("nope");
+    // The client's variables and unrelated ones are not server settings.
+    assertThat(
+            ConfigLoader.load(
+                Map.of(),
+                Map.of("BULWARK_URL", "http://x", "BULWARK_TOKEN", "t", "HOME", "/root"),
+                null))
+        .isNotNull();
+  }
+
+  @Test
+  void badValuesAreRefusedNotCorrected() {
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of("BULWARK_PORT", "80x"), null))
+        .hasMessageContaining("port")
+        .hasMessageContaining("BULWARK_PORT");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("port", "70000"), Map.of(), null))
+        .hasMessageContaining("between");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("demo", "yes"), Map.of(), null))
+        .hasMessageContaining("true or false");
+    assertThatThrownBy(
+            () -> ConfigLoader.load(Map.of(), Map.of("BULWARK_DB_URL", "jdbc:mysql://x"), null))
+        .hasMessageContaining("jdbc:postgresql://");
+    assertThatThrownBy(
+            () -> ConfigLoader.load(Map.of(), Map.of("BULWARK_OIDC_ISSUER", "https://idp"), null))
+        .hasMessageContaining("oidc.audience");
+    assertThatThrownBy(
+            () -> ConfigLoader.load(Map.of(), Map.of("BULWARK_OIDC_AUDIENCE", "x"), null))
+        .hasMessageContaining("oidc.issuer");
+    assertThatThrownBy(
+            () -> ConfigLoader.load(Map.of(), Map.of("BULWARK_HTTP_MAX_BODY_BYTES", "10"), null))
+        .hasMessageContaining("http.maxBodyBytes");
+  }
+
+  @Test
+  void malformedYamlNamesItsPosition() throws Exception {
+    Path file = dir.resolve("bad.yaml");
+    Files.writeString(file, "port: 1\n  host: [x\n");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of(), file))
+        .hasMessageContaining("line");
+  }
+
+  @Test
+  void secretsAreMaskedEverywhereTheConfigIsPrinted() {
+    ServerConfig c =
+        ConfigLoader.load(
+            Map.of(),
+            Map.of(
+                "BULWARK_DB_URL", "jdbc:postgresql://db/x?password=hunter2",
+                "BULWARK_DB_PASSWORD", "hunter2",
+                "BULWARK_BOOTSTRAP_TOKEN", "bwk_supersecretvalue"),
+            null);
+    assertThat(c.toString()).doesNotContain("hunter2").doesNotContain("supersecretvalue");
+    assertThat(String.join(" ", c.describe())).doesNotContain("hunter2");
+    assertThat(c.dbPassword().orElseThrow().value()).isEqualTo("hunter2");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of("BULWARK_DB_PASSWORD", ""), null))
+        .message()
+        .doesNotContain("hunter2");
+  }
+
+  @Test
+  void envNamesFollowTheKeys() {
+    assertThat(ConfigLoader.envName("http.maxBodyBytes")).isEqualTo("BULWARK_HTTP_MAX_BODY_BYTES");
+    assertThat(ConfigLoader.envName("db.url")).isEqualTo("BULWARK_DB_URL");
+    assertThat(ConfigLoader.envName("bootstrap.token")).isEqualTo("BULWARK_BOOTSTRAP_TOKEN");
+  }
+}
