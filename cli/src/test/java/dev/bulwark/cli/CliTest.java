@@ -1,0 +1,221 @@
+package dev.bulwark.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bulwark.server.http.Json;
+import dev.bulwark.server.testing.TestDatabases;
+import dev.bulwark.server.testing.TestServer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI against a real server: output, and the contract's exit codes. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CliTest {
+  TestServer ts;
+  Path data;
+  @TempDir Path tmp;
+
+  record Result(int code, String out, String err) {
+    JsonNode json() {
+      try {
+        return Json.MAPPER.readTree(out);
+      } catch (IOException e) {
+        throw new AssertionError("not JSON: " + out, e);
+      }
+    }
+  }
+
+  @BeforeAll
+  void start() throws IOException {
+    data = Files.createTempDirectory("bulwark-cli");
+    ts = new TestServer(TestDatabases.Kind.SQLITE, data);
+  }
+
+  @AfterAll
+  void stop() {
+    ts.close();
+  }
+
+  Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  Result client(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--server=http://127.0.0.1:" + ts.server.port());
+    all.add("--token=" + TestServer.ADMIN);
+    return run(all.toArray(String[]::new));
+  }
+
+  @Test
+  void versionAndHelp() {
+    Result v = run("--version");
+    assertThat(v.code()).isZero();
+    assertThat(v.out()).startsWith("bulwark ");
+    assertThat(run("--help").out())
+        .contains("server", "services", "tokens", "backup", "restore", "generate-completion");
+  }
+
+  @Test
+  void shellCompletionIsGenerated() {
+    Result r = run("generate-completion");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("complete").contains("bulwark");
+  }
+
+  @Test
+  void servicesRoundTrip() {
+    Result put =
+        client(
+            "services",
+            "put",
+            "cli-svc",
+            "--team",
+            "cli-rt",
+            "--area",
+            "backend",
+            "--criticality",
+            "high",
+            "--value",
+            "42");
+    assertThat(put.code()).as(put.err()).isZero();
+    assertThat(put.out()).contains("cli-svc").contains("backend");
+    Result get = client("services", "get", "cli-svc", "--output", "json");
+    assertThat(get.json().path("value").asDouble()).isEqualTo(42.0);
+    Result list = client("services", "list", "--team", "cli-rt");
+    assertThat(list.out().lines().toList()).hasSize(2);
+    assertThat(list.out().lines().findFirst().orElseThrow()).startsWith("NAME");
+    assertThat(client("services", "delete", "cli-svc").code()).isZero();
+    Result gone = client("services", "get", "cli-svc");
+    assertThat(gone.code()).isEqualTo(2);
+    assertThat(gone.err()).contains("Not Found");
+  }
+
+  @Test
+  void inputErrorsExitTwoWithTheServersReasons() {
+    Result bad =
+        client("services", "put", "x", "--team", "t", "--area", "moon", "--criticality", "low");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("area").contains("website, backend, data");
+    assertThat(run("services", "put", "x").code()).isEqualTo(2);
+    assertThat(run("no-such-command").code()).isEqualTo(2);
+    Result noToken = run("services", "list", "--server=http://127.0.0.1:" + ts.server.port());
+    if (System.getenv("BULWARK_TOKEN") == null) {
+      assertThat(noToken.code()).isEqualTo(2);
+      assertThat(noToken.err()).contains("BULWARK_TOKEN");
+    }
+    Result wrongToken =
+        run(
+            "services",
+            "list",
+            "--server=http://127.0.0.1:" + ts.server.port(),
+            "--token=bwk_nope");
+    assertThat(wrongToken.code()).isEqualTo(2);
+    assertThat(wrongToken.err()).contains("Unauthorized");
+  }
+
+  @Test
+  void anUnreachableServerExitsThree() throws IOException {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Result r = run("services", "list", "--server=http://127.0.0.1:" + port, "--token=bwk_x");
+    assertThat(r.code()).isEqualTo(3);
+    assertThat(r.err()).contains("cannot reach");
+  }
+
+  @Test
+  void tokensCreateShowsTheSecretOnce() {
+    Result created =
+        client(
+            "tokens",
+            "create",
+            "--name",
+            "cli-ci",
+            "--role",
+            "ci",
+            "--team",
+            "cli",
+            "--output",
+            "json");
+    assertThat(created.code()).as(created.err()).isZero();
+    String secret = created.json().path("token").asText();
+    assertThat(secret).startsWith("bwk_");
+    Result list = client("tokens", "list");
+    assertThat(list.out()).contains("cli-ci").doesNotContain(secret);
+    Result revoke = client("tokens", "revoke", created.json().path("id").asText());
+    assertThat(revoke.code()).isZero();
+  }
+
+  @Test
+  void catalogImportReportsEveryRejectedEntity() throws IOException {
+    Path good = tmp.resolve("catalog.yaml");
+    Files.writeString(
+        good, "services:\n  - {name: cli-cat, team: cli, area: data, criticality: low}\n");
+    Result ok = client("catalog", "import", good.toString());
+    assertThat(ok.code()).as(ok.err()).isZero();
+    assertThat(ok.out()).contains("created 1");
+    Path bad = tmp.resolve("bad.yaml");
+    Files.writeString(
+        bad,
+        "services:\n  - {name: a, team: cli, area: x, criticality: low}\n  - {name: b, team: cli, area: data, criticality: y}\n");
+    Result r = client("catalog", "import", bad.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err())
+        .contains("bad.yaml:2:5")
+        .contains("bad.yaml:3:5")
+        .contains("nothing was imported");
+    assertThat(client("catalog", "import", tmp.resolve("missing.yaml").toString()).code())
+        .isEqualTo(2);
+  }
+
+  @Test
+  void backupThenRestoreAndRestoreRefusesARunningServersDirectory() throws IOException {
+    client(
+        "services", "put", "cli-backed", "--team", "cli", "--area", "data", "--criticality", "low");
+    Path out = tmp.resolve("bulwark.backup");
+    Result b = client("backup", "--out", out.toString());
+    assertThat(b.code()).as(b.err()).isZero();
+    assertThat(Files.size(out)).isPositive();
+    assertThat(client("backup", "--out", out.toString()).code()).isEqualTo(2);
+
+    Result refused = run("restore", out.toString(), "--data", data.toString());
+    assertThat(refused.code()).isEqualTo(1);
+    assertThat(refused.err()).contains("refused");
+
+    Path fresh = tmp.resolve("restored");
+    Result restored = run("restore", out.toString(), "--data", fresh.toString());
+    assertThat(restored.code()).as(restored.err()).isZero();
+    assertThat(fresh.resolve("bulwark.db")).exists();
+    Path notBackup = tmp.resolve("nope.db");
+    Files.writeString(notBackup, "hello");
+    assertThat(run("restore", notBackup.toString(), "--data", tmp.resolve("r2").toString()).code())
+        .isEqualTo(2);
+  }
+
+  @Test
+  void serverConfigurationErrorsExitTwo() {
+    Result r = run("server", "--port", "99999", "--data", tmp.resolve("s").toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("port");
+    Result inUse = run("server", "--port", "0", "--data", data.toString());
+    assertThat(inUse.code()).isEqualTo(2);
+    assertThat(inUse.err()).contains("in use");
+  }
+}
