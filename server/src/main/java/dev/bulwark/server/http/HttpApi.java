@@ -57,6 +57,9 @@ public final class HttpApi {
           config.http.maxRequestSize = maxBodyBytes;
           config.router.ignoreTrailingSlashes = false;
           config.events.handlerAdded(onRegistered);
+          config.jetty.modifyServer(s -> s.setErrorHandler(new JettyProblems.ServerHandler()));
+          config.jetty.modifyServletContextHandler(
+              h -> h.setErrorHandler(new JettyProblems.ContextHandler()));
 
           config.routes.before(
               ctx -> {

@@ -795,6 +795,32 @@ abstract class ApiContractTest {
   }
 
   @Test
+  void requestsJettyRejectsAreProblemsToo() throws Exception {
+    String bad = raw("GET /api/v1/services/%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assertThat(bad)
+        .startsWith("HTTP/1.1 400")
+        .contains("application/problem+json")
+        .doesNotContain("<html");
+    String big =
+        raw(
+            "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: "
+                + "a".repeat(20_000)
+                + "\r\nConnection: close\r\n\r\n");
+    assertThat(big)
+        .startsWith("HTTP/1.1 431")
+        .contains("application/problem+json")
+        .doesNotContain("<html");
+  }
+
+  String raw(String request) throws Exception {
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", ts.server.port())) {
+      s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      s.getOutputStream().flush();
+      return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  @Test
   void openApiDocumentIsServed() {
     Http.Response r = http.get("/api/v1/openapi.json", null);
     assertThat(r.status()).isEqualTo(200);

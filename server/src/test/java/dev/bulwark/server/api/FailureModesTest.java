@@ -64,6 +64,30 @@ class FailureModesTest {
   }
 
   @Test
+  void demoSeedsServicesAndWorkingTokensOnce() {
+    try (TestServer ts = new TestServer(TestDatabases.Kind.SQLITE, dir, c -> c.withDemo(true))) {
+      assertThat(ts.http.get("/api/v1/services", TestServer.ADMIN).json().path("services").size())
+          .isEqualTo(5);
+      String line =
+          ts.console()
+              .lines()
+              .filter(l -> l.startsWith("Demo token developer"))
+              .findFirst()
+              .orElseThrow();
+      String developer = line.substring(line.lastIndexOf(' ') + 1);
+      var mine = ts.http.get("/api/v1/services", developer).json().path("services");
+      assertThat(mine.size()).isEqualTo(3);
+      mine.forEach(s -> assertThat(s.path("team").asText()).isEqualTo("shop"));
+    }
+    try (TestServer again = new TestServer(TestDatabases.Kind.SQLITE, dir, c -> c.withDemo(true))) {
+      assertThat(again.console()).doesNotContain("Demo token");
+      assertThat(
+              again.http.get("/api/v1/services", TestServer.ADMIN).json().path("services").size())
+          .isEqualTo(5);
+    }
+  }
+
+  @Test
   void secretsNeverReachTheLogOrTheConsole() {
     PrintStream original = System.err;
     ByteArrayOutputStream log = new ByteArrayOutputStream();
