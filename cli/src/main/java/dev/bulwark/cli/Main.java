@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     subcommands = {
       ServerCommand.class,
+      ScanCommand.class,
       ServicesCommand.class,
       TokensCommand.class,
       CatalogCommand.class,

@@ -1,0 +1,404 @@
+package dev.bulwark.vuln.match;
+
+import dev.bulwark.vuln.osv.Advisory;
+import dev.bulwark.vuln.osv.AffectedPackage;
+import dev.bulwark.vuln.osv.AffectedPackage.Event;
+import dev.bulwark.vuln.osv.Severity;
+import dev.bulwark.vuln.version.Ecosystem;
+import dev.bulwark.vuln.version.InvalidVersionException;
+import dev.bulwark.vuln.version.VersionScheme;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The matching index: built once from advisories, immutable and thread-safe afterwards. Lookup is
+ * by ecosystem and normalized name, then the OSV evaluation algorithm over ranges whose bounds were
+ * parsed at build time. Withdrawn advisories are left out; GIT ranges are kept in the advisories
+ * but never used for package matching. Aliases and {@code upstream} ids join advisories into
+ * groups: one vulnerability, one finding.
+ */
+public final class AdvisoryIndex {
+  private final Map<PackageRef, Entry[]> byPackage;
+  private final List<Advisory> advisories;
+  private final int[] groupOf;
+  private final List<List<String>> groupIds;
+  private final int withdrawn;
+  private final List<String> warnings;
+
+  /** One affected entry of one advisory, compiled. */
+  record Entry(
+      int advisory,
+      AffectedPackage affected,
+      VersionScheme scheme,
+      CompiledRange[] ranges,
+      Comparable<?>[] versions,
+      Set<String> rawVersions) {}
+
+  /**
+   * One SEMVER or ECOSYSTEM range with its events sorted by version ({@code introduced: "0"}
+   * first). A null bound in {@code bounds} means "0". {@code broken} names a bound that did not
+   * parse: such a range cannot be decided, and says so instead of matching or not.
+   */
+  record CompiledRange(
+      VersionScheme scheme,
+      Event.Kind[] kinds,
+      Comparable<?>[] bounds,
+      String[] raw,
+      Comparable<?>[] limits,
+      String broken) {}
+
+  private AdvisoryIndex(
+      Map<PackageRef, Entry[]> byPackage,
+      List<Advisory> advisories,
+      int[] groupOf,
+      List<List<String>> groupIds,
+      int withdrawn,
+      List<String> warnings) {
+    this.byPackage = byPackage;
+    this.advisories = advisories;
+    this.groupOf = groupOf;
+    this.groupIds = groupIds;
+    this.withdrawn = withdrawn;
+    this.warnings = warnings;
+  }
+
+  public static AdvisoryIndex build(List<Advisory> input) {
+    List<Advisory> live = new ArrayList<>();
+    int withdrawn = 0;
+    for (Advisory a : input) {
+      if (a.withdrawn()) {
+        withdrawn++;
+      } else {
+        live.add(a);
+      }
+    }
+    int[] groupOf = groups(live);
+    Map<Integer, Set<String>> ids = new HashMap<>();
+    for (int i = 0; i < live.size(); i++) {
+      Set<String> s = ids.computeIfAbsent(groupOf[i], k -> new TreeSet<>());
+      s.add(live.get(i).id());
+      s.addAll(live.get(i).aliases());
+      s.addAll(live.get(i).upstream());
+    }
+    List<List<String>> groupIds = new ArrayList<>();
+    for (int g = 0; g < live.size(); g++) {
+      groupIds.add(ids.containsKey(g) ? List.copyOf(ids.get(g)) : List.of());
+    }
+    Map<PackageRef, List<Entry>> map = new HashMap<>();
+    List<String> warnings = new ArrayList<>();
+    for (int i = 0; i < live.size(); i++) {
+      Advisory a = live.get(i);
+      for (AffectedPackage ap : a.affected()) {
+        if (ap.ecosystem().isEmpty() || ap.name() == null) {
+          continue;
+        }
+        Ecosystem eco = ap.ecosystem().get();
+        List<CompiledRange> ranges = new ArrayList<>();
+        for (AffectedPackage.Range r : ap.ranges()) {
+          if (r.type() == AffectedPackage.Range.Type.GIT) {
+            continue;
+          }
+          ranges.add(compile(schemeFor(eco, r.type()), r, a.id(), warnings));
+        }
+        VersionScheme scheme = eco.scheme();
+        List<Comparable<?>> parsed = new ArrayList<>();
+        for (String v : ap.versions()) {
+          try {
+            parsed.add(scheme.parse(v));
+          } catch (InvalidVersionException e) {
+            // compared by its exact string instead
+          }
+        }
+        map.computeIfAbsent(PackageRef.of(eco, ap.name()), k -> new ArrayList<>())
+            .add(
+                new Entry(
+                    i,
+                    ap,
+                    scheme,
+                    ranges.toArray(CompiledRange[]::new),
+                    parsed.toArray(Comparable<?>[]::new),
+                    Set.copyOf(ap.versions())));
+      }
+    }
+    Map<PackageRef, Entry[]> frozen = new HashMap<>(map.size() * 2);
+    map.forEach((k, v) -> frozen.put(k, v.toArray(Entry[]::new)));
+    return new AdvisoryIndex(
+        frozen, List.copyOf(live), groupOf, groupIds, withdrawn, List.copyOf(warnings));
+  }
+
+  /** Ranges of type SEMVER are SemVer 2.0 except in Go, whose scheme is SemVer with a v prefix. */
+  private static VersionScheme schemeFor(Ecosystem eco, AffectedPackage.Range.Type type) {
+    if (type == AffectedPackage.Range.Type.SEMVER && eco != Ecosystem.GO) {
+      return VersionScheme.SEMVER;
+    }
+    return eco.scheme();
+  }
+
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  private static CompiledRange compile(
+      VersionScheme scheme, AffectedPackage.Range r, String id, List<String> warnings) {
+    record Ev(Event.Kind kind, Comparable bound, String raw) {}
+    List<Ev> events = new ArrayList<>();
+    List<Comparable<?>> limits = new ArrayList<>();
+    String broken = null;
+    for (Event e : r.events()) {
+      if (e.kind() == Event.Kind.INTRODUCED && e.version().equals("0")) {
+        events.add(new Ev(e.kind(), null, "0"));
+        continue;
+      }
+      if (e.kind() == Event.Kind.LIMIT && e.version().contains("*")) {
+        continue;
+      }
+      Comparable parsed;
+      try {
+        parsed = scheme.parse(e.version());
+      } catch (InvalidVersionException ex) {
+        broken = e.version();
+        warnings.add(id + ": " + ex.getMessage());
+        continue;
+      }
+      if (e.kind() == Event.Kind.LIMIT) {
+        limits.add(parsed);
+      } else {
+        events.add(new Ev(e.kind(), parsed, e.version()));
+      }
+    }
+    events.sort(Comparator.comparing(Ev::bound, Comparator.nullsFirst((x, y) -> x.compareTo(y))));
+    return new CompiledRange(
+        scheme,
+        events.stream().map(Ev::kind).toArray(Event.Kind[]::new),
+        events.stream().map(Ev::bound).toArray(Comparable<?>[]::new),
+        events.stream().map(Ev::raw).toArray(String[]::new),
+        limits.toArray(Comparable<?>[]::new),
+        broken);
+  }
+
+  /**
+   * Union-find over ids, aliases and upstream ids. Returns the group (a representative index) of
+   * each advisory.
+   */
+  private static int[] groups(List<Advisory> live) {
+    int[] parent = new int[live.size()];
+    Arrays.setAll(parent, i -> i);
+    Map<String, Integer> owner = new HashMap<>();
+    for (int i = 0; i < live.size(); i++) {
+      Advisory a = live.get(i);
+      List<String> keys = new ArrayList<>();
+      keys.add(a.id());
+      keys.addAll(a.aliases());
+      keys.addAll(a.upstream());
+      for (String k : keys) {
+        Integer j = owner.putIfAbsent(k, i);
+        if (j != null) {
+          union(parent, i, j);
+        }
+      }
+    }
+    int[] out = new int[live.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = find(parent, i);
+    }
+    return out;
+  }
+
+  private static int find(int[] p, int i) {
+    while (p[i] != i) {
+      p[i] = p[p[i]];
+      i = p[i];
+    }
+    return i;
+  }
+
+  private static void union(int[] p, int a, int b) {
+    int ra = find(p, a);
+    int rb = find(p, b);
+    if (ra != rb) {
+      p[Math.max(ra, rb)] = Math.min(ra, rb);
+    }
+  }
+
+  /** One advisory that affects a component version, with the range's next fix above it. */
+  public record Hit(Advisory advisory, int group, Severity severity, String fixedIn) {}
+
+  /** The answer to "which advisories affect this package at this version". */
+  public sealed interface Lookup permits Lookup.Affected, Lookup.Clean, Lookup.Undecidable {
+    record Affected(List<Hit> hits) implements Lookup {}
+
+    record Clean() implements Lookup {}
+
+    /** The component's version does not parse, or an advisory's bound does not. */
+    record Undecidable(String reason) implements Lookup {}
+  }
+
+  public Lookup lookup(PackageRef ref, String version) {
+    Entry[] entries = byPackage.get(ref);
+    if (entries == null) {
+      return new Lookup.Clean();
+    }
+    Map<VersionScheme, Comparable<?>> parsedByScheme = new HashMap<>(2);
+    List<Hit> hits = new ArrayList<>();
+    for (Entry e : entries) {
+      Result r = evaluate(e, version, parsedByScheme);
+      if (r.undecidable != null) {
+        return new Lookup.Undecidable(r.undecidable);
+      }
+      if (r.affected) {
+        Advisory a = advisories.get(e.advisory());
+        hits.add(
+            new Hit(
+                a, groupOf[e.advisory()], e.affected().severity().orElse(a.severity()), r.fixedIn));
+      }
+    }
+    return hits.isEmpty() ? new Lookup.Clean() : new Lookup.Affected(List.copyOf(hits));
+  }
+
+  private record Result(boolean affected, String fixedIn, String undecidable) {}
+
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  private static Result evaluate(Entry e, String version, Map<VersionScheme, Comparable<?>> cache) {
+    if (e.rawVersions().contains(version)) {
+      return new Result(true, null, null);
+    }
+    if (e.ranges().length == 0 && e.versions().length == 0) {
+      return new Result(false, null, null);
+    }
+    Comparable v;
+    try {
+      v = parsed(e.scheme(), version, cache);
+    } catch (InvalidVersionException ex) {
+      return new Result(false, null, ex.getMessage());
+    }
+    for (Comparable<?> listed : e.versions()) {
+      if (((Comparable) listed).compareTo(v) == 0) {
+        return new Result(true, null, null);
+      }
+    }
+    for (CompiledRange r : e.ranges()) {
+      Comparable rv;
+      try {
+        // A SEMVER-typed range orders by SemVer 2.0 even where the ecosystem's own rules differ.
+        rv = r.scheme == e.scheme() ? v : parsed(r.scheme, version, cache);
+      } catch (InvalidVersionException ex) {
+        return new Result(false, null, ex.getMessage());
+      }
+      if (!beforeLimits(rv, r)) {
+        continue;
+      }
+      boolean vulnerable = false;
+      int lastIndex = -1;
+      for (int i = 0; i < r.kinds.length; i++) {
+        Comparable bound = (Comparable) r.bounds[i];
+        switch (r.kinds[i]) {
+          case INTRODUCED -> {
+            if (bound == null || rv.compareTo(bound) >= 0) {
+              vulnerable = true;
+              lastIndex = i;
+            }
+          }
+          case FIXED -> {
+            if (rv.compareTo(bound) >= 0) {
+              vulnerable = false;
+            }
+          }
+          case LAST_AFFECTED -> {
+            if (rv.compareTo(bound) > 0) {
+              vulnerable = false;
+            }
+          }
+          case LIMIT -> {}
+        }
+      }
+      if (vulnerable && r.broken != null) {
+        return new Result(
+            false,
+            null,
+            "an advisory bound '" + r.broken + "' does not parse, so the range cannot be decided");
+      }
+      if (vulnerable) {
+        String fixed = null;
+        for (int i = lastIndex + 1; i < r.kinds.length; i++) {
+          if (r.kinds[i] == Event.Kind.FIXED) {
+            fixed = r.raw[i];
+            break;
+          }
+        }
+        return new Result(true, fixed, null);
+      }
+    }
+    return new Result(false, null, null);
+  }
+
+  private static Comparable<?> parsed(
+      VersionScheme scheme, String version, Map<VersionScheme, Comparable<?>> cache)
+      throws InvalidVersionException {
+    Comparable<?> c = cache.get(scheme);
+    if (c == null) {
+      c = scheme.parse(version);
+      cache.put(scheme, c);
+    }
+    return c;
+  }
+
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  private static boolean beforeLimits(Comparable v, CompiledRange r) {
+    if (r.limits.length == 0) {
+      return true;
+    }
+    for (Comparable<?> l : r.limits) {
+      if (v.compareTo(l) < 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Every id known for the group: record ids, aliases and upstream ids, sorted. */
+  public List<String> groupIds(int group) {
+    return groupIds.get(group);
+  }
+
+  /** Advisories (not withdrawn) in the index. */
+  public int size() {
+    return advisories.size();
+  }
+
+  public int withdrawn() {
+    return withdrawn;
+  }
+
+  public int packages() {
+    return byPackage.size();
+  }
+
+  /** Problems found while compiling (advisory bounds that do not parse). */
+  public List<String> warnings() {
+    return warnings;
+  }
+
+  /** The reverse question: which of these packages an advisory (by any id) names. */
+  public Set<PackageRef> packagesOf(String anyId) {
+    Set<PackageRef> out = new LinkedHashSet<>();
+    for (int i = 0; i < advisories.size(); i++) {
+      Advisory a = advisories.get(i);
+      if (groupIds.get(groupOf[i]).contains(anyId)) {
+        for (AffectedPackage ap : a.affected()) {
+          ap.ecosystem().ifPresent(eco -> out.add(PackageRef.of(eco, ap.name())));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** True when {@code version} of {@code ref} is affected by the advisory group {@code group}. */
+  public boolean affects(int group, PackageRef ref, String version) {
+    return lookup(ref, version) instanceof Lookup.Affected a
+        && a.hits().stream().anyMatch(h -> h.group() == group);
+  }
+}

@@ -1,0 +1,176 @@
+package dev.bulwark.vuln.match;
+
+import dev.bulwark.vuln.osv.Severity;
+import dev.bulwark.vuln.sbom.Component;
+import dev.bulwark.vuln.sbom.Sbom;
+import dev.bulwark.vuln.version.InvalidVersionException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/** Matches SBOM components against an {@link AdvisoryIndex}; pure and thread-safe. */
+public final class Scanner {
+  private final AdvisoryIndex index;
+
+  public Scanner(AdvisoryIndex index) {
+    this.index = index;
+  }
+
+  public ScanResult scan(Sbom sbom) {
+    return scan(sbom.components());
+  }
+
+  public ScanResult scan(List<Component> components) {
+    List<ScanResult.VulnerableComponent> vulnerable = new ArrayList<>();
+    List<Component> clean = new ArrayList<>();
+    List<ScanResult.Unmatched> unmatched = new ArrayList<>();
+    for (Component c : components) {
+      if (c.purl() == null || c.purl().isBlank()) {
+        unmatched.add(new ScanResult.Unmatched(c, "no purl"));
+        continue;
+      }
+      switch (PackageRef.fromPurl(c.purl())) {
+        case PackageRef.Parsed.Malformed m ->
+            unmatched.add(new ScanResult.Unmatched(c, m.reason()));
+        case PackageRef.Parsed.Unsupported u ->
+            unmatched.add(
+                new ScanResult.Unmatched(
+                    c, "purl type '" + u.type() + "' has no supported ecosystem"));
+        case PackageRef.Parsed.Ok ok -> {
+          String version = ok.version() != null ? ok.version() : c.version();
+          if (version == null || version.isBlank()) {
+            unmatched.add(new ScanResult.Unmatched(c, "no version"));
+            continue;
+          }
+          switch (index.lookup(ok.ref(), version)) {
+            case AdvisoryIndex.Lookup.Clean cl -> clean.add(c);
+            case AdvisoryIndex.Lookup.Undecidable und ->
+                unmatched.add(new ScanResult.Unmatched(c, und.reason()));
+            case AdvisoryIndex.Lookup.Affected a ->
+                vulnerable.add(component(c, ok.ref(), version, a.hits()));
+          }
+        }
+      }
+    }
+    vulnerable.sort(
+        Comparator.comparing(ScanResult.VulnerableComponent::worst)
+            .reversed()
+            .thenComparing(v -> v.component().label()));
+    return new ScanResult(vulnerable, clean, unmatched);
+  }
+
+  private ScanResult.VulnerableComponent component(
+      Component c, PackageRef ref, String version, List<AdvisoryIndex.Hit> hits) {
+    Map<Integer, List<AdvisoryIndex.Hit>> byGroup = new LinkedHashMap<>();
+    for (AdvisoryIndex.Hit h : hits) {
+      byGroup.computeIfAbsent(h.group(), g -> new ArrayList<>()).add(h);
+    }
+    List<ScanResult.Finding> findings = new ArrayList<>();
+    for (var e : byGroup.entrySet()) {
+      List<AdvisoryIndex.Hit> group = e.getValue();
+      String id = group.stream().map(h -> h.advisory().id()).sorted().findFirst().orElseThrow();
+      List<String> aliases = new ArrayList<>(new TreeSet<>(index.groupIds(e.getKey())));
+      aliases.remove(id);
+      Severity worst =
+          group.stream()
+              .map(AdvisoryIndex.Hit::severity)
+              .max(Comparator.comparing(Severity::level))
+              .orElse(Severity.UNKNOWN);
+      String fixed = highestFix(ref, group);
+      findings.add(
+          new ScanResult.Finding(c, id, aliases, worst, fixed, group.get(0).advisory().summary()));
+    }
+    findings.sort(
+        Comparator.comparing((ScanResult.Finding f) -> f.severity().level())
+            .reversed()
+            .thenComparing(ScanResult.Finding::id));
+    return new ScanResult.VulnerableComponent(c, findings, advice(ref, version, findings, byGroup));
+  }
+
+  /** The fix for a group is the highest of its records' next fixes: all records must be fixed. */
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  private static String highestFix(PackageRef ref, List<AdvisoryIndex.Hit> group) {
+    String best = null;
+    Comparable bestParsed = null;
+    for (AdvisoryIndex.Hit h : group) {
+      if (h.fixedIn() == null) {
+        return null;
+      }
+      try {
+        Comparable p = ref.ecosystem().scheme().parse(h.fixedIn());
+        if (bestParsed == null || p.compareTo(bestParsed) > 0) {
+          bestParsed = p;
+          best = h.fixedIn();
+        }
+      } catch (InvalidVersionException e) {
+        return null;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Patch advice: among the fix versions above the current one, the lowest that clears every
+   * finding; where none does, the lowest that clears the most. Each candidate is checked against
+   * the index, so a fix that lands in a later vulnerable range is not advised.
+   */
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  private ScanResult.Advice advice(
+      PackageRef ref,
+      String version,
+      List<ScanResult.Finding> findings,
+      Map<Integer, List<AdvisoryIndex.Hit>> byGroup) {
+    List<String> candidates = new ArrayList<>();
+    for (ScanResult.Finding f : findings) {
+      if (f.fixed() != null && !candidates.contains(f.fixed())) {
+        candidates.add(f.fixed());
+      }
+    }
+    if (candidates.isEmpty()) {
+      return null;
+    }
+    try {
+      List<Comparable> parsed = new ArrayList<>();
+      for (String s : candidates) {
+        parsed.add(ref.ecosystem().scheme().parse(s));
+      }
+      List<Integer> order = new ArrayList<>();
+      for (int i = 0; i < candidates.size(); i++) {
+        order.add(i);
+      }
+      order.sort((a, b) -> parsed.get(a).compareTo(parsed.get(b)));
+      String bestVersion = null;
+      int bestClears = -1;
+      for (int i : order) {
+        String cand = candidates.get(i);
+        AdvisoryIndex.Lookup after = index.lookup(ref, cand);
+        int stillAffected = 0;
+        if (after instanceof AdvisoryIndex.Lookup.Affected a) {
+          for (Integer g : byGroup.keySet()) {
+            if (a.hits().stream().anyMatch(h -> h.group() == g)) {
+              stillAffected++;
+            }
+          }
+        } else if (after instanceof AdvisoryIndex.Lookup.Undecidable) {
+          continue;
+        }
+        int clears = byGroup.size() - stillAffected;
+        if (clears > bestClears) {
+          bestClears = clears;
+          bestVersion = cand;
+        }
+        if (clears == byGroup.size()) {
+          break;
+        }
+      }
+      return bestVersion == null
+          ? null
+          : new ScanResult.Advice(bestVersion, bestClears, byGroup.size());
+    } catch (InvalidVersionException e) {
+      return null;
+    }
+  }
+}

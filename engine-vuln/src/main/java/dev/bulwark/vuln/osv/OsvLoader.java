@@ -1,0 +1,126 @@
+package dev.bulwark.vuln.osv;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+
+/**
+ * Reads advisories from OSV export zips (one record per entry), directories (recursively) and
+ * single files, in JSON ({@code .json}) or YAML ({@code .yaml}, {@code .yml}). Zips are read in
+ * memory, never extracted, and refused when an entry's name climbs out of the archive (zip slip),
+ * an entry inflates past {@link #MAX_ENTRY_BYTES}, or the archive inflates more than {@link
+ * #MAX_RATIO} times its size (zip bomb).
+ */
+public final class OsvLoader {
+  static final long MAX_ENTRY_BYTES = 16L * 1024 * 1024;
+  static final long MAX_RATIO = 200;
+  static final long MAX_TOTAL_BYTES = 8L * 1024 * 1024 * 1024;
+
+  private OsvLoader() {}
+
+  /** Loads every source; the first unreadable record stops the load with its location. */
+  public static List<Advisory> load(List<Path> sources) throws OsvFormatException, IOException {
+    List<Advisory> out = new ArrayList<>();
+    for (Path p : sources) {
+      load(p, out);
+    }
+    return out;
+  }
+
+  public static void load(Path source, List<Advisory> out) throws OsvFormatException, IOException {
+    if (Files.isDirectory(source)) {
+      try (Stream<Path> files = Files.walk(source)) {
+        for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+          String n = f.getFileName().toString().toLowerCase(Locale.ROOT);
+          if (n.endsWith(".json") || n.endsWith(".yaml") || n.endsWith(".yml")) {
+            out.add(OsvParser.parse(f.toString(), Files.readAllBytes(f), !n.endsWith(".json")));
+          }
+        }
+      }
+      return;
+    }
+    if (!Files.isRegularFile(source)) {
+      throw new OsvFormatException(source + ": no such file or directory");
+    }
+    String name = source.getFileName().toString().toLowerCase(Locale.ROOT);
+    if (name.endsWith(".zip")) {
+      loadZip(source, out);
+    } else if (name.endsWith(".json") || name.endsWith(".yaml") || name.endsWith(".yml")) {
+      out.add(
+          OsvParser.parse(source.toString(), Files.readAllBytes(source), !name.endsWith(".json")));
+    } else {
+      throw new OsvFormatException(
+          source + ": not an OSV source (expected a .zip, a directory, or a .json/.yaml record)");
+    }
+  }
+
+  private static void loadZip(Path zip, List<Advisory> out) throws OsvFormatException, IOException {
+    long compressedSize = Files.size(zip);
+    long total = 0;
+    try (ZipFile zf = new ZipFile(zip.toFile())) {
+      Enumeration<? extends ZipEntry> entries = zf.entries();
+      while (entries.hasMoreElements()) {
+        ZipEntry e = entries.nextElement();
+        String entry = e.getName();
+        String where = zip + "!" + entry;
+        if (isUnsafe(entry)) {
+          throw new OsvFormatException(
+              where + ": refused: the entry name leaves the archive (zip slip)");
+        }
+        if (e.isDirectory()) {
+          continue;
+        }
+        String lower = entry.toLowerCase(Locale.ROOT);
+        boolean json = lower.endsWith(".json");
+        if (!json && !lower.endsWith(".yaml") && !lower.endsWith(".yml")) {
+          continue;
+        }
+        byte[] bytes;
+        try (InputStream in = zf.getInputStream(e)) {
+          bytes = in.readNBytes((int) MAX_ENTRY_BYTES + 1);
+        }
+        if (bytes.length > MAX_ENTRY_BYTES) {
+          throw new OsvFormatException(
+              where
+                  + ": refused: the entry inflates past "
+                  + MAX_ENTRY_BYTES
+                  + " bytes (zip bomb?)");
+        }
+        total += bytes.length;
+        if (total > MAX_TOTAL_BYTES
+            || (total > 64L * 1024 * 1024 && total > MAX_RATIO * compressedSize)) {
+          throw new OsvFormatException(
+              zip
+                  + ": refused: the archive inflates more than "
+                  + MAX_RATIO
+                  + " times its size (zip bomb?)");
+        }
+        out.add(OsvParser.parse(where, bytes, !json));
+      }
+    } catch (ZipException e) {
+      throw new OsvFormatException(zip + ": not a readable zip archive: " + e.getMessage());
+    }
+  }
+
+  static boolean isUnsafe(String entryName) {
+    String n = entryName.replace('\\', '/');
+    if (n.startsWith("/") || n.matches("^[A-Za-z]:.*")) {
+      return true;
+    }
+    for (String part : n.split("/")) {
+      if (part.equals("..")) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

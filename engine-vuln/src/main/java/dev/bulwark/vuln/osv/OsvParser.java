@@ -1,0 +1,219 @@
+package dev.bulwark.vuln.osv;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.bulwark.vuln.version.Ecosystem;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.yaml.snakeyaml.LoaderOptions;
+
+/**
+ * Reads OSV records (schema up to 1.7) from JSON or YAML bytes. Structure is checked strictly (an
+ * id, well-formed ranges with one key per event); fields Bulwark does not use are ignored, as the
+ * schema allows. Errors name the source and, for syntax errors, line and column.
+ */
+public final class OsvParser {
+  private static final ObjectMapper JSON =
+      JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+  private static final ObjectMapper YAML;
+
+  static {
+    JSON.getFactory()
+        .setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
+    LoaderOptions options = new LoaderOptions();
+    options.setMaxAliasesForCollections(20);
+    options.setAllowDuplicateKeys(false);
+    options.setNestingDepthLimit(64);
+    options.setCodePointLimit(16 * 1024 * 1024);
+    YAML = new YAMLMapper(YAMLFactory.builder().loaderOptions(options).build());
+  }
+
+  private OsvParser() {}
+
+  public static Advisory parse(String source, byte[] bytes, boolean yaml)
+      throws OsvFormatException {
+    JsonNode root;
+    try {
+      root = (yaml ? YAML : JSON).readTree(bytes);
+    } catch (JacksonException e) {
+      var loc = e.getLocation();
+      throw new OsvFormatException(
+          source
+              + (loc == null ? "" : ":" + loc.getLineNr() + ":" + loc.getColumnNr())
+              + ": invalid "
+              + (yaml ? "YAML" : "JSON")
+              + ": "
+              + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new OsvFormatException(source + ": unreadable: " + e.getMessage());
+    }
+    return fromTree(source, root);
+  }
+
+  static Advisory fromTree(String source, JsonNode root) throws OsvFormatException {
+    if (root == null || !root.isObject()) {
+      throw new OsvFormatException(source + ": not an OSV record (expected a JSON object)");
+    }
+    JsonNode id = root.get("id");
+    if (id == null || !id.isTextual() || id.asText().isBlank()) {
+      throw new OsvFormatException(source + ": not an OSV record (no string 'id')");
+    }
+    String where = source + " (" + id.asText() + ")";
+    List<AffectedPackage> affected = new ArrayList<>();
+    JsonNode aff = root.path("affected");
+    if (!aff.isMissingNode() && !aff.isNull() && !aff.isArray()) {
+      throw new OsvFormatException(where + ": 'affected' must be an array");
+    }
+    for (int i = 0; i < aff.size(); i++) {
+      affected.add(affected(where + " affected[" + i + "]", aff.get(i)));
+    }
+    Severity severity = severity(root, affected);
+    return new Advisory(
+        id.asText(),
+        root.path("modified").asText(null),
+        root.hasNonNull("withdrawn"),
+        strings(root.path("aliases")),
+        strings(root.path("upstream")),
+        root.path("summary").asText(null),
+        severity,
+        affected,
+        source);
+  }
+
+  private static AffectedPackage affected(String where, JsonNode a) throws OsvFormatException {
+    if (!a.isObject()) {
+      throw new OsvFormatException(where + ": must be an object");
+    }
+    JsonNode pkg = a.path("package");
+    String ecosystem = pkg.path("ecosystem").asText(null);
+    String name = pkg.path("name").asText(null);
+    List<AffectedPackage.Range> ranges = new ArrayList<>();
+    JsonNode rs = a.path("ranges");
+    for (int i = 0; i < rs.size(); i++) {
+      JsonNode r = rs.get(i);
+      String w = where + " ranges[" + i + "]";
+      AffectedPackage.Range.Type type;
+      try {
+        type = AffectedPackage.Range.Type.valueOf(r.path("type").asText(""));
+      } catch (IllegalArgumentException e) {
+        throw new OsvFormatException(
+            w + ": unknown range type '" + r.path("type").asText("") + "'");
+      }
+      List<AffectedPackage.Event> events = new ArrayList<>();
+      JsonNode es = r.path("events");
+      if (!es.isArray() || es.isEmpty()) {
+        throw new OsvFormatException(w + ": 'events' must be a non-empty array");
+      }
+      for (int j = 0; j < es.size(); j++) {
+        JsonNode e = es.get(j);
+        if (!e.isObject() || e.size() != 1) {
+          throw new OsvFormatException(
+              w
+                  + " events["
+                  + j
+                  + "]: must have exactly one of introduced, fixed, last_affected, limit");
+        }
+        Map.Entry<String, JsonNode> only = e.properties().iterator().next();
+        AffectedPackage.Event.Kind kind =
+            switch (only.getKey()) {
+              case "introduced" -> AffectedPackage.Event.Kind.INTRODUCED;
+              case "fixed" -> AffectedPackage.Event.Kind.FIXED;
+              case "last_affected" -> AffectedPackage.Event.Kind.LAST_AFFECTED;
+              case "limit" -> AffectedPackage.Event.Kind.LIMIT;
+              default ->
+                  throw new OsvFormatException(
+                      w + " events[" + j + "]: unknown event '" + only.getKey() + "'");
+            };
+        if (!only.getValue().isTextual()) {
+          throw new OsvFormatException(w + " events[" + j + "]: the version must be a string");
+        }
+        events.add(new AffectedPackage.Event(kind, only.getValue().asText()));
+      }
+      ranges.add(new AffectedPackage.Range(type, events, r.path("repo").asText(null)));
+    }
+    Optional<Severity> own = cvssOf(a.path("severity"));
+    if (own.isEmpty()) {
+      own = databaseSeverity(a);
+    }
+    return new AffectedPackage(
+        ecosystem,
+        Ecosystem.fromOsv(ecosystem),
+        name,
+        pkg.path("purl").asText(null),
+        ranges,
+        strings(a.path("versions")),
+        own);
+  }
+
+  /** Top-level CVSS first, then any affected entry's own rating, else unknown. */
+  private static Severity severity(JsonNode root, List<AffectedPackage> affected) {
+    Optional<Severity> s = cvssOf(root.path("severity"));
+    if (s.isPresent()) {
+      return s.get();
+    }
+    Optional<Severity.Level> db =
+        Severity.Level.parse(root.path("database_specific").path("severity").asText(null));
+    if (db.isPresent()) {
+      return new Severity(db.get(), null, null, "database_specific.severity");
+    }
+    Severity best = Severity.UNKNOWN;
+    for (AffectedPackage a : affected) {
+      if (a.severity().isPresent() && a.severity().get().level().compareTo(best.level()) > 0) {
+        best = a.severity().get();
+      }
+    }
+    return best;
+  }
+
+  /** The newest CVSS version given wins: v4.0, then v3.x, then v2. */
+  private static Optional<Severity> cvssOf(JsonNode severities) {
+    for (String type : List.of("CVSS_V4", "CVSS_V3", "CVSS_V2")) {
+      for (JsonNode s : severities) {
+        if (type.equals(s.path("type").asText())) {
+          Optional<Severity> sv = Severity.fromCvss(s.path("score").asText(null), type);
+          if (sv.isPresent()) {
+            return sv;
+          }
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Ratings that databases put in {@code database_specific} or {@code ecosystem_specific}. */
+  private static Optional<Severity> databaseSeverity(JsonNode a) {
+    JsonNode db = a.path("database_specific");
+    // RustSec: database_specific.cvss is a CVSS vector.
+    Optional<Severity> rust =
+        Severity.fromCvss(db.path("cvss").asText(null), "database_specific.cvss");
+    if (rust.isPresent()) {
+      return rust;
+    }
+    for (JsonNode n : List.of(db.path("severity"), a.path("ecosystem_specific").path("severity"))) {
+      Optional<Severity.Level> l = Severity.Level.parse(n.asText(null));
+      if (l.isPresent()) {
+        return Optional.of(new Severity(l.get(), null, null, "database_specific.severity"));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static List<String> strings(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode n : array) {
+      if (n.isTextual()) {
+        out.add(n.asText());
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,79 @@
+package dev.bulwark.vuln.version;
+
+import io.github.nscuro.versatile.VersionFactory;
+import org.apache.maven.artifact.versioning.ComparableVersion;
+
+/**
+ * How one ecosystem orders versions. Parsing is separate from comparing, so an index parses each
+ * advisory bound once and each component version once, then compares parsed values.
+ *
+ * <p>Libraries: Maven uses maven-artifact's {@link ComparableVersion} (Maven's own rules); SemVer
+ * (npm, crates.io), Go, PEP 440, Debian, NuGet and Composer use versatile's implementations.
+ * RubyGems is written here ({@link RubyGemsVersion}): no maintained Java library implements {@code
+ * Gem::Version}.
+ */
+public enum VersionScheme {
+  SEMVER("npm"),
+  GO("golang"),
+  MAVEN(null),
+  PYPI("pypi"),
+  RUBYGEMS(null),
+  NUGET("nuget"),
+  PACKAGIST("composer"),
+  DEBIAN("deb");
+
+  private final String versatileScheme;
+
+  VersionScheme(String versatileScheme) {
+    this.versatileScheme = versatileScheme;
+  }
+
+  /** A parsed version; only values of one scheme are compared with each other. */
+  @SuppressWarnings("rawtypes")
+  public Comparable parse(String version) throws dev.bulwark.vuln.version.InvalidVersionException {
+    if (version == null || version.isBlank()) {
+      throw new dev.bulwark.vuln.version.InvalidVersionException("empty version");
+    }
+    String v = version.strip();
+    try {
+      return switch (this) {
+        case MAVEN -> new ComparableVersion(v);
+        case RUBYGEMS -> RubyGemsVersion.parse(v);
+        case GO -> VersionFactory.forScheme(versatileScheme, goCanonical(v));
+        case SEMVER -> VersionFactory.forScheme(versatileScheme, semverCanonical(v));
+        default -> VersionFactory.forScheme(versatileScheme, v);
+      };
+    } catch (IllegalArgumentException e) {
+      throw new dev.bulwark.vuln.version.InvalidVersionException(
+          "'"
+              + v
+              + "' is not a valid "
+              + name().toLowerCase(java.util.Locale.ROOT)
+              + " version: "
+              + e.getMessage());
+    }
+  }
+
+  /** Compares two versions of this scheme; the test suites use it to check ordering vectors. */
+  @SuppressWarnings("unchecked")
+  public int compare(String a, String b) throws dev.bulwark.vuln.version.InvalidVersionException {
+    return Integer.signum(parse(a).compareTo(parse(b)));
+  }
+
+  /**
+   * Go versions are SemVer with a {@code v} prefix. {@code +incompatible} marks a v2+ module
+   * without a go.mod; it is build metadata and does not order.
+   */
+  private static String goCanonical(String v) {
+    String s = v.startsWith("v") ? v.substring(1) : v;
+    int plus = s.indexOf('+');
+    return plus >= 0 ? s.substring(0, plus) : s;
+  }
+
+  /** SemVer 2.0: build metadata does not take part in precedence. */
+  private static String semverCanonical(String v) {
+    String s = v.startsWith("v") ? v.substring(1) : v;
+    int plus = s.indexOf('+');
+    return plus >= 0 ? s.substring(0, plus) : s;
+  }
+}
