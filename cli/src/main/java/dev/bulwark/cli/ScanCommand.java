@@ -101,7 +101,10 @@ final class ScanCommand implements Callable<Integer> {
       }
       case json -> out.println(ScanReport.toJson(ScanReport.json(scans, elapsed)));
       case sarif -> out.println(ScanReport.toJson(ScanReport.sarif(scans, version)));
-      case vdr -> out.println(ScanReport.toJson(ScanReport.vdr(scans, version, Instant.now())));
+      case vdr ->
+          out.println(
+              ScanReport.toJson(
+                  ScanReport.vdr(scans, version, Instant.now(), java.util.UUID.randomUUID())));
     }
     out.flush();
     // The summary goes to stderr for machine formats, so stdout stays a valid document.

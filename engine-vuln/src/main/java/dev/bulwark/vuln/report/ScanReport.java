@@ -161,7 +161,7 @@ public final class ScanReport {
         }
         if (v.advice() != null) {
           advice.add(
-              Map.of(
+              ordered(
                   "purl",
                   v.component().purl(),
                   "upgradeTo",
@@ -217,7 +217,7 @@ public final class ScanReport {
                 Map<String, Object> r = new LinkedHashMap<>();
                 r.put("id", id);
                 r.put("name", id.replaceAll("[^A-Za-z0-9]", ""));
-                r.put("shortDescription", Map.of("text", f.summary() == null ? id : f.summary()));
+                r.put("shortDescription", ordered("text", f.summary() == null ? id : f.summary()));
                 r.put("helpUri", "https://osv.dev/vulnerability/" + id);
                 Map<String, Object> props = new LinkedHashMap<>();
                 props.put("tags", List.of("security", "vulnerability", "dependency"));
@@ -240,7 +240,7 @@ public final class ScanReport {
               });
           res.put(
               "message",
-              Map.of(
+              ordered(
                   "text",
                   v.component().label()
                       + " is affected by "
@@ -252,14 +252,14 @@ public final class ScanReport {
           res.put(
               "locations",
               List.of(
-                  Map.of(
+                  ordered(
                       "physicalLocation",
-                      Map.of(
-                          "artifactLocation", Map.of("uri", s.sbom()),
-                          "region", Map.of("startLine", 1)))));
+                      ordered(
+                          "artifactLocation", ordered("uri", s.sbom()),
+                          "region", ordered("startLine", 1)))));
           res.put(
               "partialFingerprints",
-              Map.of("bulwark/v1", fingerprint(v.component().label() + "|" + f.id())));
+              ordered("bulwark/v1", fingerprint(v.component().label() + "|" + f.id())));
           results.add(res);
         }
       }
@@ -270,7 +270,7 @@ public final class ScanReport {
     driver.put("informationUri", "https://github.com/bulwark");
     driver.put("rules", new ArrayList<>(rules.values()));
     Map<String, Object> run = new LinkedHashMap<>();
-    run.put("tool", Map.of("driver", driver));
+    run.put("tool", ordered("driver", driver));
     run.put("results", results);
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
@@ -292,7 +292,8 @@ public final class ScanReport {
 
   // ---- CycloneDX 1.6 VDR ----
 
-  public static Map<String, Object> vdr(List<Scanned> scans, String toolVersion, Instant now) {
+  public static Map<String, Object> vdr(
+      List<Scanned> scans, String toolVersion, Instant now, UUID serial) {
     List<Object> components = new ArrayList<>();
     List<Object> vulns = new ArrayList<>();
     Map<String, String> refs = new LinkedHashMap<>();
@@ -322,15 +323,15 @@ public final class ScanReport {
                     m.put("id", id);
                     m.put(
                         "source",
-                        Map.of("name", "OSV", "url", "https://osv.dev/vulnerability/" + id));
+                        ordered("name", "OSV", "url", "https://osv.dev/vulnerability/" + id));
                     List<Object> aliases = new ArrayList<>();
                     for (String a : f.aliases()) {
                       aliases.add(
-                          Map.of(
+                          ordered(
                               "id",
                               a,
                               "source",
-                              Map.of("name", a.startsWith("CVE-") ? "NVD" : "OSV")));
+                              ordered("name", a.startsWith("CVE-") ? "NVD" : "OSV")));
                     }
                     if (!aliases.isEmpty()) {
                       m.put("references", aliases);
@@ -364,7 +365,7 @@ public final class ScanReport {
                   });
           @SuppressWarnings("unchecked")
           List<Object> affects = (List<Object>) vuln.get("affects");
-          affects.add(Map.of("ref", ref));
+          affects.add(ordered("ref", ref));
           if (f.fixed() != null) {
             vuln.putIfAbsent("recommendation", "Upgrade to " + f.fixed() + " or later");
           }
@@ -374,21 +375,30 @@ public final class ScanReport {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("bomFormat", "CycloneDX");
     root.put("specVersion", "1.6");
-    root.put("serialNumber", "urn:uuid:" + UUID.randomUUID());
+    root.put("serialNumber", "urn:uuid:" + serial);
     root.put("version", 1);
     root.put(
         "metadata",
-        Map.of(
+        ordered(
             "timestamp",
             now.toString(),
             "tools",
-            Map.of(
+            ordered(
                 "components",
                 List.of(
-                    Map.of("type", "application", "name", "bulwark", "version", toolVersion)))));
+                    ordered("type", "application", "name", "bulwark", "version", toolVersion)))));
     root.put("components", components);
     root.put("vulnerabilities", vulns);
     return root;
+  }
+
+  /** Map.of iterates in a random order per JVM; reports must be byte-for-byte repeatable. */
+  private static Map<String, Object> ordered(Object... keysAndValues) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return m;
   }
 
   public static String toJson(Object value) {

@@ -16,7 +16,7 @@ public enum VersionScheme {
   SEMVER("npm"),
   GO("golang"),
   MAVEN(null),
-  PYPI("pypi"),
+  PYPI(null),
   RUBYGEMS(null),
   NUGET("nuget"),
   PACKAGIST("composer"),
@@ -39,6 +39,7 @@ public enum VersionScheme {
       return switch (this) {
         case MAVEN -> new ComparableVersion(v);
         case RUBYGEMS -> RubyGemsVersion.parse(v);
+        case PYPI -> Pep440Version.parse(v);
         case GO -> VersionFactory.forScheme(versatileScheme, goCanonical(v));
         case SEMVER -> VersionFactory.forScheme(versatileScheme, semverCanonical(v));
         default -> VersionFactory.forScheme(versatileScheme, v);

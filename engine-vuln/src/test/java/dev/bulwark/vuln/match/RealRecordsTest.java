@@ -1,0 +1,137 @@
+package dev.bulwark.vuln.match;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bulwark.vuln.sbom.Component;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Real Go and RustSec records (test resources, with their licence note), checked against
+ * expectations worked out by hand from each record's ranges.
+ */
+class RealRecordsTest {
+  static Scanner scanner;
+  static AdvisoryIndex index;
+
+  @BeforeAll
+  static void load() throws Exception {
+    index = AdvisoryIndex.build(Fixtures.load("osv/go", "osv/crates"));
+    scanner = new Scanner(index);
+  }
+
+  static ScanResult scan(String purl) {
+    return scanner.scan(List.of(new Component("c", null, null, purl)));
+  }
+
+  static List<String> ids(String purl) {
+    ScanResult r = scan(purl);
+    return r.vulnerable().isEmpty()
+        ? List.of()
+        : r.vulnerable().get(0).findings().stream().map(ScanResult.Finding::id).toList();
+  }
+
+  @Test
+  void theWithdrawnRecordIsLoadedButNeverMatches() {
+    assertThat(index.withdrawn()).isEqualTo(1);
+    assertThat(index.size()).isEqualTo(8);
+    assertThat(ids("pkg:golang/k8s.io/kubernetes@v1.20.0")).isEmpty();
+  }
+
+  @Test
+  void pseudoVersionBoundsOfGo20220493() {
+    assertThat(ids("pkg:golang/golang.org/x/sys@v0.0.0-20220408201424-a24fb2fb8a0f"))
+        .containsExactly("GO-2022-0493");
+    assertThat(ids("pkg:golang/golang.org/x/sys@v0.0.0-20220412211240-33da011f77ad")).isEmpty();
+    assertThat(ids("pkg:golang/golang.org/x/sys@v0.1.0")).isEmpty();
+    ScanResult.Finding f =
+        scan("pkg:golang/golang.org/x/sys@v0.0.0-20210101000000-000000000000")
+            .vulnerable()
+            .get(0)
+            .findings()
+            .get(0);
+    assertThat(f.fixed()).isEqualTo("0.0.0-20220412211240-33da011f77ad");
+    assertThat(f.aliases()).containsExactly("CVE-2022-29526", "GHSA-p782-xgp4-8hr8");
+  }
+
+  @Test
+  void twoIntervalsOfTheGoStandardLibrary() {
+    assertThat(ids("pkg:golang/stdlib@v1.17.9")).containsExactly("GO-2022-0493");
+    assertThat(ids("pkg:golang/stdlib@v1.17.10")).isEmpty();
+    assertThat(ids("pkg:golang/stdlib@1.18.0-rc1")).containsExactly("GO-2022-0493");
+    assertThat(ids("pkg:golang/stdlib@v1.18.1")).containsExactly("GO-2022-0493");
+    assertThat(ids("pkg:golang/stdlib@v1.18.2")).isEmpty();
+  }
+
+  @Test
+  void incompatibleVersionsOfGo20210072() {
+    assertThat(ids("pkg:golang/github.com/docker/distribution@v2.6.2%2Bincompatible"))
+        .containsExactly("GO-2021-0072");
+    assertThat(ids("pkg:golang/github.com/docker/distribution@v2.7.0-rc.0%2Bincompatible"))
+        .isEmpty();
+    assertThat(ids("pkg:golang/github.com/docker/distribution@v2.7.1%2Bincompatible")).isEmpty();
+  }
+
+  @Test
+  void aPseudoVersionFixOfGo20210051() {
+    assertThat(ids("pkg:golang/github.com/labstack/echo/v4@v4.1.17"))
+        .containsExactly("GO-2021-0051");
+    assertThat(ids("pkg:golang/github.com/labstack/echo/v4@v4.1.18-0.20201215153152-4422e3b66b9f"))
+        .isEmpty();
+    assertThat(ids("pkg:golang/github.com/labstack/echo/v4@v4.1.18")).isEmpty();
+  }
+
+  @Test
+  void prereleaseFixAndAnUnfixedSiblingModuleOfGo20220272() {
+    assertThat(ids("pkg:golang/github.com/kataras/iris/v12@v12.2.0-alpha7"))
+        .containsExactly("GO-2022-0272");
+    assertThat(ids("pkg:golang/github.com/kataras/iris/v12@v12.2.0-alpha8")).isEmpty();
+    assertThat(ids("pkg:golang/github.com/kataras/iris/v12@v12.2.0")).isEmpty();
+    // The v0/v1 module has no fix: every version is affected, and no upgrade is advised.
+    ScanResult r = scan("pkg:golang/github.com/kataras/iris@v11.1.1%2Bincompatible");
+    assertThat(r.vulnerable().get(0).findings().get(0).fixed()).isNull();
+    assertThat(r.vulnerable().get(0).advice()).isNull();
+  }
+
+  @Test
+  void threeIntervalsOfTokio() {
+    assertThat(ids("pkg:cargo/tokio@1.6.9")).isEmpty();
+    assertThat(ids("pkg:cargo/tokio@1.7.0")).containsExactly("RUSTSEC-2023-0001");
+    assertThat(ids("pkg:cargo/tokio@1.18.3")).containsExactly("RUSTSEC-2023-0001");
+    assertThat(ids("pkg:cargo/tokio@1.18.4")).isEmpty();
+    assertThat(ids("pkg:cargo/tokio@1.20.0")).containsExactly("RUSTSEC-2023-0001");
+    assertThat(ids("pkg:cargo/tokio@1.23.0")).containsExactly("RUSTSEC-2023-0001");
+    assertThat(ids("pkg:cargo/tokio@1.23.1")).isEmpty();
+    ScanResult.Finding f = scan("pkg:cargo/tokio@1.20.0").vulnerable().get(0).findings().get(0);
+    assertThat(f.fixed()).isEqualTo("1.20.3");
+    assertThat(f.severity().level().label()).isEqualTo("unknown");
+  }
+
+  @Test
+  void cvssScoredRustSecRecords() {
+    ScanResult.Finding hyper = scan("pkg:cargo/hyper@0.9.17").vulnerable().get(0).findings().get(0);
+    assertThat(hyper.id()).isEqualTo("RUSTSEC-2017-0002");
+    assertThat(hyper.severity().score()).isEqualTo(5.3);
+    assertThat(hyper.severity().level().label()).isEqualTo("medium");
+    assertThat(ids("pkg:cargo/hyper@0.9.18")).isEmpty();
+    assertThat(ids("pkg:cargo/hyper@0.10.1")).containsExactly("RUSTSEC-2017-0002");
+    ScanResult.VulnerableComponent smallvec = scan("pkg:cargo/smallvec@0.4.4").vulnerable().get(0);
+    assertThat(smallvec.findings().get(0).severity().level().label()).isEqualTo("critical");
+    assertThat(smallvec.advice()).isEqualTo(new ScanResult.Advice("0.4.5", 1, 1));
+    assertThat(ids("pkg:cargo/smallvec@0.6.3")).isEmpty();
+    assertThat(ids("pkg:cargo/smallvec@0.3.1")).isEmpty();
+  }
+
+  @Test
+  void patchAdviceIsTheLowestVersionThatClearsEverything() {
+    ScanResult.VulnerableComponent gin =
+        scan("pkg:golang/github.com/gin-gonic/gin@v1.4.0").vulnerable().get(0);
+    assertThat(gin.advice()).isEqualTo(new ScanResult.Advice("1.6.0", 1, 1));
+  }
+
+  @Test
+  void qualifiersDoNotAffectMatching() {
+    assertThat(ids("pkg:cargo/tokio@1.20.0?arch=x86_64#src")).containsExactly("RUSTSEC-2023-0001");
+  }
+}
