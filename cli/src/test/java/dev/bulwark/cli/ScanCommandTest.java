@@ -1,0 +1,156 @@
+package dev.bulwark.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bulwark.server.http.Json;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code bulwark scan}, offline: formats, thresholds and exit codes. */
+class ScanCommandTest {
+  @TempDir Path dir;
+  Path osv;
+  Path sbom;
+
+  record Result(int code, String out, String err) {}
+
+  Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  @BeforeEach
+  void fixtures() throws Exception {
+    osv = Files.createDirectories(dir.resolve("osv"));
+    Files.writeString(
+        osv.resolve("GHSA-test-0001.json"),
+        """
+        {"id": "GHSA-test-0001", "aliases": ["CVE-2099-0001"],
+         "severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:L/I:L/A:N"}],
+         "affected": [{"package": {"ecosystem": "npm", "name": "left-pad"},
+                       "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "1.3.0"}]}]}]}
+        """);
+    Files.writeString(
+        osv.resolve("PYSEC-2099-1.yaml"),
+        """
+        id: PYSEC-2099-1
+        aliases: [CVE-2099-0001]
+        affected:
+          - package: {ecosystem: PyPI, name: requests}
+            ranges:
+              - type: ECOSYSTEM
+                events: [{introduced: "0"}, {fixed: "2.31.0"}]
+        """);
+    sbom = dir.resolve("app.cdx.json");
+    Files.writeString(
+        sbom,
+        """
+        {"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [
+          {"bom-ref": "a", "name": "left-pad", "version": "1.1.0", "purl": "pkg:npm/left-pad@1.1.0"},
+          {"bom-ref": "b", "name": "Requests", "version": "2.30.0", "purl": "pkg:pypi/Requests@2.30.0"},
+          {"bom-ref": "c", "name": "ok", "version": "1.0.0", "purl": "pkg:npm/ok@1.0.0"},
+          {"bom-ref": "d", "name": "mystery"}]}
+        """);
+  }
+
+  @Test
+  void jsonHasTheContractsFields() throws Exception {
+    Result r = run("scan", sbom.toString(), "--osv", osv.toString(), "--format", "json");
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode doc = Json.MAPPER.readTree(r.out());
+    assertThat(doc.path("findings")).hasSize(2);
+    JsonNode first = doc.path("findings").get(0);
+    assertThat(first.path("purl").asText()).isEqualTo("pkg:npm/left-pad@1.1.0");
+    assertThat(first.path("id").asText()).isEqualTo("GHSA-test-0001");
+    assertThat(first.path("aliases").get(0).asText()).isEqualTo("CVE-2099-0001");
+    assertThat(first.path("severity").asText()).isEqualTo("medium");
+    assertThat(first.path("fixed").asText()).isEqualTo("1.3.0");
+    assertThat(doc.path("findings").get(1).path("id").asText()).isEqualTo("PYSEC-2099-1");
+    assertThat(doc.path("unmatched")).hasSize(1);
+    assertThat(doc.path("unmatched").get(0).path("reason").asText()).isEqualTo("no purl");
+    assertThat(doc.path("summary").path("components").asInt()).isEqualTo(4);
+    assertThat(r.err()).contains("4 components").contains("ms");
+  }
+
+  @Test
+  void failOnSetsTheExitCode() {
+    assertThat(run("scan", sbom.toString(), "--osv", osv.toString(), "--fail-on", "medium").code())
+        .isEqualTo(1);
+    assertThat(run("scan", sbom.toString(), "--osv", osv.toString(), "--fail-on", "high").code())
+        .isZero();
+    assertThat(run("scan", sbom.toString(), "--osv", osv.toString(), "--fail-on", "any").code())
+        .isEqualTo(1);
+    assertThat(run("scan", sbom.toString(), "--osv", osv.toString()).code()).isZero();
+    assertThat(run("scan", sbom.toString(), "--osv", osv.toString(), "--fail-on", "severe").code())
+        .isEqualTo(2);
+  }
+
+  @Test
+  void sarifAndVdrAreValidDocuments() throws Exception {
+    JsonNode sarif =
+        Json.MAPPER.readTree(
+            run("scan", sbom.toString(), "--osv", osv.toString(), "--format", "sarif").out());
+    assertThat(sarif.path("version").asText()).isEqualTo("2.1.0");
+    assertThat(sarif.path("runs").get(0).path("results")).hasSize(2);
+    assertThat(
+            sarif
+                .path("runs")
+                .get(0)
+                .path("results")
+                .get(0)
+                .path("locations")
+                .get(0)
+                .path("physicalLocation")
+                .path("artifactLocation")
+                .path("uri")
+                .asText())
+        .endsWith("app.cdx.json");
+    JsonNode vdr =
+        Json.MAPPER.readTree(
+            run("scan", sbom.toString(), "--osv", osv.toString(), "--format", "vdr").out());
+    assertThat(vdr.path("bomFormat").asText()).isEqualTo("CycloneDX");
+    assertThat(vdr.path("specVersion").asText()).isEqualTo("1.6");
+    assertThat(vdr.path("vulnerabilities")).hasSize(2);
+  }
+
+  @Test
+  void tableGroupsByComponentWithASummaryLine() {
+    Result r = run("scan", sbom.toString(), "--osv", osv.toString());
+    assertThat(r.out()).contains("pkg:npm/left-pad@1.1.0  ->  upgrade to 1.3.0 (clears 1 of 1)");
+    assertThat(r.out()).doesNotContain("\u001b[");
+    assertThat(r.out().strip().lines().reduce((a, b) -> b).orElseThrow())
+        .contains(
+            "1 SBOM, 4 components: 2 vulnerable (2 findings: 1 medium, 1 unknown), 1 clean, 1 unmatched");
+  }
+
+  @Test
+  void badInputsExitTwoNamingTheFile() throws Exception {
+    Path truncated = dir.resolve("truncated.json");
+    Files.writeString(truncated, "{\"bomFormat\": \"CycloneDX\", \"components\": [\n{\"name\": ");
+    Result r = run("scan", truncated.toString(), "--osv", osv.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("truncated.json").contains("line 2");
+    Path xxe = dir.resolve("evil.xml");
+    Files.writeString(
+        xxe,
+        "<?xml version=\"1.0\"?><!DOCTYPE bom [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><bom xmlns=\"http://cyclonedx.org/schema/bom/1.4\"><components><component><name>&x;</name></component></components></bom>");
+    Result evil = run("scan", xxe.toString(), "--osv", osv.toString());
+    assertThat(evil.code()).isEqualTo(2);
+    assertThat(evil.err()).contains("DTD").doesNotContain("root:x");
+    Files.writeString(osv.resolve("broken.json"), "{\"id\": ");
+    Result badOsv = run("scan", sbom.toString(), "--osv", osv.toString());
+    assertThat(badOsv.code()).isEqualTo(2);
+    assertThat(badOsv.err()).contains("broken.json:1:");
+    assertThat(run("scan", dir.resolve("missing.json").toString(), "--osv", dir.toString()).code())
+        .isEqualTo(2);
+    assertThat(run("scan", sbom.toString()).code()).isEqualTo(2);
+  }
+}
