@@ -1,21 +1,24 @@
 package dev.bulwark.cli;
 
 import dev.bulwark.vuln.match.AdvisoryIndex;
+import dev.bulwark.vuln.match.PackageRef;
 import dev.bulwark.vuln.match.ScanResult;
 import dev.bulwark.vuln.match.Scanner;
-import dev.bulwark.vuln.osv.Advisory;
 import dev.bulwark.vuln.osv.OsvFormatException;
 import dev.bulwark.vuln.osv.OsvLoader;
+import dev.bulwark.vuln.osv.OsvSnapshot;
 import dev.bulwark.vuln.osv.Severity;
 import dev.bulwark.vuln.report.ScanReport;
 import dev.bulwark.vuln.sbom.SbomFormatException;
 import dev.bulwark.vuln.sbom.SbomParser;
+import dev.bulwark.vuln.version.Ecosystem;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -65,6 +68,18 @@ final class ScanCommand implements Callable<Integer> {
   Format format = Format.table;
 
   @Option(
+      names = "--no-cache",
+      description = "Read the advisory sources in full; neither use nor write a snapshot.")
+  boolean noCache;
+
+  @Option(
+      names = "--cache-dir",
+      paramLabel = "DIR",
+      description =
+          "Where advisory snapshots are kept (env BULWARK_CACHE_DIR, default ~/.cache/bulwark).")
+  Path cacheDir;
+
+  @Option(
       names = "--fail-on",
       paramLabel = "SEVERITY",
       description = "any, low, medium, high, critical or none (default none).")
@@ -73,23 +88,50 @@ final class ScanCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     long t0 = System.nanoTime();
-    List<Advisory> advisories;
-    try {
-      advisories = OsvLoader.load(osv);
-    } catch (OsvFormatException e) {
-      throw CliException.input(e.getMessage());
-    }
-    AdvisoryIndex index = AdvisoryIndex.build(advisories);
-    Scanner scanner = new Scanner(index);
-    List<ScanReport.Scanned> scans = new ArrayList<>();
+    // SBOMs first: a scan needs only the advisories that name their packages.
+    List<dev.bulwark.vuln.sbom.Sbom> parsed = new ArrayList<>();
+    java.util.Set<PackageRef> wanted = new java.util.HashSet<>();
     for (Path p : sboms) {
       try {
-        scans.add(new ScanReport.Scanned(p.toString(), scanner.scan(SbomParser.parse(p))));
+        dev.bulwark.vuln.sbom.Sbom sbom = SbomParser.parse(p);
+        parsed.add(sbom);
+        for (var c : sbom.components()) {
+          if (c.purl() != null
+              && PackageRef.fromPurl(c.purl()) instanceof PackageRef.Parsed.Ok ok) {
+            wanted.add(ok.ref());
+          }
+        }
       } catch (SbomFormatException e) {
         throw CliException.input(e.getMessage());
       } catch (java.nio.file.NoSuchFileException e) {
         throw CliException.input("no such file: " + p);
       }
+    }
+    java.util.function.BiPredicate<String, String> exact =
+        (ecosystem, name) ->
+            Ecosystem.fromOsv(ecosystem)
+                .map(e -> wanted.contains(PackageRef.of(e, name)))
+                .orElse(false);
+    AdvisoryIndex index;
+    int read;
+    try {
+      Optional<OsvSnapshot.Selected> fromSnapshot =
+          noCache ? Optional.empty() : snapshot(wanted, exact);
+      if (fromSnapshot.isPresent()) {
+        index = AdvisoryIndex.build(fromSnapshot.get().advisories(), fromSnapshot.get().links());
+        read = fromSnapshot.get().records();
+      } else {
+        OsvLoader.Selection selection = OsvLoader.loadSelected(osv, exact);
+        index = AdvisoryIndex.build(selection.advisories(), selection.links());
+        read = selection.records();
+      }
+    } catch (OsvFormatException e) {
+      throw CliException.input(e.getMessage());
+    }
+    Scanner scanner = new Scanner(index);
+    List<ScanReport.Scanned> scans = new ArrayList<>();
+    for (int i = 0; i < sboms.size(); i++) {
+      scans.add(new ScanReport.Scanned(sboms.get(i).toString(), scanner.scan(parsed.get(i))));
     }
     long elapsed = (System.nanoTime() - t0) / 1_000_000;
     PrintWriter out = spec.commandLine().getOut();
@@ -112,12 +154,70 @@ final class ScanCommand implements Callable<Integer> {
     summaryOut.println(
         ScanReport.summary(scans, elapsed)
             + " ("
-            + index.size()
+            + read
             + " advisories, "
             + index.withdrawn()
-            + " withdrawn)");
+            + " withdrawn, "
+            + index.size()
+            + " about these packages)");
     summaryOut.flush();
     return failed(scans) ? ExitCodes.CHECK_FAILED : ExitCodes.OK;
+  }
+
+  /**
+   * A snapshot of the advisory sources, keyed by their paths, sizes and times: read when current,
+   * written (after a full read) when missing or stale. A cold scan then parses only the records its
+   * SBOMs need. Empty when no snapshot can be written (the caller reads the sources instead).
+   */
+  private Optional<OsvSnapshot.Selected> snapshot(
+      java.util.Set<PackageRef> wanted, java.util.function.BiPredicate<String, String> exact)
+      throws IOException, OsvFormatException {
+    Path dir = cacheDir;
+    if (dir == null) {
+      String env = System.getenv("BULWARK_CACHE_DIR");
+      String xdg = System.getenv("XDG_CACHE_HOME");
+      dir =
+          env != null && !env.isBlank()
+              ? Path.of(env)
+              : xdg != null && !xdg.isBlank()
+                  ? Path.of(xdg, "bulwark")
+                  : Path.of(System.getProperty("user.home"), ".cache", "bulwark");
+    }
+    String key = OsvSnapshot.keyOf(osv);
+    String name;
+    try {
+      byte[] d =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      name = "osv-" + java.util.HexFormat.of().formatHex(d, 0, 12) + ".snapshot";
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    Path file = dir.resolve(name);
+    java.util.Set<Long> hashes = new java.util.HashSet<>();
+    for (PackageRef r : wanted) {
+      hashes.add(OsvSnapshot.packageHash(r.ecosystem(), r.name()));
+    }
+    if (java.nio.file.Files.isRegularFile(file)) {
+      Optional<OsvSnapshot.Selected> s = OsvSnapshot.read(file, hashes, exact);
+      if (s.isPresent()) {
+        return s;
+      }
+    }
+    try {
+      OsvSnapshot.write(osv, file);
+    } catch (IOException e) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "bulwark: cannot write an advisory snapshot in "
+                  + dir
+                  + " ("
+                  + e.getMessage()
+                  + "); reading the sources in full");
+      return Optional.empty();
+    }
+    return OsvSnapshot.read(file, hashes, exact);
   }
 
   /**

@@ -21,6 +21,11 @@ class ScanCommandTest {
   record Result(int code, String out, String err) {}
 
   Result run(String... args) {
+    if (args.length > 0 && args[0].equals("scan")) {
+      String[] withCache = java.util.Arrays.copyOf(args, args.length + 1);
+      withCache[args.length] = "--cache-dir=" + dir.resolve("cache");
+      args = withCache;
+    }
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
@@ -78,6 +83,30 @@ class ScanCommandTest {
     assertThat(doc.path("unmatched").get(0).path("reason").asText()).isEqualTo("no purl");
     assertThat(doc.path("summary").path("components").asInt()).isEqualTo(4);
     assertThat(r.err()).contains("4 components").contains("ms");
+  }
+
+  @Test
+  void theSnapshotGivesTheSameAnswerAsAFullRead() throws Exception {
+    Result first = run("scan", sbom.toString(), "--osv", osv.toString(), "--format", "json");
+    Result cached = run("scan", sbom.toString(), "--osv", osv.toString(), "--format", "json");
+    Result full =
+        run("scan", sbom.toString(), "--osv", osv.toString(), "--format", "json", "--no-cache");
+    JsonNode a = Json.MAPPER.readTree(first.out());
+    JsonNode b = Json.MAPPER.readTree(cached.out());
+    JsonNode c = Json.MAPPER.readTree(full.out());
+    assertThat(b.path("findings")).isEqualTo(a.path("findings")).isEqualTo(c.path("findings"));
+    assertThat(b.path("unmatched")).isEqualTo(c.path("unmatched"));
+    try (var files = Files.list(dir.resolve("cache"))) {
+      assertThat(files.filter(f -> f.toString().endsWith(".snapshot")).count()).isEqualTo(1);
+    }
+    // A changed source makes a new snapshot: the new record is found.
+    Files.writeString(
+        osv.resolve("NEW-1.json"),
+        "{\"id\": \"NEW-1\", \"affected\": [{\"package\": {\"ecosystem\": \"npm\", \"name\": \"ok\"}, \"ranges\": [{\"type\": \"SEMVER\", \"events\": [{\"introduced\": \"0\"}]}]}]}");
+    JsonNode after =
+        Json.MAPPER.readTree(
+            run("scan", sbom.toString(), "--osv", osv.toString(), "--format", "json").out());
+    assertThat(after.path("findings")).hasSize(3);
   }
 
   @Test

@@ -70,6 +70,16 @@ public final class AdvisoryIndex {
   }
 
   public static AdvisoryIndex build(List<Advisory> input) {
+    return build(input, List.of());
+  }
+
+  /**
+   * Builds from selected advisories, grouping them also through the alias links of records that
+   * were not selected (see {@code OsvLoader.loadSelected}), so groups are the same as if every
+   * record had been loaded. Withdrawn records are counted from the links when given.
+   */
+  public static AdvisoryIndex build(
+      List<Advisory> input, List<dev.bulwark.vuln.osv.OsvParser.Links> allLinks) {
     List<Advisory> live = new ArrayList<>();
     int withdrawn = 0;
     for (Advisory a : input) {
@@ -79,13 +89,27 @@ public final class AdvisoryIndex {
         live.add(a);
       }
     }
-    int[] groupOf = groups(live);
+    if (!allLinks.isEmpty()) {
+      withdrawn =
+          (int) allLinks.stream().filter(dev.bulwark.vuln.osv.OsvParser.Links::withdrawn).count();
+    }
+    int[] roots = groups(live, allLinks);
+    int[] groupOf = Arrays.copyOf(roots, live.size());
     Map<Integer, Set<String>> ids = new HashMap<>();
     for (int i = 0; i < live.size(); i++) {
       Set<String> s = ids.computeIfAbsent(groupOf[i], k -> new TreeSet<>());
       s.add(live.get(i).id());
       s.addAll(live.get(i).aliases());
       s.addAll(live.get(i).upstream());
+    }
+    for (int i = 0; i < allLinks.size(); i++) {
+      int root = roots[live.size() + i];
+      var l = allLinks.get(i);
+      if (root < live.size() && !l.withdrawn()) {
+        Set<String> s = ids.computeIfAbsent(root, k -> new TreeSet<>());
+        s.add(l.id());
+        s.addAll(l.others());
+      }
     }
     List<List<String>> groupIds = new ArrayList<>();
     for (int g = 0; g < live.size(); g++) {
@@ -181,19 +205,32 @@ public final class AdvisoryIndex {
   }
 
   /**
-   * Union-find over ids, aliases and upstream ids. Returns the group (a representative index) of
-   * each advisory.
+   * Union-find over ids, aliases and upstream ids, of the live advisories and then of the extra
+   * link records (which only join groups). Returns the root of every node: live advisories first,
+   * then the link records. Roots are the smallest index of a group, so a group with a live advisory
+   * has a live root.
    */
-  private static int[] groups(List<Advisory> live) {
-    int[] parent = new int[live.size()];
+  private static int[] groups(
+      List<Advisory> live, List<dev.bulwark.vuln.osv.OsvParser.Links> extra) {
+    int n = live.size();
+    int[] parent = new int[n + extra.size()];
     Arrays.setAll(parent, i -> i);
     Map<String, Integer> owner = new HashMap<>();
-    for (int i = 0; i < live.size(); i++) {
-      Advisory a = live.get(i);
+    for (int i = 0; i < parent.length; i++) {
       List<String> keys = new ArrayList<>();
-      keys.add(a.id());
-      keys.addAll(a.aliases());
-      keys.addAll(a.upstream());
+      if (i < n) {
+        Advisory a = live.get(i);
+        keys.add(a.id());
+        keys.addAll(a.aliases());
+        keys.addAll(a.upstream());
+      } else {
+        var l = extra.get(i - n);
+        if (l.withdrawn()) {
+          continue;
+        }
+        keys.add(l.id());
+        keys.addAll(l.others());
+      }
       for (String k : keys) {
         Integer j = owner.putIfAbsent(k, i);
         if (j != null) {
@@ -201,7 +238,7 @@ public final class AdvisoryIndex {
         }
       }
     }
-    int[] out = new int[live.size()];
+    int[] out = new int[parent.length];
     for (int i = 0; i < out.length; i++) {
       out[i] = find(parent, i);
     }

@@ -27,6 +27,12 @@ public final class OsvLoader {
 
   private OsvLoader() {}
 
+  /** Receives each record's bytes, with where it came from. */
+  @FunctionalInterface
+  interface RecordSink {
+    void accept(String where, byte[] bytes, boolean yaml) throws OsvFormatException;
+  }
+
   /** Loads every source; the first unreadable record stops the load with its location. */
   public static List<Advisory> load(List<Path> sources) throws OsvFormatException, IOException {
     List<Advisory> out = new ArrayList<>();
@@ -37,12 +43,62 @@ public final class OsvLoader {
   }
 
   public static void load(Path source, List<Advisory> out) throws OsvFormatException, IOException {
+    read(source, (where, bytes, yaml) -> out.add(OsvParser.parse(where, bytes, yaml)));
+  }
+
+  /** What a selective load returns: the advisories wanted, and the alias links of every record. */
+  public record Selection(List<Advisory> advisories, List<OsvParser.Links> links, int records) {}
+
+  /**
+   * Loads only the advisories that name a wanted package, for a scan that knows its packages before
+   * it reads the advisories. Every JSON record is still read, but with a streaming skim of its id,
+   * aliases and package names, so the full parse (and the memory it holds) is paid only for the few
+   * records that matter. The alias links of all records are kept, so grouping stays exact. Records
+   * that are not selected are checked for well-formed JSON and an id, not field by field.
+   */
+  public static Selection loadSelected(
+      List<Path> sources, java.util.function.BiPredicate<String, String> wanted)
+      throws OsvFormatException, IOException {
+    List<Advisory> selected = new ArrayList<>();
+    List<OsvParser.Links> links = new ArrayList<>();
+    int[] records = {0};
+    for (Path p : sources) {
+      read(
+          p,
+          (where, bytes, yaml) -> {
+            records[0]++;
+            if (yaml) {
+              Advisory a = OsvParser.parse(where, bytes, true);
+              links.add(OsvParser.Links.of(a));
+              if (a.affected().stream()
+                  .anyMatch(
+                      ap -> ap.name() != null && wanted.test(ap.ecosystemName(), ap.name()))) {
+                selected.add(a);
+              }
+              return;
+            }
+            OsvParser.Skim skim = OsvParser.skim(where, bytes);
+            links.add(skim.links());
+            if (skim.packages().stream().anyMatch(pk -> wanted.test(pk[0], pk[1]))) {
+              selected.add(OsvParser.parse(where, bytes, false));
+            }
+          });
+    }
+    return new Selection(selected, links, records[0]);
+  }
+
+  /** Hands every record of a source to {@code out}, with the same checks as {@link #load}. */
+  static void readRecords(Path source, RecordSink out) throws OsvFormatException, IOException {
+    read(source, out);
+  }
+
+  private static void read(Path source, RecordSink out) throws OsvFormatException, IOException {
     if (Files.isDirectory(source)) {
       try (Stream<Path> files = Files.walk(source)) {
         for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
           String n = f.getFileName().toString().toLowerCase(Locale.ROOT);
           if (n.endsWith(".json") || n.endsWith(".yaml") || n.endsWith(".yml")) {
-            out.add(OsvParser.parse(f.toString(), Files.readAllBytes(f), !n.endsWith(".json")));
+            out.accept(f.toString(), Files.readAllBytes(f), !n.endsWith(".json"));
           }
         }
       }
@@ -55,15 +111,14 @@ public final class OsvLoader {
     if (name.endsWith(".zip")) {
       loadZip(source, out);
     } else if (name.endsWith(".json") || name.endsWith(".yaml") || name.endsWith(".yml")) {
-      out.add(
-          OsvParser.parse(source.toString(), Files.readAllBytes(source), !name.endsWith(".json")));
+      out.accept(source.toString(), Files.readAllBytes(source), !name.endsWith(".json"));
     } else {
       throw new OsvFormatException(
           source + ": not an OSV source (expected a .zip, a directory, or a .json/.yaml record)");
     }
   }
 
-  private static void loadZip(Path zip, List<Advisory> out) throws OsvFormatException, IOException {
+  private static void loadZip(Path zip, RecordSink out) throws OsvFormatException, IOException {
     long compressedSize = Files.size(zip);
     long total = 0;
     try (ZipFile zf = new ZipFile(zip.toFile())) {
@@ -104,7 +159,7 @@ public final class OsvLoader {
                   + MAX_RATIO
                   + " times its size (zip bomb?)");
         }
-        out.add(OsvParser.parse(where, bytes, !json));
+        out.accept(where, bytes, !json);
       }
     } catch (ZipException e) {
       throw new OsvFormatException(zip + ": not a readable zip archive: " + e.getMessage());

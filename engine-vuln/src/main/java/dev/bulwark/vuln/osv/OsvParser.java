@@ -39,6 +39,107 @@ public final class OsvParser {
 
   private OsvParser() {}
 
+  /** The ids that tie a record to others: its own id, aliases and upstream ids. */
+  public record Links(String id, boolean withdrawn, List<String> others) {
+    public static Links of(Advisory a) {
+      List<String> o = new ArrayList<>(a.aliases());
+      o.addAll(a.upstream());
+      return new Links(a.id(), a.withdrawn(), o);
+    }
+  }
+
+  /** A streaming look at a JSON record: its links and its packages as (ecosystem, name) pairs. */
+  public record Skim(Links links, List<String[]> packages) {}
+
+  private static final com.fasterxml.jackson.core.JsonFactory SKIM = JSON.getFactory();
+
+  /**
+   * Reads only id, withdrawn, aliases, upstream and affected[].package; skips the rest unparsed.
+   */
+  public static Skim skim(String source, byte[] bytes) throws OsvFormatException {
+    String id = null;
+    boolean withdrawn = false;
+    List<String> others = new ArrayList<>();
+    List<String[]> packages = new ArrayList<>();
+    try (com.fasterxml.jackson.core.JsonParser p = SKIM.createParser(bytes)) {
+      if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+        throw new OsvFormatException(source + ": not an OSV record (expected a JSON object)");
+      }
+      while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+        String f = p.currentName();
+        com.fasterxml.jackson.core.JsonToken t = p.nextToken();
+        switch (f) {
+          case "id" ->
+              id = t == com.fasterxml.jackson.core.JsonToken.VALUE_STRING ? p.getText() : null;
+          case "withdrawn" -> withdrawn = t != com.fasterxml.jackson.core.JsonToken.VALUE_NULL;
+          case "aliases", "upstream" -> {
+            if (t == com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
+              while (p.nextToken() != com.fasterxml.jackson.core.JsonToken.END_ARRAY) {
+                if (p.currentToken() == com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+                  others.add(p.getText());
+                } else {
+                  p.skipChildren();
+                }
+              }
+            } else {
+              p.skipChildren();
+            }
+          }
+          case "affected" -> {
+            if (t != com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
+              p.skipChildren();
+              continue;
+            }
+            while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+              String eco = null;
+              String name = null;
+              while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                String af = p.currentName();
+                com.fasterxml.jackson.core.JsonToken at = p.nextToken();
+                if (af.equals("package")
+                    && at == com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                  while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                    String pf = p.currentName();
+                    p.nextToken();
+                    if (pf.equals("ecosystem")) {
+                      eco = p.getValueAsString();
+                    } else if (pf.equals("name")) {
+                      name = p.getValueAsString();
+                    } else {
+                      p.skipChildren();
+                    }
+                  }
+                } else {
+                  p.skipChildren();
+                }
+              }
+              if (name != null) {
+                packages.add(new String[] {eco, name});
+              }
+            }
+          }
+          default -> p.skipChildren();
+        }
+      }
+      if (p.nextToken() != null) {
+        throw new OsvFormatException(source + ": trailing content after the record");
+      }
+    } catch (JacksonException e) {
+      var loc = e.getLocation();
+      throw new OsvFormatException(
+          source
+              + (loc == null ? "" : ":" + loc.getLineNr() + ":" + loc.getColumnNr())
+              + ": invalid JSON: "
+              + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new OsvFormatException(source + ": unreadable: " + e.getMessage());
+    }
+    if (id == null || id.isBlank()) {
+      throw new OsvFormatException(source + ": not an OSV record (no string 'id')");
+    }
+    return new Skim(new Links(id, withdrawn, others), packages);
+  }
+
   public static Advisory parse(String source, byte[] bytes, boolean yaml)
       throws OsvFormatException {
     JsonNode root;

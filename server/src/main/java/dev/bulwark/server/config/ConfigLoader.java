@@ -55,6 +55,7 @@ public final class ConfigLoader {
           "BULWARK_URL",
           "BULWARK_TOKEN",
           "BULWARK_CONFIG",
+          "BULWARK_CACHE_DIR",
           "BULWARK_TEST_POSTGRES",
           "BULWARK_JAVA_OPTS",
           "BULWARK_JAVA");
