@@ -46,6 +46,7 @@ public final class VulnBench {
               Path.of(args[1]),
               args.length > 2 ? Integer.parseInt(args[2]) : 500_000,
               args.length > 3 ? Integer.parseInt(args[3]) : 10_000);
+      case "large-sbom" -> largeSbom(Path.of(args[1]), Integer.parseInt(args[2]));
       case "import" -> importAndIndex(args);
       case "scan" -> scan(Path.of(args[1]), Path.of(args[2]));
       case "lookups" -> lookups(Path.of(args[1]), Path.of(args[2]));
@@ -152,6 +153,57 @@ public final class VulnBench {
     }
     System.out.println(
         "wrote " + advisories + " advisories and a " + components + "-component SBOM to " + dir);
+  }
+
+  /**
+   * A CycloneDX JSON SBOM of {@code components} components padded the way real generators pad them
+   * (descriptions, hashes, licences, properties), about 850 bytes each: 120,000 make 100 MB.
+   */
+  static void largeSbom(Path file, int components) throws Exception {
+    Random rnd = new Random(7);
+    try (BufferedWriter w =
+        new BufferedWriter(
+            new OutputStreamWriter(Files.newOutputStream(file), StandardCharsets.UTF_8), 1 << 20)) {
+      w.write("{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.6\", \"components\": [\n");
+      for (int c = 0; c < components; c++) {
+        String eco = ECOSYSTEMS[c % ECOSYSTEMS.length];
+        String name = packageName(eco, rnd.nextInt(200_000));
+        String version = rnd.nextInt(3) + "." + rnd.nextInt(10) + "." + rnd.nextInt(10);
+        w.write(
+            (c == 0 ? "" : ",\n")
+                + "{\"bom-ref\": \"c"
+                + c
+                + "\", \"type\": \"library\", \"name\": \""
+                + name
+                + "\", \"version\": \""
+                + version
+                + "\","
+                + " \"description\": \""
+                + "A library that does useful things for the application. ".repeat(4)
+                + "\","
+                + " \"hashes\": [{\"alg\": \"SHA-256\", \"content\": \""
+                + "ab12".repeat(16)
+                + "\"}, {\"alg\": \"SHA-512\", \"content\": \""
+                + "cd34".repeat(32)
+                + "\"}],"
+                + " \"licenses\": [{\"license\": {\"id\": \"Apache-2.0\"}}],"
+                + " \"properties\": [{\"name\": \"build\", \"value\": \""
+                + c
+                + "\"}],"
+                + " \"purl\": \""
+                + purl(eco, name, version)
+                + "\"}");
+      }
+      w.write("\n]}\n");
+    }
+    System.out.println(
+        "wrote "
+            + file
+            + " ("
+            + Files.size(file) / (1024 * 1024)
+            + " MB, "
+            + components
+            + " components)");
   }
 
   static AdvisoryIndex load(List<Path> zips, boolean report) throws Exception {

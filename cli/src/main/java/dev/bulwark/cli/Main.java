@@ -45,7 +45,14 @@ public final class Main {
           commandLine.getErr().println("bulwark: internal error: " + e);
           return ExitCodes.SERVER;
         });
-    return cli.execute(args);
+    try {
+      return cli.execute(args);
+    } catch (OutOfMemoryError e) {
+      err.println(
+          "bulwark: out of memory; give the JVM more heap, for example BULWARK_JAVA_OPTS=-Xmx2g");
+      err.flush();
+      return ExitCodes.INPUT;
+    }
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -19,6 +19,33 @@ public final class Scanner {
     this.index = index;
   }
 
+  /**
+   * The reverse question: which of {@code components} the vulnerability known by {@code anyId} (a
+   * record id or any alias) affects. Only components of the packages the advisory names are
+   * evaluated.
+   */
+  public List<Component> affectedBy(String anyId, java.util.Collection<Component> components) {
+    java.util.Set<PackageRef> packages = index.packagesOf(anyId);
+    List<Component> out = new ArrayList<>();
+    if (packages.isEmpty()) {
+      return out;
+    }
+    for (Component c : components) {
+      if (c.purl() == null
+          || !(PackageRef.fromPurl(c.purl()) instanceof PackageRef.Parsed.Ok ok)
+          || !packages.contains(ok.ref())) {
+        continue;
+      }
+      String version = ok.version() != null ? ok.version() : c.version();
+      if (version != null
+          && index.lookup(ok.ref(), version) instanceof AdvisoryIndex.Lookup.Affected a
+          && a.hits().stream().anyMatch(h -> index.groupIds(h.group()).contains(anyId))) {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
   public ScanResult scan(Sbom sbom) {
     return scan(sbom.components());
   }

@@ -131,6 +131,30 @@ class RealRecordsTest {
   }
 
   @Test
+  void whichComponentsDoesOneAdvisoryHitByAnyOfItsIds() {
+    List<Component> set =
+        List.of(
+            new Component("a", null, null, "pkg:cargo/tokio@1.20.0"),
+            new Component("b", null, null, "pkg:cargo/tokio@1.20.3"),
+            new Component("c", null, null, "pkg:cargo/hyper@0.9.17"),
+            new Component("d", "no purl", "1.0", null),
+            new Component("e", null, null, "pkg:cargo/tokio@1.7.1"));
+    assertThat(scanner.affectedBy("RUSTSEC-2023-0001", set))
+        .extracting(Component::ref)
+        .containsExactly("a", "e");
+    assertThat(scanner.affectedBy("CVE-2023-22466", set))
+        .extracting(Component::ref)
+        .containsExactly("a", "e");
+    assertThat(scanner.affectedBy("GHSA-7rrj-xr53-82p7", set))
+        .extracting(Component::ref)
+        .containsExactly("a", "e");
+    assertThat(scanner.affectedBy("CVE-2017-18587", set))
+        .extracting(Component::ref)
+        .containsExactly("c");
+    assertThat(scanner.affectedBy("CVE-0000-0000", set)).isEmpty();
+  }
+
+  @Test
   void qualifiersDoNotAffectMatching() {
     assertThat(ids("pkg:cargo/tokio@1.20.0?arch=x86_64#src")).containsExactly("RUSTSEC-2023-0001");
   }
