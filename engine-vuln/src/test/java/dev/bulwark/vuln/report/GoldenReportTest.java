@@ -109,6 +109,24 @@ class GoldenReportTest {
   }
 
   @Test
+  void theVdrValidatesAgainstTheCycloneDx16Schema() throws Exception {
+    String vdr =
+        ScanReport.toJson(
+            ScanReport.vdr(scans, "test", Instant.parse("2026-01-01T00:00:00Z"), new UUID(0, 1)));
+    var errors =
+        new org.cyclonedx.parsers.JsonParser()
+            .validate(vdr.getBytes(StandardCharsets.UTF_8), org.cyclonedx.Version.VERSION_16);
+    assertThat(errors).as("%s", errors).isEmpty();
+    // The validator does reject a wrong document: a severity outside the schema's enumeration.
+    var broken =
+        new org.cyclonedx.parsers.JsonParser()
+            .validate(
+                vdr.replace("\"critical\"", "\"catastrophic\"").getBytes(StandardCharsets.UTF_8),
+                org.cyclonedx.Version.VERSION_16);
+    assertThat(broken).isNotEmpty();
+  }
+
+  @Test
   void table() throws Exception {
     StringWriter w = new StringWriter();
     ScanReport.table(new PrintWriter(w), scans, false);
