@@ -195,17 +195,43 @@ class VersionOrderingTest {
         .isInstanceOf(InvalidVersionException.class);
   }
 
-  /** NuGet SemVer: four parts, case-insensitive prerelease labels. */
+  /** NuGet.Versioning's VersionComparerTests (default comparer), and four-part versions. */
   @Test
   void nuget() throws Exception {
+    equal(VersionScheme.NUGET, "1.0.0", "1.0.0");
+    equal(VersionScheme.NUGET, "1.0.0-BETA", "1.0.0-beta");
+    equal(VersionScheme.NUGET, "1.0.0-BETA+AA", "1.0.0-beta+aa");
+    equal(VersionScheme.NUGET, "1.0.0-BETA.X.y.5.77.0+AA", "1.0.0-beta.x.y.5.77.0+aa");
+    String[][] less = {
+      {"0.0.0", "1.0.0"},
+      {"1.0.0", "1.1.0"},
+      {"1.0.0", "1.0.1"},
+      {"1.999.9999", "2.1.1"},
+      {"1.0.0-BETA", "1.0.0-beta2"},
+      {"1.0.0-beta+AA", "1.0.0+aa"},
+      {"1.0.0-BETA", "1.0.0-beta.1+AA"},
+      {"1.0.0-BETA.X.y.5.77.0+AA", "1.0.0-beta.x.y.5.79.0+aa"},
+      {"1.0.0-BETA.X.y.5.79.0+AA", "1.0.0-beta.x.y.5.790.0+abc"}
+    };
+    for (String[] pair : less) {
+      ascending(VersionScheme.NUGET, pair[0], pair[1]);
+    }
     ascending(VersionScheme.NUGET, "1.0.0-alpha", "1.0.0-Beta", "1.0.0", "1.0.0.1", "1.0.1");
     equal(VersionScheme.NUGET, "1.0", "1.0.0.0");
     equal(VersionScheme.NUGET, "1.0.0-ALPHA", "1.0.0-alpha");
   }
 
-  /** Composer: stability order dev < alpha < beta < RC < stable < patch. */
+  /**
+   * Composer: composer/semver's ComparatorTest, and the stability order alpha < beta < RC < stable.
+   */
   @Test
   void packagist() throws Exception {
+    ascending(VersionScheme.PACKAGIST, "1.24.0", "1.25.0", "1.26.0");
+    ascending(VersionScheme.PACKAGIST, "1.25.0-beta2.1", "1.25.0-b.3");
+    ascending(VersionScheme.PACKAGIST, "1.25.0-b2.1", "1.25.0beta.3");
+    ascending(VersionScheme.PACKAGIST, "1.25.0-b-2.1", "1.25.0-rc");
+    equal(VersionScheme.PACKAGIST, "1.25.0-beta2.1", "1.25.0-b.2.1");
+    equal(VersionScheme.PACKAGIST, "1.25.0beta2.1", "1.25.0-b2.1");
     ascending(
         VersionScheme.PACKAGIST, "1.0.0-alpha1", "1.0.0-beta1", "1.0.0-RC1", "1.0.0", "1.0.1");
     equal(VersionScheme.PACKAGIST, "v1.0.0", "1.0.0");
