@@ -50,6 +50,7 @@ class PackageRefTest {
     assertThat(PackageRef.fromPurl("pkg:generic/openssl@3.0"))
         .isEqualTo(new PackageRef.Parsed.Unsupported("generic"));
     assertThat(PackageRef.fromPurl("not a purl")).isInstanceOf(PackageRef.Parsed.Malformed.class);
-    org.assertj.core.api.Assertions.assertThatCode(() -> PackageRef.fromPurl("pkg:npm/@@@")).doesNotThrowAnyException();
+    org.assertj.core.api.Assertions.assertThatCode(() -> PackageRef.fromPurl("pkg:npm/@@@"))
+        .doesNotThrowAnyException();
   }
 }
