@@ -47,10 +47,11 @@ public final class NoteKey {
 
     /** Parses {@code name+hexid+base64key}; the id must match the key, or it is refused. */
     public static Verifier parse(String text) {
+      // Names may not contain '+' (C2SP signed-note), but base64 may: split at the first two.
       String s = text.strip();
-      int last = s.lastIndexOf('+');
-      int mid = last > 0 ? s.lastIndexOf('+', last - 1) : -1;
-      if (mid <= 0) {
+      int mid = s.indexOf('+');
+      int last = mid < 0 ? -1 : s.indexOf('+', mid + 1);
+      if (mid <= 0 || last < 0) {
         throw new IllegalArgumentException("a verifier key is name+keyid+key");
       }
       String name = s.substring(0, mid);
@@ -94,6 +95,9 @@ public final class NoteKey {
   }
 
   public static Signer generate(String name) {
+    if (name.isEmpty() || name.contains("+") || name.chars().anyMatch(Character::isWhitespace)) {
+      throw new IllegalArgumentException("a key name is non-empty, without '+' or white space");
+    }
     try {
       KeyPair kp = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
       return fromKeys(name, kp.getPrivate().getEncoded(), kp.getPublic().getEncoded());
