@@ -1,7 +1,6 @@
 package dev.bulwark.server;
 
 import dev.bulwark.server.audit.AuditRoutes;
-import dev.bulwark.server.audit.SqlAuditLog;
 import dev.bulwark.server.auth.Authenticator;
 import dev.bulwark.server.auth.FailedAuthLimiter;
 import dev.bulwark.server.auth.OidcVerifier;
@@ -16,6 +15,12 @@ import dev.bulwark.server.demo.DemoData;
 import dev.bulwark.server.http.ApiRoute;
 import dev.bulwark.server.http.HttpApi;
 import dev.bulwark.server.http.SystemRoutes;
+import dev.bulwark.server.ledger.Ledger;
+import dev.bulwark.server.ledger.LedgerAuditLog;
+import dev.bulwark.server.ledger.LedgerKeys;
+import dev.bulwark.server.ledger.LedgerRoutes;
+import dev.bulwark.server.ledger.LedgerStore;
+import dev.bulwark.server.ledger.LedgerWriter;
 import io.javalin.Javalin;
 import io.javalin.event.HandlerMetaInfo;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -40,13 +45,19 @@ public final class BulwarkServer implements AutoCloseable {
 
   private final Database db;
   private final Javalin app;
+  private final LedgerWriter ledgerWriter;
   private final List<ApiRoute> routes;
   private final List<HandlerMetaInfo> registered;
 
   private BulwarkServer(
-      Database db, Javalin app, List<ApiRoute> routes, List<HandlerMetaInfo> registered) {
+      Database db,
+      Javalin app,
+      LedgerWriter ledgerWriter,
+      List<ApiRoute> routes,
+      List<HandlerMetaInfo> registered) {
     this.db = db;
     this.app = app;
+    this.ledgerWriter = ledgerWriter;
     this.routes = routes;
     this.registered = registered;
   }
@@ -69,7 +80,19 @@ public final class BulwarkServer implements AutoCloseable {
   /** Starts on an already opened database, which the server then owns. */
   public static BulwarkServer start(
       ServerConfig config, Database db, Clock clock, PrintStream console) {
-    var audit = new SqlAuditLog(clock);
+    var ledgerStore = new LedgerStore(db.jdbi(), db.dialect());
+    var signer =
+        LedgerKeys.loadOrCreate(
+            config.ledger().keyFile().orElse(config.dataDir().resolve("ledger-signing.key")),
+            config.ledger().origin());
+    var ledgerWriter =
+        new LedgerWriter(
+            ledgerStore,
+            signer,
+            clock,
+            config.ledger().checkpointEvery(),
+            config.ledger().checkpointInterval());
+    var audit = new LedgerAuditLog(ledgerStore, clock, ledgerWriter::nudge);
     var tokens = new TokenService(db.jdbi(), audit, clock);
     var catalog = new Catalog(db, audit, clock);
     Optional<OidcVerifier> oidc = config.oidc().map(o -> new OidcVerifier(o, clock));
@@ -104,7 +127,8 @@ public final class BulwarkServer implements AutoCloseable {
     routes.addAll(new SystemRoutes(metrics, () -> databaseUp(db)).routes());
     routes.addAll(new TokenRoutes(tokens).routes());
     routes.addAll(new CatalogRoutes(catalog).routes());
-    routes.addAll(new AuditRoutes(db.jdbi()).routes());
+    routes.addAll(new AuditRoutes(ledgerStore).routes());
+    routes.addAll(new LedgerRoutes(new Ledger(ledgerStore), signer.verifier()).routes());
     routes.addAll(new BackupRoutes(db, audit, config.dataDir()).routes());
 
     List<HandlerMetaInfo> registered = new ArrayList<>();
@@ -117,9 +141,10 @@ public final class BulwarkServer implements AutoCloseable {
             metrics,
             config.maxBodyBytes(),
             registered::add);
+    ledgerWriter.start();
     app.start();
     LOG.info("Bulwark listens on http://{}:{}", config.host(), app.port());
-    return new BulwarkServer(db, app, List.copyOf(routes), List.copyOf(registered));
+    return new BulwarkServer(db, app, ledgerWriter, List.copyOf(routes), List.copyOf(registered));
   }
 
   private static boolean databaseUp(Database db) {
@@ -148,9 +173,15 @@ public final class BulwarkServer implements AutoCloseable {
     return registered;
   }
 
+  /** The ledger's writer, so tests can wait for it to catch up. */
+  public LedgerWriter ledgerWriter() {
+    return ledgerWriter;
+  }
+
   @Override
   public void close() {
     app.stop();
+    ledgerWriter.close();
     db.close();
   }
 }

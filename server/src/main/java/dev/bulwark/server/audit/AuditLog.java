@@ -1,14 +1,18 @@
 package dev.bulwark.server.audit;
 
 import dev.bulwark.server.auth.Principal;
+import java.util.Map;
 import org.jdbi.v3.core.Handle;
 
 /**
- * The one way every state change is recorded. Callers pass the {@link Handle} of the transaction
- * that makes the change, so the record and the change commit or roll back together.
+ * The one way every state change and decision is recorded. Callers pass the {@link Handle} of the
+ * transaction that makes the change, so the record and the change commit or roll back together.
  */
 public interface AuditLog {
   /**
+   * @param subject what the change is about, in human terms: at least {@code kind} and {@code id},
+   *     and where they apply {@code service}, {@code team}, {@code version}, {@code digest}, {@code
+   *     environment}
    * @param before the subject's state before the change (any JSON-serializable value), or null
    * @param after the state after the change, or null when the subject was removed; never a secret
    */
@@ -17,8 +21,20 @@ public interface AuditLog {
       Principal actor,
       String requestId,
       String action,
+      Map<String, String> subject,
+      Object before,
+      Object after);
+
+  default void record(
+      Handle tx,
+      Principal actor,
+      String requestId,
+      String action,
       String subjectKind,
       String subjectId,
       Object before,
-      Object after);
+      Object after) {
+    record(
+        tx, actor, requestId, action, Map.of("kind", subjectKind, "id", subjectId), before, after);
+  }
 }

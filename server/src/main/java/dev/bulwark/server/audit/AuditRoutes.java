@@ -2,20 +2,26 @@ package dev.bulwark.server.audit;
 
 import static dev.bulwark.server.http.ApiRoute.get;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.bulwark.server.auth.Permission;
 import dev.bulwark.server.http.ApiException;
 import dev.bulwark.server.http.ApiRoute;
 import dev.bulwark.server.http.Call;
+import dev.bulwark.server.http.Json;
+import dev.bulwark.server.ledger.LedgerStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.jdbi.v3.core.Jdbi;
 
-/** Read access to the audit trail, for auditors and admins. */
+/** The audit trail as people read it: the newest ledger entries, optionally about one subject. */
 public final class AuditRoutes {
-  private final Jdbi jdbi;
+  private final LedgerStore ledger;
 
-  public AuditRoutes(Jdbi jdbi) {
-    this.jdbi = jdbi;
+  public AuditRoutes(LedgerStore ledger) {
+    this.ledger = ledger;
   }
 
   public List<ApiRoute> routes() {
@@ -35,10 +41,26 @@ public final class AuditRoutes {
         throw ApiException.invalid("limit", "must be between 1 and 1000");
       }
     }
-    call.respond(
-        200,
-        Map.of(
-            "events",
-            SqlAuditLog.list(jdbi, call.query("subjectKind"), call.query("subjectId"), limit)));
+    List<Object> events = new ArrayList<>();
+    for (LedgerStore.Stored s :
+        ledger.recent(call.query("subjectKind"), call.query("subjectId"), limit)) {
+      JsonNode e;
+      try {
+        e = Json.MAPPER.readTree(s.canonical());
+      } catch (IOException ex) {
+        throw new UncheckedIOException(ex);
+      }
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("index", s.index());
+      m.put("time", e.path("time").asText());
+      m.put("actor", e.path("actor").asText());
+      m.put("action", e.path("action").asText());
+      m.put("subject", e.path("subject"));
+      m.put("requestId", e.path("requestId").asText());
+      m.put("beforeDigest", e.path("before").isNull() ? null : e.path("before").asText());
+      m.put("afterDigest", e.path("after").isNull() ? null : e.path("after").asText());
+      events.add(m);
+    }
+    call.respond(200, Map.of("events", events));
   }
 }

@@ -11,5 +11,6 @@ public enum Permission {
   TOKEN_ADMIN,
   AUDIT_READ,
   METRICS_READ,
+  LEDGER_READ,
   BACKUP
 }

@@ -21,7 +21,12 @@ public enum Role {
   ci(EnumSet.of(Permission.SERVICE_READ)),
   developer(
       EnumSet.of(Permission.SERVICE_READ, Permission.SERVICE_WRITE, Permission.CATALOG_IMPORT)),
-  auditor(EnumSet.of(Permission.SERVICE_READ, Permission.AUDIT_READ, Permission.METRICS_READ));
+  auditor(
+      EnumSet.of(
+          Permission.SERVICE_READ,
+          Permission.AUDIT_READ,
+          Permission.METRICS_READ,
+          Permission.LEDGER_READ));
 
   private final Set<Permission> permissions;
 

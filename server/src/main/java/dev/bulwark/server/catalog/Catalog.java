@@ -6,6 +6,7 @@ import dev.bulwark.server.db.Database;
 import dev.bulwark.server.http.ApiException;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -52,14 +53,7 @@ public final class Catalog {
           }
           Service created = dao.find(h, input.name(), caller).orElseThrow();
           audit.record(
-              h,
-              caller,
-              requestId,
-              "service.create",
-              "service",
-              input.name(),
-              null,
-              created.input());
+              h, caller, requestId, "service.create", serviceSubject(input), null, created.input());
           return created;
         });
   }
@@ -82,14 +76,7 @@ public final class Catalog {
         if (dao.insert(h, input, clock.instant(), caller)) {
           Service created = dao.find(h, input.name(), caller).orElseThrow();
           audit.record(
-              h,
-              caller,
-              requestId,
-              "service.create",
-              "service",
-              input.name(),
-              null,
-              created.input());
+              h, caller, requestId, "service.create", serviceSubject(input), null, created.input());
           return new Upserted(created, Outcome.created);
         }
         continue;
@@ -112,8 +99,7 @@ public final class Catalog {
           caller,
           requestId,
           "service.update",
-          "service",
-          input.name(),
+          serviceSubject(input),
           before.input(),
           after.input());
       return new Upserted(after, Outcome.updated);
@@ -129,7 +115,13 @@ public final class Catalog {
                   .orElseThrow(() -> ApiException.notFound("no service named '" + name + "'"));
           dao.delete(h, name, caller);
           audit.record(
-              h, caller, requestId, "service.delete", "service", name, before.input(), null);
+              h,
+              caller,
+              requestId,
+              "service.delete",
+              Map.of("kind", "service", "id", name, "team", before.team()),
+              before.input(),
+              null);
         });
   }
 
@@ -140,6 +132,11 @@ public final class Catalog {
     }
     return jdbi.inTransaction(
         h -> inputs.stream().map(in -> upsert(h, caller, requestId, in)).toList());
+  }
+
+  /** A service as ledger entries name it: its name and its team. */
+  private static Map<String, String> serviceSubject(ServiceInput s) {
+    return Map.of("kind", "service", "id", s.name(), "team", s.team());
   }
 
   private static void requireTeamInScope(Principal caller, String team) {

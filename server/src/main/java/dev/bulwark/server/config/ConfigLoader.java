@@ -44,7 +44,11 @@ public final class ConfigLoader {
           "oidc.jwksUri",
           "oidc.roleClaim",
           "oidc.teamsClaim",
-          "oidc.clockSkewSeconds");
+          "oidc.clockSkewSeconds",
+          "ledger.origin",
+          "ledger.keyFile",
+          "ledger.checkpointEvery",
+          "ledger.checkpointSeconds");
 
   /**
    * {@code BULWARK_*} variables that are not server settings: the client's, the config file's
@@ -209,6 +213,17 @@ public final class ConfigLoader {
         }
       }
     }
+    ServerConfig.LedgerSettings defaults = ServerConfig.LedgerSettings.defaults();
+    ServerConfig.LedgerSettings ledger =
+        new ServerConfig.LedgerSettings(
+            string(v, "ledger.origin").orElse(defaults.origin()),
+            string(v, "ledger.keyFile").map(Path::of),
+            number(v, "ledger.checkpointEvery", 1, 10_000_000)
+                .orElse((long) defaults.checkpointEvery())
+                .intValue(),
+            number(v, "ledger.checkpointSeconds", 1, 86_400)
+                .map(Duration::ofSeconds)
+                .orElse(defaults.checkpointInterval()));
     return new ServerConfig(
         host,
         port,
@@ -220,7 +235,8 @@ public final class ConfigLoader {
         maxBody,
         failures,
         demo,
-        oidc);
+        oidc,
+        ledger);
   }
 
   private static String stripSlash(String s) {

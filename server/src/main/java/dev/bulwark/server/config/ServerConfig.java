@@ -22,7 +22,8 @@ public record ServerConfig(
     long maxBodyBytes,
     int authFailuresPerMinute,
     boolean demo,
-    Optional<Oidc> oidc) {
+    Optional<Oidc> oidc,
+    LedgerSettings ledger) {
 
   public ServerConfig {
     Objects.requireNonNull(host, "host");
@@ -32,6 +33,7 @@ public record ServerConfig(
     Objects.requireNonNull(dbPassword, "dbPassword");
     Objects.requireNonNull(bootstrapToken, "bootstrapToken");
     Objects.requireNonNull(oidc, "oidc");
+    Objects.requireNonNull(ledger, "ledger");
     if (port < 0 || port > 65535) {
       throw new ConfigException("port must be between 0 and 65535, was " + port);
     }
@@ -66,6 +68,45 @@ public record ServerConfig(
     }
   }
 
+  /** The ledger: its origin (also the signing key's name), key file, and checkpoint cadence. */
+  public record LedgerSettings(
+      String origin, Optional<Path> keyFile, int checkpointEvery, Duration checkpointInterval) {
+    public LedgerSettings {
+      Objects.requireNonNull(origin, "origin");
+      Objects.requireNonNull(keyFile, "keyFile");
+      Objects.requireNonNull(checkpointInterval, "checkpointInterval");
+      if (origin.isBlank()
+          || origin.contains("+")
+          || origin.chars().anyMatch(Character::isWhitespace)) {
+        throw new ConfigException("ledger.origin must be non-empty, without '+' or white space");
+      }
+      if (checkpointEvery < 1) {
+        throw new ConfigException("ledger.checkpointEvery must be at least 1");
+      }
+    }
+
+    public static LedgerSettings defaults() {
+      return new LedgerSettings(
+          "bulwark.local/ledger", Optional.empty(), 1000, Duration.ofSeconds(10));
+    }
+  }
+
+  public ServerConfig withLedger(LedgerSettings value) {
+    return new ServerConfig(
+        host,
+        port,
+        dataDir,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        bootstrapToken,
+        maxBodyBytes,
+        authFailuresPerMinute,
+        demo,
+        oidc,
+        value);
+  }
+
   /** A secret value whose string form never shows the value, so it cannot leak into a log. */
   public record Secret(String value) {
     public Secret {
@@ -91,7 +132,8 @@ public record ServerConfig(
         ConfigLoader.DEFAULT_MAX_BODY_BYTES,
         ConfigLoader.DEFAULT_AUTH_FAILURES_PER_MINUTE,
         false,
-        Optional.empty());
+        Optional.empty(),
+        LedgerSettings.defaults());
   }
 
   public ServerConfig withDb(String url, String user, String password) {
@@ -106,7 +148,8 @@ public record ServerConfig(
         maxBodyBytes,
         authFailuresPerMinute,
         demo,
-        oidc);
+        oidc,
+        ledger);
   }
 
   public ServerConfig withBootstrapToken(String token) {
@@ -121,7 +164,8 @@ public record ServerConfig(
         maxBodyBytes,
         authFailuresPerMinute,
         demo,
-        oidc);
+        oidc,
+        ledger);
   }
 
   public ServerConfig withOidc(Oidc value) {
@@ -136,7 +180,8 @@ public record ServerConfig(
         maxBodyBytes,
         authFailuresPerMinute,
         demo,
-        Optional.of(value));
+        Optional.of(value),
+        ledger);
   }
 
   public ServerConfig withLimits(long maxBody, int failuresPerMinute) {
@@ -151,7 +196,8 @@ public record ServerConfig(
         maxBody,
         failuresPerMinute,
         demo,
-        oidc);
+        oidc,
+        ledger);
   }
 
   public ServerConfig withDemo(boolean value) {
@@ -166,7 +212,8 @@ public record ServerConfig(
         maxBodyBytes,
         authFailuresPerMinute,
         value,
-        oidc);
+        oidc,
+        ledger);
   }
 
   /** Masks the database URL's password; the secret fields mask themselves. */

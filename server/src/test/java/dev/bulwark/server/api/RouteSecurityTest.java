@@ -43,7 +43,12 @@ class RouteSecurityTest {
 
   @BeforeAll
   void start() throws IOException {
-    ts = new TestServer(TestDatabases.Kind.SQLITE, Files.createTempDirectory("bulwark-routes"));
+    // Many anonymous calls on purpose: lift the failed-authentication limit for this server.
+    ts =
+        new TestServer(
+            TestDatabases.Kind.SQLITE,
+            Files.createTempDirectory("bulwark-routes"),
+            c -> c.withLimits(64 * 1024, 100_000));
   }
 
   @AfterAll

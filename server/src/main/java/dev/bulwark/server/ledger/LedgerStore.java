@@ -1,0 +1,291 @@
+package dev.bulwark.server.ledger;
+
+import dev.bulwark.ledger.LedgerEntry;
+import dev.bulwark.ledger.NodeSource;
+import dev.bulwark.ledger.TreeBuilder;
+import dev.bulwark.server.db.Dialect;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
+
+/** SQL of the ledger tables. Entries are appended only here; nothing updates or deletes them. */
+public final class LedgerStore {
+  private final Jdbi jdbi;
+  private final Dialect dialect;
+
+  public LedgerStore(Jdbi jdbi, Dialect dialect) {
+    this.jdbi = jdbi;
+    this.dialect = dialect;
+  }
+
+  /** An entry to append: everything but its index, which the ledger assigns. */
+  public record Draft(
+      Instant time,
+      String actor,
+      String action,
+      Map<String, String> subject,
+      String requestId,
+      String beforeDigest,
+      String afterDigest,
+      String payload) {}
+
+  /** A stored entry: its index, canonical bytes and the payload row beside it. */
+  public record Stored(long index, String canonical, String payload) {
+    public byte[] bytes() {
+      return canonical.getBytes(StandardCharsets.UTF_8);
+    }
+  }
+
+  /**
+   * Appends in the caller's transaction. The 'size' row is locked first, which serializes appenders
+   * on PostgreSQL (SQLite serializes writers anyway), so indexes have no gaps and commit in order.
+   */
+  public List<Long> append(Handle h, List<Draft> drafts) {
+    long next =
+        h.createQuery("SELECT value FROM ledger_state WHERE name = 'size'" + dialect.forUpdate())
+            .mapTo(Long.class)
+            .one();
+    List<Long> indexes = new ArrayList<>(drafts.size());
+    PreparedBatch batch =
+        h.prepareBatch(
+            """
+            INSERT INTO ledger_entries (idx, entry, subject_kind, subject_id, service, at, payload)
+            VALUES (:idx, :entry, :kind, :id, :service, :at, :payload)
+            """);
+    for (Draft d : drafts) {
+      long idx = next++;
+      LedgerEntry e =
+          new LedgerEntry(
+              idx,
+              d.time(),
+              d.actor(),
+              d.action(),
+              d.subject(),
+              d.requestId(),
+              d.beforeDigest(),
+              d.afterDigest());
+      batch
+          .bind("idx", idx)
+          .bind("entry", new String(e.canonicalBytes(), StandardCharsets.UTF_8))
+          .bind("kind", d.subject().get("kind"))
+          .bind("id", d.subject().get("id"))
+          .bind(
+              "service",
+              d.subject()
+                  .getOrDefault(
+                      "service",
+                      "service".equals(d.subject().get("kind")) ? d.subject().get("id") : null))
+          .bind("at", d.time().toEpochMilli())
+          .bind("payload", d.payload())
+          .add();
+      indexes.add(idx);
+    }
+    batch.execute();
+    h.createUpdate("UPDATE ledger_state SET value = :v WHERE name = 'size'")
+        .bind("v", next)
+        .execute();
+    return indexes;
+  }
+
+  public long size() {
+    return state("size");
+  }
+
+  public long hashed() {
+    return state("hashed");
+  }
+
+  private long state(String name) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery("SELECT value FROM ledger_state WHERE name = :n")
+                .bind("n", name)
+                .mapTo(Long.class)
+                .one());
+  }
+
+  public List<Stored> entries(Handle h, long from, long to) {
+    return h.createQuery(
+            "SELECT idx, entry, payload FROM ledger_entries WHERE idx >= :from AND idx < :to ORDER BY idx")
+        .bind("from", from)
+        .bind("to", to)
+        .map(
+            (rs, ctx) ->
+                new Stored(rs.getLong("idx"), rs.getString("entry"), rs.getString("payload")))
+        .list();
+  }
+
+  public List<Stored> entries(long from, long to) {
+    return jdbi.withHandle(h -> entries(h, from, to));
+  }
+
+  /** Entries filtered for an evidence bundle, in index order, below {@code size}. */
+  public List<Stored> select(String service, Instant since, Instant until, long size, int limit) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    """
+                    SELECT idx, entry, payload FROM ledger_entries
+                    WHERE idx < :size AND (:service IS NULL OR service = :service)
+                      AND (:since IS NULL OR at >= :since) AND (:until IS NULL OR at < :until)
+                    ORDER BY idx LIMIT :limit
+                    """)
+                .bind("size", size)
+                .bind("service", service)
+                .bind("since", since == null ? null : since.toEpochMilli())
+                .bind("until", until == null ? null : until.toEpochMilli())
+                .bind("limit", limit)
+                .map(
+                    (rs, ctx) ->
+                        new Stored(
+                            rs.getLong("idx"), rs.getString("entry"), rs.getString("payload")))
+                .list());
+  }
+
+  /** Newest entries first, optionally about one subject (for the audit view). */
+  public List<Stored> recent(String kind, String id, int limit) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    """
+                    SELECT idx, entry, payload FROM ledger_entries
+                    WHERE (:kind IS NULL OR subject_kind = :kind) AND (:id IS NULL OR subject_id = :id)
+                    ORDER BY idx DESC LIMIT :limit
+                    """)
+                .bind("kind", kind)
+                .bind("id", id)
+                .bind("limit", limit)
+                .map(
+                    (rs, ctx) ->
+                        new Stored(
+                            rs.getLong("idx"), rs.getString("entry"), rs.getString("payload")))
+                .list());
+  }
+
+  // ---- nodes ----
+
+  void putNodes(Handle h, List<TreeBuilder.Node> nodes) {
+    PreparedBatch b =
+        h.prepareBatch("INSERT INTO ledger_nodes (level, idx, hash) VALUES (:level, :idx, :hash)");
+    for (TreeBuilder.Node n : nodes) {
+      b.bind("level", n.level()).bind("idx", n.index()).bind("hash", n.hash()).add();
+    }
+    b.execute();
+  }
+
+  /** Reads the given nodes in one query: a proof's O(log n) nodes, planned before they are read. */
+  public Map<Long, byte[]> nodes(Handle h, Set<Long> keys) {
+    Map<Long, byte[]> out = new HashMap<>();
+    if (keys.isEmpty()) {
+      return out;
+    }
+    List<Long> list = new ArrayList<>(keys);
+    StringBuilder sql = new StringBuilder("SELECT level, idx, hash FROM ledger_nodes WHERE ");
+    for (int i = 0; i < list.size(); i++) {
+      sql.append(i == 0 ? "" : " OR ")
+          .append("(level = :l")
+          .append(i)
+          .append(" AND idx = :i")
+          .append(i)
+          .append(')');
+    }
+    var q = h.createQuery(sql.toString());
+    for (int i = 0; i < list.size(); i++) {
+      q.bind("l" + i, level(list.get(i))).bind("i" + i, index(list.get(i)));
+    }
+    q.map(
+            (rs, ctx) -> {
+              out.put(key(rs.getInt("level"), rs.getLong("idx")), rs.getBytes("hash"));
+              return null;
+            })
+        .list();
+    return out;
+  }
+
+  public NodeSource nodeSource(Handle h) {
+    return (level, index) ->
+        h.createQuery("SELECT hash FROM ledger_nodes WHERE level = :l AND idx = :i")
+            .bind("l", level)
+            .bind("i", index)
+            .mapTo(byte[].class)
+            .findOne()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "ledger node " + level + "/" + index + " is missing"));
+  }
+
+  /** Level-0 nodes: the leaf hashes the writer computed, for verifiers to compare entries with. */
+  public List<byte[]> leafHashes(long from, long to) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    "SELECT hash FROM ledger_nodes WHERE level = 0 AND idx >= :from AND idx < :to ORDER BY idx")
+                .bind("from", from)
+                .bind("to", to)
+                .mapTo(byte[].class)
+                .list());
+  }
+
+  static long key(int level, long index) {
+    return ((long) level << 56) | index;
+  }
+
+  static int level(long key) {
+    return (int) (key >>> 56);
+  }
+
+  static long index(long key) {
+    return key & ((1L << 56) - 1);
+  }
+
+  // ---- checkpoints ----
+
+  void putCheckpoint(Handle h, long size, Instant at, String note) {
+    h.createUpdate(
+            "INSERT INTO ledger_checkpoints (size, at, note) VALUES (:size, :at, :note) ON CONFLICT (size) DO NOTHING")
+        .bind("size", size)
+        .bind("at", at.toEpochMilli())
+        .bind("note", note)
+        .execute();
+  }
+
+  public Optional<String> latestCheckpoint() {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery("SELECT note FROM ledger_checkpoints ORDER BY size DESC LIMIT 1")
+                .mapTo(String.class)
+                .findOne());
+  }
+
+  public record StoredCheckpoint(long size, Instant at, String note) {}
+
+  public List<StoredCheckpoint> checkpoints() {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery("SELECT size, at, note FROM ledger_checkpoints ORDER BY size")
+                .map(
+                    (rs, ctx) ->
+                        new StoredCheckpoint(
+                            rs.getLong("size"),
+                            Instant.ofEpochMilli(rs.getLong("at")),
+                            rs.getString("note")))
+                .list());
+  }
+
+  public Jdbi jdbi() {
+    return jdbi;
+  }
+
+  public Dialect dialect() {
+    return dialect;
+  }
+}

@@ -1,0 +1,198 @@
+package dev.bulwark.server.ledger;
+
+import dev.bulwark.ledger.Checkpoint;
+import dev.bulwark.ledger.Hashes;
+import dev.bulwark.ledger.NoteKey;
+import dev.bulwark.ledger.SignedNote;
+import dev.bulwark.ledger.TreeBuilder;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ledger's one writer of derived data: folds appended entries into the Merkle tree (storing
+ * every perfect-subtree node) and publishes signed checkpoints every {@code every} entries or
+ * {@code interval}, whichever comes first. Entries themselves are appended by the changes they
+ * record, in the same transactions. Each batch is one transaction that first locks the 'hashed'
+ * row, so two server nodes on one PostgreSQL never hash the same entries; a node that finds the
+ * tree moved on rebuilds its frontier from the stored nodes.
+ */
+public final class LedgerWriter implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LedgerWriter.class);
+  private static final int BATCH = 20_000;
+
+  private final LedgerStore store;
+  private final NoteKey.Signer key;
+  private final Clock clock;
+  private final int every;
+  private final Duration interval;
+  private final Object signal = new Object();
+  private volatile boolean running;
+  private Thread thread;
+  private TreeBuilder builder;
+  private volatile String lastError;
+
+  public LedgerWriter(
+      LedgerStore store, NoteKey.Signer key, Clock clock, int every, Duration interval) {
+    this.store = store;
+    this.key = key;
+    this.clock = clock;
+    this.every = every;
+    this.interval = interval;
+  }
+
+  public NoteKey.Signer key() {
+    return key;
+  }
+
+  public void start() {
+    running = true;
+    thread = Thread.ofPlatform().daemon().name("bulwark-ledger-writer").start(this::loop);
+  }
+
+  /** Wakes the writer: new entries were appended. */
+  public void nudge() {
+    synchronized (signal) {
+      signal.notifyAll();
+    }
+  }
+
+  private void loop() {
+    while (running) {
+      boolean progressed;
+      try {
+        progressed = runOnce();
+        lastError = null;
+      } catch (RuntimeException e) {
+        if (!running) {
+          return;
+        }
+        if (!String.valueOf(e.getMessage()).equals(lastError)) {
+          LOG.error("ledger writer failed; retrying", e);
+        }
+        lastError = String.valueOf(e.getMessage());
+        builder = null;
+        progressed = false;
+      }
+      if (!progressed) {
+        synchronized (signal) {
+          try {
+            signal.wait(100);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Hashes one batch and publishes a checkpoint when one is due. Returns true when it did anything.
+   * Package-visible so tests and the benchmark can drive it synchronously.
+   */
+  public synchronized boolean runOnce() {
+    return store
+        .jdbi()
+        .inTransaction(
+            h -> {
+              long hashed =
+                  h.createQuery(
+                          "SELECT value FROM ledger_state WHERE name = 'hashed'"
+                              + store.dialect().forUpdate())
+                      .mapTo(Long.class)
+                      .one();
+              long size =
+                  h.createQuery("SELECT value FROM ledger_state WHERE name = 'size'")
+                      .mapTo(Long.class)
+                      .one();
+              if (builder == null || builder.size() != hashed) {
+                builder = TreeBuilder.resume(hashed, store.nodeSource(h));
+              }
+              boolean did = false;
+              if (size > hashed) {
+                long to = Math.min(size, hashed + BATCH);
+                List<LedgerStore.Stored> entries = store.entries(h, hashed, to);
+                List<TreeBuilder.Node> nodes = new ArrayList<>(entries.size() * 2);
+                long expected = hashed;
+                TreeBuilder work = TreeBuilder.resume(hashed, store.nodeSource(h));
+                for (LedgerStore.Stored e : entries) {
+                  if (e.index() != expected) {
+                    throw new IllegalStateException(
+                        "ledger entry "
+                            + expected
+                            + " is missing; the writer cannot go on until it is restored");
+                  }
+                  nodes.addAll(work.append(Hashes.leaf(e.bytes())));
+                  expected++;
+                }
+                if (expected != to) {
+                  throw new IllegalStateException(
+                      "ledger entry "
+                          + expected
+                          + " is missing; the writer cannot go on until it is restored");
+                }
+                store.putNodes(h, nodes);
+                h.createUpdate("UPDATE ledger_state SET value = :v WHERE name = 'hashed'")
+                    .bind("v", to)
+                    .execute();
+                builder = work;
+                hashed = to;
+                did = true;
+              }
+              var last =
+                  h.createQuery(
+                          "SELECT size, at FROM ledger_checkpoints ORDER BY size DESC LIMIT 1")
+                      .map((rs, ctx) -> new long[] {rs.getLong("size"), rs.getLong("at")})
+                      .findOne();
+              Instant now = clock.instant();
+              boolean due =
+                  last.isEmpty()
+                      || (hashed > last.get()[0]
+                          && (hashed - last.get()[0] >= every
+                              || Duration.ofMillis(now.toEpochMilli() - last.get()[1])
+                                      .compareTo(interval)
+                                  >= 0));
+              if (due) {
+                String note =
+                    SignedNote.sign(new Checkpoint(key.name(), hashed, builder.root()), key);
+                store.putCheckpoint(h, hashed, now, note);
+                did = true;
+              }
+              return did;
+            });
+  }
+
+  /** Waits until every entry appended so far is hashed and a checkpoint covers it (for tests). */
+  public void awaitCheckpointed(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      long size = store.size();
+      if (store.hashed() == size && store.checkpoints().stream().anyMatch(c -> c.size() == size)) {
+        return;
+      }
+      nudge();
+      Thread.sleep(10);
+    }
+    throw new IllegalStateException(
+        "the ledger writer did not catch up in "
+            + timeout
+            + (lastError == null ? "" : ": " + lastError));
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    if (thread != null) {
+      thread.interrupt();
+      try {
+        thread.join(5000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
