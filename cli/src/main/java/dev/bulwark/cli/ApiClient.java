@@ -42,6 +42,18 @@ final class ApiClient {
     return json(send(request(path).GET(), HttpResponse.BodyHandlers.ofByteArray()));
   }
 
+  String getText(String path) {
+    HttpResponse<byte[]> r =
+        send(
+            request(path).header("Accept", "text/plain").GET(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    return new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  byte[] getBytes(String path) {
+    return send(request(path).GET(), HttpResponse.BodyHandlers.ofByteArray()).body();
+  }
+
   JsonNode post(String path, Object body) {
     return json(
         send(

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       ServerCommand.class,
       ScanCommand.class,
+      LedgerCommand.class,
       ServicesCommand.class,
       TokensCommand.class,
       CatalogCommand.class,

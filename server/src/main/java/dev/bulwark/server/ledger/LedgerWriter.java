@@ -35,6 +35,7 @@ public final class LedgerWriter implements AutoCloseable {
   private Thread thread;
   private TreeBuilder builder;
   private volatile String lastError;
+  private volatile boolean forceCheckpoint;
 
   public LedgerWriter(
       LedgerStore store, NoteKey.Signer key, Clock clock, int every, Duration interval) {
@@ -149,8 +150,10 @@ public final class LedgerWriter implements AutoCloseable {
                       .map((rs, ctx) -> new long[] {rs.getLong("size"), rs.getLong("at")})
                       .findOne();
               Instant now = clock.instant();
+              boolean forced = forceCheckpoint && (last.isEmpty() || hashed > last.get()[0]);
               boolean due =
-                  last.isEmpty()
+                  forced
+                      || last.isEmpty()
                       || (hashed > last.get()[0]
                           && (hashed - last.get()[0] >= every
                               || Duration.ofMillis(now.toEpochMilli() - last.get()[1])
@@ -161,13 +164,20 @@ public final class LedgerWriter implements AutoCloseable {
                     SignedNote.sign(new Checkpoint(key.name(), hashed, builder.root()), key);
                 store.putCheckpoint(h, hashed, now, note);
                 did = true;
+                if (hashed == size) {
+                  forceCheckpoint = false;
+                }
               }
               return did;
             });
   }
 
-  /** Waits until every entry appended so far is hashed and a checkpoint covers it (for tests). */
+  /**
+   * Waits until every entry appended so far is hashed and covered by a checkpoint, publishing one
+   * out of turn if needed. For tests and tools that need a checkpoint now.
+   */
   public void awaitCheckpointed(Duration timeout) throws InterruptedException {
+    forceCheckpoint = true;
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       long size = store.size();

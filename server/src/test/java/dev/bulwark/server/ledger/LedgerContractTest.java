@@ -1,0 +1,183 @@
+package dev.bulwark.server.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bulwark.ledger.Checkpoint;
+import dev.bulwark.ledger.Hashes;
+import dev.bulwark.ledger.LedgerEntry;
+import dev.bulwark.ledger.MerkleTree;
+import dev.bulwark.ledger.NoteKey;
+import dev.bulwark.ledger.SignedNote;
+import dev.bulwark.server.config.ServerConfig;
+import dev.bulwark.server.testing.Http;
+import dev.bulwark.server.testing.TestDatabases;
+import dev.bulwark.server.testing.TestServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The ledger endpoints over HTTP, on SQLite and PostgreSQL. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class LedgerContractTest {
+  static final String ADMIN = TestServer.ADMIN;
+  TestServer ts;
+  Http http;
+  NoteKey.Verifier key;
+
+  abstract TestDatabases.Kind kind();
+
+  @BeforeAll
+  void start() throws Exception {
+    ts =
+        new TestServer(
+            kind(),
+            Files.createTempDirectory("bulwark-ledger"),
+            c ->
+                c.withLedger(
+                    new ServerConfig.LedgerSettings(
+                        "test.example/ledger", Optional.empty(), 4, Duration.ofHours(1))));
+    http = ts.http;
+    for (int i = 0; i < 10; i++) {
+      http.put(
+          "/api/v1/services/ledger-svc-" + i,
+          ADMIN,
+          Map.of("team", "alpha", "area", "data", "criticality", "low"));
+    }
+    ts.server.ledgerWriter().awaitCheckpointed(Duration.ofSeconds(20));
+    key = NoteKey.Verifier.parse(http.get("/api/v1/ledger/public-key", ADMIN).text());
+  }
+
+  @AfterAll
+  void stop() {
+    ts.close();
+  }
+
+  Checkpoint latest() {
+    Http.Response r = http.get("/api/v1/ledger/checkpoint", ADMIN);
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.contentType()).startsWith("text/plain");
+    SignedNote.Result v = SignedNote.verify(r.text(), key);
+    assertThat(v).isInstanceOf(SignedNote.Result.Valid.class);
+    return ((SignedNote.Result.Valid) v).checkpoint();
+  }
+
+  @Test
+  void theCheckpointIsSignedAndCoversEveryEntry() {
+    Checkpoint cp = latest();
+    assertThat(cp.origin()).isEqualTo("test.example/ledger");
+    assertThat(cp.size())
+        .isEqualTo(
+            http.get("/api/v1/ledger/entries?start=0&end=0", ADMIN).json().path("size").asLong());
+    assertThat(cp.size()).isGreaterThanOrEqualTo(11); // the bootstrap token and ten services
+  }
+
+  @Test
+  void entriesNameTheirSubjectsAndHashToTheirLeaves() throws Exception {
+    JsonNode page = http.get("/api/v1/ledger/entries?start=0&end=50", ADMIN).json();
+    List<String> actions = new ArrayList<>();
+    for (JsonNode e : page.path("entries")) {
+      byte[] canonical = e.path("canonical").asText().getBytes(StandardCharsets.UTF_8);
+      assertThat(e.path("leafHash").asText()).isEqualTo(Hashes.hex(Hashes.leaf(canonical)));
+      LedgerEntry parsed = LedgerEntry.parse(canonical);
+      assertThat(parsed.index()).isEqualTo(e.path("index").asLong());
+      actions.add(
+          parsed.action() + " " + parsed.subject().get("kind") + ":" + parsed.subject().get("id"));
+    }
+    assertThat(actions.get(0)).isEqualTo("token.create token:tok_bootstrap");
+    assertThat(actions).contains("service.create service:ledger-svc-3");
+    JsonNode svc = page.path("entries").get(4).path("entry").path("subject");
+    assertThat(svc.path("team").asText()).isEqualTo("alpha");
+    assertThat(page.path("entries").get(4).path("entry").path("after").asText())
+        .startsWith("sha256:");
+  }
+
+  @Test
+  void everyInclusionProofVerifiesAgainstTheSignedRoot() {
+    Checkpoint cp = latest();
+    JsonNode entries =
+        http.get("/api/v1/ledger/entries?start=0&end=" + cp.size(), ADMIN).json().path("entries");
+    for (JsonNode e : entries) {
+      long i = e.path("index").asLong();
+      JsonNode proof =
+          http.get("/api/v1/ledger/proofs/inclusion?index=" + i + "&size=" + cp.size(), ADMIN)
+              .json();
+      List<byte[]> hashes = new ArrayList<>();
+      proof
+          .path("hashes")
+          .forEach(
+              h -> {
+                assertThat(h.asText()).matches("[0-9a-f]{64}");
+                hashes.add(Hashes.fromHex(h.asText()));
+              });
+      assertThat(
+              MerkleTree.verifyInclusion(
+                  Hashes.fromHex(e.path("leafHash").asText()), i, cp.size(), hashes, cp.root()))
+          .as("entry %d", i)
+          .isTrue();
+    }
+  }
+
+  @Test
+  void consecutiveCheckpointsAreProvenConsistent() {
+    JsonNode all = http.get("/api/v1/ledger/checkpoints", ADMIN).json().path("checkpoints");
+    assertThat(all.size()).isGreaterThanOrEqualTo(3);
+    Checkpoint previous = null;
+    for (JsonNode c : all) {
+      Checkpoint cp =
+          ((SignedNote.Result.Valid) SignedNote.verify(c.path("note").asText(), key)).checkpoint();
+      if (previous != null) {
+        List<byte[]> proof = new ArrayList<>();
+        http.get(
+                "/api/v1/ledger/proofs/consistency?from=" + previous.size() + "&to=" + cp.size(),
+                ADMIN)
+            .json()
+            .path("hashes")
+            .forEach(h -> proof.add(Hashes.fromHex(h.asText())));
+        assertThat(
+                MerkleTree.verifyConsistency(
+                    previous.size(), cp.size(), previous.root(), cp.root(), proof))
+            .isTrue();
+      }
+      previous = cp;
+    }
+  }
+
+  @Test
+  void badProofRequestsAreProblems() {
+    long size = latest().size();
+    assertThat(
+            http.get("/api/v1/ledger/proofs/inclusion?index=" + size + "&size=" + size, ADMIN)
+                .status())
+        .isEqualTo(422);
+    assertThat(
+            http.get("/api/v1/ledger/proofs/inclusion?index=0&size=" + (size + 1000), ADMIN)
+                .status())
+        .isEqualTo(404);
+    assertThat(http.get("/api/v1/ledger/proofs/inclusion?index=x&size=2", ADMIN).status())
+        .isEqualTo(422);
+    assertThat(http.get("/api/v1/ledger/proofs/inclusion?size=2", ADMIN).status()).isEqualTo(422);
+    assertThat(http.get("/api/v1/ledger/proofs/consistency?from=5&to=2", ADMIN).status())
+        .isEqualTo(422);
+    assertThat(http.get("/api/v1/ledger/entries?start=0&end=999999", ADMIN).status())
+        .isEqualTo(422);
+    assertThat(http.get("/api/v1/ledger/entries?start=-1", ADMIN).status()).isEqualTo(422);
+    assertThat(http.get("/api/v1/ledger/export?since=yesterday", ADMIN).status()).isEqualTo(422);
+  }
+
+  @Test
+  void anAuditorReadsTheLedgerAndADeveloperDoesNot() {
+    String auditor = ts.token("auditor", "alpha");
+    String developer = ts.token("developer", "alpha");
+    assertThat(http.get("/api/v1/ledger/checkpoint", auditor).status()).isEqualTo(200);
+    assertThat(http.get("/api/v1/ledger/checkpoint", developer).status()).isEqualTo(403);
+  }
+}
