@@ -96,17 +96,22 @@ public final class LogVerifier {
                     + at));
       }
       if (!Arrays.equals(tree.root(cp.size()), cp.root())) {
-        return min(
-            firstBad,
-            reason,
-            new Result.Invalid(
-                lastGood,
-                "the entries from "
-                    + lastGood
-                    + " to "
-                    + cp.size()
-                    + " do not hash to the signed checkpoint of size "
-                    + cp.size()));
+        // An entry found bad below this size explains the mismatch and is more precise; otherwise
+        // entries and their stored hashes were rewritten together, and only the range is known.
+        if (reason != null && firstBad < cp.size()) {
+          return new Result.Invalid(firstBad, reason);
+        }
+        return new Result.Invalid(
+            lastGood,
+            "the entries from "
+                + lastGood
+                + " to "
+                + cp.size()
+                + " do not hash to the signed checkpoint of size "
+                + cp.size()
+                + " (rewritten together with their stored hashes; the first bad index is at or after "
+                + lastGood
+                + ")");
       }
       lastGood = cp.size();
       checked++;

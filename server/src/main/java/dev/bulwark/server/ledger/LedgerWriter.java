@@ -184,6 +184,9 @@ public final class LedgerWriter implements AutoCloseable {
       if (store.hashed() == size && store.checkpoints().stream().anyMatch(c -> c.size() == size)) {
         return;
       }
+      // Set again every round: a batch that started before we asked may clear the request after
+      // checkpointing a size below the one we wait for.
+      forceCheckpoint = true;
       nudge();
       Thread.sleep(10);
     }
