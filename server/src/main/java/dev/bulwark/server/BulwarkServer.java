@@ -93,7 +93,7 @@ public final class BulwarkServer implements AutoCloseable {
             config.ledger().checkpointEvery(),
             config.ledger().checkpointInterval());
     var audit = new LedgerAuditLog(ledgerStore, clock, ledgerWriter::nudge);
-    var tokens = new TokenService(db.jdbi(), audit, clock);
+    var tokens = new TokenService(db.jdbi(), db.writes(), audit, clock);
     var catalog = new Catalog(db, audit, clock);
     Optional<OidcVerifier> oidc = config.oidc().map(o -> new OidcVerifier(o, clock));
     var auth =

@@ -25,13 +25,16 @@ public final class TokenService {
   private static final Duration LAST_USED_RESOLUTION = Duration.ofMinutes(1);
 
   private final Jdbi jdbi;
+  private final dev.bulwark.server.db.WriteBatcher writes;
   private final TokenDao dao;
   private final AuditLog audit;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
 
-  public TokenService(Jdbi jdbi, AuditLog audit, Clock clock) {
+  public TokenService(
+      Jdbi jdbi, dev.bulwark.server.db.WriteBatcher writes, AuditLog audit, Clock clock) {
     this.jdbi = jdbi;
+    this.writes = writes;
     this.dao = new TokenDao(jdbi);
     this.audit = audit;
     this.clock = clock;
@@ -66,7 +69,7 @@ public final class TokenService {
     String secret = fixedSecret != null ? fixedSecret : PREFIX + randomBase64(32);
     String id = fixedId != null ? fixedId : "tok_" + randomBase64(9);
     ApiToken token = new ApiToken(id, name, role, teams, now, by.actor(), expiresAt, null, null);
-    jdbi.useTransaction(
+    writes.inTransactionDo(
         h -> {
           dao.insert(h, token, hash(secret));
           audit.record(h, by, requestId, "token.create", "token", id, null, token);
@@ -116,7 +119,7 @@ public final class TokenService {
   }
 
   public ApiToken revoke(Principal by, String requestId, String id) {
-    return jdbi.inTransaction(
+    return writes.inTransaction(
         h -> {
           ApiToken before =
               dao.find(h, id).orElseThrow(() -> ApiException.notFound("no token with id " + id));

@@ -44,8 +44,8 @@ public final class BackupRoutes {
       Backups.snapshot(db, file);
       long size = Files.size(file);
       // Audited after the snapshot, so the backup does not contain its own record.
-      db.jdbi()
-          .useTransaction(
+      db.writes()
+          .inTransactionDo(
               h ->
                   audit.record(
                       h,

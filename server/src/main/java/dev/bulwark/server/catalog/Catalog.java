@@ -14,12 +14,14 @@ import org.jdbi.v3.core.Jdbi;
 /** The service catalog: reads and changes, each change audited in its own transaction. */
 public final class Catalog {
   private final Jdbi jdbi;
+  private final dev.bulwark.server.db.WriteBatcher writes;
   private final ServiceDao dao;
   private final AuditLog audit;
   private final Clock clock;
 
   public Catalog(Database db, AuditLog audit, Clock clock) {
     this.jdbi = db.jdbi();
+    this.writes = db.writes();
     this.dao = new ServiceDao(db.dialect());
     this.audit = audit;
     this.clock = clock;
@@ -46,7 +48,7 @@ public final class Catalog {
   public Service create(Principal caller, String requestId, ServiceInput input) {
     input.validate("").throwIfInvalid();
     requireTeamInScope(caller, input.team());
-    return jdbi.inTransaction(
+    return writes.inTransaction(
         h -> {
           if (!dao.insert(h, input, clock.instant(), caller)) {
             throw ApiException.conflict("a service named '" + input.name() + "' already exists");
@@ -64,7 +66,7 @@ public final class Catalog {
   public Upserted upsert(Principal caller, String requestId, ServiceInput input) {
     input.validate("").throwIfInvalid();
     requireTeamInScope(caller, input.team());
-    return jdbi.inTransaction(h -> upsert(h, caller, requestId, input));
+    return writes.inTransaction(h -> upsert(h, caller, requestId, input));
   }
 
   Upserted upsert(Handle h, Principal caller, String requestId, ServiceInput input) {
@@ -108,7 +110,7 @@ public final class Catalog {
   }
 
   public void delete(Principal caller, String requestId, String name) {
-    jdbi.useTransaction(
+    writes.inTransactionDo(
         h -> {
           Service before =
               dao.find(h, name, caller)
@@ -130,7 +132,7 @@ public final class Catalog {
     for (ServiceInput in : inputs) {
       requireTeamInScope(caller, in.team());
     }
-    return jdbi.inTransaction(
+    return writes.inTransaction(
         h -> inputs.stream().map(in -> upsert(h, caller, requestId, in)).toList());
   }
 

@@ -28,6 +28,7 @@ public final class Database implements AutoCloseable {
 
   private final HikariDataSource dataSource;
   private final Jdbi jdbi;
+  private final WriteBatcher writes;
   private final Dialect dialect;
   private final Path sqliteFile;
   private final DataDirLock lock;
@@ -40,6 +41,7 @@ public final class Database implements AutoCloseable {
     this.sqliteFile = sqliteFile;
     this.lock = lock;
     this.jdbi = Jdbi.create(ds);
+    this.writes = new WriteBatcher(jdbi, 1000);
   }
 
   public static Database open(ServerConfig config) {
@@ -142,6 +144,13 @@ public final class Database implements AutoCloseable {
     return jdbi;
   }
 
+  /**
+   * The one writer: run every state change through it (group commit, one transaction per batch).
+   */
+  public WriteBatcher writes() {
+    return writes;
+  }
+
   public Dialect dialect() {
     return dialect;
   }
@@ -156,6 +165,7 @@ public final class Database implements AutoCloseable {
     if (closed.getAndSet(true)) {
       return;
     }
+    writes.close();
     dataSource.close();
     if (lock != null) {
       lock.close();

@@ -1,0 +1,152 @@
+package dev.bulwark.server.db;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Function;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one writer: every state change runs here, many to a transaction (group commit), each in its
+ * own savepoint so one failing change does not undo the others. A caller gets its result only after
+ * the transaction holding its change has committed durably. On SQLite, which has one writer anyway,
+ * this turns one fsync per change into one per batch; the ledger entry of each change is written in
+ * the same transaction as the change.
+ */
+public final class WriteBatcher implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(WriteBatcher.class);
+
+  private record Work<T>(Function<Handle, T> body, CompletableFuture<T> result) {}
+
+  private final Jdbi jdbi;
+  private final int maxBatch;
+  private final LinkedBlockingQueue<Work<?>> queue = new LinkedBlockingQueue<>();
+  private final ThreadLocal<Handle> current = new ThreadLocal<>();
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  public WriteBatcher(Jdbi jdbi, int maxBatch) {
+    this.jdbi = jdbi;
+    this.maxBatch = maxBatch;
+    this.thread = Thread.ofPlatform().daemon().name("bulwark-writer").start(this::loop);
+  }
+
+  /** Runs {@code body} in a write transaction and returns its result once that has committed. */
+  public <T> T inTransaction(Function<Handle, T> body) {
+    Handle h = current.get();
+    if (h != null) {
+      return body.apply(
+          h); // already inside a batch (a change that makes another): same transaction
+    }
+    if (!running) {
+      throw new IllegalStateException("the writer is stopped");
+    }
+    CompletableFuture<T> f = new CompletableFuture<>();
+    queue.add(new Work<>(body, f));
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for a write", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  public void inTransactionDo(java.util.function.Consumer<Handle> body) {
+    inTransaction(
+        h -> {
+          body.accept(h);
+          return null;
+        });
+  }
+
+  private void loop() {
+    List<Work<?>> batch = new ArrayList<>(maxBatch);
+    while (running || !queue.isEmpty()) {
+      try {
+        Work<?> first = queue.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        queue.drainTo(batch, maxBatch - 1);
+        run(batch);
+      } catch (InterruptedException e) {
+        if (!running) {
+          break;
+        }
+      } catch (RuntimeException e) {
+        LOG.error("write batch failed", e);
+        for (Work<?> w : batch) {
+          w.result().completeExceptionally(e);
+        }
+      } finally {
+        batch.clear();
+      }
+    }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private void run(List<Work<?>> batch) {
+    List<Object> results = new ArrayList<>(batch.size());
+    List<Boolean> ok = new ArrayList<>(batch.size());
+    jdbi.useTransaction(
+        h -> {
+          current.set(h);
+          try {
+            for (int i = 0; i < batch.size(); i++) {
+              Work<?> w = batch.get(i);
+              String sp = "w" + i;
+              h.savepoint(sp);
+              try {
+                results.add(w.body().apply(h));
+                h.releaseSavepoint(sp);
+                ok.add(true);
+              } catch (RuntimeException | Error e) {
+                h.rollbackToSavepoint(sp);
+                results.add(e);
+                ok.add(false);
+              }
+            }
+          } finally {
+            current.remove();
+          }
+        });
+    // Committed: now every caller may learn its outcome.
+    for (int i = 0; i < batch.size(); i++) {
+      CompletableFuture f = batch.get(i).result();
+      if (ok.get(i)) {
+        f.complete(results.get(i));
+      } else {
+        f.completeExceptionally((Throwable) results.get(i));
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    thread.interrupt();
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    Work<?> w;
+    while ((w = queue.poll()) != null) {
+      w.result().completeExceptionally(new IllegalStateException("the server is stopping"));
+    }
+  }
+}
