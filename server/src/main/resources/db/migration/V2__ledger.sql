@@ -1,10 +1,11 @@
--- The tamper-evident ledger (RFC 9162). Entries are the leaves, in index order, as the canonical
+-- The tamper-evident ledger (RFC 9162). ${int_pk} and ${without_rowid} let SQLite store each
+-- table in one B-tree; PostgreSQL spells them as an ordinary primary key. Entries are the leaves, in index order, as the canonical
 -- JSON that is hashed. Nodes are the perfect-subtree hashes, derived from the entries by the
 -- ledger writer; checkpoints are signed notes over (size, root). The append-only audit_log table of
 -- the foundation is no longer written; the ledger replaces it.
 
 CREATE TABLE ledger_entries (
-  idx          BIGINT PRIMARY KEY,
+  idx          ${int_pk},
   entry        TEXT NOT NULL,
   subject_kind TEXT NOT NULL,
   subject_id   TEXT NOT NULL,
@@ -20,7 +21,7 @@ CREATE TABLE ledger_nodes (
   idx   BIGINT NOT NULL,
   hash  ${blob} NOT NULL,
   PRIMARY KEY (level, idx)
-);
+) ${without_rowid};
 
 CREATE TABLE ledger_checkpoints (
   size BIGINT PRIMARY KEY,

@@ -32,6 +32,7 @@ public final class Database implements AutoCloseable {
   private final Dialect dialect;
   private final Path sqliteFile;
   private final DataDirLock lock;
+  private java.util.concurrent.ScheduledExecutorService checkpointer;
   private final java.util.concurrent.atomic.AtomicBoolean closed =
       new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -41,7 +42,7 @@ public final class Database implements AutoCloseable {
     this.sqliteFile = sqliteFile;
     this.lock = lock;
     this.jdbi = Jdbi.create(ds);
-    this.writes = new WriteBatcher(jdbi, 1000);
+    this.writes = new WriteBatcher(jdbi, 4000);
   }
 
   public static Database open(ServerConfig config) {
@@ -103,10 +104,16 @@ public final class Database implements AutoCloseable {
       // Transactions take the write lock at BEGIN: a deferred transaction that reads and then
       // writes can fail with SQLITE_BUSY at once, ignoring the busy timeout.
       hc.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+      // Checkpointing the WAL inside a commit stalls the one writer (a 1,000-entry batch took 56 ms
+      // to commit instead of 18). The writer's connection only checkpoints when the WAL passes
+      // 40 MB; a background task checkpoints passively every second (see startCheckpointer).
+      hc.setConnectionInitSql("PRAGMA wal_autocheckpoint=10000");
       hc.setMaximumPoolSize(8);
       HikariDataSource ds = new HikariDataSource(hc);
       migrate(ds, Dialect.SQLITE, null);
-      return new Database(ds, Dialect.SQLITE, file, lock);
+      Database db = new Database(ds, Dialect.SQLITE, file, lock);
+      db.startCheckpointer();
+      return db;
     } catch (RuntimeException e) {
       lock.close();
       throw e;
@@ -140,6 +147,24 @@ public final class Database implements AutoCloseable {
     return t.getMessage();
   }
 
+  /** Passive WAL checkpoints off the write path: they never block readers or the writer. */
+  private void startCheckpointer() {
+    checkpointer =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().daemon().name("bulwark-wal-checkpoint").unstarted(r));
+    checkpointer.scheduleWithFixedDelay(
+        () -> {
+          try {
+            jdbi.useHandle(h -> h.createQuery("PRAGMA wal_checkpoint(PASSIVE)").mapToMap().list());
+          } catch (RuntimeException e) {
+            LOG.debug("passive WAL checkpoint skipped: {}", e.getMessage());
+          }
+        },
+        1,
+        1,
+        java.util.concurrent.TimeUnit.SECONDS);
+  }
+
   public Jdbi jdbi() {
     return jdbi;
   }
@@ -166,6 +191,9 @@ public final class Database implements AutoCloseable {
       return;
     }
     writes.close();
+    if (checkpointer != null) {
+      checkpointer.shutdownNow();
+    }
     dataSource.close();
     if (lock != null) {
       lock.close();

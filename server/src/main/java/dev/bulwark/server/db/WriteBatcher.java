@@ -26,7 +26,56 @@ public final class WriteBatcher implements AutoCloseable {
   private final Jdbi jdbi;
   private final int maxBatch;
   private final LinkedBlockingQueue<Work<?>> queue = new LinkedBlockingQueue<>();
+  private static final ThreadLocal<Batch> CURRENT = new ThreadLocal<>();
   private final ThreadLocal<Handle> current = new ThreadLocal<>();
+
+  /**
+   * The transaction of a batch, as changes running in it see it: work may be deferred to just
+   * before the commit (one multi-row insert instead of one per change), but only on the fast path,
+   * where the batch commits or fails as a whole.
+   */
+  public static final class Batch {
+    private final Handle handle;
+    private final boolean deferrable;
+    private final java.util.LinkedHashMap<String, Runnable> beforeCommit =
+        new java.util.LinkedHashMap<>();
+    private final java.util.HashMap<String, Object> attributes = new java.util.HashMap<>();
+
+    Batch(Handle handle, boolean deferrable) {
+      this.handle = handle;
+      this.deferrable = deferrable;
+    }
+
+    public boolean deferrable() {
+      return deferrable;
+    }
+
+    /** Runs {@code action} once, after every change of the batch and before the commit. */
+    public void beforeCommit(String key, Runnable action) {
+      beforeCommit.putIfAbsent(key, action);
+    }
+
+    @SuppressWarnings("unchecked")
+    public <T> T attribute(String key, java.util.function.Supplier<T> initial) {
+      return (T) attributes.computeIfAbsent(key, k -> initial.get());
+    }
+
+    void flush() {
+      // Actions may register more actions (none do today); run until none are left.
+      while (!beforeCommit.isEmpty()) {
+        var first = beforeCommit.entrySet().iterator().next();
+        beforeCommit.remove(first.getKey());
+        first.getValue().run();
+      }
+    }
+  }
+
+  /** The batch whose transaction {@code h} is, if any. */
+  public static java.util.Optional<Batch> batchOf(Handle h) {
+    Batch b = CURRENT.get();
+    return b != null && b.handle == h ? java.util.Optional.of(b) : java.util.Optional.empty();
+  }
+
   private final Thread thread;
   private volatile boolean running = true;
 
@@ -64,6 +113,19 @@ public final class WriteBatcher implements AutoCloseable {
     }
   }
 
+  /**
+   * Queues {@code body} without waiting: the future completes after the commit of its batch. For
+   * callers that pipeline many changes (the ledger benchmark, bulk imports of events).
+   */
+  public <T> CompletableFuture<T> submit(Function<Handle, T> body) {
+    if (!running) {
+      return CompletableFuture.failedFuture(new IllegalStateException("the writer is stopped"));
+    }
+    CompletableFuture<T> f = new CompletableFuture<>();
+    queue.add(new Work<>(body, f));
+    return f;
+  }
+
   public void inTransactionDo(java.util.function.Consumer<Handle> body) {
     inTransaction(
         h -> {
@@ -98,13 +160,54 @@ public final class WriteBatcher implements AutoCloseable {
     }
   }
 
-  @SuppressWarnings({"unchecked", "rawtypes"})
+  /**
+   * Runs a batch. Fast path: every change in one transaction without savepoints. If any change
+   * fails, that transaction is rolled back and the batch runs again with a savepoint per change, so
+   * the failing one is undone alone. Changes are deterministic over the database, so the rerun
+   * reaches the same outcome; only then are callers told.
+   */
   private void run(List<Work<?>> batch) {
+    List<Object> results = new ArrayList<>(batch.size());
+    try {
+      jdbi.useTransaction(
+          h -> {
+            current.set(h);
+            Batch b = new Batch(h, true);
+            CURRENT.set(b);
+            try {
+              for (Work<?> w : batch) {
+                results.add(w.body().apply(h));
+              }
+              b.flush();
+            } finally {
+              current.remove();
+              CURRENT.remove();
+            }
+          });
+    } catch (RuntimeException | Error firstFailure) {
+      if (batch.size() == 1) {
+        batch.get(0).result().completeExceptionally(unwrap(firstFailure));
+        return;
+      }
+      runIsolated(batch);
+      return;
+    }
+    complete(batch, results, null);
+  }
+
+  /** Jdbi wraps exceptions thrown inside a transaction callback only when they are checked. */
+  private static Throwable unwrap(Throwable t) {
+    return t;
+  }
+
+  private void runIsolated(List<Work<?>> batch) {
     List<Object> results = new ArrayList<>(batch.size());
     List<Boolean> ok = new ArrayList<>(batch.size());
     jdbi.useTransaction(
         h -> {
           current.set(h);
+          Batch b = new Batch(h, false);
+          CURRENT.set(b);
           try {
             for (int i = 0; i < batch.size(); i++) {
               Work<?> w = batch.get(i);
@@ -120,14 +223,21 @@ public final class WriteBatcher implements AutoCloseable {
                 ok.add(false);
               }
             }
+            b.flush();
           } finally {
             current.remove();
+            CURRENT.remove();
           }
         });
+    complete(batch, results, ok);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static void complete(List<Work<?>> batch, List<Object> results, List<Boolean> ok) {
     // Committed: now every caller may learn its outcome.
     for (int i = 0; i < batch.size(); i++) {
       CompletableFuture f = batch.get(i).result();
-      if (ok.get(i)) {
+      if (ok == null || ok.get(i)) {
         f.complete(results.get(i));
       } else {
         f.completeExceptionally((Throwable) results.get(i));

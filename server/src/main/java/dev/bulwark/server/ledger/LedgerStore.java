@@ -14,12 +14,18 @@ import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.PreparedBatch;
 
 /** SQL of the ledger tables. Entries are appended only here; nothing updates or deletes them. */
 public final class LedgerStore {
   private final Jdbi jdbi;
   private final Dialect dialect;
+
+  /**
+   * The tree's right frontier as the one writer last left it. Only the writer thread touches it
+   * (batches run one at a time); when it disagrees with the stored size (a rolled-back batch,
+   * another server node) it is rebuilt from the stored nodes.
+   */
+  private TreeBuilder frontier;
 
   public LedgerStore(Jdbi jdbi, Dialect dialect) {
     this.jdbi = jdbi;
@@ -49,50 +55,142 @@ public final class LedgerStore {
    * on PostgreSQL (SQLite serializes writers anyway), so indexes have no gaps and commit in order.
    */
   public List<Long> append(Handle h, List<Draft> drafts) {
+    var batch = dev.bulwark.server.db.WriteBatcher.batchOf(h);
+    if (batch.isPresent() && batch.get().deferrable()) {
+      return appendDeferred(h, batch.get(), drafts);
+    }
     long next =
         h.createQuery("SELECT value FROM ledger_state WHERE name = 'size'" + dialect.forUpdate())
             .mapTo(Long.class)
             .one();
+    List<Row> rows = new ArrayList<>(drafts.size());
     List<Long> indexes = new ArrayList<>(drafts.size());
-    PreparedBatch batch =
-        h.prepareBatch(
-            """
-            INSERT INTO ledger_entries (idx, entry, subject_kind, subject_id, service, at, payload)
-            VALUES (:idx, :entry, :kind, :id, :service, :at, :payload)
-            """);
     for (Draft d : drafts) {
-      long idx = next++;
-      LedgerEntry e =
-          new LedgerEntry(
-              idx,
-              d.time(),
-              d.actor(),
-              d.action(),
-              d.subject(),
-              d.requestId(),
-              d.beforeDigest(),
-              d.afterDigest());
-      batch
-          .bind("idx", idx)
-          .bind("entry", new String(e.canonicalBytes(), StandardCharsets.UTF_8))
-          .bind("kind", d.subject().get("kind"))
-          .bind("id", d.subject().get("id"))
-          .bind(
-              "service",
-              d.subject()
-                  .getOrDefault(
-                      "service",
-                      "service".equals(d.subject().get("kind")) ? d.subject().get("id") : null))
-          .bind("at", d.time().toEpochMilli())
-          .bind("payload", d.payload())
-          .add();
-      indexes.add(idx);
+      rows.add(row(next, d));
+      indexes.add(next++);
     }
-    batch.execute();
+    insert(h, rows);
     h.createUpdate("UPDATE ledger_state SET value = :v WHERE name = 'size'")
         .bind("v", next)
         .execute();
     return indexes;
+  }
+
+  private record Row(long idx, String entry, Draft draft) {}
+
+  /**
+   * Pending rows of one batch transaction: indexes are assigned now, rows are written at commit.
+   */
+  private static final class Pending {
+    long next = -1;
+    final List<Row> rows = new ArrayList<>();
+  }
+
+  /**
+   * Inside a batch on its fast path: the size row is read (and locked) once per batch, entries get
+   * their indexes at once, and all rows go in with one multi-row insert just before the commit.
+   */
+  private List<Long> appendDeferred(
+      Handle h, dev.bulwark.server.db.WriteBatcher.Batch batch, List<Draft> drafts) {
+    Pending p = batch.attribute("ledger.pending", Pending::new);
+    if (p.next < 0) {
+      p.next =
+          h.createQuery("SELECT value FROM ledger_state WHERE name = 'size'" + dialect.forUpdate())
+              .mapTo(Long.class)
+              .one();
+      long start = p.next;
+      batch.beforeCommit(
+          "ledger.flush",
+          () -> {
+            insert(h, p.rows);
+            h.createUpdate("UPDATE ledger_state SET value = :v WHERE name = 'size'")
+                .bind("v", p.next)
+                .execute();
+            hashInline(h, start, p.rows);
+          });
+    }
+    List<Long> indexes = new ArrayList<>(drafts.size());
+    for (Draft d : drafts) {
+      p.rows.add(row(p.next, d));
+      indexes.add(p.next++);
+    }
+    return indexes;
+  }
+
+  /**
+   * Folds the batch's entries into the tree in the same transaction, so entries and their nodes
+   * commit together and the tree never lags. Skipped when older entries are still unhashed (left by
+   * an older version or a non-batched append): the ledger writer catches those up in order.
+   */
+  private void hashInline(Handle h, long start, List<Row> rows) {
+    long hashed =
+        h.createQuery("SELECT value FROM ledger_state WHERE name = 'hashed'" + dialect.forUpdate())
+            .mapTo(Long.class)
+            .one();
+    if (hashed != start) {
+      return;
+    }
+    if (frontier == null || frontier.size() != start) {
+      frontier = TreeBuilder.resume(start, nodeSource(h));
+    }
+    List<TreeBuilder.Node> nodes = new ArrayList<>(rows.size() * 2);
+    for (Row r : rows) {
+      nodes.addAll(
+          frontier.append(
+              dev.bulwark.ledger.Hashes.leaf(r.entry().getBytes(StandardCharsets.UTF_8))));
+    }
+    putNodes(h, nodes);
+    h.createUpdate("UPDATE ledger_state SET value = :v WHERE name = 'hashed'")
+        .bind("v", start + rows.size())
+        .execute();
+  }
+
+  private static Row row(long idx, Draft d) {
+    LedgerEntry e =
+        new LedgerEntry(
+            idx,
+            d.time(),
+            d.actor(),
+            d.action(),
+            d.subject(),
+            d.requestId(),
+            d.beforeDigest(),
+            d.afterDigest());
+    return new Row(idx, new String(e.canonicalBytes(), StandardCharsets.UTF_8), d);
+  }
+
+  /**
+   * Plain JDBC batches, not Jdbi's named binding: this insert runs once per entry on the one writer
+   * thread, and binding by name cost more than SQLite's own work.
+   */
+  private static void insert(Handle h, List<Row> rows) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    try (java.sql.PreparedStatement ps =
+        h.getConnection()
+            .prepareStatement(
+                "INSERT INTO ledger_entries (idx, entry, subject_kind, subject_id, service, at, payload) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+      for (Row r : rows) {
+        Draft d = r.draft();
+        ps.setLong(1, r.idx());
+        ps.setString(2, r.entry());
+        ps.setString(3, d.subject().get("kind"));
+        ps.setString(4, d.subject().get("id"));
+        ps.setString(
+            5,
+            d.subject()
+                .getOrDefault(
+                    "service",
+                    "service".equals(d.subject().get("kind")) ? d.subject().get("id") : null));
+        ps.setLong(6, d.time().toEpochMilli());
+        ps.setString(7, d.payload());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("cannot append ledger entries", e);
+    }
   }
 
   public long size() {
@@ -173,12 +271,19 @@ public final class LedgerStore {
   // ---- nodes ----
 
   void putNodes(Handle h, List<TreeBuilder.Node> nodes) {
-    PreparedBatch b =
-        h.prepareBatch("INSERT INTO ledger_nodes (level, idx, hash) VALUES (:level, :idx, :hash)");
-    for (TreeBuilder.Node n : nodes) {
-      b.bind("level", n.level()).bind("idx", n.index()).bind("hash", n.hash()).add();
+    try (java.sql.PreparedStatement ps =
+        h.getConnection()
+            .prepareStatement("INSERT INTO ledger_nodes (level, idx, hash) VALUES (?, ?, ?)")) {
+      for (TreeBuilder.Node n : nodes) {
+        ps.setInt(1, n.level());
+        ps.setLong(2, n.index());
+        ps.setBytes(3, n.hash());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("cannot store ledger nodes", e);
     }
-    b.execute();
   }
 
   /** Reads the given nodes in one query: a proof's O(log n) nodes, planned before they are read. */
