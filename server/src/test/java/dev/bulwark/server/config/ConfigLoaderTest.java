@@ -100,6 +100,30 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void ledgerSettingsAreReadAndChecked() {
+    ServerConfig c =
+        ConfigLoader.load(
+            Map.of(),
+            Map.of(
+                "BULWARK_LEDGER_ORIGIN",
+                "audit.example/prod",
+                "BULWARK_LEDGER_CHECKPOINT_EVERY",
+                "50",
+                "BULWARK_LEDGER_CHECKPOINT_SECONDS",
+                "3"),
+            null);
+    assertThat(c.ledger().origin()).isEqualTo("audit.example/prod");
+    assertThat(c.ledger().checkpointEvery()).isEqualTo(50);
+    assertThat(c.ledger().checkpointInterval()).hasSeconds(3);
+    assertThatThrownBy(
+            () -> ConfigLoader.load(Map.of(), Map.of("BULWARK_LEDGER_ORIGIN", "has space"), null))
+        .hasMessageContaining("ledger.origin");
+    assertThatThrownBy(
+            () -> ConfigLoader.load(Map.of(), Map.of("BULWARK_LEDGER_CHECKPOINT_EVERY", "0"), null))
+        .hasMessageContaining("ledger.checkpointEvery");
+  }
+
+  @Test
   void envNamesFollowTheKeys() {
     assertThat(ConfigLoader.envName("http.maxBodyBytes")).isEqualTo("BULWARK_HTTP_MAX_BODY_BYTES");
     assertThat(ConfigLoader.envName("db.url")).isEqualTo("BULWARK_DB_URL");
