@@ -61,6 +61,19 @@ final class LedgerCommand {
     }
   }
 
+  /** Hex hashes from the server; a malformed one fails the check instead of crashing it. */
+  static byte[] serverHash(String hex) {
+    try {
+      return Hashes.fromHex(hex);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(
+          ExitCodes.CHECK_FAILED,
+          "verification FAILED: the server sent a malformed hash '"
+              + (hex.length() > 80 ? hex.substring(0, 80) + "..." : hex)
+              + "'");
+    }
+  }
+
   static NoteKey.Verifier serverKey(ApiClient api, String pinned, PrintWriter err) {
     if (pinned != null) {
       return key(pinned);
@@ -107,7 +120,7 @@ final class LedgerCommand {
         }
         for (JsonNode h :
             api.get("/api/v1/ledger/leaves?start=" + start + "&end=" + end).path("hashes")) {
-          leaves.add(Hashes.fromHex(h.asText()));
+          leaves.add(serverHash(h.asText()));
         }
       }
       switch (LogVerifier.verify(entries, leaves, notes, verifier)) {
@@ -335,7 +348,7 @@ final class LedgerCommand {
                         + "&to="
                         + v.checkpoint().size())
                 .path("hashes")) {
-          proof.add(Hashes.fromHex(h.asText()));
+          proof.add(serverHash(h.asText()));
         }
       }
       switch (Witness.check(last, note, verifier, proof)) {
