@@ -81,6 +81,15 @@ final class ApiClient {
             HttpResponse.BodyHandlers.ofByteArray()));
   }
 
+  JsonNode putRaw(String path, String contentType, byte[] body) {
+    return json(
+        send(
+            request(path)
+                .header("Content-Type", contentType)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body)),
+            HttpResponse.BodyHandlers.ofByteArray()));
+  }
+
   JsonNode delete(String path) {
     return json(send(request(path).DELETE(), HttpResponse.BodyHandlers.ofByteArray()));
   }

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       ServerCommand.class,
       ScanCommand.class,
       LedgerCommand.class,
+      SbomCommand.class,
       ServicesCommand.class,
       TokensCommand.class,
       CatalogCommand.class,

@@ -34,6 +34,13 @@ final class ServerCommand implements Callable<Integer> {
   boolean demo;
 
   @Option(
+      names = "--osv",
+      paramLabel = "PATH",
+      description =
+          "OSV advisory source loaded at start: an export zip, a directory of records, or one record (repeatable; env BULWARK_OSV_SOURCES, comma-separated).")
+  java.util.List<Path> osv = new java.util.ArrayList<>();
+
+  @Option(
       names = "--config",
       paramLabel = "FILE",
       description = "YAML config file (env BULWARK_CONFIG).")
@@ -53,6 +60,9 @@ final class ServerCommand implements Callable<Integer> {
     }
     if (demo) {
       flags.put("demo", "true");
+    }
+    if (!osv.isEmpty()) {
+      flags.put("osv.sources", String.join(",", osv.stream().map(Path::toString).toList()));
     }
     Path file = config != null ? config : envPath("BULWARK_CONFIG");
     ServerConfig cfg;

@@ -9,6 +9,7 @@ import dev.bulwark.server.auth.TokenService;
 import dev.bulwark.server.backup.BackupRoutes;
 import dev.bulwark.server.catalog.Catalog;
 import dev.bulwark.server.catalog.CatalogRoutes;
+import dev.bulwark.server.config.ConfigException;
 import dev.bulwark.server.config.ServerConfig;
 import dev.bulwark.server.db.Database;
 import dev.bulwark.server.demo.DemoData;
@@ -21,6 +22,9 @@ import dev.bulwark.server.ledger.LedgerKeys;
 import dev.bulwark.server.ledger.LedgerRoutes;
 import dev.bulwark.server.ledger.LedgerStore;
 import dev.bulwark.server.ledger.LedgerWriter;
+import dev.bulwark.server.releases.Advisories;
+import dev.bulwark.server.releases.ReleaseRoutes;
+import dev.bulwark.server.releases.Releases;
 import io.javalin.Javalin;
 import io.javalin.event.HandlerMetaInfo;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -95,6 +99,13 @@ public final class BulwarkServer implements AutoCloseable {
     var audit = new LedgerAuditLog(ledgerStore, clock, ledgerWriter::nudge);
     var tokens = new TokenService(db.jdbi(), db.writes(), audit, clock);
     var catalog = new Catalog(db, audit, clock);
+    var advisories = new Advisories(config.osvSources());
+    try {
+      advisories.load();
+    } catch (dev.bulwark.vuln.osv.OsvFormatException | java.io.IOException e) {
+      throw new ConfigException("cannot load the OSV sources: " + e.getMessage());
+    }
+    var releases = new Releases(db, catalog, advisories, audit, clock);
     Optional<OidcVerifier> oidc = config.oidc().map(o -> new OidcVerifier(o, clock));
     var auth =
         new Authenticator(
@@ -127,6 +138,7 @@ public final class BulwarkServer implements AutoCloseable {
     routes.addAll(new SystemRoutes(metrics, () -> databaseUp(db)).routes());
     routes.addAll(new TokenRoutes(tokens).routes());
     routes.addAll(new CatalogRoutes(catalog).routes());
+    routes.addAll(new ReleaseRoutes(releases).routes());
     routes.addAll(new AuditRoutes(ledgerStore).routes());
     routes.addAll(new LedgerRoutes(new Ledger(ledgerStore), signer.verifier()).routes());
     routes.addAll(new BackupRoutes(db, audit, config.dataDir()).routes());

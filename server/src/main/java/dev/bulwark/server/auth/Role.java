@@ -15,12 +15,17 @@ public enum Role {
           Permission.SERVICE_READ,
           Permission.SERVICE_WRITE,
           Permission.SERVICE_DELETE,
+          Permission.RELEASE_WRITE,
           Permission.CATALOG_IMPORT,
           Permission.AUDIT_READ,
           Permission.METRICS_READ)),
-  ci(EnumSet.of(Permission.SERVICE_READ)),
+  ci(EnumSet.of(Permission.SERVICE_READ, Permission.RELEASE_WRITE)),
   developer(
-      EnumSet.of(Permission.SERVICE_READ, Permission.SERVICE_WRITE, Permission.CATALOG_IMPORT)),
+      EnumSet.of(
+          Permission.SERVICE_READ,
+          Permission.SERVICE_WRITE,
+          Permission.RELEASE_WRITE,
+          Permission.CATALOG_IMPORT)),
   auditor(
       EnumSet.of(
           Permission.SERVICE_READ,

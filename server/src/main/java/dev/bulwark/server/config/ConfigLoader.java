@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -48,7 +49,8 @@ public final class ConfigLoader {
           "ledger.origin",
           "ledger.keyFile",
           "ledger.checkpointEvery",
-          "ledger.checkpointSeconds");
+          "ledger.checkpointSeconds",
+          "osv.sources");
 
   /**
    * {@code BULWARK_*} variables that are not server settings: the client's, the config file's
@@ -236,7 +238,19 @@ public final class ConfigLoader {
         failures,
         demo,
         oidc,
-        ledger);
+        ledger,
+        string(v, "osv.sources").map(ConfigLoader::paths).orElse(List.of()));
+  }
+
+  /** A comma-separated list of OSV sources (files, directories or export zips). */
+  private static List<Path> paths(String list) {
+    List<Path> out = new java.util.ArrayList<>();
+    for (String p : list.split(",")) {
+      if (!p.isBlank()) {
+        out.add(Path.of(p.strip()));
+      }
+    }
+    return out;
   }
 
   private static String stripSlash(String s) {

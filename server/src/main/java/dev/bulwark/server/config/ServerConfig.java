@@ -23,7 +23,8 @@ public record ServerConfig(
     int authFailuresPerMinute,
     boolean demo,
     Optional<Oidc> oidc,
-    LedgerSettings ledger) {
+    LedgerSettings ledger,
+    List<Path> osvSources) {
 
   public ServerConfig {
     Objects.requireNonNull(host, "host");
@@ -34,6 +35,7 @@ public record ServerConfig(
     Objects.requireNonNull(bootstrapToken, "bootstrapToken");
     Objects.requireNonNull(oidc, "oidc");
     Objects.requireNonNull(ledger, "ledger");
+    osvSources = List.copyOf(osvSources);
     if (port < 0 || port > 65535) {
       throw new ConfigException("port must be between 0 and 65535, was " + port);
     }
@@ -104,7 +106,25 @@ public record ServerConfig(
         authFailuresPerMinute,
         demo,
         oidc,
-        value);
+        value,
+        osvSources);
+  }
+
+  public ServerConfig withOsvSources(List<Path> sources) {
+    return new ServerConfig(
+        host,
+        port,
+        dataDir,
+        dbUrl,
+        dbUser,
+        dbPassword,
+        bootstrapToken,
+        maxBodyBytes,
+        authFailuresPerMinute,
+        demo,
+        oidc,
+        ledger,
+        sources);
   }
 
   /** A secret value whose string form never shows the value, so it cannot leak into a log. */
@@ -133,7 +153,8 @@ public record ServerConfig(
         ConfigLoader.DEFAULT_AUTH_FAILURES_PER_MINUTE,
         false,
         Optional.empty(),
-        LedgerSettings.defaults());
+        LedgerSettings.defaults(),
+        List.of());
   }
 
   public ServerConfig withDb(String url, String user, String password) {
@@ -149,7 +170,8 @@ public record ServerConfig(
         authFailuresPerMinute,
         demo,
         oidc,
-        ledger);
+        ledger,
+        osvSources);
   }
 
   public ServerConfig withBootstrapToken(String token) {
@@ -165,7 +187,8 @@ public record ServerConfig(
         authFailuresPerMinute,
         demo,
         oidc,
-        ledger);
+        ledger,
+        osvSources);
   }
 
   public ServerConfig withOidc(Oidc value) {
@@ -181,7 +204,8 @@ public record ServerConfig(
         authFailuresPerMinute,
         demo,
         Optional.of(value),
-        ledger);
+        ledger,
+        osvSources);
   }
 
   public ServerConfig withLimits(long maxBody, int failuresPerMinute) {
@@ -197,7 +221,8 @@ public record ServerConfig(
         failuresPerMinute,
         demo,
         oidc,
-        ledger);
+        ledger,
+        osvSources);
   }
 
   public ServerConfig withDemo(boolean value) {
@@ -213,7 +238,8 @@ public record ServerConfig(
         authFailuresPerMinute,
         value,
         oidc,
-        ledger);
+        ledger,
+        osvSources);
   }
 
   /** Masks the database URL's password; the secret fields mask themselves. */

@@ -1,0 +1,115 @@
+package dev.bulwark.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "sbom",
+    description = "Upload SBOMs of releases.",
+    mixinStandardHelpOptions = true,
+    subcommands = {SbomCommand.Upload.class})
+final class SbomCommand {
+
+  @Command(
+      name = "upload",
+      description =
+          "Create the release if needed and upload its SBOM (CycloneDX JSON/XML or SPDX JSON).",
+      mixinStandardHelpOptions = true)
+  static final class Upload implements Callable<Integer> {
+    @Mixin ClientOptions client;
+    @Spec CommandSpec spec;
+
+    @Option(names = "--service", required = true)
+    String service;
+
+    @Option(names = "--version", required = true, paramLabel = "VERSION")
+    String version;
+
+    @Option(
+        names = "--digest",
+        required = true,
+        paramLabel = "sha256:HEX",
+        description = "The artifact's digest.")
+    String digest;
+
+    @Option(
+        names = "--force",
+        description = "Replace a different SBOM already stored (admin only).")
+    boolean force;
+
+    @Parameters(paramLabel = "FILE")
+    Path file;
+
+    @Override
+    public Integer call() throws IOException {
+      if (!Files.isRegularFile(file)) {
+        throw CliException.input("no such file: " + file);
+      }
+      byte[] body = Files.readAllBytes(file);
+      ApiClient api = client.client();
+      String base = "/api/v1/services/" + ApiClient.segment(service) + "/releases";
+      Map<String, Object> release = new LinkedHashMap<>();
+      release.put("version", version);
+      release.put("digest", digest);
+      api.post(base, release);
+      String type = firstNonBlank(body) == '<' ? "application/xml" : "application/json";
+      JsonNode r =
+          api.putRaw(
+              base + "/" + ApiClient.segment(version) + "/sbom" + (force ? "?force=true" : ""),
+              type,
+              body);
+      PrintWriter out = spec.commandLine().getOut();
+      if (client.output == ClientOptions.Output.json) {
+        Printer.print(out, client.output, r, null);
+      } else {
+        out.println(
+            service
+                + " "
+                + version
+                + ": SBOM "
+                + r.path("outcome").asText()
+                + " ("
+                + r.path("format").asText()
+                + " "
+                + r.path("specVersion").asText()
+                + ", "
+                + r.path("components").asInt()
+                + " components): "
+                + r.path("findings").asInt()
+                + " findings in "
+                + r.path("vulnerable").asInt()
+                + " components "
+                + r.path("bySeverity")
+                + ", "
+                + r.path("unmatched").size()
+                + " components not checked");
+        out.flush();
+      }
+      return ExitCodes.OK;
+    }
+
+    private static int firstNonBlank(byte[] b) {
+      for (byte x : b) {
+        if (!Character.isWhitespace(x)
+            && (x & 0xff) != 0xEF
+            && (x & 0xff) != 0xBB
+            && (x & 0xff) != 0xBF) {
+          return x;
+        }
+      }
+      return -1;
+    }
+  }
+}

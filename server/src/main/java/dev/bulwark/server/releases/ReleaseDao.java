@@ -1,0 +1,252 @@
+package dev.bulwark.server.releases;
+
+import dev.bulwark.server.auth.Principal;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.EmptyHandling;
+import org.jdbi.v3.core.statement.SqlStatement;
+
+/**
+ * SQL of releases, their components and findings. Every read joins the owning service and carries
+ * the caller's team scope in its WHERE clause, as the catalog's statements do.
+ */
+final class ReleaseDao {
+  private static final String SCOPE = "(:all OR s.team IN (<teams>))";
+
+  record Release(
+      long id,
+      String service,
+      String version,
+      String digest,
+      Instant createdAt,
+      String sbomSha256,
+      String sbomFormat) {}
+
+  record ComponentRow(
+      String ref, String name, String version, String purl, String ecosystem, String pkg) {}
+
+  record FindingRow(
+      String componentRef,
+      String purl,
+      String vulnId,
+      String aliasesJson,
+      List<String> ids,
+      String severity,
+      Double score,
+      String fixed,
+      String summary) {}
+
+  private static <S extends SqlStatement<S>> S scoped(S st, Principal p) {
+    return st.bind("all", p.allTeams()).bindList(EmptyHandling.NULL_KEYWORD, "teams", p.teams());
+  }
+
+  Optional<Release> find(Handle h, Principal p, String service, String version) {
+    return scoped(
+            h.createQuery(
+                "SELECT r.id, r.service, r.version, r.digest, r.created_at, r.sbom_sha256, r.sbom_format "
+                    + "FROM releases r JOIN services s ON s.name = r.service "
+                    + "WHERE r.service = :service AND r.version = :version AND "
+                    + SCOPE),
+            p)
+        .bind("service", service)
+        .bind("version", version)
+        .map(
+            (rs, ctx) ->
+                new Release(
+                    rs.getLong("id"),
+                    rs.getString("service"),
+                    rs.getString("version"),
+                    rs.getString("digest"),
+                    Instant.ofEpochMilli(rs.getLong("created_at")),
+                    rs.getString("sbom_sha256"),
+                    rs.getString("sbom_format")))
+        .findOne();
+  }
+
+  void insert(Handle h, String service, String version, String digest, Instant at) {
+    h.createUpdate(
+            "INSERT INTO releases (service, version, digest, created_at) VALUES (:s, :v, :d, :at)")
+        .bind("s", service)
+        .bind("v", version)
+        .bind("d", digest)
+        .bind("at", at.toEpochMilli())
+        .execute();
+  }
+
+  void setSbom(Handle h, long release, String sha256, String format, byte[] gzipped) {
+    h.createUpdate(
+            "UPDATE releases SET sbom_sha256 = :sha, sbom_format = :f, sbom = :b WHERE id = :id")
+        .bind("sha", sha256)
+        .bind("f", format)
+        .bind("b", gzipped)
+        .bind("id", release)
+        .execute();
+  }
+
+  void clearAnalysis(Handle h, long release) {
+    h.createUpdate(
+            "DELETE FROM finding_ids WHERE finding_id IN (SELECT id FROM findings WHERE release_id = :r)")
+        .bind("r", release)
+        .execute();
+    h.createUpdate("DELETE FROM findings WHERE release_id = :r").bind("r", release).execute();
+    h.createUpdate("DELETE FROM release_components WHERE release_id = :r")
+        .bind("r", release)
+        .execute();
+  }
+
+  void insertComponents(Handle h, long release, List<ComponentRow> rows) {
+    try (PreparedStatement ps =
+        h.getConnection()
+            .prepareStatement(
+                "INSERT INTO release_components (release_id, ref, name, version, purl, ecosystem, package) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+      for (ComponentRow c : rows) {
+        ps.setLong(1, release);
+        ps.setString(2, c.ref());
+        ps.setString(3, c.name());
+        ps.setString(4, c.version());
+        ps.setString(5, c.purl());
+        ps.setString(6, c.ecosystem());
+        ps.setString(7, c.pkg());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot store the components", e);
+    }
+  }
+
+  void insertFindings(Handle h, long release, List<FindingRow> rows, Instant at) {
+    for (FindingRow f : rows) {
+      long id =
+          h.createUpdate(
+                  """
+                  INSERT INTO findings (release_id, component_ref, purl, vuln_id, aliases, severity, score, fixed, summary, state, first_seen)
+                  VALUES (:r, :ref, :purl, :vuln, :aliases, :sev, :score, :fixed, :summary, 'open', :at)
+                  """)
+              .bind("r", release)
+              .bind("ref", f.componentRef())
+              .bind("purl", f.purl())
+              .bind("vuln", f.vulnId())
+              .bind("aliases", f.aliasesJson())
+              .bind("sev", f.severity())
+              .bind("score", f.score())
+              .bind("fixed", f.fixed())
+              .bind("summary", f.summary())
+              .bind("at", at.toEpochMilli())
+              .executeAndReturnGeneratedKeys("id")
+              .mapTo(Long.class)
+              .one();
+      for (String vid : f.ids()) {
+        h.createUpdate(
+                "INSERT INTO finding_ids (finding_id, vuln_id) VALUES (:f, :v) ON CONFLICT DO NOTHING")
+            .bind("f", id)
+            .bind("v", vid)
+            .execute();
+      }
+    }
+  }
+
+  /** A finding as the API shows it. */
+  record Finding(
+      String id,
+      List<String> aliases,
+      String severity,
+      Double score,
+      String purl,
+      String component,
+      String fixed,
+      String summary,
+      String state,
+      Instant firstSeen) {}
+
+  List<Finding> findings(Handle h, long release) {
+    return h.createQuery(
+            "SELECT vuln_id, aliases, severity, score, purl, component_ref, fixed, summary, state, first_seen FROM findings WHERE release_id = :r ORDER BY vuln_id, component_ref")
+        .bind("r", release)
+        .map(
+            (rs, ctx) -> {
+              double score = rs.getDouble("score");
+              Double s = rs.wasNull() ? null : score;
+              return new Finding(
+                  rs.getString("vuln_id"),
+                  ReleaseJson.strings(rs.getString("aliases")),
+                  rs.getString("severity"),
+                  s,
+                  rs.getString("purl"),
+                  rs.getString("component_ref"),
+                  rs.getString("fixed"),
+                  rs.getString("summary"),
+                  rs.getString("state"),
+                  Instant.ofEpochMilli(rs.getLong("first_seen")));
+            })
+        .list();
+  }
+
+  long count(Handle h, String table, long release) {
+    return h.createQuery("SELECT COUNT(*) FROM " + table + " WHERE release_id = :r")
+        .bind("r", release)
+        .mapTo(Long.class)
+        .one();
+  }
+
+  /** A release that contains a package, with the component's version. */
+  record Hit(
+      String service,
+      String team,
+      String version,
+      String digest,
+      String componentVersion,
+      String purl) {}
+
+  List<Hit> withPackage(Handle h, Principal p, String ecosystem, String pkg) {
+    return scoped(
+            h.createQuery(
+                "SELECT r.service, s.team, r.version, r.digest, c.version AS cversion, c.purl FROM release_components c "
+                    + "JOIN releases r ON r.id = c.release_id JOIN services s ON s.name = r.service "
+                    + "WHERE c.ecosystem = :eco AND c.package = :pkg AND "
+                    + SCOPE
+                    + " ORDER BY r.service, r.version"),
+            p)
+        .bind("eco", ecosystem)
+        .bind("pkg", pkg)
+        .map(
+            (rs, ctx) ->
+                new Hit(
+                    rs.getString("service"),
+                    rs.getString("team"),
+                    rs.getString("version"),
+                    rs.getString("digest"),
+                    rs.getString("cversion"),
+                    rs.getString("purl")))
+        .list();
+  }
+
+  /** Releases with an open finding known by {@code anyId} (record id or alias). */
+  List<Hit> affectedBy(Handle h, Principal p, String anyId) {
+    return scoped(
+            h.createQuery(
+                "SELECT DISTINCT r.service, s.team, r.version, r.digest, c.version AS cversion, f.purl FROM finding_ids i "
+                    + "JOIN findings f ON f.id = i.finding_id JOIN releases r ON r.id = f.release_id "
+                    + "JOIN services s ON s.name = r.service "
+                    + "LEFT JOIN release_components c ON c.release_id = f.release_id AND c.ref = f.component_ref "
+                    + "WHERE i.vuln_id = :id AND "
+                    + SCOPE
+                    + " ORDER BY r.service, r.version"),
+            p)
+        .bind("id", anyId)
+        .map(
+            (rs, ctx) ->
+                new Hit(
+                    rs.getString("service"),
+                    rs.getString("team"),
+                    rs.getString("version"),
+                    rs.getString("digest"),
+                    rs.getString("cversion"),
+                    rs.getString("purl")))
+        .list();
+  }
+}

@@ -1,0 +1,181 @@
+package dev.bulwark.server.releases;
+
+import static dev.bulwark.server.http.ApiRoute.get;
+import static dev.bulwark.server.http.ApiRoute.post;
+import static dev.bulwark.server.http.ApiRoute.put;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bulwark.server.auth.Permission;
+import dev.bulwark.server.http.ApiException;
+import dev.bulwark.server.http.ApiRoute;
+import dev.bulwark.server.http.Call;
+import dev.bulwark.vuln.match.PackageRef;
+import dev.bulwark.vuln.sbom.Sbom;
+import dev.bulwark.vuln.sbom.SbomFormatException;
+import dev.bulwark.vuln.sbom.SbomParser;
+import io.github.nscuro.versatile.Vers;
+import io.github.nscuro.versatile.VersException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Release, SBOM, findings and portfolio routes. */
+public final class ReleaseRoutes {
+  private static final Set<String> SBOM_TYPES =
+      Set.of(
+          "application/vnd.cyclonedx+json",
+          "application/vnd.cyclonedx+xml",
+          "application/spdx+json",
+          "application/json",
+          "application/xml",
+          "text/xml");
+
+  private final Releases releases;
+
+  public ReleaseRoutes(Releases releases) {
+    this.releases = releases;
+  }
+
+  public List<ApiRoute> routes() {
+    return List.of(
+        post("/api/v1/services/{name}/releases", Permission.RELEASE_WRITE, this::create),
+        put(
+            "/api/v1/services/{name}/releases/{version}/sbom",
+            Permission.RELEASE_WRITE,
+            this::sbom),
+        get(
+            "/api/v1/services/{name}/releases/{version}/findings",
+            Permission.SERVICE_READ,
+            this::findings),
+        get("/api/v1/components", Permission.SERVICE_READ, this::components),
+        get("/api/v1/vulnerabilities/{id}/affected", Permission.SERVICE_READ, this::affected));
+  }
+
+  private void create(Call call) {
+    JsonNode body = call.jsonTree();
+    if (!body.isObject()) {
+      throw ApiException.invalid("$", "expected a JSON object");
+    }
+    List<ApiException.FieldError> unknown = new ArrayList<>();
+    body.fieldNames()
+        .forEachRemaining(
+            f -> {
+              if (!f.equals("version") && !f.equals("digest")) {
+                unknown.add(new ApiException.FieldError(f, "unknown field"));
+              }
+            });
+    if (!unknown.isEmpty()) {
+      throw ApiException.invalid(unknown);
+    }
+    Releases.Created c =
+        releases.create(
+            call.principal(),
+            call.requestId(),
+            call.pathParam("name"),
+            text(body, "version"),
+            text(body, "digest"));
+    call.respond(c.outcome() == Releases.Outcome.created ? 201 : 200, c.release());
+  }
+
+  private static String text(JsonNode body, String field) {
+    JsonNode v = body.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isTextual()) {
+      throw ApiException.invalid(field, "expected a string");
+    }
+    return v.asText();
+  }
+
+  private void sbom(Call call) {
+    byte[] body = call.body(SBOM_TYPES);
+    Sbom sbom;
+    try {
+      sbom = SbomParser.parse("sbom", new ByteArrayInputStream(body));
+    } catch (SbomFormatException e) {
+      throw new ApiException(422, "Unprocessable Content", e.getMessage());
+    } catch (IOException e) {
+      throw ApiException.badRequest("the SBOM could not be read");
+    }
+    String declared = call.ctx().contentType() == null ? "" : call.ctx().contentType();
+    if ((declared.startsWith("application/vnd.cyclonedx") && !sbom.format().equals("CycloneDX"))
+        || (declared.startsWith("application/spdx") && !sbom.format().equals("SPDX"))) {
+      throw new ApiException(
+          422,
+          "Unprocessable Content",
+          "the body is " + sbom.format() + ", not what Content-Type " + declared + " declares");
+    }
+    Releases.Uploaded u =
+        releases.uploadSbom(
+            call.principal(),
+            call.requestId(),
+            call.pathParam("name"),
+            call.pathParam("version"),
+            body,
+            sbom,
+            "true".equals(call.query("force")));
+    call.respond(200, u);
+  }
+
+  private void findings(Call call) {
+    call.respond(
+        200,
+        Map.of(
+            "findings",
+            releases.findings(
+                call.principal(), call.pathParam("name"), call.pathParam("version"))));
+  }
+
+  private void components(Call call) {
+    String purl = call.query("purl");
+    if (purl == null) {
+      throw ApiException.invalid("purl", "is required, as pkg:type/namespace/name");
+    }
+    PackageRef ref =
+        switch (PackageRef.fromPurl(purl)) {
+          case PackageRef.Parsed.Ok ok -> ok.ref();
+          case PackageRef.Parsed.Unsupported u ->
+              throw ApiException.invalid(
+                  "purl", "purl type '" + u.type() + "' has no supported ecosystem");
+          case PackageRef.Parsed.Malformed m -> throw ApiException.invalid("purl", m.reason());
+        };
+    Vers range = null;
+    String r = call.query("range");
+    if (r != null) {
+      try {
+        range = Vers.parse(r).validate();
+      } catch (VersException | IllegalArgumentException e) {
+        throw ApiException.invalid(
+            "range", "not a vers range (such as vers:maven/>=2.0.0|<2.17.1): " + e.getMessage());
+      }
+    }
+    List<Object> out = new ArrayList<>();
+    for (ReleaseDao.Hit h : releases.withPackage(call.principal(), ref)) {
+      if (range != null) {
+        try {
+          if (h.componentVersion() == null || !range.contains(h.componentVersion())) {
+            continue;
+          }
+        } catch (RuntimeException e) {
+          continue; // a version the range's scheme cannot read is not in the range
+        }
+      }
+      out.add(h);
+    }
+    call.respond(200, Map.of("releases", out));
+  }
+
+  private void affected(Call call) {
+    call.respond(
+        200,
+        Map.of(
+            "id",
+            call.pathParam("id"),
+            "releases",
+            releases.affectedBy(call.principal(), call.pathParam("id"))));
+  }
+}

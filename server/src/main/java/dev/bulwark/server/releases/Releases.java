@@ -1,0 +1,294 @@
+package dev.bulwark.server.releases;
+
+import dev.bulwark.server.audit.AuditLog;
+import dev.bulwark.server.auth.Principal;
+import dev.bulwark.server.auth.Role;
+import dev.bulwark.server.catalog.Catalog;
+import dev.bulwark.server.db.Database;
+import dev.bulwark.server.http.ApiException;
+import dev.bulwark.vuln.match.PackageRef;
+import dev.bulwark.vuln.match.ScanResult;
+import dev.bulwark.vuln.sbom.Component;
+import dev.bulwark.vuln.sbom.Sbom;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPOutputStream;
+
+/** Releases of catalog services, their SBOMs and the findings made of them. */
+public final class Releases {
+  private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
+
+  private final Database db;
+  private final Catalog catalog;
+  private final Advisories advisories;
+  private final AuditLog audit;
+  private final Clock clock;
+  private final ReleaseDao dao = new ReleaseDao();
+
+  public Releases(
+      Database db, Catalog catalog, Advisories advisories, AuditLog audit, Clock clock) {
+    this.db = db;
+    this.catalog = catalog;
+    this.advisories = advisories;
+    this.audit = audit;
+    this.clock = clock;
+  }
+
+  public enum Outcome {
+    created,
+    unchanged
+  }
+
+  public record Created(ReleaseView release, Outcome outcome) {}
+
+  public record ReleaseView(
+      String service,
+      String version,
+      String digest,
+      Instant createdAt,
+      String sbomSha256,
+      String sbomFormat) {}
+
+  static ReleaseView view(ReleaseDao.Release r) {
+    return new ReleaseView(
+        r.service(), r.version(), r.digest(), r.createdAt(), r.sbomSha256(), r.sbomFormat());
+  }
+
+  private static Map<String, String> subject(String service, String version, String digest) {
+    return Map.of(
+        "kind",
+        "release",
+        "id",
+        service + "@" + version,
+        "service",
+        service,
+        "version",
+        version,
+        "digest",
+        digest);
+  }
+
+  public Created create(
+      Principal caller, String requestId, String service, String version, String digest) {
+    var v = new dev.bulwark.server.http.Validation();
+    if (v.require("version", version)) {
+      String why = dev.bulwark.server.http.Validation.nameProblem(version);
+      if (why != null) {
+        v.error("version", why);
+      }
+    }
+    if (v.require("digest", digest) && !DIGEST.matcher(digest).matches()) {
+      v.error("digest", "must be sha256:<64 lowercase hex digits>");
+    }
+    v.throwIfInvalid();
+    catalog
+        .find(caller, service)
+        .orElseThrow(() -> ApiException.notFound("no service named '" + service + "'"));
+    return db.writes()
+        .inTransaction(
+            h -> {
+              var existing = dao.find(h, caller, service, version);
+              if (existing.isPresent()) {
+                if (!existing.get().digest().equals(digest)) {
+                  throw ApiException.conflict(
+                      "release "
+                          + service
+                          + " "
+                          + version
+                          + " exists with digest "
+                          + existing.get().digest());
+                }
+                return new Created(view(existing.get()), Outcome.unchanged);
+              }
+              Instant now = clock.instant();
+              dao.insert(h, service, version, digest, now);
+              ReleaseDao.Release r = dao.find(h, caller, service, version).orElseThrow();
+              audit.record(
+                  h,
+                  caller,
+                  requestId,
+                  "release.create",
+                  subject(service, version, digest),
+                  null,
+                  Map.of("service", service, "version", version, "digest", digest));
+              return new Created(view(r), Outcome.created);
+            });
+  }
+
+  /** The result of an SBOM upload: what was stored and found. */
+  public record Uploaded(
+      String outcome,
+      String format,
+      String specVersion,
+      String sha256,
+      int components,
+      int vulnerable,
+      int findings,
+      Map<String, Integer> bySeverity,
+      List<Map<String, String>> unmatched) {}
+
+  public Uploaded uploadSbom(
+      Principal caller,
+      String requestId,
+      String service,
+      String version,
+      byte[] body,
+      Sbom sbom,
+      boolean force) {
+    String sha = sha256(body);
+    ScanResult result = advisories.scanner().scan(sbom);
+    byte[] gz = gzip(body);
+    return db.writes()
+        .inTransaction(
+            h -> {
+              ReleaseDao.Release r =
+                  dao.find(h, caller, service, version)
+                      .orElseThrow(
+                          () ->
+                              ApiException.notFound(
+                                  "no release " + version + " of service '" + service + "'"));
+              if (sha.equals(r.sbomSha256())) {
+                return summary("unchanged", sbom, sha, result);
+              }
+              if (r.sbomSha256() != null) {
+                if (!force) {
+                  throw ApiException.conflict(
+                      "release "
+                          + service
+                          + " "
+                          + version
+                          + " already has a different SBOM (sha256:"
+                          + r.sbomSha256()
+                          + "); an admin may replace it with ?force=true");
+                }
+                if (caller.role() != Role.admin) {
+                  throw ApiException.forbidden("only an admin may replace the SBOM of a release");
+                }
+                dao.clearAnalysis(h, r.id());
+              }
+              dao.setSbom(h, r.id(), sha, sbom.format() + " " + sbom.specVersion(), gz);
+              List<ReleaseDao.ComponentRow> rows = new ArrayList<>();
+              java.util.Set<String> refs = new java.util.HashSet<>();
+              for (Component c : sbom.components()) {
+                if (!refs.add(c.ref())) {
+                  continue; // a duplicate bom-ref: the first one stands (the document is malformed
+                  // there)
+                }
+                String eco = null;
+                String pkg = null;
+                if (c.purl() != null
+                    && PackageRef.fromPurl(c.purl()) instanceof PackageRef.Parsed.Ok ok) {
+                  eco = ok.ref().ecosystem().name();
+                  pkg = ok.ref().name();
+                }
+                rows.add(
+                    new ReleaseDao.ComponentRow(
+                        c.ref(), c.name(), c.version(), c.purl(), eco, pkg));
+              }
+              dao.insertComponents(h, r.id(), rows);
+              List<ReleaseDao.FindingRow> findings = new ArrayList<>();
+              for (ScanResult.VulnerableComponent vc : result.vulnerable()) {
+                for (ScanResult.Finding f : vc.findings()) {
+                  List<String> ids = new ArrayList<>(f.aliases());
+                  ids.add(f.id());
+                  findings.add(
+                      new ReleaseDao.FindingRow(
+                          vc.component().ref(),
+                          vc.component().purl(),
+                          f.id(),
+                          ReleaseJson.of(f.aliases()),
+                          ids,
+                          f.severity().level().label(),
+                          f.severity().score(),
+                          f.fixed(),
+                          f.summary()));
+                }
+              }
+              dao.insertFindings(h, r.id(), findings, clock.instant());
+              audit.record(
+                  h,
+                  caller,
+                  requestId,
+                  r.sbomSha256() == null ? "release.sbom" : "release.sbom.replace",
+                  subject(service, version, r.digest()),
+                  r.sbomSha256() == null ? null : Map.of("sbom", r.sbomSha256()),
+                  Map.of("sbom", sha, "components", rows.size(), "findings", findings.size()));
+              return summary(r.sbomSha256() == null ? "stored" : "replaced", sbom, sha, result);
+            });
+  }
+
+  private static Uploaded summary(String outcome, Sbom sbom, String sha, ScanResult result) {
+    Map<String, Integer> bySeverity = new LinkedHashMap<>();
+    for (ScanResult.VulnerableComponent v : result.vulnerable()) {
+      for (ScanResult.Finding f : v.findings()) {
+        bySeverity.merge(f.severity().level().label(), 1, Integer::sum);
+      }
+    }
+    List<Map<String, String>> unmatched = new ArrayList<>();
+    for (ScanResult.Unmatched u : result.unmatched()) {
+      unmatched.add(Map.of("component", u.component().label(), "reason", u.reason()));
+    }
+    return new Uploaded(
+        outcome,
+        sbom.format(),
+        sbom.specVersion(),
+        "sha256:" + sha,
+        result.componentCount(),
+        result.vulnerable().size(),
+        result.findingCount(),
+        bySeverity,
+        unmatched);
+  }
+
+  public List<ReleaseDao.Finding> findings(Principal caller, String service, String version) {
+    return db.jdbi()
+        .withHandle(
+            h -> {
+              ReleaseDao.Release r =
+                  dao.find(h, caller, service, version)
+                      .orElseThrow(
+                          () ->
+                              ApiException.notFound(
+                                  "no release " + version + " of service '" + service + "'"));
+              return dao.findings(h, r.id());
+            });
+  }
+
+  public List<ReleaseDao.Hit> withPackage(Principal caller, PackageRef ref) {
+    return db.jdbi()
+        .withHandle(h -> dao.withPackage(h, caller, ref.ecosystem().name(), ref.name()));
+  }
+
+  public List<ReleaseDao.Hit> affectedBy(Principal caller, String anyId) {
+    return db.jdbi().withHandle(h -> dao.affectedBy(h, caller, anyId));
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static byte[] gzip(byte[] body) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, body.length / 4));
+    try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+      gz.write(body);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+}

@@ -1,0 +1,304 @@
+package dev.bulwark.server.releases;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bulwark.server.testing.Http;
+import dev.bulwark.server.testing.TestDatabases;
+import dev.bulwark.server.testing.TestServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Releases, SBOM intake, findings and portfolio queries over HTTP, on both databases. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ReleasesContractTest {
+  static final String ADMIN = TestServer.ADMIN;
+  static final String DIGEST = "sha256:" + "a".repeat(64);
+  TestServer ts;
+  Http http;
+
+  abstract TestDatabases.Kind kind();
+
+  static String sbom(String ginVersion, String sysVersion) {
+    return """
+        {"bomFormat": "CycloneDX", "specVersion": "1.5", "components": [
+          {"bom-ref": "gin", "type": "library", "name": "gin", "version": "%s", "purl": "pkg:golang/github.com/gin-gonic/gin@%s"},
+          {"bom-ref": "sys", "type": "library", "name": "sys", "version": "%s", "purl": "pkg:golang/golang.org/x/sys@%s"},
+          {"bom-ref": "local", "type": "library", "name": "vendored", "version": "1"}]}
+        """
+        .formatted(ginVersion, ginVersion, sysVersion, sysVersion);
+  }
+
+  @BeforeAll
+  void start() throws Exception {
+    Path osv = Path.of(ReleasesContractTest.class.getResource("/osv").toURI());
+    ts =
+        new TestServer(
+            kind(),
+            Files.createTempDirectory("bulwark-releases"),
+            c -> c.withOsvSources(List.of(osv)));
+    http = ts.http;
+    for (String s : List.of("mail-api", "web-shop")) {
+      http.put(
+          "/api/v1/services/" + s,
+          ADMIN,
+          Map.of(
+              "team",
+              s.startsWith("mail") ? "mail" : "web",
+              "area",
+              "backend",
+              "criticality",
+              "high"));
+    }
+  }
+
+  @AfterAll
+  void stop() {
+    ts.close();
+  }
+
+  Http.Response upload(
+      String service, String version, String token, String contentType, String body) {
+    return http.send(
+        "/api/v1/services/" + service + "/releases/" + version + "/sbom",
+        token,
+        "PUT",
+        contentType,
+        body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void releasesAreRegisteredOnceWithTheirDigest() {
+    assertThat(
+            http.post(
+                    "/api/v1/services/mail-api/releases",
+                    ADMIN,
+                    Map.of("version", "1.0.0", "digest", DIGEST))
+                .status())
+        .isEqualTo(201);
+    assertThat(
+            http.post(
+                    "/api/v1/services/mail-api/releases",
+                    ADMIN,
+                    Map.of("version", "1.0.0", "digest", DIGEST))
+                .status())
+        .isEqualTo(200);
+    assertThat(
+            http.post(
+                    "/api/v1/services/mail-api/releases",
+                    ADMIN,
+                    Map.of("version", "1.0.0", "digest", "sha256:" + "b".repeat(64)))
+                .status())
+        .isEqualTo(409);
+    assertThat(
+            http.post(
+                    "/api/v1/services/mail-api/releases",
+                    ADMIN,
+                    Map.of("version", "1.0.1", "digest", "md5:abc"))
+                .status())
+        .isEqualTo(422);
+    assertThat(
+            http.post(
+                    "/api/v1/services/mail-api/releases",
+                    ADMIN,
+                    Map.of("version", "../x", "digest", DIGEST))
+                .status())
+        .isEqualTo(422);
+    assertThat(
+            http.post(
+                    "/api/v1/services/mail-api/releases",
+                    ADMIN,
+                    Map.of("version", "1.0.2", "digest", DIGEST, "extra", 1))
+                .status())
+        .isEqualTo(422);
+    assertThat(
+            http.post(
+                    "/api/v1/services/nope/releases",
+                    ADMIN,
+                    Map.of("version", "1", "digest", DIGEST))
+                .status())
+        .isEqualTo(404);
+    String web = ts.token("developer", "web");
+    assertThat(
+            http.post(
+                    "/api/v1/services/mail-api/releases",
+                    web,
+                    Map.of("version", "9", "digest", DIGEST))
+                .status())
+        .isEqualTo(404);
+  }
+
+  @Test
+  void anSbomBecomesFindingsWithEveryAlias() {
+    http.post(
+        "/api/v1/services/mail-api/releases", ADMIN, Map.of("version", "2.0.0", "digest", DIGEST));
+    Http.Response r =
+        upload(
+            "mail-api",
+            "2.0.0",
+            ADMIN,
+            "application/vnd.cyclonedx+json",
+            sbom("v1.4.0", "v0.0.0-20220101000000-000000000000"));
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+    assertThat(r.json().path("outcome").asText()).isEqualTo("stored");
+    assertThat(r.json().path("components").asInt()).isEqualTo(3);
+    assertThat(r.json().path("findings").asInt()).isEqualTo(2);
+    assertThat(r.json().path("unmatched")).hasSize(1);
+    JsonNode findings =
+        http.get("/api/v1/services/mail-api/releases/2.0.0/findings", ADMIN)
+            .json()
+            .path("findings");
+    List<String> ids = new ArrayList<>();
+    findings.forEach(
+        f ->
+            ids.add(
+                f.path("id").asText()
+                    + " "
+                    + f.path("fixed").asText()
+                    + " "
+                    + f.path("state").asText()));
+    assertThat(ids)
+        .containsExactly(
+            "GO-2020-0001 1.6.0 open", "GO-2022-0493 0.0.0-20220412211240-33da011f77ad open");
+    assertThat(findings.get(0).path("aliases").toString()).contains("CVE-2020-36567");
+
+    Http.Response again =
+        upload(
+            "mail-api",
+            "2.0.0",
+            ADMIN,
+            "application/json",
+            sbom("v1.4.0", "v0.0.0-20220101000000-000000000000"));
+    assertThat(again.json().path("outcome").asText()).isEqualTo("unchanged");
+    assertThat(
+            upload("mail-api", "2.0.0", ADMIN, "application/json", sbom("v1.6.0", "v0.1.0"))
+                .status())
+        .isEqualTo(409);
+    String mailDev = ts.token("developer", "mail");
+    assertThat(
+            http.send(
+                    "/api/v1/services/mail-api/releases/2.0.0/sbom?force=true",
+                    mailDev,
+                    "PUT",
+                    "application/json",
+                    sbom("v1.6.0", "v0.1.0").getBytes(StandardCharsets.UTF_8))
+                .status())
+        .isEqualTo(403);
+    Http.Response forced =
+        http.send(
+            "/api/v1/services/mail-api/releases/2.0.0/sbom?force=true",
+            ADMIN,
+            "PUT",
+            "application/json",
+            sbom("v1.6.0", "v0.1.0").getBytes(StandardCharsets.UTF_8));
+    assertThat(forced.json().path("outcome").asText()).isEqualTo("replaced");
+    assertThat(
+            http.get("/api/v1/services/mail-api/releases/2.0.0/findings", ADMIN)
+                .json()
+                .path("findings"))
+        .isEmpty();
+    JsonNode audit =
+        http.get("/api/v1/audit?subjectKind=release&subjectId=mail-api@2.0.0", ADMIN)
+            .json()
+            .path("events");
+    List<String> actions = new ArrayList<>();
+    audit.forEach(e -> actions.add(e.path("action").asText()));
+    assertThat(actions).containsExactly("release.sbom.replace", "release.sbom", "release.create");
+    assertThat(audit.get(0).path("subject").path("digest").asText()).isEqualTo(DIGEST);
+  }
+
+  @Test
+  void badSbomsAreRefusedWithTheirPosition() {
+    http.post(
+        "/api/v1/services/web-shop/releases", ADMIN, Map.of("version", "3.0", "digest", DIGEST));
+    Http.Response truncated =
+        upload(
+            "web-shop",
+            "3.0",
+            ADMIN,
+            "application/json",
+            "{\"bomFormat\": \"CycloneDX\", \"components\": [\n{\"name\": ");
+    assertThat(truncated.status()).isEqualTo(422);
+    assertThat(truncated.json().path("detail").asText()).contains("line 2");
+    Http.Response dtd =
+        upload(
+            "web-shop",
+            "3.0",
+            ADMIN,
+            "application/xml",
+            "<?xml version=\"1.0\"?><!DOCTYPE bom [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><bom xmlns=\"http://cyclonedx.org/schema/bom/1.4\"/>");
+    assertThat(dtd.status()).isEqualTo(422);
+    assertThat(dtd.json().path("detail").asText()).contains("DTD");
+    assertThat(upload("web-shop", "3.0", ADMIN, "text/plain", sbom("v1.4.0", "v0.1.0")).status())
+        .isEqualTo(415);
+    assertThat(
+            upload("web-shop", "3.0", ADMIN, "application/spdx+json", sbom("v1.4.0", "v0.1.0"))
+                .status())
+        .isEqualTo(422);
+    assertThat(
+            upload("web-shop", "9.9", ADMIN, "application/json", sbom("v1.4.0", "v0.1.0")).status())
+        .isEqualTo(404);
+    assertThat(upload("nope", "1", ADMIN, "application/json", sbom("v1.4.0", "v0.1.0")).status())
+        .isEqualTo(404);
+    assertThat(
+            upload(
+                    "web-shop",
+                    "3.0",
+                    ADMIN,
+                    "application/json",
+                    "{\"x\": \"" + "a".repeat(70 * 1024) + "\"}")
+                .status())
+        .isEqualTo(413);
+  }
+
+  @Test
+  void portfolioQueriesAreScopedToTheCallersTeams() {
+    http.post(
+        "/api/v1/services/web-shop/releases", ADMIN, Map.of("version", "4.0", "digest", DIGEST));
+    upload("web-shop", "4.0", ADMIN, "application/json", sbom("v1.5.0", "v0.1.0"));
+    JsonNode all =
+        http.get("/api/v1/components?purl=pkg:golang/github.com/gin-gonic/gin", ADMIN)
+            .json()
+            .path("releases");
+    assertThat(all.toString()).contains("web-shop");
+    JsonNode inRange =
+        http.get(
+                "/api/v1/components?purl=pkg:golang/github.com/gin-gonic/gin&range="
+                    + Http.segment("vers:golang/>=1.5.0|<1.6.0"),
+                ADMIN)
+            .json()
+            .path("releases");
+    inRange.forEach(h -> assertThat(h.path("componentVersion").asText()).isEqualTo("v1.5.0"));
+    assertThat(inRange.size()).isGreaterThanOrEqualTo(1);
+    JsonNode affected =
+        http.get("/api/v1/vulnerabilities/GHSA-6vm3-jj99-7229/affected", ADMIN)
+            .json()
+            .path("releases");
+    assertThat(affected.toString()).contains("web-shop").contains("4.0");
+    String mail = ts.token("auditor", "mail");
+    assertThat(
+            http.get("/api/v1/vulnerabilities/GHSA-6vm3-jj99-7229/affected", mail)
+                .json()
+                .path("releases")
+                .toString())
+        .doesNotContain("web-shop");
+    assertThat(
+            http.get("/api/v1/components?purl=pkg:golang/github.com/gin-gonic/gin", mail)
+                .json()
+                .path("releases")
+                .toString())
+        .doesNotContain("web-shop");
+    assertThat(http.get("/api/v1/components?purl=not-a-purl", ADMIN).status()).isEqualTo(422);
+    assertThat(http.get("/api/v1/components?purl=pkg:golang/x&range=vers:nonsense", ADMIN).status())
+        .isEqualTo(422);
+    assertThat(http.get("/api/v1/components", ADMIN).status()).isEqualTo(422);
+  }
+}
