@@ -161,9 +161,48 @@ final class ReleaseDao {
       String fixed,
       String summary,
       String state,
+      Instant firstSeen,
+      Instant due) {}
+
+  /** An open finding with what its SLA needs: the service's team, criticality and area. */
+  record OpenFinding(
+      String service,
+      String team,
+      String criticality,
+      String area,
+      String version,
+      String id,
+      String severity,
+      String purl,
       Instant firstSeen) {}
 
-  List<Finding> findings(Handle h, long release) {
+  List<OpenFinding> openFindings(Handle h, Principal p, String team) {
+    return scoped(
+            h.createQuery(
+                "SELECT r.service, s.team, s.criticality, s.area, r.version, f.vuln_id, f.severity, f.purl, f.first_seen "
+                    + "FROM findings f JOIN releases r ON r.id = f.release_id JOIN services s ON s.name = r.service "
+                    + "WHERE f.state = 'open' AND "
+                    + SCOPE
+                    + " AND (:team IS NULL OR s.team = :team) ORDER BY f.first_seen, r.service"),
+            p)
+        .bind("team", team)
+        .map(
+            (rs, ctx) ->
+                new OpenFinding(
+                    rs.getString("service"),
+                    rs.getString("team"),
+                    rs.getString("criticality"),
+                    rs.getString("area"),
+                    rs.getString("version"),
+                    rs.getString("vuln_id"),
+                    rs.getString("severity"),
+                    rs.getString("purl"),
+                    Instant.ofEpochMilli(rs.getLong("first_seen"))))
+        .list();
+  }
+
+  List<Finding> findings(
+      Handle h, long release, java.util.function.BiFunction<String, Instant, Instant> due) {
     return h.createQuery(
             "SELECT vuln_id, aliases, severity, score, purl, component_ref, fixed, summary, state, first_seen FROM findings WHERE release_id = :r ORDER BY vuln_id, component_ref")
         .bind("r", release)
@@ -181,7 +220,9 @@ final class ReleaseDao {
                   rs.getString("fixed"),
                   rs.getString("summary"),
                   rs.getString("state"),
-                  Instant.ofEpochMilli(rs.getLong("first_seen")));
+                  Instant.ofEpochMilli(rs.getLong("first_seen")),
+                  due.apply(
+                      rs.getString("severity"), Instant.ofEpochMilli(rs.getLong("first_seen"))));
             })
         .list();
   }

@@ -51,7 +51,8 @@ public final class ReleaseRoutes {
             Permission.SERVICE_READ,
             this::findings),
         get("/api/v1/components", Permission.SERVICE_READ, this::components),
-        get("/api/v1/vulnerabilities/{id}/affected", Permission.SERVICE_READ, this::affected));
+        get("/api/v1/vulnerabilities/{id}/affected", Permission.SERVICE_READ, this::affected),
+        get("/api/v1/findings/overdue", Permission.SERVICE_READ, this::overdue));
   }
 
   private void create(Call call) {
@@ -167,6 +168,10 @@ public final class ReleaseRoutes {
       out.add(h);
     }
     call.respond(200, Map.of("releases", out));
+  }
+
+  private void overdue(Call call) {
+    call.respond(200, Map.of("overdue", releases.overdue(call.principal(), call.query("team"))));
   }
 
   private void affected(Call call) {

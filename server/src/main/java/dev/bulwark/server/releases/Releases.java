@@ -261,8 +261,54 @@ public final class Releases {
                           () ->
                               ApiException.notFound(
                                   "no release " + version + " of service '" + service + "'"));
-              return dao.findings(h, r.id());
+              var svc = catalog.find(caller, service).orElseThrow();
+              return dao.findings(
+                  h,
+                  r.id(),
+                  (severity, first) ->
+                      first.plus(SlaPolicy.due(severity, svc.criticality(), svc.area())));
             });
+  }
+
+  /** An open finding past its due date. */
+  public record Overdue(
+      String service,
+      String team,
+      String version,
+      String id,
+      String severity,
+      String purl,
+      Instant firstSeen,
+      Instant due,
+      long daysOverdue) {}
+
+  /** Open findings past their SLA, oldest first, for the caller's teams (or one of them). */
+  public List<Overdue> overdue(Principal caller, String team) {
+    Instant now = clock.instant();
+    List<Overdue> out = new ArrayList<>();
+    for (ReleaseDao.OpenFinding f : db.jdbi().withHandle(h -> dao.openFindings(h, caller, team))) {
+      Instant due =
+          f.firstSeen()
+              .plus(
+                  SlaPolicy.due(
+                      f.severity(),
+                      dev.bulwark.server.catalog.Criticality.valueOf(f.criticality()),
+                      dev.bulwark.server.catalog.Area.valueOf(f.area())));
+      if (now.isAfter(due)) {
+        out.add(
+            new Overdue(
+                f.service(),
+                f.team(),
+                f.version(),
+                f.id(),
+                f.severity(),
+                f.purl(),
+                f.firstSeen(),
+                due,
+                java.time.Duration.between(due, now).toDays()));
+      }
+    }
+    return out;
   }
 
   public List<ReleaseDao.Hit> withPackage(Principal caller, PackageRef ref) {

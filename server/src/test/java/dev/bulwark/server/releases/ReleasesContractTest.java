@@ -216,6 +216,35 @@ abstract class ReleasesContractTest {
   }
 
   @Test
+  void findingsCarryTheirSlaAndOverdueOnesAreListedPerTeam() {
+    http.post(
+        "/api/v1/services/web-shop/releases", ADMIN, Map.of("version", "5.0", "digest", DIGEST));
+    upload("web-shop", "5.0", ADMIN, "application/json", sbom("v1.4.0", "v0.1.0"));
+    JsonNode f =
+        http.get("/api/v1/services/web-shop/releases/5.0/findings", ADMIN)
+            .json()
+            .path("findings")
+            .get(0);
+    // GO-2020-0001 has no severity (unknown: the medium row); web-shop is a high-criticality
+    // service: 60 days.
+    assertThat(
+            java.time.Duration.between(
+                    java.time.Instant.parse(f.path("firstSeen").asText()),
+                    java.time.Instant.parse(f.path("due").asText()))
+                .toDays())
+        .isEqualTo(60);
+    assertThat(
+            http.get("/api/v1/findings/overdue?team=web", ADMIN).json().path("overdue").toString())
+        .doesNotContain("5.0");
+    ts.clock.advance(java.time.Duration.ofDays(61));
+    JsonNode overdue = http.get("/api/v1/findings/overdue?team=web", ADMIN).json().path("overdue");
+    assertThat(overdue.toString()).contains("web-shop").contains("GO-2020-0001");
+    String mail = ts.token("developer", "mail");
+    assertThat(http.get("/api/v1/findings/overdue", mail).json().path("overdue").toString())
+        .doesNotContain("web-shop");
+  }
+
+  @Test
   void badSbomsAreRefusedWithTheirPosition() {
     http.post(
         "/api/v1/services/web-shop/releases", ADMIN, Map.of("version", "3.0", "digest", DIGEST));
