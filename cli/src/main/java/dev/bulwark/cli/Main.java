@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       ScanCommand.class,
       LedgerCommand.class,
       SbomCommand.class,
+      PlanCommand.class,
       ServicesCommand.class,
       TokensCommand.class,
       CatalogCommand.class,

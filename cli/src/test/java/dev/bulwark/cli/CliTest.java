@@ -210,6 +210,53 @@ class CliTest {
   }
 
   @Test
+  void sbomUploadAndPlan() throws IOException {
+    client(
+        "services",
+        "put",
+        "cli-rel",
+        "--team",
+        "cli",
+        "--area",
+        "backend",
+        "--criticality",
+        "high");
+    Path sbom = tmp.resolve("app.cdx.json");
+    Files.writeString(
+        sbom,
+        "{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.5\", \"components\": [{\"bom-ref\": \"a\", \"name\": \"a\", \"version\": \"1.0.0\", \"purl\": \"pkg:npm/a@1.0.0\"}]}");
+    Result up =
+        client(
+            "sbom",
+            "upload",
+            "--service",
+            "cli-rel",
+            "--version",
+            "1.0.0",
+            "--digest",
+            "sha256:" + "c".repeat(64),
+            sbom.toString());
+    assertThat(up.code()).as(up.err()).isZero();
+    assertThat(up.out()).contains("SBOM stored").contains("1 components");
+    Result again =
+        client(
+            "sbom",
+            "upload",
+            "--service",
+            "cli-rel",
+            "--version",
+            "1.0.0",
+            "--digest",
+            "sha256:" + "c".repeat(64),
+            sbom.toString());
+    assertThat(again.out()).contains("SBOM unchanged");
+    Result plan = client("plan", "--service", "cli-rel", "--version", "1.0.0");
+    assertThat(plan.code()).as(plan.err()).isZero();
+    assertThat(plan.out()).startsWith("COMPONENT");
+    assertThat(client("plan", "--service", "cli-rel", "--version", "9.9").code()).isEqualTo(2);
+  }
+
+  @Test
   void serverConfigurationErrorsExitTwo() {
     Result r = run("server", "--port", "99999", "--data", tmp.resolve("s").toString());
     assertThat(r.code()).isEqualTo(2);

@@ -67,16 +67,35 @@ public final class Call {
     }
     long declared = ctx.req().getContentLengthLong();
     if (declared > maxBodyBytes) {
+      drain();
       throw tooLarge();
     }
     try (InputStream in = ctx.req().getInputStream()) {
       byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
       if (bytes.length > maxBodyBytes) {
+        drain();
         throw tooLarge();
       }
       return bytes;
     } catch (IOException e) {
       throw ApiException.badRequest("the request body could not be read");
+    }
+  }
+
+  /**
+   * Reads and discards up to 8 MiB of a refused body, so that a client still sending it reads our
+   * 413 instead of a reset connection. Beyond that the connection is closed under it.
+   */
+  private void drain() {
+    try (InputStream in = ctx.req().getInputStream()) {
+      long left = 8L * 1024 * 1024;
+      byte[] buf = new byte[64 * 1024];
+      int n;
+      while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
+        left -= n;
+      }
+    } catch (IOException | RuntimeException e) {
+      // the client stopped sending: nothing more to drain
     }
   }
 

@@ -227,6 +227,22 @@ final class ReleaseDao {
         .list();
   }
 
+  List<ComponentRow> components(Handle h, long release) {
+    return h.createQuery(
+            "SELECT ref, name, version, purl, ecosystem, package FROM release_components WHERE release_id = :r ORDER BY ref")
+        .bind("r", release)
+        .map(
+            (rs, ctx) ->
+                new ComponentRow(
+                    rs.getString("ref"),
+                    rs.getString("name"),
+                    rs.getString("version"),
+                    rs.getString("purl"),
+                    rs.getString("ecosystem"),
+                    rs.getString("package")))
+        .list();
+  }
+
   long count(Handle h, String table, long release) {
     return h.createQuery("SELECT COUNT(*) FROM " + table + " WHERE release_id = :r")
         .bind("r", release)

@@ -52,7 +52,12 @@ public final class ReleaseRoutes {
             this::findings),
         get("/api/v1/components", Permission.SERVICE_READ, this::components),
         get("/api/v1/vulnerabilities/{id}/affected", Permission.SERVICE_READ, this::affected),
-        get("/api/v1/findings/overdue", Permission.SERVICE_READ, this::overdue));
+        get("/api/v1/findings/overdue", Permission.SERVICE_READ, this::overdue),
+        get("/api/v1/services/{name}/releases/{version}/plan", Permission.SERVICE_READ, this::plan),
+        get(
+            "/api/v1/services/{name}/releases/{version}/diff",
+            Permission.SERVICE_READ,
+            this::diff));
   }
 
   private void create(Call call) {
@@ -168,6 +173,25 @@ public final class ReleaseRoutes {
       out.add(h);
     }
     call.respond(200, Map.of("releases", out));
+  }
+
+  private void plan(Call call) {
+    call.respond(
+        200,
+        Map.of(
+            "steps",
+            releases.plan(call.principal(), call.pathParam("name"), call.pathParam("version"))));
+  }
+
+  private void diff(Call call) {
+    String against = call.query("against");
+    if (against == null) {
+      throw ApiException.invalid("against", "is required: the earlier version to compare with");
+    }
+    call.respond(
+        200,
+        releases.diff(
+            call.principal(), call.pathParam("name"), against, call.pathParam("version")));
   }
 
   private void overdue(Call call) {

@@ -311,6 +311,197 @@ public final class Releases {
     return out;
   }
 
+  /** One step of an upgrade plan. */
+  public record Step(
+      String component,
+      String purl,
+      String upgradeTo,
+      int clears,
+      int of,
+      double riskCleared,
+      List<String> findings) {}
+
+  private static double severityWeight(String severity) {
+    return switch (severity) {
+      case "critical" -> 10;
+      case "high" -> 7;
+      case "low" -> 1;
+      case "none" -> 0;
+      default -> 4; // medium, and unknown: not guessed low
+    };
+  }
+
+  private static double criticalityWeight(dev.bulwark.server.catalog.Criticality c) {
+    return switch (c) {
+      case critical -> 4;
+      case high -> 3;
+      case medium -> 2;
+      case low -> 1;
+    };
+  }
+
+  /**
+   * The release's upgrade plan: for each vulnerable component, the engine's patch advice against
+   * the current advisories, ordered by the risk it clears (severity weight times the service's
+   * criticality weight, summed over the findings the upgrade clears).
+   */
+  public List<Step> plan(Principal caller, String service, String version) {
+    var svc =
+        catalog
+            .find(caller, service)
+            .orElseThrow(() -> ApiException.notFound("no service named '" + service + "'"));
+    List<ReleaseDao.ComponentRow> rows =
+        db.jdbi()
+            .withHandle(
+                h -> {
+                  ReleaseDao.Release r =
+                      dao.find(h, caller, service, version)
+                          .orElseThrow(
+                              () ->
+                                  ApiException.notFound(
+                                      "no release " + version + " of service '" + service + "'"));
+                  return dao.components(h, r.id());
+                });
+    List<Component> components =
+        rows.stream().map(c -> new Component(c.ref(), c.name(), c.version(), c.purl())).toList();
+    ScanResult result = advisories.scanner().scan(components);
+    double weight = criticalityWeight(svc.criticality());
+    List<Step> steps = new ArrayList<>();
+    for (ScanResult.VulnerableComponent v : result.vulnerable()) {
+      if (v.advice() == null) {
+        steps.add(
+            new Step(
+                v.component().label(),
+                v.component().purl(),
+                null,
+                0,
+                v.findings().size(),
+                0,
+                v.findings().stream().map(ScanResult.Finding::id).toList()));
+        continue;
+      }
+      double risk = 0;
+      List<String> cleared = new ArrayList<>();
+      for (ScanResult.Finding f : v.findings()) {
+        if (f.fixed() != null && fixedBy(f.fixed(), v.advice().version(), v.component().purl())) {
+          risk += severityWeight(f.severity().level().label()) * weight;
+          cleared.add(f.id());
+        }
+      }
+      steps.add(
+          new Step(
+              v.component().label(),
+              v.component().purl(),
+              v.advice().version(),
+              v.advice().clears(),
+              v.advice().of(),
+              risk,
+              cleared));
+    }
+    steps.sort(
+        java.util.Comparator.comparingDouble(Step::riskCleared)
+            .reversed()
+            .thenComparing(Step::component));
+    return steps;
+  }
+
+  /** True when upgrading to {@code target} reaches {@code fixed} (the ecosystem's ordering). */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static boolean fixedBy(String fixed, String target, String purl) {
+    if (!(PackageRef.fromPurl(purl) instanceof PackageRef.Parsed.Ok ok)) {
+      return false;
+    }
+    try {
+      var scheme = ok.ref().ecosystem().scheme();
+      return scheme.parse(target).compareTo(scheme.parse(fixed)) >= 0;
+    } catch (dev.bulwark.vuln.version.InvalidVersionException e) {
+      return false;
+    }
+  }
+
+  /** What changed from one release to another: components and findings. */
+  public record Diff(
+      String from,
+      String to,
+      List<String> added,
+      List<String> removed,
+      List<Map<String, String>> changed,
+      List<String> findingsIntroduced,
+      List<String> findingsResolved) {}
+
+  public Diff diff(Principal caller, String service, String from, String to) {
+    return db.jdbi()
+        .withHandle(
+            h -> {
+              ReleaseDao.Release a =
+                  dao.find(h, caller, service, from)
+                      .orElseThrow(
+                          () ->
+                              ApiException.notFound(
+                                  "no release " + from + " of service '" + service + "'"));
+              ReleaseDao.Release b =
+                  dao.find(h, caller, service, to)
+                      .orElseThrow(
+                          () ->
+                              ApiException.notFound(
+                                  "no release " + to + " of service '" + service + "'"));
+              Map<String, ReleaseDao.ComponentRow> ca = byPackage(dao.components(h, a.id()));
+              Map<String, ReleaseDao.ComponentRow> cb = byPackage(dao.components(h, b.id()));
+              List<String> added = new ArrayList<>();
+              List<String> removed = new ArrayList<>();
+              List<Map<String, String>> changed = new ArrayList<>();
+              for (var e : cb.entrySet()) {
+                ReleaseDao.ComponentRow old = ca.get(e.getKey());
+                if (old == null) {
+                  added.add(e.getKey());
+                } else if (!java.util.Objects.equals(old.version(), e.getValue().version())) {
+                  Map<String, String> m = new LinkedHashMap<>();
+                  m.put("package", e.getKey());
+                  m.put("from", old.version());
+                  m.put("to", e.getValue().version());
+                  changed.add(m);
+                }
+              }
+              for (String k : ca.keySet()) {
+                if (!cb.containsKey(k)) {
+                  removed.add(k);
+                }
+              }
+              java.util.Set<String> fa = findingKeys(dao.findings(h, a.id(), (s, t) -> t), ca);
+              java.util.Set<String> fb = findingKeys(dao.findings(h, b.id(), (s, t) -> t), cb);
+              List<String> introduced = fb.stream().filter(k -> !fa.contains(k)).sorted().toList();
+              List<String> resolved = fa.stream().filter(k -> !fb.contains(k)).sorted().toList();
+              java.util.Collections.sort(added);
+              java.util.Collections.sort(removed);
+              return new Diff(from, to, added, removed, changed, introduced, resolved);
+            });
+  }
+
+  /** Components keyed by package (ecosystem and normalized name), else by name, else by ref. */
+  private static Map<String, ReleaseDao.ComponentRow> byPackage(
+      List<ReleaseDao.ComponentRow> rows) {
+    Map<String, ReleaseDao.ComponentRow> m = new java.util.TreeMap<>();
+    for (ReleaseDao.ComponentRow c : rows) {
+      String key =
+          c.pkg() != null
+              ? c.ecosystem().toLowerCase(java.util.Locale.ROOT) + ":" + c.pkg()
+              : c.name() != null ? c.name() : c.ref();
+      m.putIfAbsent(key, c);
+    }
+    return m;
+  }
+
+  private static java.util.Set<String> findingKeys(
+      List<ReleaseDao.Finding> findings, Map<String, ReleaseDao.ComponentRow> components) {
+    Map<String, String> byRef = new java.util.HashMap<>();
+    components.forEach((k, c) -> byRef.put(c.ref(), k));
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (ReleaseDao.Finding f : findings) {
+      out.add(f.id() + " in " + byRef.getOrDefault(f.component(), f.component()));
+    }
+    return out;
+  }
+
   public List<ReleaseDao.Hit> withPackage(Principal caller, PackageRef ref) {
     return db.jdbi()
         .withHandle(h -> dao.withPackage(h, caller, ref.ecosystem().name(), ref.name()));

@@ -245,6 +245,55 @@ abstract class ReleasesContractTest {
   }
 
   @Test
+  void anUpgradePlanAndADiffBetweenReleases() {
+    http.post(
+        "/api/v1/services/mail-api/releases", ADMIN, Map.of("version", "6.0", "digest", DIGEST));
+    upload(
+        "mail-api",
+        "6.0",
+        ADMIN,
+        "application/json",
+        sbom("v1.4.0", "v0.0.0-20220101000000-000000000000"));
+    http.post(
+        "/api/v1/services/mail-api/releases", ADMIN, Map.of("version", "6.1", "digest", DIGEST));
+    upload(
+        "mail-api",
+        "6.1",
+        ADMIN,
+        "application/json",
+        sbom("v1.6.0", "v0.0.0-20220101000000-000000000000"));
+    JsonNode steps =
+        http.get("/api/v1/services/mail-api/releases/6.0/plan", ADMIN).json().path("steps");
+    assertThat(steps).hasSize(2);
+    List<String> plan = new ArrayList<>();
+    steps.forEach(
+        s ->
+            plan.add(
+                s.path("purl").asText()
+                    + " -> "
+                    + s.path("upgradeTo").asText()
+                    + " "
+                    + s.path("clears").asInt()
+                    + "/"
+                    + s.path("of").asInt()));
+    assertThat(plan)
+        .containsExactlyInAnyOrder(
+            "pkg:golang/github.com/gin-gonic/gin@v1.4.0 -> 1.6.0 1/1",
+            "pkg:golang/golang.org/x/sys@v0.0.0-20220101000000-000000000000 -> 0.0.0-20220412211240-33da011f77ad 1/1");
+    assertThat(steps.get(0).path("riskCleared").asDouble()).isPositive();
+    JsonNode diff =
+        http.get("/api/v1/services/mail-api/releases/6.1/diff?against=6.0", ADMIN).json();
+    assertThat(diff.path("changed").toString()).contains("v1.4.0").contains("v1.6.0");
+    assertThat(diff.path("findingsResolved").toString()).contains("GO-2020-0001");
+    assertThat(diff.path("findingsIntroduced")).isEmpty();
+    assertThat(diff.path("added")).isEmpty();
+    assertThat(http.get("/api/v1/services/mail-api/releases/6.1/diff", ADMIN).status())
+        .isEqualTo(422);
+    assertThat(http.get("/api/v1/services/mail-api/releases/6.1/diff?against=0.1", ADMIN).status())
+        .isEqualTo(404);
+  }
+
+  @Test
   void badSbomsAreRefusedWithTheirPosition() {
     http.post(
         "/api/v1/services/web-shop/releases", ADMIN, Map.of("version", "3.0", "digest", DIGEST));

@@ -1,0 +1,49 @@
+package dev.bulwark.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "plan",
+    description =
+        "The upgrade plan of a release: what to upgrade first, to which version, and what it clears.",
+    mixinStandardHelpOptions = true)
+final class PlanCommand implements Callable<Integer> {
+  @Mixin ClientOptions client;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--service", required = true)
+  String service;
+
+  @Option(names = "--version", required = true, paramLabel = "VERSION")
+  String version;
+
+  @Override
+  public Integer call() {
+    JsonNode r =
+        client
+            .client()
+            .get(
+                "/api/v1/services/"
+                    + ApiClient.segment(service)
+                    + "/releases/"
+                    + ApiClient.segment(version)
+                    + "/plan");
+    Printer.print(
+        spec.commandLine().getOut(),
+        client.output,
+        r,
+        "steps",
+        "component",
+        "upgradeTo",
+        "clears",
+        "of",
+        "riskCleared");
+    return ExitCodes.OK;
+  }
+}
