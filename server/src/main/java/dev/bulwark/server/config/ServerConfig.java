@@ -93,38 +93,99 @@ public record ServerConfig(
     }
   }
 
+  public ServerConfig withDb(String url, String user, String password) {
+    Copy b = new Copy(this);
+    b.dbUrl = Optional.of(url);
+    b.dbUser = Optional.ofNullable(user);
+    b.dbPassword = Optional.ofNullable(password).map(Secret::new);
+    return b.build();
+  }
+
+  public ServerConfig withBootstrapToken(String token) {
+    Copy b = new Copy(this);
+    b.bootstrapToken = Optional.of(new Secret(token));
+    return b.build();
+  }
+
+  public ServerConfig withOidc(Oidc value) {
+    Copy b = new Copy(this);
+    b.oidc = Optional.of(value);
+    return b.build();
+  }
+
+  public ServerConfig withLimits(long maxBody, int failuresPerMinute) {
+    Copy b = new Copy(this);
+    b.maxBodyBytes = maxBody;
+    b.authFailuresPerMinute = failuresPerMinute;
+    return b.build();
+  }
+
+  public ServerConfig withDemo(boolean value) {
+    Copy b = new Copy(this);
+    b.demo = value;
+    return b.build();
+  }
+
   public ServerConfig withLedger(LedgerSettings value) {
-    return new ServerConfig(
-        host,
-        port,
-        dataDir,
-        dbUrl,
-        dbUser,
-        dbPassword,
-        bootstrapToken,
-        maxBodyBytes,
-        authFailuresPerMinute,
-        demo,
-        oidc,
-        value,
-        osvSources);
+    Copy b = new Copy(this);
+    b.ledger = value;
+    return b.build();
   }
 
   public ServerConfig withOsvSources(List<Path> sources) {
-    return new ServerConfig(
-        host,
-        port,
-        dataDir,
-        dbUrl,
-        dbUser,
-        dbPassword,
-        bootstrapToken,
-        maxBodyBytes,
-        authFailuresPerMinute,
-        demo,
-        oidc,
-        ledger,
-        sources);
+    Copy b = new Copy(this);
+    b.osvSources = sources;
+    return b.build();
+  }
+
+  /** A mutable copy, so that each with-method changes one thing and states nothing else. */
+  private static final class Copy {
+    String host;
+    int port;
+    Path dataDir;
+    Optional<String> dbUrl;
+    Optional<String> dbUser;
+    Optional<Secret> dbPassword;
+    Optional<Secret> bootstrapToken;
+    long maxBodyBytes;
+    int authFailuresPerMinute;
+    boolean demo;
+    Optional<Oidc> oidc;
+    LedgerSettings ledger;
+    List<Path> osvSources;
+
+    Copy(ServerConfig c) {
+      host = c.host;
+      port = c.port;
+      dataDir = c.dataDir;
+      dbUrl = c.dbUrl;
+      dbUser = c.dbUser;
+      dbPassword = c.dbPassword;
+      bootstrapToken = c.bootstrapToken;
+      maxBodyBytes = c.maxBodyBytes;
+      authFailuresPerMinute = c.authFailuresPerMinute;
+      demo = c.demo;
+      oidc = c.oidc;
+      ledger = c.ledger;
+      osvSources = c.osvSources;
+    }
+
+    ServerConfig build() {
+      return new ServerConfig(
+          host,
+          port,
+          dataDir,
+          dbUrl,
+          dbUser,
+          dbPassword,
+          bootstrapToken,
+          maxBodyBytes,
+          authFailuresPerMinute,
+          demo,
+          oidc,
+          ledger,
+          osvSources);
+    }
   }
 
   /** A secret value whose string form never shows the value, so it cannot leak into a log. */
@@ -155,91 +216,6 @@ public record ServerConfig(
         Optional.empty(),
         LedgerSettings.defaults(),
         List.of());
-  }
-
-  public ServerConfig withDb(String url, String user, String password) {
-    return new ServerConfig(
-        host,
-        port,
-        dataDir,
-        Optional.of(url),
-        Optional.ofNullable(user),
-        Optional.ofNullable(password).map(Secret::new),
-        bootstrapToken,
-        maxBodyBytes,
-        authFailuresPerMinute,
-        demo,
-        oidc,
-        ledger,
-        osvSources);
-  }
-
-  public ServerConfig withBootstrapToken(String token) {
-    return new ServerConfig(
-        host,
-        port,
-        dataDir,
-        dbUrl,
-        dbUser,
-        dbPassword,
-        Optional.of(new Secret(token)),
-        maxBodyBytes,
-        authFailuresPerMinute,
-        demo,
-        oidc,
-        ledger,
-        osvSources);
-  }
-
-  public ServerConfig withOidc(Oidc value) {
-    return new ServerConfig(
-        host,
-        port,
-        dataDir,
-        dbUrl,
-        dbUser,
-        dbPassword,
-        bootstrapToken,
-        maxBodyBytes,
-        authFailuresPerMinute,
-        demo,
-        Optional.of(value),
-        ledger,
-        osvSources);
-  }
-
-  public ServerConfig withLimits(long maxBody, int failuresPerMinute) {
-    return new ServerConfig(
-        host,
-        port,
-        dataDir,
-        dbUrl,
-        dbUser,
-        dbPassword,
-        bootstrapToken,
-        maxBody,
-        failuresPerMinute,
-        demo,
-        oidc,
-        ledger,
-        osvSources);
-  }
-
-  public ServerConfig withDemo(boolean value) {
-    return new ServerConfig(
-        host,
-        port,
-        dataDir,
-        dbUrl,
-        dbUser,
-        dbPassword,
-        bootstrapToken,
-        maxBodyBytes,
-        authFailuresPerMinute,
-        value,
-        oidc,
-        ledger,
-        osvSources);
   }
 
   /** Masks the database URL's password; the secret fields mask themselves. */

@@ -259,6 +259,16 @@ final class ReleaseDao {
       String componentVersion,
       String purl) {}
 
+  private static Hit hit(java.sql.ResultSet rs) throws SQLException {
+    return new Hit(
+        rs.getString("service"),
+        rs.getString("team"),
+        rs.getString("version"),
+        rs.getString("digest"),
+        rs.getString("cversion"),
+        rs.getString("purl"));
+  }
+
   List<Hit> withPackage(Handle h, Principal p, String ecosystem, String pkg) {
     return scoped(
             h.createQuery(
@@ -270,15 +280,7 @@ final class ReleaseDao {
             p)
         .bind("eco", ecosystem)
         .bind("pkg", pkg)
-        .map(
-            (rs, ctx) ->
-                new Hit(
-                    rs.getString("service"),
-                    rs.getString("team"),
-                    rs.getString("version"),
-                    rs.getString("digest"),
-                    rs.getString("cversion"),
-                    rs.getString("purl")))
+        .map((rs, ctx) -> hit(rs))
         .list();
   }
 
@@ -295,15 +297,7 @@ final class ReleaseDao {
                     + " ORDER BY r.service, r.version"),
             p)
         .bind("id", anyId)
-        .map(
-            (rs, ctx) ->
-                new Hit(
-                    rs.getString("service"),
-                    rs.getString("team"),
-                    rs.getString("version"),
-                    rs.getString("digest"),
-                    rs.getString("cversion"),
-                    rs.getString("purl")))
+        .map((rs, ctx) -> hit(rs))
         .list();
   }
 }

@@ -152,12 +152,7 @@ public final class Releases {
     return db.writes()
         .inTransaction(
             h -> {
-              ReleaseDao.Release r =
-                  dao.find(h, caller, service, version)
-                      .orElseThrow(
-                          () ->
-                              ApiException.notFound(
-                                  "no release " + version + " of service '" + service + "'"));
+              ReleaseDao.Release r = release(h, caller, service, version);
               if (sha.equals(r.sbomSha256())) {
                 return summary("unchanged", sbom, sha, result);
               }
@@ -255,12 +250,7 @@ public final class Releases {
     return db.jdbi()
         .withHandle(
             h -> {
-              ReleaseDao.Release r =
-                  dao.find(h, caller, service, version)
-                      .orElseThrow(
-                          () ->
-                              ApiException.notFound(
-                                  "no release " + version + " of service '" + service + "'"));
+              ReleaseDao.Release r = release(h, caller, service, version);
               var svc = catalog.find(caller, service).orElseThrow();
               return dao.findings(
                   h,
@@ -354,12 +344,7 @@ public final class Releases {
         db.jdbi()
             .withHandle(
                 h -> {
-                  ReleaseDao.Release r =
-                      dao.find(h, caller, service, version)
-                          .orElseThrow(
-                              () ->
-                                  ApiException.notFound(
-                                      "no release " + version + " of service '" + service + "'"));
+                  ReleaseDao.Release r = release(h, caller, service, version);
                   return dao.components(h, r.id());
                 });
     List<Component> components =
@@ -509,6 +494,13 @@ public final class Releases {
 
   public List<ReleaseDao.Hit> affectedBy(Principal caller, String anyId) {
     return db.jdbi().withHandle(h -> dao.affectedBy(h, caller, anyId));
+  }
+
+  private ReleaseDao.Release release(
+      org.jdbi.v3.core.Handle h, Principal caller, String service, String version) {
+    return dao.find(h, caller, service, version)
+        .orElseThrow(
+            () -> ApiException.notFound("no release " + version + " of service '" + service + "'"));
   }
 
   static String sha256(byte[] bytes) {
