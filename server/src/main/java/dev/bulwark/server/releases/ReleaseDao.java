@@ -243,6 +243,64 @@ final class ReleaseDao {
         .list();
   }
 
+  /** Inserts code findings, skipping ones already known; returns how many were new. */
+  int insertCodeFindings(Handle h, long release, List<SarifReport.Result> results, Instant at) {
+    int added = 0;
+    for (SarifReport.Result r : results) {
+      added +=
+          h.createUpdate(
+                  """
+                  INSERT INTO code_findings (release_id, tool, rule_id, level, message, uri, start_line, fingerprint, first_seen)
+                  VALUES (:r, :tool, :rule, :level, :message, :uri, :line, :fp, :at)
+                  ON CONFLICT (release_id, tool, fingerprint) DO NOTHING
+                  """)
+              .bind("r", release)
+              .bind("tool", r.tool())
+              .bind("rule", r.ruleId())
+              .bind("level", r.level())
+              .bind("message", r.message())
+              .bind("uri", r.uri())
+              .bind("line", r.startLine())
+              .bind("fp", r.fingerprint())
+              .bind("at", at.toEpochMilli())
+              .execute();
+    }
+    return added;
+  }
+
+  record CodeFinding(
+      String kind,
+      String tool,
+      String ruleId,
+      String level,
+      String message,
+      String uri,
+      Integer startLine,
+      String fingerprint,
+      Instant firstSeen) {}
+
+  List<CodeFinding> codeFindings(Handle h, long release) {
+    return h.createQuery(
+            "SELECT tool, rule_id, level, message, uri, start_line, fingerprint, first_seen FROM code_findings WHERE release_id = :r ORDER BY tool, rule_id, uri, start_line")
+        .bind("r", release)
+        .map(
+            (rs, ctx) -> {
+              int line = rs.getInt("start_line");
+              Integer l = rs.wasNull() ? null : line;
+              return new CodeFinding(
+                  "code",
+                  rs.getString("tool"),
+                  rs.getString("rule_id"),
+                  rs.getString("level"),
+                  rs.getString("message"),
+                  rs.getString("uri"),
+                  l,
+                  rs.getString("fingerprint"),
+                  Instant.ofEpochMilli(rs.getLong("first_seen")));
+            })
+        .list();
+  }
+
   long count(Handle h, String table, long release) {
     return h.createQuery("SELECT COUNT(*) FROM " + table + " WHERE release_id = :r")
         .bind("r", release)

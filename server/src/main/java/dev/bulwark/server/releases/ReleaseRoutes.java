@@ -54,6 +54,14 @@ public final class ReleaseRoutes {
         get("/api/v1/vulnerabilities/{id}/affected", Permission.SERVICE_READ, this::affected),
         get("/api/v1/findings/overdue", Permission.SERVICE_READ, this::overdue),
         get("/api/v1/services/{name}/releases/{version}/plan", Permission.SERVICE_READ, this::plan),
+        post(
+            "/api/v1/services/{name}/releases/{version}/sarif",
+            Permission.RELEASE_WRITE,
+            this::sarif),
+        get(
+            "/api/v1/services/{name}/releases/{version}/code-findings",
+            Permission.SERVICE_READ,
+            this::codeFindings),
         get(
             "/api/v1/services/{name}/releases/{version}/diff",
             Permission.SERVICE_READ,
@@ -173,6 +181,27 @@ public final class ReleaseRoutes {
       out.add(h);
     }
     call.respond(200, Map.of("releases", out));
+  }
+
+  private void sarif(Call call) {
+    byte[] body = call.body(Set.of("application/sarif+json", "application/json"));
+    call.respond(
+        200,
+        releases.uploadSarif(
+            call.principal(),
+            call.requestId(),
+            call.pathParam("name"),
+            call.pathParam("version"),
+            body));
+  }
+
+  private void codeFindings(Call call) {
+    call.respond(
+        200,
+        Map.of(
+            "findings",
+            releases.codeFindings(
+                call.principal(), call.pathParam("name"), call.pathParam("version"))));
   }
 
   private void plan(Call call) {

@@ -260,6 +260,37 @@ public final class Releases {
             });
   }
 
+  /** What a SARIF upload added: results read, new ones, ones already known. */
+  public record SarifUploaded(int results, int added, int known) {}
+
+  public SarifUploaded uploadSarif(
+      Principal caller, String requestId, String service, String version, byte[] body) {
+    List<SarifReport.Result> results = SarifReport.parse(body);
+    return db.writes()
+        .inTransaction(
+            h -> {
+              ReleaseDao.Release r = release(h, caller, service, version);
+              int added = dao.insertCodeFindings(h, r.id(), results, clock.instant());
+              if (added > 0) {
+                audit.record(
+                    h,
+                    caller,
+                    requestId,
+                    "release.sarif",
+                    subject(service, version, r.digest()),
+                    null,
+                    Map.of("results", results.size(), "added", added, "sha256", sha256(body)));
+              }
+              return new SarifUploaded(results.size(), added, results.size() - added);
+            });
+  }
+
+  public List<ReleaseDao.CodeFinding> codeFindings(
+      Principal caller, String service, String version) {
+    return db.jdbi()
+        .withHandle(h -> dao.codeFindings(h, release(h, caller, service, version).id()));
+  }
+
   /** An open finding past its due date. */
   public record Overdue(
       String service,

@@ -293,6 +293,81 @@ abstract class ReleasesContractTest {
         .isEqualTo(404);
   }
 
+  static String sarif(int line) {
+    return """
+        {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "semgrep"}}, "results": [
+          {"ruleId": "sql-injection", "level": "error", "message": {"text": "user input reaches a query"},
+           "locations": [{"physicalLocation": {"artifactLocation": {"uri": "src/Repo.java"}, "region": {"startLine": %d}}}],
+           "partialFingerprints": {"primaryLocationLineHash": "abc123"}},
+          {"ruleId": "weak-hash", "message": {"text": "MD5 used at line %d"},
+           "locations": [{"physicalLocation": {"artifactLocation": {"uri": "src/Hash.java"}, "region": {"startLine": %d}}}]}]}]}
+        """
+        .formatted(line, line, line);
+  }
+
+  @Test
+  void sarifResultsBecomeCodeFindingsOncePerFingerprint() {
+    http.post(
+        "/api/v1/services/web-shop/releases", ADMIN, Map.of("version", "7.0", "digest", DIGEST));
+    String path = "/api/v1/services/web-shop/releases/7.0/sarif";
+    Http.Response first =
+        http.send(
+            path,
+            ADMIN,
+            "POST",
+            "application/sarif+json",
+            sarif(10).getBytes(StandardCharsets.UTF_8));
+    assertThat(first.status()).as(first.text()).isEqualTo(200);
+    assertThat(first.json().path("added").asInt()).isEqualTo(2);
+    Http.Response moved =
+        http.send(
+            path, ADMIN, "POST", "application/json", sarif(42).getBytes(StandardCharsets.UTF_8));
+    assertThat(moved.json().path("added").asInt()).isZero();
+    assertThat(moved.json().path("known").asInt()).isEqualTo(2);
+    JsonNode findings =
+        http.get("/api/v1/services/web-shop/releases/7.0/code-findings", ADMIN)
+            .json()
+            .path("findings");
+    assertThat(findings).hasSize(2);
+    assertThat(findings.toString())
+        .contains("sql-injection")
+        .contains("\"level\":\"error\"")
+        .contains("weak-hash")
+        .contains("\"level\":\"warning\"");
+    assertThat(
+            http.send(
+                    path,
+                    ADMIN,
+                    "POST",
+                    "application/json",
+                    "{\"version\": \"2.0.0\", \"runs\": []}".getBytes(StandardCharsets.UTF_8))
+                .status())
+        .isEqualTo(422);
+    Http.Response broken =
+        http.send(
+            path,
+            ADMIN,
+            "POST",
+            "application/json",
+            "{\"version\": \"2.1.0\",\n \"runs\": [".getBytes(StandardCharsets.UTF_8));
+    assertThat(broken.status()).isEqualTo(422);
+    assertThat(broken.json().path("detail").asText()).contains("line 2");
+    assertThat(
+            http.send(
+                    path,
+                    ADMIN,
+                    "POST",
+                    "application/json",
+                    "{\"version\": \"2.1.0\", \"runs\": [{\"tool\": {\"driver\": {\"name\": \"x\"}}, \"results\": [{\"message\": {\"text\": \"m\"}}]}]}"
+                        .getBytes(StandardCharsets.UTF_8))
+                .status())
+        .isEqualTo(422);
+    assertThat(
+            http.send(path, ADMIN, "POST", "text/plain", sarif(1).getBytes(StandardCharsets.UTF_8))
+                .status())
+        .isEqualTo(415);
+  }
+
   @Test
   void badSbomsAreRefusedWithTheirPosition() {
     http.post(

@@ -1,0 +1,123 @@
+package dev.bulwark.server.releases;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bulwark.server.http.ApiException;
+import dev.bulwark.server.http.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Reads the results of a SARIF 2.1.0 log. A result's fingerprint is its first {@code
+ * partialFingerprints} value (by key order), which tools compute to survive line shifts; without
+ * one, the documented fallback is SHA-256 of tool, rule, file and the message with digits removed
+ * (so line numbers quoted in messages do not split one result into many).
+ */
+final class SarifReport {
+  private static final Set<String> LEVELS = Set.of("none", "note", "warning", "error");
+
+  record Result(
+      String tool,
+      String ruleId,
+      String level,
+      String message,
+      String uri,
+      Integer startLine,
+      String fingerprint) {}
+
+  private SarifReport() {}
+
+  static List<Result> parse(byte[] body) {
+    JsonNode root;
+    try {
+      root = Json.MAPPER.readTree(body);
+    } catch (JacksonException e) {
+      var loc = e.getLocation();
+      throw new ApiException(
+          422,
+          "Unprocessable Content",
+          "invalid JSON"
+              + (loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr())
+              + ": "
+              + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw ApiException.badRequest("the SARIF log could not be read");
+    }
+    if (root == null
+        || !root.isObject()
+        || !"2.1.0".equals(root.path("version").asText())
+        || !root.path("runs").isArray()) {
+      throw new ApiException(
+          422,
+          "Unprocessable Content",
+          "not a SARIF 2.1.0 log (needs \"version\": \"2.1.0\" and a runs array)");
+    }
+    List<Result> out = new ArrayList<>();
+    int r = 0;
+    for (JsonNode run : root.path("runs")) {
+      String tool = run.path("tool").path("driver").path("name").asText("");
+      if (tool.isBlank()) {
+        throw ApiException.invalid("runs[" + r + "].tool.driver.name", "is required");
+      }
+      int i = 0;
+      for (JsonNode res : run.path("results")) {
+        String where = "runs[" + r + "].results[" + i + "]";
+        String rule = res.path("ruleId").asText(res.path("rule").path("id").asText(""));
+        String message = res.path("message").path("text").asText("");
+        if (rule.isBlank()) {
+          throw ApiException.invalid(where + ".ruleId", "is required");
+        }
+        if (message.isBlank()) {
+          throw ApiException.invalid(where + ".message.text", "is required");
+        }
+        String level = res.path("level").asText("warning").toLowerCase(Locale.ROOT);
+        if (!LEVELS.contains(level)) {
+          throw ApiException.invalid(where + ".level", "must be none, note, warning or error");
+        }
+        JsonNode loc = res.path("locations").path(0).path("physicalLocation");
+        String uri = loc.path("artifactLocation").path("uri").asText(null);
+        Integer line =
+            loc.path("region").has("startLine")
+                ? loc.path("region").path("startLine").asInt()
+                : null;
+        out.add(
+            new Result(
+                tool,
+                rule,
+                level,
+                message,
+                uri,
+                line,
+                fingerprint(tool, rule, uri, message, res.path("partialFingerprints"))));
+        i++;
+      }
+      r++;
+    }
+    return out;
+  }
+
+  private static String fingerprint(
+      String tool, String rule, String uri, String message, JsonNode partial) {
+    if (partial.isObject() && !partial.isEmpty()) {
+      Map<String, String> sorted = new TreeMap<>();
+      partial.properties().forEach(e -> sorted.put(e.getKey(), e.getValue().asText()));
+      var first = sorted.entrySet().iterator().next();
+      return first.getKey() + ":" + first.getValue();
+    }
+    String basis =
+        tool
+            + "\n"
+            + rule
+            + "\n"
+            + (uri == null ? "" : uri)
+            + "\n"
+            + message.replaceAll("[0-9]+", "#");
+    return "bulwark/v1:" + Releases.sha256(basis.getBytes(StandardCharsets.UTF_8));
+  }
+}
