@@ -16,6 +16,8 @@ public enum Role {
           Permission.SERVICE_WRITE,
           Permission.SERVICE_DELETE,
           Permission.RELEASE_WRITE,
+          Permission.FINDING_TRIAGE,
+          Permission.RISK_APPROVE,
           Permission.CATALOG_IMPORT,
           Permission.AUDIT_READ,
           Permission.METRICS_READ)),
@@ -25,6 +27,7 @@ public enum Role {
           Permission.SERVICE_READ,
           Permission.SERVICE_WRITE,
           Permission.RELEASE_WRITE,
+          Permission.FINDING_TRIAGE,
           Permission.CATALOG_IMPORT)),
   auditor(
       EnumSet.of(

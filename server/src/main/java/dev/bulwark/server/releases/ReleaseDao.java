@@ -162,7 +162,12 @@ final class ReleaseDao {
       String summary,
       String state,
       Instant firstSeen,
-      Instant due) {}
+      Instant due,
+      long findingId,
+      String justification,
+      String reason,
+      Instant expiresAt,
+      String note) {}
 
   /** An open finding with what its SLA needs: the service's team, criticality and area. */
   record OpenFinding(
@@ -176,16 +181,17 @@ final class ReleaseDao {
       String purl,
       Instant firstSeen) {}
 
-  List<OpenFinding> openFindings(Handle h, Principal p, String team) {
+  List<OpenFinding> openFindings(Handle h, Principal p, String team, Instant now) {
     return scoped(
             h.createQuery(
                 "SELECT r.service, s.team, s.criticality, s.area, r.version, f.vuln_id, f.severity, f.purl, f.first_seen "
                     + "FROM findings f JOIN releases r ON r.id = f.release_id JOIN services s ON s.name = r.service "
-                    + "WHERE f.state = 'open' AND "
+                    + "WHERE (f.state = 'open' OR (f.state = 'risk_accepted' AND f.expires_at <= :now)) AND "
                     + SCOPE
                     + " AND (:team IS NULL OR s.team = :team) ORDER BY f.first_seen, r.service"),
             p)
         .bind("team", team)
+        .bind("now", now.toEpochMilli())
         .map(
             (rs, ctx) ->
                 new OpenFinding(
@@ -204,7 +210,7 @@ final class ReleaseDao {
   List<Finding> findings(
       Handle h, long release, java.util.function.BiFunction<String, Instant, Instant> due) {
     return h.createQuery(
-            "SELECT vuln_id, aliases, severity, score, purl, component_ref, fixed, summary, state, first_seen FROM findings WHERE release_id = :r ORDER BY vuln_id, component_ref")
+            "SELECT id, vuln_id, aliases, severity, score, purl, component_ref, fixed, summary, state, first_seen, justification, state_reason, expires_at FROM findings WHERE release_id = :r ORDER BY vuln_id, component_ref")
         .bind("r", release)
         .map(
             (rs, ctx) -> {
@@ -222,7 +228,12 @@ final class ReleaseDao {
                   rs.getString("state"),
                   Instant.ofEpochMilli(rs.getLong("first_seen")),
                   due.apply(
-                      rs.getString("severity"), Instant.ofEpochMilli(rs.getLong("first_seen"))));
+                      rs.getString("severity"), Instant.ofEpochMilli(rs.getLong("first_seen"))),
+                  rs.getLong("id"),
+                  rs.getString("justification"),
+                  rs.getString("state_reason"),
+                  expires(rs),
+                  null);
             })
         .list();
   }
@@ -316,6 +327,11 @@ final class ReleaseDao {
       String digest,
       String componentVersion,
       String purl) {}
+
+  private static Instant expires(java.sql.ResultSet rs) throws SQLException {
+    long e = rs.getLong("expires_at");
+    return rs.wasNull() ? null : Instant.ofEpochMilli(e);
+  }
 
   private static Hit hit(java.sql.ResultSet rs) throws SQLException {
     return new Hit(

@@ -53,6 +53,10 @@ public final class ReleaseRoutes {
         get("/api/v1/components", Permission.SERVICE_READ, this::components),
         get("/api/v1/vulnerabilities/{id}/affected", Permission.SERVICE_READ, this::affected),
         get("/api/v1/findings/overdue", Permission.SERVICE_READ, this::overdue),
+        post("/api/v1/findings/{id}/transitions", Permission.FINDING_TRIAGE, this::transition),
+        post("/api/v1/findings/{id}/risk-acceptance", Permission.FINDING_TRIAGE, this::requestRisk),
+        post("/api/v1/risk-acceptances/{id}/approve", Permission.RISK_APPROVE, this::approveRisk),
+        get("/api/v1/findings/{id}/events", Permission.SERVICE_READ, this::events),
         get("/api/v1/services/{name}/releases/{version}/plan", Permission.SERVICE_READ, this::plan),
         post(
             "/api/v1/services/{name}/releases/{version}/sarif",
@@ -221,6 +225,37 @@ public final class ReleaseRoutes {
         200,
         releases.diff(
             call.principal(), call.pathParam("name"), against, call.pathParam("version")));
+  }
+
+  private static long id(Call call) {
+    try {
+      return Long.parseLong(call.pathParam("id"));
+    } catch (NumberFormatException e) {
+      throw ApiException.notFound("no such id: " + call.pathParam("id"));
+    }
+  }
+
+  private void transition(Call call) {
+    var t = call.json(FindingLifecycle.Transition.class);
+    call.respond(
+        200, releases.lifecycle().transition(call.principal(), call.requestId(), id(call), t));
+  }
+
+  private void requestRisk(Call call) {
+    var r = call.json(FindingLifecycle.RiskRequest.class);
+    call.respond(
+        201,
+        releases
+            .lifecycle()
+            .requestRiskAcceptance(call.principal(), call.requestId(), id(call), r));
+  }
+
+  private void approveRisk(Call call) {
+    call.respond(200, releases.lifecycle().approve(call.principal(), call.requestId(), id(call)));
+  }
+
+  private void events(Call call) {
+    call.respond(200, Map.of("events", releases.lifecycle().events(call.principal(), id(call))));
   }
 
   private void overdue(Call call) {

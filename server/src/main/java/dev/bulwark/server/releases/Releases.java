@@ -35,6 +35,7 @@ public final class Releases {
   private final AuditLog audit;
   private final Clock clock;
   private final ReleaseDao dao = new ReleaseDao();
+  private final FindingLifecycle lifecycle;
 
   public Releases(
       Database db, Catalog catalog, Advisories advisories, AuditLog audit, Clock clock) {
@@ -43,6 +44,11 @@ public final class Releases {
     this.advisories = advisories;
     this.audit = audit;
     this.clock = clock;
+    this.lifecycle = new FindingLifecycle(db, audit, clock);
+  }
+
+  public FindingLifecycle lifecycle() {
+    return lifecycle;
   }
 
   public enum Outcome {
@@ -211,6 +217,12 @@ public final class Releases {
                 }
               }
               dao.insertFindings(h, r.id(), findings, clock.instant());
+              String team =
+                  catalog
+                      .find(caller, service)
+                      .map(dev.bulwark.server.catalog.Service::team)
+                      .orElseThrow();
+              lifecycle.carryOver(h, r.id(), service, team);
               audit.record(
                   h,
                   caller,
@@ -252,12 +264,43 @@ public final class Releases {
             h -> {
               ReleaseDao.Release r = release(h, caller, service, version);
               var svc = catalog.find(caller, service).orElseThrow();
-              return dao.findings(
-                  h,
-                  r.id(),
-                  (severity, first) ->
-                      first.plus(SlaPolicy.due(severity, svc.criticality(), svc.area())));
+              Instant now = clock.instant();
+              return dao
+                  .findings(
+                      h,
+                      r.id(),
+                      (severity, first) ->
+                          first.plus(SlaPolicy.due(severity, svc.criticality(), svc.area())))
+                  .stream()
+                  .map(f -> effective(f, now))
+                  .toList();
             });
+  }
+
+  /** A risk acceptance past its expiry no longer holds: the finding is open again. */
+  private static ReleaseDao.Finding effective(ReleaseDao.Finding f, Instant now) {
+    if ("risk_accepted".equals(f.state())
+        && f.expiresAt() != null
+        && !now.isBefore(f.expiresAt())) {
+      return new ReleaseDao.Finding(
+          f.id(),
+          f.aliases(),
+          f.severity(),
+          f.score(),
+          f.purl(),
+          f.component(),
+          f.fixed(),
+          f.summary(),
+          "open",
+          f.firstSeen(),
+          f.due(),
+          f.findingId(),
+          f.justification(),
+          f.reason(),
+          f.expiresAt(),
+          "reopened: the risk acceptance expired at " + f.expiresAt());
+    }
+    return f;
   }
 
   /** What a SARIF upload added: results read, new ones, ones already known. */
@@ -307,7 +350,8 @@ public final class Releases {
   public List<Overdue> overdue(Principal caller, String team) {
     Instant now = clock.instant();
     List<Overdue> out = new ArrayList<>();
-    for (ReleaseDao.OpenFinding f : db.jdbi().withHandle(h -> dao.openFindings(h, caller, team))) {
+    for (ReleaseDao.OpenFinding f :
+        db.jdbi().withHandle(h -> dao.openFindings(h, caller, team, now))) {
       Instant due =
           f.firstSeen()
               .plus(

@@ -21,6 +21,10 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ReleasesContractTest {
   static final String ADMIN = TestServer.ADMIN;
+
+  /** An x/sys before the GO-2022-0493 fix. */
+  static final String OLD_SYS = "v0.0.0-20220101000000-000000000000";
+
   static final String DIGEST = "sha256:" + "a".repeat(64);
   TestServer ts;
   Http http;
@@ -453,5 +457,222 @@ abstract class ReleasesContractTest {
     assertThat(http.get("/api/v1/components?purl=pkg:golang/x&range=vers:nonsense", ADMIN).status())
         .isEqualTo(422);
     assertThat(http.get("/api/v1/components", ADMIN).status()).isEqualTo(422);
+  }
+
+  long findingId(String service, String version, String vuln) {
+    for (JsonNode f :
+        http.get("/api/v1/services/" + service + "/releases/" + version + "/findings", ADMIN)
+            .json()
+            .path("findings")) {
+      if (f.path("id").asText().equals(vuln)) {
+        return f.path("findingId").asLong();
+      }
+    }
+    throw new AssertionError("no finding " + vuln + " in " + service + " " + version);
+  }
+
+  JsonNode finding(String service, String version, String vuln) {
+    for (JsonNode f :
+        http.get("/api/v1/services/" + service + "/releases/" + version + "/findings", ADMIN)
+            .json()
+            .path("findings")) {
+      if (f.path("id").asText().equals(vuln)) {
+        return f;
+      }
+    }
+    throw new AssertionError("no finding " + vuln);
+  }
+
+  @Test
+  void verdictsNeedAReasonAndCarryOverToLaterReleases() {
+    http.put(
+        "/api/v1/services/pay-api",
+        ADMIN,
+        Map.of("team", "pay", "area", "backend", "criticality", "high"));
+    http.post(
+        "/api/v1/services/pay-api/releases", ADMIN, Map.of("version", "1.0", "digest", DIGEST));
+    upload("pay-api", "1.0", ADMIN, "application/json", sbom("v1.4.0", OLD_SYS));
+    long gin = findingId("pay-api", "1.0", "GO-2020-0001");
+    String dev = ts.token("developer", "pay");
+    String path = "/api/v1/findings/" + gin + "/transitions";
+
+    assertThat(http.post(path, dev, Map.of("state", "not_affected", "reason", "x")).status())
+        .as("not_affected needs a justification")
+        .isEqualTo(422);
+    assertThat(
+            http.post(
+                    path,
+                    dev,
+                    Map.of("state", "not_affected", "reason", "x", "justification", "trust me"))
+                .status())
+        .isEqualTo(422);
+    assertThat(http.post(path, dev, Map.of("state", "risk_accepted", "reason", "x")).status())
+        .as("risk acceptance has its own approval flow")
+        .isEqualTo(422);
+    assertThat(http.post(path, dev, Map.of("state", "triaged", "reason", " ")).status())
+        .isEqualTo(422);
+    assertThat(http.post(path, dev, Map.of("state", "triaged")).status()).isEqualTo(422);
+    assertThat(
+            http.send(
+                    path,
+                    dev,
+                    "POST",
+                    "application/json",
+                    "{\"state\":".getBytes(StandardCharsets.UTF_8))
+                .status())
+        .isEqualTo(400);
+    assertThat(
+            http.post(
+                    "/api/v1/findings/not-a-number/transitions",
+                    dev,
+                    Map.of("state", "triaged", "reason", "x"))
+                .status())
+        .isEqualTo(404);
+    assertThat(
+            http.post(
+                    "/api/v1/findings/" + gin + "/transitions",
+                    ts.token("developer", "web"),
+                    Map.of("state", "triaged", "reason", "x"))
+                .status())
+        .as("another team's finding does not exist for the caller")
+        .isEqualTo(404);
+    assertThat(
+            http.post(path, ts.token("auditor", "pay"), Map.of("state", "triaged", "reason", "x"))
+                .status())
+        .isEqualTo(403);
+
+    assertThat(
+            http.post(path, dev, Map.of("state", "triaged", "reason", "looking into it")).status())
+        .isEqualTo(200);
+    Http.Response verdict =
+        http.post(
+            path,
+            dev,
+            Map.of(
+                "state",
+                "not_affected",
+                "reason",
+                "the router is only used for health checks",
+                "justification",
+                "vulnerable_code_not_in_execute_path",
+                "scope",
+                "service"));
+    assertThat(verdict.status()).as(verdict.text()).isEqualTo(200);
+    JsonNode f = finding("pay-api", "1.0", "GO-2020-0001");
+    assertThat(f.path("state").asText()).isEqualTo("not_affected");
+    assertThat(f.path("justification").asText()).isEqualTo("vulnerable_code_not_in_execute_path");
+    JsonNode events = http.get("/api/v1/findings/" + gin + "/events", dev).json().path("events");
+    assertThat(events).hasSize(2);
+    assertThat(events.get(0).path("from").asText()).isEqualTo("open");
+    assertThat(events.get(0).path("to").asText()).isEqualTo("triaged");
+    assertThat(events.get(1).path("to").asText()).isEqualTo("not_affected");
+    assertThat(events.get(1).path("actor").asText()).isNotBlank();
+    assertThat(events.get(1).path("reason").asText()).contains("health checks");
+    assertThat(http.get("/api/v1/findings/" + gin + "/events", ts.token("auditor", "web")).status())
+        .isEqualTo(404);
+
+    // The next release with the same router: the verdict holds; the other finding stays open.
+    http.post(
+        "/api/v1/services/pay-api/releases", ADMIN, Map.of("version", "1.1", "digest", DIGEST));
+    upload("pay-api", "1.1", ADMIN, "application/json", sbom("v1.4.0", OLD_SYS));
+    JsonNode carried = finding("pay-api", "1.1", "GO-2020-0001");
+    assertThat(carried.path("state").asText()).isEqualTo("not_affected");
+    assertThat(carried.path("reason").asText()).startsWith("carried over:");
+    assertThat(finding("pay-api", "1.1", "GO-2022-0493").path("state").asText()).isEqualTo("open");
+    // Another team's service with the same package is untouched by a service-scoped verdict.
+    http.post(
+        "/api/v1/services/web-shop/releases", ADMIN, Map.of("version", "7.0", "digest", DIGEST));
+    upload("web-shop", "7.0", ADMIN, "application/json", sbom("v1.4.0", OLD_SYS));
+    assertThat(finding("web-shop", "7.0", "GO-2020-0001").path("state").asText()).isEqualTo("open");
+
+    // Every decision is on the ledger.
+    String ledger =
+        http.get("/api/v1/ledger/entries?start=0&end=1000", ADMIN)
+            .json()
+            .path("entries")
+            .toString();
+    assertThat(ledger).contains("finding.not_affected").contains("finding.triaged");
+  }
+
+  @Test
+  void riskIsAcceptedBySomeoneElseUntilItExpires() {
+    http.put(
+        "/api/v1/services/bank-api",
+        ADMIN,
+        Map.of("team", "bank", "area", "backend", "criticality", "high"));
+    http.post(
+        "/api/v1/services/bank-api/releases", ADMIN, Map.of("version", "1.0", "digest", DIGEST));
+    upload("bank-api", "1.0", ADMIN, "application/json", sbom("v1.4.0", OLD_SYS));
+    long sys = findingId("bank-api", "1.0", "GO-2022-0493");
+    String dev = ts.token("developer", "bank");
+    String sec = ts.token("security", "bank");
+    String path = "/api/v1/findings/" + sys + "/risk-acceptance";
+    java.time.Instant now = ts.clock.instant();
+
+    assertThat(
+            http.post(
+                    path, dev, Map.of("reason", "x", "expiresAt", now.minusSeconds(60).toString()))
+                .status())
+        .as("expiry in the past")
+        .isEqualTo(422);
+    assertThat(
+            http.post(
+                    path,
+                    dev,
+                    Map.of(
+                        "reason",
+                        "x",
+                        "expiresAt",
+                        now.plus(java.time.Duration.ofDays(400)).toString()))
+                .status())
+        .as("longer than a year")
+        .isEqualTo(422);
+    assertThat(http.post(path, dev, Map.of("reason", "x")).status()).isEqualTo(422);
+    assertThat(http.post(path, dev, Map.of("reason", "x", "expiresAt", "next tuesday")).status())
+        .isIn(400, 422);
+
+    String until = now.plus(java.time.Duration.ofDays(30)).toString();
+    Http.Response req =
+        http.post(
+            path,
+            dev,
+            Map.of("reason", "no untrusted input reaches the syscall wrapper", "expiresAt", until));
+    assertThat(req.status()).as(req.text()).isEqualTo(201);
+    long id = req.json().path("request").asLong();
+    String approve = "/api/v1/risk-acceptances/" + id + "/approve";
+    assertThat(http.post(approve, dev, Map.of()).status())
+        .as("a developer cannot approve")
+        .isEqualTo(403);
+    assertThat(finding("bank-api", "1.0", "GO-2022-0493").path("state").asText())
+        .as("pending is not accepted")
+        .isEqualTo("open");
+
+    Http.Response self =
+        http.post(path, sec, Map.of("reason", "the reviewer asks for it", "expiresAt", until));
+    assertThat(
+            http.post(
+                    "/api/v1/risk-acceptances/" + self.json().path("request").asLong() + "/approve",
+                    sec,
+                    Map.of())
+                .status())
+        .as("nobody approves their own request")
+        .isEqualTo(403);
+    assertThat(http.post(approve, ts.token("security", "web"), Map.of()).status())
+        .as("a reviewer of another team does not see the finding")
+        .isEqualTo(404);
+
+    Http.Response ok = http.post(approve, sec, Map.of());
+    assertThat(ok.status()).as(ok.text()).isEqualTo(200);
+    assertThat(http.post(approve, ts.token("security", "bank"), Map.of()).status()).isEqualTo(409);
+    assertThat(http.post("/api/v1/risk-acceptances/999999/approve", sec, Map.of()).status())
+        .isEqualTo(404);
+    JsonNode accepted = finding("bank-api", "1.0", "GO-2022-0493");
+    assertThat(accepted.path("state").asText()).isEqualTo("risk_accepted");
+    assertThat(accepted.path("expiresAt").asText()).isEqualTo(until);
+
+    ts.clock.advance(java.time.Duration.ofDays(31));
+    JsonNode expired = finding("bank-api", "1.0", "GO-2022-0493");
+    assertThat(expired.path("state").asText()).isEqualTo("open");
+    assertThat(expired.path("note").asText()).contains("expired");
   }
 }

@@ -1,0 +1,498 @@
+package dev.bulwark.server.releases;
+
+import dev.bulwark.server.audit.AuditLog;
+import dev.bulwark.server.auth.Principal;
+import dev.bulwark.server.db.Database;
+import dev.bulwark.server.http.ApiException;
+import dev.bulwark.server.http.Validatable;
+import dev.bulwark.server.http.Validation;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.EmptyHandling;
+import org.jdbi.v3.core.statement.SqlStatement;
+
+/**
+ * The findings lifecycle: states open, triaged, affected, not_affected (with a CycloneDX or OpenVEX
+ * justification), fixed and risk_accepted (reason, expiry, approved by a security reviewer who is
+ * not the requester). Every transition records actor and reason, in the finding's event list and on
+ * the ledger. A not_affected or risk_accepted verdict may carry over to later releases of the
+ * service or to the package across a team's services, never beyond the caller's access.
+ */
+public final class FindingLifecycle {
+  static final Set<String> STATES = Set.of("open", "triaged", "affected", "not_affected", "fixed");
+
+  /** CycloneDX impact-analysis justifications and OpenVEX status justifications. */
+  static final Set<String> JUSTIFICATIONS =
+      Set.of(
+          "code_not_present",
+          "code_not_reachable",
+          "requires_configuration",
+          "requires_dependency",
+          "requires_environment",
+          "protected_by_compiler",
+          "protected_at_runtime",
+          "protected_at_perimeter",
+          "protected_by_mitigating_control",
+          "component_not_present",
+          "vulnerable_code_not_present",
+          "vulnerable_code_not_in_execute_path",
+          "vulnerable_code_cannot_be_controlled_by_adversary",
+          "inline_mitigations_already_exist");
+
+  static final Set<String> SCOPES = Set.of("release", "service", "team");
+  static final Duration MAX_ACCEPTANCE = Duration.ofDays(365);
+  private static final String SCOPE_SQL = "(:all OR s.team IN (<teams>))";
+
+  private final Database db;
+  private final AuditLog audit;
+  private final Clock clock;
+
+  public FindingLifecycle(Database db, AuditLog audit, Clock clock) {
+    this.db = db;
+    this.audit = audit;
+    this.clock = clock;
+  }
+
+  /** A transition request. */
+  public record Transition(String state, String reason, String justification, String scope)
+      implements Validatable {
+    @Override
+    public Validation validate(String prefix) {
+      Validation v = new Validation(prefix);
+      if (v.require("state", state) && !STATES.contains(state)) {
+        v.error(
+            "state",
+            "must be one of "
+                + String.join(", ", STATES.stream().sorted().toList())
+                + " (risk_accepted goes through a risk acceptance)");
+      }
+      if (v.require("reason", reason) && reason.isBlank()) {
+        v.error("reason", "must say why");
+      }
+      if ("not_affected".equals(state)) {
+        if (v.require("justification", justification) && !JUSTIFICATIONS.contains(justification)) {
+          v.error(
+              "justification",
+              "must be a CycloneDX or OpenVEX justification, such as code_not_reachable");
+        }
+      } else if (justification != null) {
+        v.error("justification", "only a not_affected verdict has a justification");
+      }
+      if (scope != null && !SCOPES.contains(scope)) {
+        v.error("scope", "must be release, service or team");
+      }
+      if (scope != null && !scope.equals("release") && !"not_affected".equals(state)) {
+        v.error("scope", "only not_affected and risk_accepted verdicts carry over");
+      }
+      return v;
+    }
+  }
+
+  /** A request to accept the risk of a finding until {@code expiresAt}. */
+  public record RiskRequest(String reason, Instant expiresAt, String scope) implements Validatable {
+    @Override
+    public Validation validate(String prefix) {
+      Validation v = new Validation(prefix);
+      if (v.require("reason", reason) && reason.isBlank()) {
+        v.error("reason", "must say why the risk is acceptable");
+      }
+      v.require("expiresAt", expiresAt);
+      if (scope != null && !SCOPES.contains(scope)) {
+        v.error("scope", "must be release, service or team");
+      }
+      return v;
+    }
+  }
+
+  record Target(
+      long id,
+      long release,
+      String service,
+      String team,
+      String state,
+      String ecosystem,
+      String pkg,
+      List<String> ids) {}
+
+  private static <S extends SqlStatement<S>> S scoped(S st, Principal p) {
+    return st.bind("all", p.allTeams()).bindList(EmptyHandling.NULL_KEYWORD, "teams", p.teams());
+  }
+
+  private Target target(Handle h, Principal p, long findingId) {
+    Optional<Target> t =
+        scoped(
+                h.createQuery(
+                    "SELECT f.id, f.release_id, r.service, s.team, f.state, c.ecosystem, c.package FROM findings f "
+                        + "JOIN releases r ON r.id = f.release_id JOIN services s ON s.name = r.service "
+                        + "LEFT JOIN release_components c ON c.release_id = f.release_id AND c.ref = f.component_ref "
+                        + "WHERE f.id = :id AND "
+                        + SCOPE_SQL),
+                p)
+            .bind("id", findingId)
+            .map(
+                (rs, ctx) ->
+                    new Target(
+                        rs.getLong("id"),
+                        rs.getLong("release_id"),
+                        rs.getString("service"),
+                        rs.getString("team"),
+                        rs.getString("state"),
+                        rs.getString("ecosystem"),
+                        rs.getString("package"),
+                        List.of()))
+            .findOne();
+    Target found = t.orElseThrow(() -> ApiException.notFound("no finding " + findingId));
+    List<String> ids =
+        h.createQuery("SELECT vuln_id FROM finding_ids WHERE finding_id = :f ORDER BY vuln_id")
+            .bind("f", findingId)
+            .mapTo(String.class)
+            .list();
+    return new Target(
+        found.id(),
+        found.release(),
+        found.service(),
+        found.team(),
+        found.state(),
+        found.ecosystem(),
+        found.pkg(),
+        ids);
+  }
+
+  private void setState(
+      Handle h,
+      Target t,
+      String actor,
+      String state,
+      String reason,
+      String justification,
+      Instant expires) {
+    Instant now = clock.instant();
+    h.createUpdate(
+            "UPDATE findings SET state = :s, state_reason = :r, justification = :j, state_actor = :a, state_at = :at, expires_at = :e WHERE id = :id")
+        .bind("s", state)
+        .bind("r", reason)
+        .bind("j", justification)
+        .bind("a", actor)
+        .bind("at", now.toEpochMilli())
+        .bind("e", expires == null ? null : expires.toEpochMilli())
+        .bind("id", t.id())
+        .execute();
+    h.createUpdate(
+            "INSERT INTO finding_events (finding_id, at, actor, from_state, to_state, reason, justification, expires_at) VALUES (:f, :at, :a, :from, :to, :r, :j, :e)")
+        .bind("f", t.id())
+        .bind("at", now.toEpochMilli())
+        .bind("a", actor)
+        .bind("from", t.state())
+        .bind("to", state)
+        .bind("r", reason)
+        .bind("j", justification)
+        .bind("e", expires == null ? null : expires.toEpochMilli())
+        .execute();
+  }
+
+  private static Map<String, String> subject(Target t) {
+    return Map.of(
+        "kind",
+        "finding",
+        "id",
+        Long.toString(t.id()),
+        "service",
+        t.service(),
+        "team",
+        t.team(),
+        "vulnerability",
+        t.ids().isEmpty() ? "" : t.ids().get(0));
+  }
+
+  public Map<String, Object> transition(
+      Principal caller, String requestId, long findingId, Transition tr) {
+    return db.writes()
+        .inTransaction(
+            h -> {
+              Target t = target(h, caller, findingId);
+              setState(h, t, caller.actor(), tr.state(), tr.reason(), tr.justification(), null);
+              String scope = tr.scope() == null ? "release" : tr.scope();
+              if ("not_affected".equals(tr.state()) && !scope.equals("release")) {
+                decide(h, caller, t, scope, "not_affected", tr.justification(), tr.reason(), null);
+              }
+              audit.record(
+                  h,
+                  caller,
+                  requestId,
+                  "finding." + tr.state(),
+                  subject(t),
+                  Map.of("state", t.state()),
+                  Map.of("state", tr.state(), "reason", tr.reason(), "scope", scope));
+              return Map.of("finding", findingId, "state", tr.state(), "scope", scope);
+            });
+  }
+
+  /** A carried-over verdict: for the service, or for the package across the team's services. */
+  private void decide(
+      Handle h,
+      Principal caller,
+      Target t,
+      String scope,
+      String state,
+      String justification,
+      String reason,
+      Instant expires) {
+    if (t.ecosystem() == null || t.pkg() == null) {
+      throw ApiException.invalid(
+          "scope", "this finding's component has no package identity to carry the verdict over by");
+    }
+    String value = scope.equals("service") ? t.service() : t.team();
+    if (scope.equals("team") && !caller.inScope(t.team())) {
+      throw ApiException.forbidden("team " + t.team() + " is outside your scope");
+    }
+    h.createUpdate(
+            "INSERT INTO decisions (scope, scope_value, ecosystem, package, vuln_ids, state, justification, reason, expires_at, actor, at) "
+                + "VALUES (:scope, :value, :eco, :pkg, :ids, :state, :j, :r, :e, :a, :at)")
+        .bind("scope", scope)
+        .bind("value", value)
+        .bind("eco", t.ecosystem())
+        .bind("pkg", t.pkg())
+        .bind("ids", ReleaseJson.of(t.ids()))
+        .bind("state", state)
+        .bind("j", justification)
+        .bind("r", reason)
+        .bind("e", expires == null ? null : expires.toEpochMilli())
+        .bind("a", caller.actor())
+        .bind("at", clock.instant().toEpochMilli())
+        .execute();
+  }
+
+  public Map<String, Object> requestRiskAcceptance(
+      Principal caller, String requestId, long findingId, RiskRequest r) {
+    Instant now = clock.instant();
+    if (!r.expiresAt().isAfter(now)) {
+      throw ApiException.invalid("expiresAt", "must be in the future");
+    }
+    if (r.expiresAt().isAfter(now.plus(MAX_ACCEPTANCE))) {
+      throw ApiException.invalid(
+          "expiresAt", "must be within " + MAX_ACCEPTANCE.toDays() + " days");
+    }
+    return db.writes()
+        .inTransaction(
+            h -> {
+              Target t = target(h, caller, findingId);
+              long id =
+                  h.createUpdate(
+                          "INSERT INTO risk_requests (finding_id, requested_by, requested_at, reason, expires_at, scope, status) VALUES (:f, :by, :at, :r, :e, :s, 'pending')")
+                      .bind("f", t.id())
+                      .bind("by", caller.actor())
+                      .bind("at", now.toEpochMilli())
+                      .bind("r", r.reason())
+                      .bind("e", r.expiresAt().toEpochMilli())
+                      .bind("s", r.scope() == null ? "release" : r.scope())
+                      .executeAndReturnGeneratedKeys("id")
+                      .mapTo(Long.class)
+                      .one();
+              audit.record(
+                  h,
+                  caller,
+                  requestId,
+                  "finding.risk_acceptance.request",
+                  subject(t),
+                  null,
+                  Map.of(
+                      "request", id, "reason", r.reason(), "expiresAt", r.expiresAt().toString()));
+              return Map.of("request", id, "status", "pending", "finding", findingId);
+            });
+  }
+
+  public Map<String, Object> approve(Principal caller, String requestId, long riskRequestId) {
+    return db.writes()
+        .inTransaction(
+            h -> {
+              record Req(
+                  long finding,
+                  String by,
+                  String reason,
+                  long expires,
+                  String scope,
+                  String status) {}
+              Req req =
+                  h.createQuery(
+                          "SELECT finding_id, requested_by, reason, expires_at, scope, status FROM risk_requests WHERE id = :id")
+                      .bind("id", riskRequestId)
+                      .map(
+                          (rs, ctx) ->
+                              new Req(
+                                  rs.getLong("finding_id"),
+                                  rs.getString("requested_by"),
+                                  rs.getString("reason"),
+                                  rs.getLong("expires_at"),
+                                  rs.getString("scope"),
+                                  rs.getString("status")))
+                      .findOne()
+                      .orElseThrow(
+                          () ->
+                              ApiException.notFound("no risk acceptance request " + riskRequestId));
+              Target t = target(h, caller, req.finding());
+              if (req.by().equals(caller.actor())) {
+                throw ApiException.forbidden(
+                    "a risk acceptance must be approved by someone other than its requester");
+              }
+              if (!req.status().equals("pending")) {
+                throw ApiException.conflict(
+                    "risk acceptance request " + riskRequestId + " is already " + req.status());
+              }
+              Instant expires = Instant.ofEpochMilli(req.expires());
+              if (!expires.isAfter(clock.instant())) {
+                throw ApiException.invalid(
+                    "expiresAt", "the requested expiry has passed; request again");
+              }
+              h.createUpdate(
+                      "UPDATE risk_requests SET status = 'approved', approved_by = :by, approved_at = :at WHERE id = :id")
+                  .bind("by", caller.actor())
+                  .bind("at", clock.instant().toEpochMilli())
+                  .bind("id", riskRequestId)
+                  .execute();
+              setState(
+                  h,
+                  t,
+                  caller.actor(),
+                  "risk_accepted",
+                  req.reason() + " (requested by " + req.by() + ")",
+                  null,
+                  expires);
+              if (!req.scope().equals("release")) {
+                decide(h, caller, t, req.scope(), "risk_accepted", null, req.reason(), expires);
+              }
+              audit.record(
+                  h,
+                  caller,
+                  requestId,
+                  "finding.risk_accepted",
+                  subject(t),
+                  Map.of("state", t.state()),
+                  Map.of(
+                      "state",
+                      "risk_accepted",
+                      "requestedBy",
+                      req.by(),
+                      "expiresAt",
+                      expires.toString(),
+                      "scope",
+                      req.scope()));
+              return Map.of(
+                  "finding",
+                  req.finding(),
+                  "state",
+                  "risk_accepted",
+                  "expiresAt",
+                  expires.toString(),
+                  "approvedBy",
+                  caller.actor());
+            });
+  }
+
+  /** The events of a finding, oldest first. */
+  public List<Map<String, Object>> events(Principal caller, long findingId) {
+    return db.jdbi()
+        .withHandle(
+            h -> {
+              target(h, caller, findingId);
+              return h.createQuery(
+                      "SELECT at, actor, from_state, to_state, reason, justification, expires_at FROM finding_events WHERE finding_id = :f ORDER BY id")
+                  .bind("f", findingId)
+                  .map(
+                      (rs, ctx) -> {
+                        Map<String, Object> m = new java.util.LinkedHashMap<>();
+                        m.put("at", Instant.ofEpochMilli(rs.getLong("at")).toString());
+                        m.put("actor", rs.getString("actor"));
+                        m.put("from", rs.getString("from_state"));
+                        m.put("to", rs.getString("to_state"));
+                        m.put("reason", rs.getString("reason"));
+                        m.put("justification", rs.getString("justification"));
+                        long e = rs.getLong("expires_at");
+                        m.put(
+                            "expiresAt", rs.wasNull() ? null : Instant.ofEpochMilli(e).toString());
+                        return m;
+                      })
+                  .list();
+            });
+  }
+
+  /**
+   * Applies carried-over verdicts to the findings of a release just analysed: a decision for the
+   * service, or for the package across the service's team, whose ids meet the finding's and that
+   * has not expired. Runs in the upload's transaction.
+   */
+  void carryOver(Handle h, long release, String service, String team) {
+    long now = clock.millis();
+    record Row(long id, String state, String eco, String pkg) {}
+    List<Row> rows =
+        h.createQuery(
+                "SELECT f.id, f.state, c.ecosystem, c.package FROM findings f JOIN release_components c ON c.release_id = f.release_id AND c.ref = f.component_ref "
+                    + "WHERE f.release_id = :r AND f.state = 'open' AND c.package IS NOT NULL")
+            .bind("r", release)
+            .map(
+                (rs, ctx) ->
+                    new Row(
+                        rs.getLong("id"),
+                        rs.getString("state"),
+                        rs.getString("ecosystem"),
+                        rs.getString("package")))
+            .list();
+    for (Row row : rows) {
+      List<String> ids =
+          h.createQuery("SELECT vuln_id FROM finding_ids WHERE finding_id = :f")
+              .bind("f", row.id())
+              .mapTo(String.class)
+              .list();
+      record Decision(
+          long id,
+          String state,
+          String justification,
+          String reason,
+          Long expires,
+          List<String> ids) {}
+      List<Decision> ds =
+          h.createQuery(
+                  "SELECT id, state, justification, reason, expires_at, vuln_ids FROM decisions WHERE ecosystem = :eco AND package = :pkg "
+                      + "AND ((scope = 'service' AND scope_value = :service) OR (scope = 'team' AND scope_value = :team)) "
+                      + "AND (expires_at IS NULL OR expires_at > :now) ORDER BY id DESC")
+              .bind("eco", row.eco())
+              .bind("pkg", row.pkg())
+              .bind("service", service)
+              .bind("team", team)
+              .bind("now", now)
+              .map(
+                  (rs, ctx) -> {
+                    long e = rs.getLong("expires_at");
+                    return new Decision(
+                        rs.getLong("id"),
+                        rs.getString("state"),
+                        rs.getString("justification"),
+                        rs.getString("reason"),
+                        rs.wasNull() ? null : e,
+                        ReleaseJson.strings(rs.getString("vuln_ids")));
+                  })
+              .list();
+      for (Decision d : ds) {
+        if (new HashSet<>(d.ids()).stream().anyMatch(ids::contains)) {
+          Target t =
+              new Target(row.id(), release, service, team, row.state(), row.eco(), row.pkg(), ids);
+          setState(
+              h,
+              t,
+              "decision:" + d.id(),
+              d.state(),
+              "carried over: " + d.reason(),
+              d.justification(),
+              d.expires() == null ? null : Instant.ofEpochMilli(d.expires()));
+          break;
+        }
+      }
+    }
+  }
+}
