@@ -58,6 +58,7 @@ public final class ReleaseRoutes {
         post("/api/v1/risk-acceptances/{id}/approve", Permission.RISK_APPROVE, this::approveRisk),
         get("/api/v1/findings/{id}/events", Permission.SERVICE_READ, this::events),
         get("/api/v1/services/{name}/releases/{version}/plan", Permission.SERVICE_READ, this::plan),
+        get("/api/v1/services/{name}/releases/{version}/vex", Permission.SERVICE_READ, this::vex),
         post(
             "/api/v1/services/{name}/releases/{version}/sarif",
             Permission.RELEASE_WRITE,
@@ -225,6 +226,11 @@ public final class ReleaseRoutes {
         200,
         releases.diff(
             call.principal(), call.pathParam("name"), against, call.pathParam("version")));
+  }
+
+  private void vex(Call call) {
+    call.respond(
+        200, releases.vex(call.principal(), call.pathParam("name"), call.pathParam("version")));
   }
 
   private static long id(Call call) {

@@ -277,6 +277,16 @@ public final class Releases {
             });
   }
 
+  /** The release's findings and their analyses as a CycloneDX 1.6 VEX document. */
+  public Map<String, Object> vex(Principal caller, String service, String version) {
+    List<ReleaseDao.Finding> findings = findings(caller, service, version);
+    List<ReleaseDao.ComponentRow> components =
+        db.jdbi().withHandle(h -> dao.components(h, release(h, caller, service, version).id()));
+    String tool = Releases.class.getPackage().getImplementationVersion();
+    return VexDocument.build(
+        service, version, components, findings, clock.instant(), tool == null ? "dev" : tool);
+  }
+
   /** A risk acceptance past its expiry no longer holds: the finding is open again. */
   private static ReleaseDao.Finding effective(ReleaseDao.Finding f, Instant now) {
     if ("risk_accepted".equals(f.state())

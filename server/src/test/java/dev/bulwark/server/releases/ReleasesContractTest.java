@@ -675,4 +675,62 @@ abstract class ReleasesContractTest {
     assertThat(expired.path("state").asText()).isEqualTo("open");
     assertThat(expired.path("note").asText()).contains("expired");
   }
+
+  @Test
+  void vexCarriesEachFindingsAnalysisAndValidatesAgainstCycloneDx16() throws Exception {
+    http.put(
+        "/api/v1/services/vex-api",
+        ADMIN,
+        Map.of("team", "vex", "area", "backend", "criticality", "low"));
+    http.post(
+        "/api/v1/services/vex-api/releases", ADMIN, Map.of("version", "3.0", "digest", DIGEST));
+    upload("vex-api", "3.0", ADMIN, "application/json", sbom("v1.4.0", OLD_SYS));
+    http.post(
+        "/api/v1/findings/" + findingId("vex-api", "3.0", "GO-2020-0001") + "/transitions",
+        ADMIN,
+        Map.of(
+            "state",
+            "not_affected",
+            "reason",
+            "only health checks use the router",
+            "justification",
+            "vulnerable_code_not_in_execute_path"));
+    Http.Response r = http.get("/api/v1/services/vex-api/releases/3.0/vex", ADMIN);
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+    JsonNode vulns = r.json().path("vulnerabilities");
+    assertThat(vulns).hasSize(2);
+    JsonNode gin = vulns.get(0);
+    assertThat(gin.path("id").asText()).isEqualTo("GO-2020-0001");
+    assertThat(gin.path("analysis").path("state").asText()).isEqualTo("not_affected");
+    assertThat(gin.path("analysis").path("justification").asText())
+        .as("the OpenVEX justification maps to CycloneDX's nearest")
+        .isEqualTo("code_not_reachable");
+    assertThat(gin.path("analysis").path("detail").asText())
+        .contains("health checks")
+        .contains("vulnerable_code_not_in_execute_path");
+    assertThat(gin.path("affects").get(0).path("ref").asText()).isEqualTo("gin");
+    assertThat(vulns.get(1).has("analysis")).as("nobody analysed the open one").isFalse();
+    assertThat(r.json().path("metadata").path("component").path("name").asText())
+        .isEqualTo("vex-api");
+
+    byte[] doc = r.text().getBytes(StandardCharsets.UTF_8);
+    var errors =
+        new org.cyclonedx.parsers.JsonParser().validate(doc, org.cyclonedx.Version.VERSION_16);
+    assertThat(errors).as("%s", errors).isEmpty();
+    var broken =
+        new org.cyclonedx.parsers.JsonParser()
+            .validate(
+                r.text()
+                    .replace("\"code_not_reachable\"", "\"trust_me\"")
+                    .getBytes(StandardCharsets.UTF_8),
+                org.cyclonedx.Version.VERSION_16);
+    assertThat(broken).as("the validator rejects a justification outside the enum").isNotEmpty();
+
+    assertThat(
+            http.get("/api/v1/services/vex-api/releases/3.0/vex", ts.token("auditor", "web"))
+                .status())
+        .isEqualTo(404);
+    assertThat(http.get("/api/v1/services/vex-api/releases/9.9/vex", ADMIN).status())
+        .isEqualTo(404);
+  }
 }
