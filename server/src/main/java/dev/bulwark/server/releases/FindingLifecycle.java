@@ -6,6 +6,7 @@ import dev.bulwark.server.db.Database;
 import dev.bulwark.server.http.ApiException;
 import dev.bulwark.server.http.Validatable;
 import dev.bulwark.server.http.Validation;
+import dev.bulwark.vuln.match.PackageRef;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -429,10 +430,10 @@ public final class FindingLifecycle {
    */
   void carryOver(Handle h, long release, String service, String team) {
     long now = clock.millis();
-    record Row(long id, String state, String eco, String pkg) {}
+    record Row(long id, String state, String eco, String pkg, String version) {}
     List<Row> rows =
         h.createQuery(
-                "SELECT f.id, f.state, c.ecosystem, c.package FROM findings f JOIN release_components c ON c.release_id = f.release_id AND c.ref = f.component_ref "
+                "SELECT f.id, f.state, c.ecosystem, c.package, c.purl FROM findings f JOIN release_components c ON c.release_id = f.release_id AND c.ref = f.component_ref "
                     + "WHERE f.release_id = :r AND f.state = 'open' AND c.package IS NOT NULL")
             .bind("r", release)
             .map(
@@ -441,7 +442,8 @@ public final class FindingLifecycle {
                         rs.getLong("id"),
                         rs.getString("state"),
                         rs.getString("ecosystem"),
-                        rs.getString("package")))
+                        rs.getString("package"),
+                        purlVersion(rs.getString("purl"))))
             .list();
     for (Row row : rows) {
       List<String> ids =
@@ -455,10 +457,11 @@ public final class FindingLifecycle {
           String justification,
           String reason,
           Long expires,
-          List<String> ids) {}
+          List<String> ids,
+          String version) {}
       List<Decision> ds =
           h.createQuery(
-                  "SELECT id, state, justification, reason, expires_at, vuln_ids FROM decisions WHERE ecosystem = :eco AND package = :pkg "
+                  "SELECT id, state, justification, reason, expires_at, vuln_ids, version FROM decisions WHERE ecosystem = :eco AND package = :pkg "
                       + "AND ((scope = 'service' AND scope_value = :service) OR (scope = 'team' AND scope_value = :team)) "
                       + "AND (expires_at IS NULL OR expires_at > :now) ORDER BY id DESC")
               .bind("eco", row.eco())
@@ -475,11 +478,13 @@ public final class FindingLifecycle {
                         rs.getString("justification"),
                         rs.getString("reason"),
                         rs.wasNull() ? null : e,
-                        ReleaseJson.strings(rs.getString("vuln_ids")));
+                        ReleaseJson.strings(rs.getString("vuln_ids")),
+                        rs.getString("version"));
                   })
               .list();
       for (Decision d : ds) {
-        if (new HashSet<>(d.ids()).stream().anyMatch(ids::contains)) {
+        boolean versionHolds = d.version() == null || d.version().equals(row.version());
+        if (versionHolds && new HashSet<>(d.ids()).stream().anyMatch(ids::contains)) {
           Target t =
               new Target(row.id(), release, service, team, row.state(), row.eco(), row.pkg(), ids);
           setState(
@@ -494,5 +499,119 @@ public final class FindingLifecycle {
         }
       }
     }
+  }
+
+  private static String purlVersion(String purl) {
+    return purl != null && PackageRef.fromPurl(purl) instanceof PackageRef.Parsed.Ok ok
+        ? ok.version()
+        : null;
+  }
+
+  /** What a VEX import did: statements read, findings changed, verdicts kept for later releases. */
+  public record VexImported(int statements, int applied, int kept, int decisions) {}
+
+  /**
+   * Applies VEX statements to the service's releases. A statement changes findings that are still
+   * open or in triage; a human verdict already made (affected, not_affected, fixed, risk_accepted)
+   * stands, and is counted as kept. A not_affected statement also becomes a service-scoped
+   * decision, so later releases (for a versioned purl: later releases with that version) inherit
+   * it. Other states are facts about the releases analysed now and do not carry over.
+   */
+  public VexImported importVex(Principal caller, String requestId, String service, byte[] body) {
+    List<VexImport.Statement> statements = VexImport.parse(body);
+    return db.writes()
+        .inTransaction(
+            h -> {
+              String team =
+                  scoped(
+                          h.createQuery(
+                              "SELECT s.team FROM services s WHERE s.name = :n AND " + SCOPE_SQL),
+                          caller)
+                      .bind("n", service)
+                      .mapTo(String.class)
+                      .findOne()
+                      .orElseThrow(() -> ApiException.notFound("no service " + service));
+              int applied = 0;
+              int kept = 0;
+              int decisions = 0;
+              for (VexImport.Statement st : statements) {
+                record Hit(long id, long release, String state, String purl) {}
+                List<Hit> hits =
+                    h.createQuery(
+                            "SELECT f.id, f.release_id, f.state, c.purl FROM findings f "
+                                + "JOIN releases r ON r.id = f.release_id "
+                                + "JOIN release_components c ON c.release_id = f.release_id AND c.ref = f.component_ref "
+                                + "WHERE r.service = :s AND c.ecosystem = :eco AND c.package = :pkg "
+                                + "AND EXISTS (SELECT 1 FROM finding_ids i WHERE i.finding_id = f.id AND i.vuln_id = :v) "
+                                + "ORDER BY f.id")
+                        .bind("s", service)
+                        .bind("eco", st.ecosystem())
+                        .bind("pkg", st.pkg())
+                        .bind("v", st.vuln())
+                        .map(
+                            (rs, ctx) ->
+                                new Hit(
+                                    rs.getLong("id"),
+                                    rs.getLong("release_id"),
+                                    rs.getString("state"),
+                                    rs.getString("purl")))
+                        .list();
+                String reason = "VEX: " + (st.detail() == null ? st.state() : st.detail());
+                for (Hit hit : hits) {
+                  if (st.version() != null && !st.version().equals(purlVersion(hit.purl()))) {
+                    continue;
+                  }
+                  if (!hit.state().equals("open") && !hit.state().equals("triaged")) {
+                    kept++;
+                    continue;
+                  }
+                  Target t =
+                      new Target(
+                          hit.id(),
+                          hit.release(),
+                          service,
+                          team,
+                          hit.state(),
+                          st.ecosystem(),
+                          st.pkg(),
+                          List.of(st.vuln()));
+                  setState(h, t, caller.actor(), st.state(), reason, st.justification(), null);
+                  applied++;
+                }
+                if (st.state().equals("not_affected")) {
+                  h.createUpdate(
+                          "INSERT INTO decisions (scope, scope_value, ecosystem, package, vuln_ids, state, justification, reason, expires_at, actor, at, version, source) "
+                              + "VALUES ('service', :value, :eco, :pkg, :ids, 'not_affected', :j, :r, NULL, :a, :at, :ver, 'vex')")
+                      .bind("value", service)
+                      .bind("eco", st.ecosystem())
+                      .bind("pkg", st.pkg())
+                      .bind("ids", ReleaseJson.of(List.of(st.vuln())))
+                      .bind("j", st.justification())
+                      .bind("r", reason)
+                      .bind("a", caller.actor())
+                      .bind("at", clock.millis())
+                      .bind("ver", st.version())
+                      .execute();
+                  decisions++;
+                }
+              }
+              audit.record(
+                  h,
+                  caller,
+                  requestId,
+                  "vex.import",
+                  Map.of("kind", "service", "id", service, "team", team),
+                  null,
+                  Map.of(
+                      "statements",
+                      statements.size(),
+                      "applied",
+                      applied,
+                      "kept",
+                      kept,
+                      "decisions",
+                      decisions));
+              return new VexImported(statements.size(), applied, kept, decisions);
+            });
   }
 }

@@ -59,6 +59,7 @@ public final class ReleaseRoutes {
         get("/api/v1/findings/{id}/events", Permission.SERVICE_READ, this::events),
         get("/api/v1/services/{name}/releases/{version}/plan", Permission.SERVICE_READ, this::plan),
         get("/api/v1/services/{name}/releases/{version}/vex", Permission.SERVICE_READ, this::vex),
+        post("/api/v1/services/{name}/vex", Permission.FINDING_TRIAGE, this::importVex),
         post(
             "/api/v1/services/{name}/releases/{version}/sarif",
             Permission.RELEASE_WRITE,
@@ -186,6 +187,18 @@ public final class ReleaseRoutes {
       out.add(h);
     }
     call.respond(200, Map.of("releases", out));
+  }
+
+  private void importVex(Call call) {
+    byte[] body =
+        call.body(
+            Set.of(
+                "application/vnd.cyclonedx+json", "application/openvex+json", "application/json"));
+    call.respond(
+        200,
+        releases
+            .lifecycle()
+            .importVex(call.principal(), call.requestId(), call.pathParam("name"), body));
   }
 
   private void sarif(Call call) {

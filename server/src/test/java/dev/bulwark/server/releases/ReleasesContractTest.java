@@ -676,6 +676,107 @@ abstract class ReleasesContractTest {
     assertThat(expired.path("note").asText()).contains("expired");
   }
 
+  Http.Response importVex(String token, String body) {
+    return http.send(
+        "/api/v1/services/imp-api/vex",
+        token,
+        "POST",
+        "application/json",
+        body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void vexStatementsApplyToReleasesNowAndLater() {
+    http.put(
+        "/api/v1/services/imp-api",
+        ADMIN,
+        Map.of("team", "imp", "area", "backend", "criticality", "high"));
+    for (String v : List.of("1.0", "1.1", "1.2")) {
+      http.post("/api/v1/services/imp-api/releases", ADMIN, Map.of("version", v, "digest", DIGEST));
+    }
+    upload("imp-api", "1.0", ADMIN, "application/json", sbom("v1.4.0", OLD_SYS));
+    String dev = ts.token("developer", "imp");
+    String openVex =
+        """
+        {"@context": "https://openvex.dev/ns/v0.2.0", "@id": "https://example.com/vex/1",
+         "author": "imp team", "timestamp": "2026-11-01T00:00:00Z", "version": 1,
+         "statements": [
+          {"vulnerability": {"name": "CVE-2020-36567"},
+           "products": [{"@id": "pkg:oci/imp-api", "subcomponents": [{"@id": "pkg:golang/github.com/gin-gonic/gin@v1.4.0"}]}],
+           "status": "not_affected", "justification": "vulnerable_code_not_in_execute_path",
+           "impact_statement": "the logger middleware is not installed"},
+          {"vulnerability": "GO-2022-0493", "products": ["pkg:golang/golang.org/x/sys"],
+           "status": "under_investigation"}]}
+        """;
+
+    // A document with one bad statement is refused whole, with the statement's position.
+    Http.Response bad =
+        importVex(dev, openVex.replace("\"vulnerable_code_not_in_execute_path\"", "\"because\""));
+    assertThat(bad.status()).isEqualTo(422);
+    assertThat(bad.text()).contains("statements[0].justification");
+    assertThat(finding("imp-api", "1.0", "GO-2022-0493").path("state").asText())
+        .as("nothing half-applied")
+        .isEqualTo("open");
+    assertThat(importVex(dev, "{\"statements\": [").status()).isEqualTo(422);
+    assertThat(importVex(dev, "[1, 2]").status()).isEqualTo(422);
+    assertThat(importVex(dev, "{\"hello\": \"world\"}").text()).contains("OpenVEX");
+    assertThat(importVex(dev, openVex.replace("pkg:golang/golang.org/x/sys", "pkg:")).status())
+        .isEqualTo(422);
+    assertThat(importVex(dev, openVex.replace("under_investigation", "maybe")).text())
+        .contains("statements[1].status");
+    assertThat(importVex(ts.token("auditor", "imp"), openVex).status()).isEqualTo(403);
+    assertThat(importVex(ts.token("developer", "web"), openVex).status()).isEqualTo(404);
+
+    Http.Response ok = importVex(dev, openVex);
+    assertThat(ok.status()).as(ok.text()).isEqualTo(200);
+    assertThat(ok.json().path("statements").asInt()).isEqualTo(2);
+    assertThat(ok.json().path("applied").asInt()).isEqualTo(2);
+    assertThat(ok.json().path("decisions").asInt()).isEqualTo(1);
+    JsonNode gin = finding("imp-api", "1.0", "GO-2020-0001");
+    assertThat(gin.path("state").asText()).isEqualTo("not_affected");
+    assertThat(gin.path("justification").asText()).isEqualTo("vulnerable_code_not_in_execute_path");
+    assertThat(gin.path("reason").asText()).contains("logger middleware");
+    assertThat(finding("imp-api", "1.0", "GO-2022-0493").path("state").asText())
+        .isEqualTo("triaged");
+
+    // Later releases: the same gin version inherits the verdict; another version does not.
+    upload("imp-api", "1.1", ADMIN, "application/json", sbom("v1.4.0", OLD_SYS));
+    upload("imp-api", "1.2", ADMIN, "application/json", sbom("v1.5.0", OLD_SYS));
+    assertThat(finding("imp-api", "1.1", "GO-2020-0001").path("state").asText())
+        .isEqualTo("not_affected");
+    assertThat(finding("imp-api", "1.2", "GO-2020-0001").path("state").asText()).isEqualTo("open");
+    assertThat(finding("imp-api", "1.1", "GO-2022-0493").path("state").asText())
+        .as("under_investigation is about the releases analysed then")
+        .isEqualTo("open");
+
+    // CycloneDX VEX, by bom-ref; a human verdict already made stands.
+    http.post(
+        "/api/v1/findings/" + findingId("imp-api", "1.2", "GO-2022-0493") + "/transitions",
+        dev,
+        Map.of("state", "affected", "reason", "reachable from the upload handler"));
+    String cdx =
+        """
+        {"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+         "components": [{"type": "library", "bom-ref": "sys", "name": "sys", "purl": "pkg:golang/golang.org/x/sys"}],
+         "vulnerabilities": [
+          {"id": "GO-2022-0493", "analysis": {"state": "resolved", "detail": "patched in our fork"},
+           "affects": [{"ref": "sys"}]},
+          {"id": "GO-2020-0001", "affects": [{"ref": "sys"}]}]}
+        """;
+    Http.Response cdxOk = importVex(dev, cdx);
+    assertThat(cdxOk.status()).as(cdxOk.text()).isEqualTo(200);
+    assertThat(cdxOk.json().path("statements").asInt())
+        .as("a vulnerability without analysis is no statement")
+        .isEqualTo(1);
+    assertThat(cdxOk.json().path("kept").asInt()).isEqualTo(1);
+    assertThat(finding("imp-api", "1.1", "GO-2022-0493").path("state").asText()).isEqualTo("fixed");
+    assertThat(finding("imp-api", "1.2", "GO-2022-0493").path("state").asText())
+        .isEqualTo("affected");
+    assertThat(
+            importVex(dev, cdx.replace("\"ref\": \"sys\"}]},", "\"ref\": \"nowhere\"}]},")).text())
+        .contains("vulnerabilities[0].affects[0].ref");
+  }
+
   @Test
   void vexCarriesEachFindingsAnalysisAndValidatesAgainstCycloneDx16() throws Exception {
     http.put(
