@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
       LedgerCommand.class,
       SbomCommand.class,
       PlanCommand.class,
+      PortfolioCommand.class,
+      VexCommand.class,
       ServicesCommand.class,
       TokensCommand.class,
       CatalogCommand.class,

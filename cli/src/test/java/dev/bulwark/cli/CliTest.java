@@ -254,6 +254,36 @@ class CliTest {
     assertThat(plan.code()).as(plan.err()).isZero();
     assertThat(plan.out()).startsWith("COMPONENT");
     assertThat(client("plan", "--service", "cli-rel", "--version", "9.9").code()).isEqualTo(2);
+
+    Result found = client("portfolio", "components", "--purl", "pkg:npm/a");
+    assertThat(found.code()).as(found.err()).isZero();
+    assertThat(found.out()).contains("cli-rel").contains("1.0.0");
+    Result outOfRange =
+        client("portfolio", "components", "--purl", "pkg:npm/a", "--range", "vers:npm/>=2.0.0");
+    assertThat(outOfRange.out()).doesNotContain("cli-rel");
+    assertThat(client("portfolio", "components", "--purl", "not a purl").code()).isEqualTo(2);
+    Result affected = client("portfolio", "affected", "CVE-2021-44228", "--output", "json");
+    assertThat(affected.code()).as(affected.err()).isZero();
+    assertThat(affected.out()).contains("\"releases\" : [ ]");
+
+    Path vex = tmp.resolve("cli.vex.json");
+    Result export =
+        client(
+            "vex", "export", "--service", "cli-rel", "--version", "1.0.0", "--out", vex.toString());
+    assertThat(export.code()).as(export.err()).isZero();
+    assertThat(Files.readString(vex)).contains("\"specVersion\" : \"1.6\"");
+    Path openVex = tmp.resolve("open.vex.json");
+    Files.writeString(
+        openVex,
+        "{\"@context\": \"https://openvex.dev/ns/v0.2.0\", \"statements\": [{\"vulnerability\": \"GHSA-xxxx-yyyy-zzzz\", \"products\": [\"pkg:npm/a@1.0.0\"], \"status\": \"not_affected\", \"justification\": \"component_not_present\"}]}");
+    Result imported = client("vex", "import", "--service", "cli-rel", openVex.toString());
+    assertThat(imported.code()).as(imported.err()).isZero();
+    assertThat(imported.out()).contains("STATEMENTS");
+    Files.writeString(
+        openVex, "{\"@context\": \"https://openvex.dev/ns/v0.2.0\", \"statements\": [{}]}");
+    Result refused = client("vex", "import", "--service", "cli-rel", openVex.toString());
+    assertThat(refused.code()).isEqualTo(2);
+    assertThat(refused.err()).contains("statements[0].vulnerability");
   }
 
   @Test
