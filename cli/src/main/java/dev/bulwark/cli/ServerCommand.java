@@ -41,6 +41,13 @@ final class ServerCommand implements Callable<Integer> {
   java.util.List<Path> osv = new java.util.ArrayList<>();
 
   @Option(
+      names = "--sla",
+      paramLabel = "FILE",
+      description =
+          "SLA matrix (YAML or JSON): days by severity, service criticality and area (env BULWARK_SLA_FILE).")
+  Path sla;
+
+  @Option(
       names = "--config",
       paramLabel = "FILE",
       description = "YAML config file (env BULWARK_CONFIG).")
@@ -60,6 +67,9 @@ final class ServerCommand implements Callable<Integer> {
     }
     if (demo) {
       flags.put("demo", "true");
+    }
+    if (sla != null) {
+      flags.put("sla.file", sla.toString());
     }
     if (!osv.isEmpty()) {
       flags.put("osv.sources", String.join(",", osv.stream().map(Path::toString).toList()));

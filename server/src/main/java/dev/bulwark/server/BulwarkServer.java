@@ -25,6 +25,7 @@ import dev.bulwark.server.ledger.LedgerWriter;
 import dev.bulwark.server.releases.Advisories;
 import dev.bulwark.server.releases.ReleaseRoutes;
 import dev.bulwark.server.releases.Releases;
+import dev.bulwark.server.releases.SlaPolicy;
 import io.javalin.Javalin;
 import io.javalin.event.HandlerMetaInfo;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -105,7 +106,8 @@ public final class BulwarkServer implements AutoCloseable {
     } catch (dev.bulwark.vuln.osv.OsvFormatException | java.io.IOException e) {
       throw new ConfigException("cannot load the OSV sources: " + e.getMessage());
     }
-    var releases = new Releases(db, catalog, advisories, audit, clock);
+    SlaPolicy sla = config.slaFile().map(SlaPolicy::read).orElse(SlaPolicy.DEFAULTS);
+    var releases = new Releases(db, catalog, advisories, audit, clock, sla);
     Optional<OidcVerifier> oidc = config.oidc().map(o -> new OidcVerifier(o, clock));
     var auth =
         new Authenticator(

@@ -50,7 +50,8 @@ public final class ConfigLoader {
           "ledger.keyFile",
           "ledger.checkpointEvery",
           "ledger.checkpointSeconds",
-          "osv.sources");
+          "osv.sources",
+          "sla.file");
 
   /**
    * {@code BULWARK_*} variables that are not server settings: the client's, the config file's
@@ -239,7 +240,8 @@ public final class ConfigLoader {
         demo,
         oidc,
         ledger,
-        string(v, "osv.sources").map(ConfigLoader::paths).orElse(List.of()));
+        string(v, "osv.sources").map(ConfigLoader::paths).orElse(List.of()),
+        string(v, "sla.file").map(Path::of));
   }
 
   /** A comma-separated list of OSV sources (files, directories or export zips). */

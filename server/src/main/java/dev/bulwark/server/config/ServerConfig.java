@@ -24,9 +24,11 @@ public record ServerConfig(
     boolean demo,
     Optional<Oidc> oidc,
     LedgerSettings ledger,
-    List<Path> osvSources) {
+    List<Path> osvSources,
+    Optional<Path> slaFile) {
 
   public ServerConfig {
+    Objects.requireNonNull(slaFile, "slaFile");
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(dbUrl, "dbUrl");
@@ -132,6 +134,12 @@ public record ServerConfig(
     return b.build();
   }
 
+  public ServerConfig withSlaFile(Path file) {
+    Copy b = new Copy(this);
+    b.slaFile = Optional.of(file);
+    return b.build();
+  }
+
   public ServerConfig withOsvSources(List<Path> sources) {
     Copy b = new Copy(this);
     b.osvSources = sources;
@@ -153,6 +161,7 @@ public record ServerConfig(
     Optional<Oidc> oidc;
     LedgerSettings ledger;
     List<Path> osvSources;
+    Optional<Path> slaFile;
 
     Copy(ServerConfig c) {
       host = c.host;
@@ -168,6 +177,7 @@ public record ServerConfig(
       oidc = c.oidc;
       ledger = c.ledger;
       osvSources = c.osvSources;
+      slaFile = c.slaFile;
     }
 
     ServerConfig build() {
@@ -184,7 +194,8 @@ public record ServerConfig(
           demo,
           oidc,
           ledger,
-          osvSources);
+          osvSources,
+          slaFile);
     }
   }
 
@@ -215,7 +226,8 @@ public record ServerConfig(
         false,
         Optional.empty(),
         LedgerSettings.defaults(),
-        List.of());
+        List.of(),
+        Optional.empty());
   }
 
   /** Masks the database URL's password; the secret fields mask themselves. */

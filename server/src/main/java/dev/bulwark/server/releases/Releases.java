@@ -37,14 +37,26 @@ public final class Releases {
   private final ReleaseDao dao = new ReleaseDao();
   private final FindingLifecycle lifecycle;
 
+  private final SlaPolicy sla;
+
   public Releases(
-      Database db, Catalog catalog, Advisories advisories, AuditLog audit, Clock clock) {
+      Database db,
+      Catalog catalog,
+      Advisories advisories,
+      AuditLog audit,
+      Clock clock,
+      SlaPolicy sla) {
+    this.sla = sla;
     this.db = db;
     this.catalog = catalog;
     this.advisories = advisories;
     this.audit = audit;
     this.clock = clock;
     this.lifecycle = new FindingLifecycle(db, audit, clock);
+  }
+
+  public SlaPolicy sla() {
+    return sla;
   }
 
   public FindingLifecycle lifecycle() {
@@ -270,7 +282,7 @@ public final class Releases {
                       h,
                       r.id(),
                       (severity, first) ->
-                          first.plus(SlaPolicy.due(severity, svc.criticality(), svc.area())))
+                          first.plus(sla.due(severity, svc.criticality(), svc.area())))
                   .stream()
                   .map(f -> effective(f, now))
                   .toList();
@@ -365,7 +377,7 @@ public final class Releases {
       Instant due =
           f.firstSeen()
               .plus(
-                  SlaPolicy.due(
+                  sla.due(
                       f.severity(),
                       dev.bulwark.server.catalog.Criticality.valueOf(f.criticality()),
                       dev.bulwark.server.catalog.Area.valueOf(f.area())));

@@ -44,11 +44,10 @@ abstract class ReleasesContractTest {
   @BeforeAll
   void start() throws Exception {
     Path osv = Path.of(ReleasesContractTest.class.getResource("/osv").toURI());
-    ts =
-        new TestServer(
-            kind(),
-            Files.createTempDirectory("bulwark-releases"),
-            c -> c.withOsvSources(List.of(osv)));
+    Path dir = Files.createTempDirectory("bulwark-releases");
+    Path sla = dir.resolve("sla.yaml");
+    Files.writeString(sla, "areas:\n  website:\n    medium: {high: 21}\n");
+    ts = new TestServer(kind(), dir, c -> c.withOsvSources(List.of(osv)).withSlaFile(sla));
     http = ts.http;
     for (String s : List.of("mail-api", "web-shop")) {
       http.put(
@@ -246,6 +245,30 @@ abstract class ReleasesContractTest {
     String mail = ts.token("developer", "mail");
     assertThat(http.get("/api/v1/findings/overdue", mail).json().path("overdue").toString())
         .doesNotContain("web-shop");
+  }
+
+  @Test
+  void theConfiguredSlaMatrixSetsDueDatesByArea() {
+    http.put(
+        "/api/v1/services/shop-site",
+        ADMIN,
+        Map.of("team", "web", "area", "website", "criticality", "high"));
+    http.post(
+        "/api/v1/services/shop-site/releases", ADMIN, Map.of("version", "1", "digest", DIGEST));
+    upload("shop-site", "1", ADMIN, "application/json", sbom("v1.4.0", OLD_SYS));
+    JsonNode f = finding("shop-site", "1", "GO-2020-0001");
+    // Unknown severity takes the medium row; the file sets website x high to 21 days.
+    assertThat(
+            java.time.Duration.between(
+                    java.time.Instant.parse(f.path("firstSeen").asText()),
+                    java.time.Instant.parse(f.path("due").asText()))
+                .toDays())
+        .isEqualTo(21);
+    JsonNode days = http.get("/api/v1/sla", ts.token("auditor", "web")).json().path("days");
+    assertThat(days.path("website").path("medium").path("high").asInt()).isEqualTo(21);
+    assertThat(days.path("backend").path("medium").path("high").asInt()).isEqualTo(60);
+    assertThat(days.path("data").path("critical").path("critical").asInt()).isEqualTo(7);
+    assertThat(http.get("/api/v1/sla", null).status()).isEqualTo(401);
   }
 
   @Test
