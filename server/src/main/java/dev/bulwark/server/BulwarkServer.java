@@ -22,6 +22,9 @@ import dev.bulwark.server.ledger.LedgerKeys;
 import dev.bulwark.server.ledger.LedgerRoutes;
 import dev.bulwark.server.ledger.LedgerStore;
 import dev.bulwark.server.ledger.LedgerWriter;
+import dev.bulwark.server.notify.WebhookDispatcher;
+import dev.bulwark.server.notify.WebhookRoutes;
+import dev.bulwark.server.notify.Webhooks;
 import dev.bulwark.server.releases.Advisories;
 import dev.bulwark.server.releases.ReleaseRoutes;
 import dev.bulwark.server.releases.Releases;
@@ -51,6 +54,7 @@ public final class BulwarkServer implements AutoCloseable {
   private final Database db;
   private final Javalin app;
   private final LedgerWriter ledgerWriter;
+  private final WebhookDispatcher dispatcher;
   private final List<ApiRoute> routes;
   private final List<HandlerMetaInfo> registered;
 
@@ -58,8 +62,10 @@ public final class BulwarkServer implements AutoCloseable {
       Database db,
       Javalin app,
       LedgerWriter ledgerWriter,
+      WebhookDispatcher dispatcher,
       List<ApiRoute> routes,
       List<HandlerMetaInfo> registered) {
+    this.dispatcher = dispatcher;
     this.db = db;
     this.app = app;
     this.ledgerWriter = ledgerWriter;
@@ -107,7 +113,9 @@ public final class BulwarkServer implements AutoCloseable {
       throw new ConfigException("cannot load the OSV sources: " + e.getMessage());
     }
     SlaPolicy sla = config.slaFile().map(SlaPolicy::read).orElse(SlaPolicy.DEFAULTS);
-    var releases = new Releases(db, catalog, advisories, audit, clock, sla);
+    var webhooks = new Webhooks(db, audit, clock);
+    var releases = new Releases(db, catalog, advisories, audit, clock, sla, webhooks);
+    var dispatcher = new WebhookDispatcher(db, releases, webhooks, clock);
     Optional<OidcVerifier> oidc = config.oidc().map(o -> new OidcVerifier(o, clock));
     var auth =
         new Authenticator(
@@ -141,6 +149,7 @@ public final class BulwarkServer implements AutoCloseable {
     routes.addAll(new TokenRoutes(tokens).routes());
     routes.addAll(new CatalogRoutes(catalog).routes());
     routes.addAll(new ReleaseRoutes(releases).routes());
+    routes.addAll(new WebhookRoutes(webhooks).routes());
     routes.addAll(new AuditRoutes(ledgerStore).routes());
     routes.addAll(new LedgerRoutes(new Ledger(ledgerStore), signer.verifier()).routes());
     routes.addAll(new BackupRoutes(db, audit, config.dataDir()).routes());
@@ -157,8 +166,10 @@ public final class BulwarkServer implements AutoCloseable {
             registered::add);
     ledgerWriter.start();
     app.start();
+    dispatcher.start(java.time.Duration.ofSeconds(1));
     LOG.info("Bulwark listens on http://{}:{}", config.host(), app.port());
-    return new BulwarkServer(db, app, ledgerWriter, List.copyOf(routes), List.copyOf(registered));
+    return new BulwarkServer(
+        db, app, ledgerWriter, dispatcher, List.copyOf(routes), List.copyOf(registered));
   }
 
   private static boolean databaseUp(Database db) {
@@ -194,6 +205,7 @@ public final class BulwarkServer implements AutoCloseable {
 
   @Override
   public void close() {
+    dispatcher.close();
     app.stop();
     ledgerWriter.close();
     db.close();

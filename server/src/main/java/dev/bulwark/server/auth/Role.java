@@ -18,6 +18,7 @@ public enum Role {
           Permission.RELEASE_WRITE,
           Permission.FINDING_TRIAGE,
           Permission.RISK_APPROVE,
+          Permission.WEBHOOK_MANAGE,
           Permission.CATALOG_IMPORT,
           Permission.AUDIT_READ,
           Permission.METRICS_READ)),

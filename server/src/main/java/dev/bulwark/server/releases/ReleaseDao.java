@@ -179,12 +179,13 @@ final class ReleaseDao {
       String id,
       String severity,
       String purl,
-      Instant firstSeen) {}
+      Instant firstSeen,
+      long findingId) {}
 
   List<OpenFinding> openFindings(Handle h, Principal p, String team, Instant now) {
     return scoped(
             h.createQuery(
-                "SELECT r.service, s.team, s.criticality, s.area, r.version, f.vuln_id, f.severity, f.purl, f.first_seen "
+                "SELECT r.service, s.team, s.criticality, s.area, r.version, f.vuln_id, f.severity, f.purl, f.first_seen, f.id "
                     + "FROM findings f JOIN releases r ON r.id = f.release_id JOIN services s ON s.name = r.service "
                     + "WHERE (f.state = 'open' OR (f.state = 'risk_accepted' AND f.expires_at <= :now)) AND "
                     + SCOPE
@@ -203,7 +204,8 @@ final class ReleaseDao {
                     rs.getString("vuln_id"),
                     rs.getString("severity"),
                     rs.getString("purl"),
-                    Instant.ofEpochMilli(rs.getLong("first_seen"))))
+                    Instant.ofEpochMilli(rs.getLong("first_seen")),
+                    rs.getLong("id")))
         .list();
   }
 

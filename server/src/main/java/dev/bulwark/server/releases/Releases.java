@@ -6,6 +6,7 @@ import dev.bulwark.server.auth.Role;
 import dev.bulwark.server.catalog.Catalog;
 import dev.bulwark.server.db.Database;
 import dev.bulwark.server.http.ApiException;
+import dev.bulwark.server.notify.Webhooks;
 import dev.bulwark.vuln.match.PackageRef;
 import dev.bulwark.vuln.match.ScanResult;
 import dev.bulwark.vuln.sbom.Component;
@@ -38,6 +39,7 @@ public final class Releases {
   private final FindingLifecycle lifecycle;
 
   private final SlaPolicy sla;
+  private final Webhooks webhooks;
 
   public Releases(
       Database db,
@@ -45,8 +47,10 @@ public final class Releases {
       Advisories advisories,
       AuditLog audit,
       Clock clock,
-      SlaPolicy sla) {
+      SlaPolicy sla,
+      Webhooks webhooks) {
     this.sla = sla;
+    this.webhooks = webhooks;
     this.db = db;
     this.catalog = catalog;
     this.advisories = advisories;
@@ -235,6 +239,7 @@ public final class Releases {
                       .map(dev.bulwark.server.catalog.Service::team)
                       .orElseThrow();
               lifecycle.carryOver(h, r.id(), service, team);
+              notifyNewFindings(h, service, team, version, r.id());
               audit.record(
                   h,
                   caller,
@@ -287,6 +292,35 @@ public final class Releases {
                   .map(f -> effective(f, now))
                   .toList();
             });
+  }
+
+  /**
+   * One finding.new event per upload, listing the release's critical and high findings that are
+   * still open after carried-over verdicts (a finding already judged not_affected is no news).
+   */
+  private void notifyNewFindings(
+      org.jdbi.v3.core.Handle h, String service, String team, String version, long release) {
+    List<Map<String, Object>> serious = new ArrayList<>();
+    h.createQuery(
+            "SELECT id, vuln_id, severity, purl FROM findings WHERE release_id = :r AND state = 'open' AND severity IN ('critical', 'high') ORDER BY id")
+        .bind("r", release)
+        .map(
+            (rs, ctx) -> {
+              Map<String, Object> m = new LinkedHashMap<>();
+              m.put("finding", rs.getLong("id"));
+              m.put("vulnerability", rs.getString("vuln_id"));
+              m.put("severity", rs.getString("severity"));
+              m.put("purl", rs.getString("purl"));
+              return m;
+            })
+        .forEach(serious::add);
+    if (!serious.isEmpty()) {
+      Map<String, Object> data = new LinkedHashMap<>();
+      data.put("service", service);
+      data.put("version", version);
+      data.put("findings", serious);
+      webhooks.enqueue(h, "finding.new", team, data);
+    }
   }
 
   /** The release's findings and their analyses as a CycloneDX 1.6 VEX document. */
@@ -366,7 +400,8 @@ public final class Releases {
       String purl,
       Instant firstSeen,
       Instant due,
-      long daysOverdue) {}
+      long daysOverdue,
+      long findingId) {}
 
   /** Open findings past their SLA, oldest first, for the caller's teams (or one of them). */
   public List<Overdue> overdue(Principal caller, String team) {
@@ -392,7 +427,8 @@ public final class Releases {
                 f.purl(),
                 f.firstSeen(),
                 due,
-                java.time.Duration.between(due, now).toDays()));
+                java.time.Duration.between(due, now).toDays(),
+                f.findingId()));
       }
     }
     return out;

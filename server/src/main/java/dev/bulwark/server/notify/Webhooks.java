@@ -1,0 +1,279 @@
+package dev.bulwark.server.notify;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bulwark.server.audit.AuditLog;
+import dev.bulwark.server.auth.Principal;
+import dev.bulwark.server.db.Database;
+import dev.bulwark.server.http.ApiException;
+import dev.bulwark.server.http.Validatable;
+import dev.bulwark.server.http.Validation;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.EmptyHandling;
+
+/**
+ * JSON webhooks for a team (or, created by an admin without a team, for every team), on new
+ * critical or high findings ({@code finding.new}) and on SLA breaches ({@code sla.breach}). Events
+ * are queued in the same transaction as the change that causes them, so a rolled-back change
+ * notifies nobody; {@link WebhookDispatcher} delivers them.
+ */
+public final class Webhooks {
+  public static final Set<String> EVENTS = Set.of("finding.new", "sla.breach");
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Database db;
+  private final AuditLog audit;
+  private final Clock clock;
+
+  public Webhooks(Database db, AuditLog audit, Clock clock) {
+    this.db = db;
+    this.audit = audit;
+    this.clock = clock;
+  }
+
+  /** A webhook to create. */
+  public record NewWebhook(String url, List<String> events, String team) implements Validatable {
+    @Override
+    public Validation validate(String prefix) {
+      Validation v = new Validation(prefix);
+      if (v.require("url", url)) {
+        try {
+          URI u = new URI(url);
+          if (!"https".equals(u.getScheme()) && !"http".equals(u.getScheme())) {
+            v.error("url", "must be an http or https URL");
+          } else if (u.getHost() == null) {
+            v.error("url", "must name a host");
+          } else if (u.getUserInfo() != null) {
+            v.error("url", "must not carry credentials; the signature authenticates Bulwark");
+          }
+        } catch (java.net.URISyntaxException e) {
+          v.error("url", "not a URL: " + e.getReason());
+        }
+      }
+      if (v.require("events", events)) {
+        if (events.isEmpty()) {
+          v.error("events", "name at least one of finding.new, sla.breach");
+        }
+        for (String e : events) {
+          if (!EVENTS.contains(e)) {
+            v.error("events", "'" + e + "' is not finding.new or sla.breach");
+          }
+        }
+      }
+      return v;
+    }
+  }
+
+  /** A webhook as the API shows it: never its secret. */
+  public record Webhook(
+      long id, String url, String team, List<String> events, String createdBy, Instant createdAt) {}
+
+  /** The one response that carries the secret. */
+  public record Created(Webhook webhook, String secret) {}
+
+  /** One delivery attempt record. */
+  public record Delivery(
+      long id,
+      String event,
+      String status,
+      int attempts,
+      Instant nextAttemptAt,
+      Integer lastStatus,
+      String lastError,
+      Instant createdAt,
+      Instant deliveredAt) {}
+
+  public Created create(Principal caller, String requestId, NewWebhook w) {
+    if (w.team() == null && !caller.allTeams()) {
+      throw ApiException.invalid("team", "required: your token is scoped to teams");
+    }
+    if (w.team() != null && !caller.inScope(w.team())) {
+      throw ApiException.forbidden("team " + w.team() + " is outside your scope");
+    }
+    byte[] raw = new byte[32];
+    RANDOM.nextBytes(raw);
+    String secret = "whsec_" + Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+    Instant now = clock.instant();
+    List<String> events = w.events().stream().distinct().sorted().toList();
+    return db.writes()
+        .inTransaction(
+            h -> {
+              long id =
+                  h.createUpdate(
+                          "INSERT INTO webhooks (url, team, events, secret, created_by, created_at) VALUES (:u, :t, :e, :s, :by, :at)")
+                      .bind("u", w.url())
+                      .bind("t", w.team())
+                      .bind("e", String.join(",", events))
+                      .bind("s", secret)
+                      .bind("by", caller.actor())
+                      .bind("at", now.toEpochMilli())
+                      .executeAndReturnGeneratedKeys("id")
+                      .mapTo(Long.class)
+                      .one();
+              Webhook hook = new Webhook(id, w.url(), w.team(), events, caller.actor(), now);
+              audit.record(
+                  h,
+                  caller,
+                  requestId,
+                  "webhook.create",
+                  Map.of("kind", "webhook", "id", Long.toString(id), "team", orAll(w.team())),
+                  null,
+                  Map.of("url", w.url(), "events", events));
+              return new Created(hook, secret);
+            });
+  }
+
+  private static String orAll(String team) {
+    return team == null ? "*" : team;
+  }
+
+  private static final String SCOPE = "(:all OR w.team IN (<teams>))";
+
+  public List<Webhook> list(Principal caller) {
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT w.id, w.url, w.team, w.events, w.created_by, w.created_at FROM webhooks w WHERE "
+                            + SCOPE
+                            + " ORDER BY w.id")
+                    .bind("all", caller.allTeams())
+                    .bindList(EmptyHandling.NULL_KEYWORD, "teams", caller.teams())
+                    .map(
+                        (rs, ctx) ->
+                            new Webhook(
+                                rs.getLong("id"),
+                                rs.getString("url"),
+                                rs.getString("team"),
+                                List.of(rs.getString("events").split(",")),
+                                rs.getString("created_by"),
+                                Instant.ofEpochMilli(rs.getLong("created_at"))))
+                    .list());
+  }
+
+  private Webhook visible(Principal caller, long id) {
+    return list(caller).stream()
+        .filter(w -> w.id() == id)
+        .findFirst()
+        .orElseThrow(() -> ApiException.notFound("no webhook " + id));
+  }
+
+  public void delete(Principal caller, String requestId, long id) {
+    Webhook w = visible(caller, id);
+    db.writes()
+        .inTransactionDo(
+            h -> {
+              h.createUpdate("DELETE FROM webhooks WHERE id = :id").bind("id", id).execute();
+              audit.record(
+                  h,
+                  caller,
+                  requestId,
+                  "webhook.delete",
+                  Map.of("kind", "webhook", "id", Long.toString(id), "team", orAll(w.team())),
+                  Map.of("url", w.url()),
+                  null);
+            });
+  }
+
+  public List<Delivery> deliveries(Principal caller, long id) {
+    visible(caller, id);
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT id, event, status, attempts, next_attempt_at, last_status, last_error, created_at, delivered_at "
+                            + "FROM webhook_deliveries WHERE webhook_id = :w ORDER BY id DESC LIMIT 500")
+                    .bind("w", id)
+                    .map(
+                        (rs, ctx) -> {
+                          int status = rs.getInt("last_status");
+                          Integer last = rs.wasNull() ? null : status;
+                          long delivered = rs.getLong("delivered_at");
+                          Instant deliveredAt =
+                              rs.wasNull() ? null : Instant.ofEpochMilli(delivered);
+                          return new Delivery(
+                              rs.getLong("id"),
+                              rs.getString("event"),
+                              rs.getString("status"),
+                              rs.getInt("attempts"),
+                              Instant.ofEpochMilli(rs.getLong("next_attempt_at")),
+                              last,
+                              rs.getString("last_error"),
+                              Instant.ofEpochMilli(rs.getLong("created_at")),
+                              deliveredAt);
+                        })
+                    .list());
+  }
+
+  /**
+   * Queues {@code event} for every webhook that wants it and covers {@code team}, inside the
+   * caller's transaction.
+   */
+  public void enqueue(Handle h, String event, String team, Map<String, Object> data) {
+    Map<String, Object> payload = new LinkedHashMap<>();
+    payload.put("event", event);
+    payload.put("at", clock.instant().toString());
+    payload.put("team", team);
+    payload.put("data", data);
+    String body;
+    try {
+      body = JSON.writeValueAsString(payload);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write a webhook payload", e);
+    }
+    long now = clock.millis();
+    List<Long> hooks =
+        h.createQuery("SELECT id, events FROM webhooks WHERE team IS NULL OR team = :t ORDER BY id")
+            .bind("t", team)
+            .map(
+                (rs, ctx) ->
+                    List.of(rs.getString("events").split(",")).contains(event)
+                        ? rs.getLong("id")
+                        : -1L)
+            .list();
+    for (long hook : hooks) {
+      if (hook < 0) {
+        continue;
+      }
+      h.createUpdate(
+              "INSERT INTO webhook_deliveries (webhook_id, event, payload, status, attempts, next_attempt_at, created_at) "
+                  + "VALUES (:w, :e, :p, 'pending', 0, :now, :now)")
+          .bind("w", hook)
+          .bind("e", event)
+          .bind("p", body)
+          .bind("now", now)
+          .execute();
+    }
+  }
+
+  /**
+   * The signature header: {@code t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + body)>}.
+   * Receivers recompute it and refuse a timestamp older than a few minutes, which makes a captured
+   * request useless later.
+   */
+  public static String signature(String secret, long epochSeconds, byte[] body) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      mac.update((epochSeconds + ".").getBytes(StandardCharsets.UTF_8));
+      return "t=" + epochSeconds + ",v1=" + HexFormat.of().formatHex(mac.doFinal(body));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+    }
+  }
+}
