@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       PlanCommand.class,
       PortfolioCommand.class,
       VexCommand.class,
+      AdvisoriesCommand.class,
       ServicesCommand.class,
       TokensCommand.class,
       CatalogCommand.class,

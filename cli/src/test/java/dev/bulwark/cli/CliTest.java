@@ -255,6 +255,10 @@ class CliTest {
     assertThat(plan.out()).startsWith("COMPONENT");
     assertThat(client("plan", "--service", "cli-rel", "--version", "9.9").code()).isEqualTo(2);
 
+    Result sync = client("advisories", "sync");
+    assertThat(sync.code()).as(sync.err()).isZero();
+    assertThat(sync.out()).contains("CHANGED").contains("CLOSED");
+
     Result found = client("portfolio", "components", "--purl", "pkg:npm/a");
     assertThat(found.code()).as(found.err()).isZero();
     assertThat(found.out()).contains("cli-rel").contains("1.0.0");

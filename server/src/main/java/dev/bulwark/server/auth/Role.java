@@ -19,6 +19,7 @@ public enum Role {
           Permission.FINDING_TRIAGE,
           Permission.RISK_APPROVE,
           Permission.WEBHOOK_MANAGE,
+          Permission.ADVISORY_SYNC,
           Permission.CATALOG_IMPORT,
           Permission.AUDIT_READ,
           Permission.METRICS_READ)),

@@ -2,11 +2,16 @@ package dev.bulwark.server.releases;
 
 import dev.bulwark.vuln.match.AdvisoryIndex;
 import dev.bulwark.vuln.match.Scanner;
+import dev.bulwark.vuln.osv.Advisory;
 import dev.bulwark.vuln.osv.OsvFormatException;
 import dev.bulwark.vuln.osv.OsvLoader;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,13 +31,37 @@ public final class Advisories {
     this.sources = List.copyOf(sources);
   }
 
+  /** What a reload changed: advisories added, removed, withdrawn or modified, by id. */
+  public record Change(AdvisoryIndex before, AdvisoryIndex after, Set<String> changedIds) {}
+
+  /** id -> modified and withdrawn, of the advisories loaded last. */
+  private Map<String, String> versions = Map.of();
+
   /** Loads every source; on any error the previous index stays and the error is thrown. */
-  public void load() throws OsvFormatException, IOException {
+  public synchronized Change load() throws OsvFormatException, IOException {
+    AdvisoryIndex before = index.get();
     if (sources.isEmpty()) {
-      return;
+      return new Change(before, before, Set.of());
     }
     long t0 = System.nanoTime();
-    AdvisoryIndex next = AdvisoryIndex.build(OsvLoader.load(sources));
+    List<Advisory> loaded = OsvLoader.load(sources);
+    AdvisoryIndex next = AdvisoryIndex.build(loaded);
+    Map<String, String> now = new HashMap<>();
+    for (Advisory a : loaded) {
+      now.put(a.id(), a.modified() + "|" + a.withdrawn());
+    }
+    Set<String> changed = new HashSet<>();
+    for (var e : now.entrySet()) {
+      if (!e.getValue().equals(versions.get(e.getKey()))) {
+        changed.add(e.getKey());
+      }
+    }
+    for (String gone : versions.keySet()) {
+      if (!now.containsKey(gone)) {
+        changed.add(gone);
+      }
+    }
+    versions = Map.copyOf(now);
     index.set(next);
     LOG.info(
         "loaded {} advisories ({} withdrawn) from {} in {} ms",
@@ -40,6 +69,7 @@ public final class Advisories {
         next.withdrawn(),
         sources,
         (System.nanoTime() - t0) / 1_000_000);
+    return new Change(before, next, Set.copyOf(changed));
   }
 
   public AdvisoryIndex index() {

@@ -501,6 +501,18 @@ public final class FindingLifecycle {
     }
   }
 
+  /** Closes a finding as fixed for a reason the server found (an advisory sync). */
+  void close(Handle h, long findingId, String fromState, String reason) {
+    setState(
+        h,
+        new Target(findingId, 0, "", "", fromState, null, null, List.of()),
+        "system",
+        "fixed",
+        reason,
+        null,
+        null);
+  }
+
   private static String purlVersion(String purl) {
     return purl != null && PackageRef.fromPurl(purl) instanceof PackageRef.Parsed.Ok ok
         ? ok.version()

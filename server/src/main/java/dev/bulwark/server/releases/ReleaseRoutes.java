@@ -54,6 +54,7 @@ public final class ReleaseRoutes {
         get("/api/v1/vulnerabilities/{id}/affected", Permission.SERVICE_READ, this::affected),
         get("/api/v1/findings/overdue", Permission.SERVICE_READ, this::overdue),
         get("/api/v1/sla", Permission.SERVICE_READ, this::sla),
+        post("/api/v1/advisories/sync", Permission.ADVISORY_SYNC, this::sync),
         post("/api/v1/findings/{id}/transitions", Permission.FINDING_TRIAGE, this::transition),
         post("/api/v1/findings/{id}/risk-acceptance", Permission.FINDING_TRIAGE, this::requestRisk),
         post("/api/v1/risk-acceptances/{id}/approve", Permission.RISK_APPROVE, this::approveRisk),
@@ -276,6 +277,10 @@ public final class ReleaseRoutes {
 
   private void events(Call call) {
     call.respond(200, Map.of("events", releases.lifecycle().events(call.principal(), id(call))));
+  }
+
+  private void sync(Call call) {
+    call.respond(200, releases.syncAdvisories(call.principal(), call.requestId()));
   }
 
   private void sla(Call call) {

@@ -214,24 +214,7 @@ public final class Releases {
                         c.ref(), c.name(), c.version(), c.purl(), eco, pkg));
               }
               dao.insertComponents(h, r.id(), rows);
-              List<ReleaseDao.FindingRow> findings = new ArrayList<>();
-              for (ScanResult.VulnerableComponent vc : result.vulnerable()) {
-                for (ScanResult.Finding f : vc.findings()) {
-                  List<String> ids = new ArrayList<>(f.aliases());
-                  ids.add(f.id());
-                  findings.add(
-                      new ReleaseDao.FindingRow(
-                          vc.component().ref(),
-                          vc.component().purl(),
-                          f.id(),
-                          ReleaseJson.of(f.aliases()),
-                          ids,
-                          f.severity().level().label(),
-                          f.severity().score(),
-                          f.fixed(),
-                          f.summary()));
-                }
-              }
+              List<ReleaseDao.FindingRow> findings = findingRows(result);
               dao.insertFindings(h, r.id(), findings, clock.instant());
               String team =
                   catalog
@@ -321,6 +304,159 @@ public final class Releases {
       data.put("findings", serious);
       webhooks.enqueue(h, "finding.new", team, data);
     }
+  }
+
+  private static List<ReleaseDao.FindingRow> findingRows(ScanResult result) {
+    List<ReleaseDao.FindingRow> findings = new ArrayList<>();
+    for (ScanResult.VulnerableComponent vc : result.vulnerable()) {
+      for (ScanResult.Finding f : vc.findings()) {
+        List<String> ids = new ArrayList<>(f.aliases());
+        ids.add(f.id());
+        findings.add(
+            new ReleaseDao.FindingRow(
+                vc.component().ref(),
+                vc.component().purl(),
+                f.id(),
+                ReleaseJson.of(f.aliases()),
+                ids,
+                f.severity().level().label(),
+                f.severity().score(),
+                f.fixed(),
+                f.summary()));
+      }
+    }
+    return findings;
+  }
+
+  /** What an advisory sync did. */
+  public record Synced(
+      int advisories, int changed, int packages, int releases, int added, int closed) {}
+
+  /**
+   * Reloads the OSV sources and re-evaluates only the stored components whose packages the changed
+   * advisories name (before or after the change): new matches become open findings (with
+   * carried-over verdicts applied); findings that no longer match, because their advisory was
+   * withdrawn, removed or narrowed, are closed as fixed with that reason. One transaction: a reader
+   * sees the portfolio before or after the sync, never half of it.
+   */
+  public Synced syncAdvisories(Principal caller, String requestId) {
+    Advisories.Change change;
+    try {
+      change = advisories.load();
+    } catch (dev.bulwark.vuln.osv.OsvFormatException | java.io.IOException e) {
+      throw ApiException.invalid(
+          "sources",
+          "cannot load the OSV sources; the previous advisories stay: " + e.getMessage());
+    }
+    java.util.Set<PackageRef> packages = new java.util.LinkedHashSet<>();
+    for (String id : change.changedIds()) {
+      packages.addAll(change.before().packagesOf(id));
+      packages.addAll(change.after().packagesOf(id));
+    }
+    dev.bulwark.vuln.match.Scanner scanner = new dev.bulwark.vuln.match.Scanner(change.after());
+    return db.writes()
+        .inTransaction(
+            h -> {
+              record Stored(
+                  long release, String service, String team, String version, Component c) {}
+              Map<Long, List<Stored>> byRelease = new LinkedHashMap<>();
+              for (PackageRef p : packages) {
+                h.createQuery(
+                        "SELECT c.release_id, r.service, s.team, r.version, c.ref, c.name, c.version AS cv, c.purl "
+                            + "FROM release_components c JOIN releases r ON r.id = c.release_id JOIN services s ON s.name = r.service "
+                            + "WHERE c.ecosystem = :eco AND c.package = :pkg")
+                    .bind("eco", p.ecosystem().name())
+                    .bind("pkg", p.name())
+                    .map(
+                        (rs, ctx) ->
+                            new Stored(
+                                rs.getLong("release_id"),
+                                rs.getString("service"),
+                                rs.getString("team"),
+                                rs.getString("version"),
+                                new Component(
+                                    rs.getString("ref"),
+                                    rs.getString("name"),
+                                    rs.getString("cv"),
+                                    rs.getString("purl"))))
+                    .forEach(
+                        s -> byRelease.computeIfAbsent(s.release(), k -> new ArrayList<>()).add(s));
+              }
+              int added = 0;
+              int closed = 0;
+              for (var e : byRelease.entrySet()) {
+                long release = e.getKey();
+                List<Component> components = e.getValue().stream().map(Stored::c).toList();
+                List<ReleaseDao.FindingRow> now = findingRows(scanner.scan(components));
+                java.util.Set<String> nowKeys = new java.util.HashSet<>();
+                now.forEach(f -> nowKeys.add(f.componentRef() + "\n" + f.vulnId()));
+                record Existing(long id, String ref, String vuln, String state) {}
+                List<Existing> existing =
+                    h.createQuery(
+                            "SELECT id, component_ref, vuln_id, state FROM findings WHERE release_id = :r AND component_ref IN (<refs>)")
+                        .bind("r", release)
+                        .bindList("refs", components.stream().map(Component::ref).toList())
+                        .map(
+                            (rs, ctx) ->
+                                new Existing(
+                                    rs.getLong("id"),
+                                    rs.getString("component_ref"),
+                                    rs.getString("vuln_id"),
+                                    rs.getString("state")))
+                        .list();
+                java.util.Set<String> had = new java.util.HashSet<>();
+                for (Existing x : existing) {
+                  had.add(x.ref() + "\n" + x.vuln());
+                  if (!nowKeys.contains(x.ref() + "\n" + x.vuln()) && !x.state().equals("fixed")) {
+                    lifecycle.close(
+                        h,
+                        x.id(),
+                        x.state(),
+                        "advisory sync: "
+                            + x.vuln()
+                            + (change.after().packagesOf(x.vuln()).isEmpty()
+                                ? " is withdrawn or no longer published"
+                                : " no longer matches this component's version"));
+                    closed++;
+                  }
+                }
+                List<ReleaseDao.FindingRow> fresh =
+                    now.stream()
+                        .filter(f -> !had.contains(f.componentRef() + "\n" + f.vulnId()))
+                        .toList();
+                if (!fresh.isEmpty()) {
+                  dao.insertFindings(h, release, fresh, clock.instant());
+                  Stored any = e.getValue().get(0);
+                  lifecycle.carryOver(h, release, any.service(), any.team());
+                  added += fresh.size();
+                }
+              }
+              Synced out =
+                  new Synced(
+                      change.after().size(),
+                      change.changedIds().size(),
+                      packages.size(),
+                      byRelease.size(),
+                      added,
+                      closed);
+              audit.record(
+                  h,
+                  caller,
+                  requestId,
+                  "advisories.sync",
+                  Map.of("kind", "advisories", "id", "osv"),
+                  null,
+                  Map.of(
+                      "changed",
+                      out.changed(),
+                      "releases",
+                      out.releases(),
+                      "added",
+                      added,
+                      "closed",
+                      closed));
+              return out;
+            });
   }
 
   /** The release's findings and their analyses as a CycloneDX 1.6 VEX document. */

@@ -1,0 +1,126 @@
+package dev.bulwark.server.releases;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bulwark.server.testing.Http;
+import dev.bulwark.server.testing.TestDatabases;
+import dev.bulwark.server.testing.TestServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** An on-demand advisory sync re-evaluates stored releases, on both databases. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class AdvisorySyncContractTest {
+  static final String ADMIN = TestServer.ADMIN;
+  TestServer ts;
+  Http http;
+  Path osvDir;
+
+  abstract TestDatabases.Kind kind();
+
+  static String record(String id) throws Exception {
+    return Files.readString(
+        Path.of(AdvisorySyncContractTest.class.getResource("/osv/" + id + ".json").toURI()));
+  }
+
+  @BeforeAll
+  void start() throws Exception {
+    Path dir = Files.createTempDirectory("bulwark-sync");
+    osvDir = Files.createDirectories(dir.resolve("osv"));
+    Files.writeString(osvDir.resolve("GO-2020-0001.json"), record("GO-2020-0001"));
+    ts = new TestServer(kind(), dir.resolve("data"), c -> c.withOsvSources(List.of(osvDir)));
+    http = ts.http;
+  }
+
+  @AfterAll
+  void stop() {
+    ts.close();
+  }
+
+  Map<String, String> states() {
+    Map<String, String> out = new java.util.TreeMap<>();
+    for (JsonNode f :
+        http.get("/api/v1/services/sync-api/releases/1.0/findings", ADMIN)
+            .json()
+            .path("findings")) {
+      out.put(f.path("id").asText(), f.path("state").asText() + " " + f.path("reason").asText(""));
+    }
+    return out;
+  }
+
+  @Test
+  void changedAdvisoriesAddAndCloseFindingsOfStoredReleases() throws Exception {
+    http.put(
+        "/api/v1/services/sync-api",
+        ADMIN,
+        Map.of("team", "sync", "area", "backend", "criticality", "high"));
+    http.post(
+        "/api/v1/services/sync-api/releases",
+        ADMIN,
+        Map.of("version", "1.0", "digest", "sha256:" + "a".repeat(64)));
+    Http.Response up =
+        http.send(
+            "/api/v1/services/sync-api/releases/1.0/sbom",
+            ADMIN,
+            "PUT",
+            "application/json",
+            ReleasesContractTest.sbom("v1.4.0", ReleasesContractTest.OLD_SYS)
+                .getBytes(StandardCharsets.UTF_8));
+    assertThat(up.status()).as(up.text()).isEqualTo(200);
+    assertThat(states()).containsOnlyKeys("GO-2020-0001");
+
+    String sec = ts.token("security", "sync");
+    assertThat(
+            http.post("/api/v1/advisories/sync", ts.token("developer", "sync"), Map.of()).status())
+        .isEqualTo(403);
+    JsonNode nothing = http.post("/api/v1/advisories/sync", sec, Map.of()).json();
+    assertThat(nothing.path("changed").asInt()).isZero();
+    assertThat(nothing.path("releases").asInt()).isZero();
+
+    // Upstream publishes GO-2022-0493 and withdraws GO-2020-0001.
+    Files.writeString(osvDir.resolve("GO-2022-0493.json"), record("GO-2022-0493"));
+    String withdrawn =
+        record("GO-2020-0001")
+            .replaceFirst(
+                "\"modified\": \"[^\"]*\"",
+                "\"modified\": \"2026-11-20T00:00:00Z\", \"withdrawn\": \"2026-11-20T00:00:00Z\"");
+    assertThat(withdrawn).contains("withdrawn");
+    Files.writeString(osvDir.resolve("GO-2020-0001.json"), withdrawn);
+
+    Http.Response synced = http.post("/api/v1/advisories/sync", sec, Map.of());
+    assertThat(synced.status()).as(synced.text()).isEqualTo(200);
+    assertThat(synced.json().path("changed").asInt()).isEqualTo(2);
+    assertThat(synced.json().path("releases").asInt()).isEqualTo(1);
+    assertThat(synced.json().path("added").asInt()).isEqualTo(1);
+    assertThat(synced.json().path("closed").asInt()).isEqualTo(1);
+    Map<String, String> states = states();
+    assertThat(states.get("GO-2022-0493")).startsWith("open");
+    assertThat(states.get("GO-2020-0001")).startsWith("fixed").contains("withdrawn");
+
+    JsonNode again = http.post("/api/v1/advisories/sync", sec, Map.of()).json();
+    assertThat(again.path("changed").asInt()).isZero();
+    assertThat(again.path("added").asInt()).isZero();
+    assertThat(again.path("closed").asInt()).isZero();
+
+    // A broken source: refused, and the advisories and findings stay as they were.
+    Files.writeString(osvDir.resolve("broken.json"), "{\"id\": ");
+    Http.Response broken = http.post("/api/v1/advisories/sync", sec, Map.of());
+    assertThat(broken.status()).isEqualTo(422);
+    assertThat(broken.text()).contains("broken.json");
+    assertThat(states()).isEqualTo(states);
+    assertThat(
+            http.get("/api/v1/vulnerabilities/CVE-2022-29526/affected", ADMIN)
+                .json()
+                .path("releases")
+                .toString())
+        .contains("sync-api");
+  }
+}
