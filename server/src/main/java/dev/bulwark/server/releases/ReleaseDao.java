@@ -96,6 +96,42 @@ final class ReleaseDao {
     h.createUpdate("DELETE FROM release_components WHERE release_id = :r")
         .bind("r", release)
         .execute();
+    h.createUpdate("DELETE FROM release_dependencies WHERE release_id = :r")
+        .bind("r", release)
+        .execute();
+  }
+
+  void insertDependencies(Handle h, long release, java.util.Map<String, List<String>> graph) {
+    try (PreparedStatement ps =
+        h.getConnection()
+            .prepareStatement(
+                "INSERT INTO release_dependencies (release_id, ref, depends_on) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+      for (var e : graph.entrySet()) {
+        for (String dep : new java.util.LinkedHashSet<>(e.getValue())) {
+          ps.setLong(1, release);
+          ps.setString(2, e.getKey());
+          ps.setString(3, dep);
+          ps.addBatch();
+        }
+      }
+      ps.executeBatch();
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot store the dependency graph", e);
+    }
+  }
+
+  /** ref -> the refs it depends on, sorted. */
+  java.util.Map<String, List<String>> dependencies(Handle h, long release) {
+    java.util.Map<String, List<String>> out = new java.util.TreeMap<>();
+    h.createQuery(
+            "SELECT ref, depends_on FROM release_dependencies WHERE release_id = :r ORDER BY ref, depends_on")
+        .bind("r", release)
+        .map((rs, ctx) -> java.util.Map.entry(rs.getString("ref"), rs.getString("depends_on")))
+        .forEach(
+            e ->
+                out.computeIfAbsent(e.getKey(), k -> new java.util.ArrayList<>())
+                    .add(e.getValue()));
+    return out;
   }
 
   void insertComponents(Handle h, long release, List<ComponentRow> rows) {

@@ -61,6 +61,10 @@ public final class ReleaseRoutes {
         get("/api/v1/findings/{id}/events", Permission.SERVICE_READ, this::events),
         get("/api/v1/services/{name}/releases/{version}/plan", Permission.SERVICE_READ, this::plan),
         get("/api/v1/services/{name}/releases/{version}/vex", Permission.SERVICE_READ, this::vex),
+        get(
+            "/api/v1/services/{name}/releases/{version}/components",
+            Permission.SERVICE_READ,
+            this::releaseComponents),
         post("/api/v1/services/{name}/vex", Permission.FINDING_TRIAGE, this::importVex),
         post(
             "/api/v1/services/{name}/releases/{version}/sarif",
@@ -241,6 +245,15 @@ public final class ReleaseRoutes {
         200,
         releases.diff(
             call.principal(), call.pathParam("name"), against, call.pathParam("version")));
+  }
+
+  private void releaseComponents(Call call) {
+    call.respond(
+        200,
+        Map.of(
+            "components",
+            releases.components(
+                call.principal(), call.pathParam("name"), call.pathParam("version"))));
   }
 
   private void vex(Call call) {

@@ -214,6 +214,7 @@ public final class Releases {
                         c.ref(), c.name(), c.version(), c.purl(), eco, pkg));
               }
               dao.insertComponents(h, r.id(), rows);
+              dao.insertDependencies(h, r.id(), sbom.dependencies());
               List<ReleaseDao.FindingRow> findings = findingRows(result);
               dao.insertFindings(h, r.id(), findings, clock.instant());
               String team =
@@ -455,6 +456,27 @@ public final class Releases {
                       added,
                       "closed",
                       closed));
+              return out;
+            });
+  }
+
+  /** The release's components, each with the refs it depends on (from the SBOM's graph). */
+  public List<Map<String, Object>> components(Principal caller, String service, String version) {
+    return db.jdbi()
+        .withHandle(
+            h -> {
+              long id = release(h, caller, service, version).id();
+              Map<String, List<String>> graph = dao.dependencies(h, id);
+              List<Map<String, Object>> out = new ArrayList<>();
+              for (ReleaseDao.ComponentRow c : dao.components(h, id)) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("ref", c.ref());
+                m.put("name", c.name());
+                m.put("version", c.version());
+                m.put("purl", c.purl());
+                m.put("dependsOn", graph.getOrDefault(c.ref(), List.of()));
+                out.add(m);
+              }
               return out;
             });
   }

@@ -248,6 +248,55 @@ abstract class ReleasesContractTest {
   }
 
   @Test
+  void aReleaseKeepsItsDependencyGraph() {
+    http.put(
+        "/api/v1/services/dep-api",
+        ADMIN,
+        Map.of("team", "dep", "area", "backend", "criticality", "low"));
+    http.post("/api/v1/services/dep-api/releases", ADMIN, Map.of("version", "1", "digest", DIGEST));
+    String withGraph =
+        """
+        {"bomFormat": "CycloneDX", "specVersion": "1.5", "components": [
+          {"bom-ref": "app", "type": "application", "name": "app", "version": "1"},
+          {"bom-ref": "gin", "type": "library", "name": "gin", "version": "v1.4.0", "purl": "pkg:golang/github.com/gin-gonic/gin@v1.4.0"},
+          {"bom-ref": "sys", "type": "library", "name": "sys", "version": "v0.1.0", "purl": "pkg:golang/golang.org/x/sys@v0.1.0"}],
+         "dependencies": [{"ref": "app", "dependsOn": ["gin", "sys"]}, {"ref": "gin", "dependsOn": ["sys"]}, {"ref": "sys"}]}
+        """;
+    assertThat(upload("dep-api", "1", ADMIN, "application/json", withGraph).status())
+        .isEqualTo(200);
+    JsonNode comps =
+        http.get("/api/v1/services/dep-api/releases/1/components", ts.token("auditor", "dep"))
+            .json()
+            .path("components");
+    Map<String, String> graph = new java.util.TreeMap<>();
+    comps.forEach(c -> graph.put(c.path("ref").asText(), c.path("dependsOn").toString()));
+    assertThat(graph)
+        .containsEntry("app", "[\"gin\",\"sys\"]")
+        .containsEntry("gin", "[\"sys\"]")
+        .containsEntry("sys", "[]");
+    assertThat(
+            http.get("/api/v1/services/dep-api/releases/1/components", ts.token("auditor", "web"))
+                .status())
+        .isEqualTo(404);
+    assertThat(http.get("/api/v1/services/dep-api/releases/2/components", ADMIN).status())
+        .isEqualTo(404);
+
+    // An admin's forced replacement replaces the graph too.
+    Http.Response forced =
+        http.send(
+            "/api/v1/services/dep-api/releases/1/sbom?force=true",
+            ADMIN,
+            "PUT",
+            "application/json",
+            sbom("v1.6.0", "v0.1.0").getBytes(StandardCharsets.UTF_8));
+    assertThat(forced.status()).as(forced.text()).isEqualTo(200);
+    http.get("/api/v1/services/dep-api/releases/1/components", ADMIN)
+        .json()
+        .path("components")
+        .forEach(c -> assertThat(c.path("dependsOn")).isEmpty());
+  }
+
+  @Test
   void theConfiguredSlaMatrixSetsDueDatesByArea() {
     http.put(
         "/api/v1/services/shop-site",
