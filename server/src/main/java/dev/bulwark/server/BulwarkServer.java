@@ -12,6 +12,7 @@ import dev.bulwark.server.catalog.CatalogRoutes;
 import dev.bulwark.server.config.ConfigException;
 import dev.bulwark.server.config.ServerConfig;
 import dev.bulwark.server.db.Database;
+import dev.bulwark.server.db.JobLock;
 import dev.bulwark.server.demo.DemoData;
 import dev.bulwark.server.http.ApiRoute;
 import dev.bulwark.server.http.HttpApi;
@@ -26,6 +27,7 @@ import dev.bulwark.server.notify.WebhookDispatcher;
 import dev.bulwark.server.notify.WebhookRoutes;
 import dev.bulwark.server.notify.Webhooks;
 import dev.bulwark.server.releases.Advisories;
+import dev.bulwark.server.releases.AdvisorySyncJob;
 import dev.bulwark.server.releases.ReleaseRoutes;
 import dev.bulwark.server.releases.Releases;
 import dev.bulwark.server.releases.SlaPolicy;
@@ -54,7 +56,7 @@ public final class BulwarkServer implements AutoCloseable {
   private final Database db;
   private final Javalin app;
   private final LedgerWriter ledgerWriter;
-  private final WebhookDispatcher dispatcher;
+  private final List<AutoCloseable> jobs;
   private final List<ApiRoute> routes;
   private final List<HandlerMetaInfo> registered;
 
@@ -62,10 +64,10 @@ public final class BulwarkServer implements AutoCloseable {
       Database db,
       Javalin app,
       LedgerWriter ledgerWriter,
-      WebhookDispatcher dispatcher,
+      List<AutoCloseable> jobs,
       List<ApiRoute> routes,
       List<HandlerMetaInfo> registered) {
-    this.dispatcher = dispatcher;
+    this.jobs = jobs;
     this.db = db;
     this.app = app;
     this.ledgerWriter = ledgerWriter;
@@ -116,6 +118,8 @@ public final class BulwarkServer implements AutoCloseable {
     var webhooks = new Webhooks(db, audit, clock);
     var releases = new Releases(db, catalog, advisories, audit, clock, sla, webhooks);
     var dispatcher = new WebhookDispatcher(db, releases, webhooks, clock);
+    var advisorySync =
+        new AdvisorySyncJob(releases, new JobLock(db, clock), config.osvSyncInterval(), clock);
     Optional<OidcVerifier> oidc = config.oidc().map(o -> new OidcVerifier(o, clock));
     var auth =
         new Authenticator(
@@ -167,9 +171,15 @@ public final class BulwarkServer implements AutoCloseable {
     ledgerWriter.start();
     app.start();
     dispatcher.start(java.time.Duration.ofSeconds(1));
+    advisorySync.start(java.time.Duration.ofSeconds(5));
     LOG.info("Bulwark listens on http://{}:{}", config.host(), app.port());
     return new BulwarkServer(
-        db, app, ledgerWriter, dispatcher, List.copyOf(routes), List.copyOf(registered));
+        db,
+        app,
+        ledgerWriter,
+        List.of(advisorySync, dispatcher),
+        List.copyOf(routes),
+        List.copyOf(registered));
   }
 
   private static boolean databaseUp(Database db) {
@@ -205,7 +215,13 @@ public final class BulwarkServer implements AutoCloseable {
 
   @Override
   public void close() {
-    dispatcher.close();
+    for (AutoCloseable job : jobs) {
+      try {
+        job.close();
+      } catch (Exception e) {
+        LOG.warn("stopping {}: {}", job, e.toString());
+      }
+    }
     app.stop();
     ledgerWriter.close();
     db.close();

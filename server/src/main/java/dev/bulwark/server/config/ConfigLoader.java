@@ -51,7 +51,8 @@ public final class ConfigLoader {
           "ledger.checkpointEvery",
           "ledger.checkpointSeconds",
           "osv.sources",
-          "sla.file");
+          "sla.file",
+          "osv.syncMinutes");
 
   /**
    * {@code BULWARK_*} variables that are not server settings: the client's, the config file's
@@ -241,7 +242,8 @@ public final class ConfigLoader {
         oidc,
         ledger,
         string(v, "osv.sources").map(ConfigLoader::paths).orElse(List.of()),
-        string(v, "sla.file").map(Path::of));
+        string(v, "sla.file").map(Path::of),
+        Duration.ofMinutes(number(v, "osv.syncMinutes", 0, 10_080).orElse(60L)));
   }
 
   /** A comma-separated list of OSV sources (files, directories or export zips). */

@@ -25,9 +25,11 @@ public record ServerConfig(
     Optional<Oidc> oidc,
     LedgerSettings ledger,
     List<Path> osvSources,
-    Optional<Path> slaFile) {
+    Optional<Path> slaFile,
+    Duration osvSyncInterval) {
 
   public ServerConfig {
+    Objects.requireNonNull(osvSyncInterval, "osvSyncInterval");
     Objects.requireNonNull(slaFile, "slaFile");
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(dataDir, "dataDir");
@@ -134,6 +136,13 @@ public record ServerConfig(
     return b.build();
   }
 
+  /** How often the OSV sources are synced; zero turns the schedule off. */
+  public ServerConfig withOsvSyncInterval(Duration every) {
+    Copy b = new Copy(this);
+    b.osvSyncInterval = every;
+    return b.build();
+  }
+
   public ServerConfig withSlaFile(Path file) {
     Copy b = new Copy(this);
     b.slaFile = Optional.of(file);
@@ -162,6 +171,7 @@ public record ServerConfig(
     LedgerSettings ledger;
     List<Path> osvSources;
     Optional<Path> slaFile;
+    Duration osvSyncInterval;
 
     Copy(ServerConfig c) {
       host = c.host;
@@ -178,6 +188,7 @@ public record ServerConfig(
       ledger = c.ledger;
       osvSources = c.osvSources;
       slaFile = c.slaFile;
+      osvSyncInterval = c.osvSyncInterval;
     }
 
     ServerConfig build() {
@@ -195,7 +206,8 @@ public record ServerConfig(
           oidc,
           ledger,
           osvSources,
-          slaFile);
+          slaFile,
+          osvSyncInterval);
     }
   }
 
@@ -227,7 +239,8 @@ public record ServerConfig(
         Optional.empty(),
         LedgerSettings.defaults(),
         List.of(),
-        Optional.empty());
+        Optional.empty(),
+        Duration.ZERO);
   }
 
   /** Masks the database URL's password; the secret fields mask themselves. */

@@ -123,4 +123,53 @@ abstract class AdvisorySyncContractTest {
                 .toString())
         .contains("sync-api");
   }
+
+  @Test
+  void theScheduleSyncsOncePerPeriod() throws Exception {
+    Path dir = Files.createTempDirectory("bulwark-sync-schedule");
+    Path osv = Files.createDirectories(dir.resolve("osv"));
+    Files.writeString(osv.resolve("GO-2020-0001.json"), record("GO-2020-0001"));
+    try (TestServer s =
+        new TestServer(
+            kind(),
+            dir.resolve("data"),
+            c ->
+                c.withOsvSources(List.of(osv))
+                    .withOsvSyncInterval(java.time.Duration.ofMinutes(1)))) {
+      s.http.put(
+          "/api/v1/services/cron-api",
+          ADMIN,
+          Map.of("team", "cron", "area", "backend", "criticality", "high"));
+      s.http.post(
+          "/api/v1/services/cron-api/releases",
+          ADMIN,
+          Map.of("version", "1", "digest", "sha256:" + "a".repeat(64)));
+      s.http.send(
+          "/api/v1/services/cron-api/releases/1/sbom",
+          ADMIN,
+          "PUT",
+          "application/json",
+          ReleasesContractTest.sbom("v1.4.0", ReleasesContractTest.OLD_SYS)
+              .getBytes(StandardCharsets.UTF_8));
+      Files.writeString(osv.resolve("GO-2022-0493.json"), record("GO-2022-0493"));
+      s.clock.advance(java.time.Duration.ofSeconds(61));
+      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+      while (!s.http
+          .get("/api/v1/services/cron-api/releases/1/findings", ADMIN)
+          .text()
+          .contains("GO-2022-0493")) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("the scheduled sync did not run");
+        }
+        Thread.sleep(200);
+      }
+      String ledger =
+          s.http
+              .get("/api/v1/ledger/entries?start=0&end=1000", ADMIN)
+              .json()
+              .path("entries")
+              .toString();
+      assertThat(ledger).contains("advisories.sync").contains("job:advisory-sync");
+    }
+  }
 }

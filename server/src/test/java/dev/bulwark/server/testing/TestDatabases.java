@@ -42,6 +42,14 @@ public final class TestDatabases {
     };
   }
 
+  /**
+   * A second, independent connection pool on the same PostgreSQL schema, as a second node would
+   * open. SQLite has no second node: its data directory is locked by one server.
+   */
+  public static Database secondPostgresNode(TestDb first) {
+    return Database.openPostgres(PG_URL, PG_USER, null, first.schema());
+  }
+
   /** Skips (or, when required, fails) the calling test when PostgreSQL cannot be reached. */
   public static synchronized void requirePostgres() {
     if (pgReachable == null) {
