@@ -35,10 +35,10 @@ final class ServerCommand implements Callable<Integer> {
 
   @Option(
       names = "--osv",
-      paramLabel = "PATH",
+      paramLabel = "PATH|URL",
       description =
-          "OSV advisory source loaded at start: an export zip, a directory of records, or one record (repeatable; env BULWARK_OSV_SOURCES, comma-separated).")
-  java.util.List<Path> osv = new java.util.ArrayList<>();
+          "OSV advisory source, loaded at start and on every sync: an export zip, a directory of records, one record, or an http(s) URL of an export zip (repeatable; env BULWARK_OSV_SOURCES, comma-separated).")
+  java.util.List<String> osv = new java.util.ArrayList<>();
 
   @Option(
       names = "--sla",
@@ -72,7 +72,7 @@ final class ServerCommand implements Callable<Integer> {
       flags.put("sla.file", sla.toString());
     }
     if (!osv.isEmpty()) {
-      flags.put("osv.sources", String.join(",", osv.stream().map(Path::toString).toList()));
+      flags.put("osv.sources", String.join(",", osv));
     }
     Path file = config != null ? config : envPath("BULWARK_CONFIG");
     ServerConfig cfg;

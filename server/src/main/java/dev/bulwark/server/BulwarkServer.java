@@ -108,7 +108,9 @@ public final class BulwarkServer implements AutoCloseable {
     var audit = new LedgerAuditLog(ledgerStore, clock, ledgerWriter::nudge);
     var tokens = new TokenService(db.jdbi(), db.writes(), audit, clock);
     var catalog = new Catalog(db, audit, clock);
-    var advisories = new Advisories(config.osvSources());
+    var advisories =
+        new Advisories(
+            config.osvSources(), config.osvUrls(), config.dataDir().resolve("osv-cache"));
     try {
       advisories.load();
     } catch (dev.bulwark.vuln.osv.OsvFormatException | java.io.IOException e) {

@@ -243,14 +243,39 @@ public final class ConfigLoader {
         ledger,
         string(v, "osv.sources").map(ConfigLoader::paths).orElse(List.of()),
         string(v, "sla.file").map(Path::of),
-        Duration.ofMinutes(number(v, "osv.syncMinutes", 0, 10_080).orElse(60L)));
+        Duration.ofMinutes(number(v, "osv.syncMinutes", 0, 10_080).orElse(60L)),
+        string(v, "osv.sources").map(ConfigLoader::urls).orElse(List.of()));
+  }
+
+  private static boolean isUrl(String s) {
+    return s.startsWith("http://") || s.startsWith("https://");
+  }
+
+  /** The http(s) URLs among the OSV sources: export zips fetched with conditional GET. */
+  private static List<URI> urls(String list) {
+    List<URI> out = new java.util.ArrayList<>();
+    for (String p : list.split(",")) {
+      String s = p.strip();
+      if (isUrl(s)) {
+        try {
+          URI u = new URI(s);
+          if (u.getHost() == null) {
+            throw new ConfigException("osv.sources: " + s + " names no host");
+          }
+          out.add(u);
+        } catch (java.net.URISyntaxException e) {
+          throw new ConfigException("osv.sources: " + s + " is not a URL: " + e.getReason());
+        }
+      }
+    }
+    return out;
   }
 
   /** A comma-separated list of OSV sources (files, directories or export zips). */
   private static List<Path> paths(String list) {
     List<Path> out = new java.util.ArrayList<>();
     for (String p : list.split(",")) {
-      if (!p.isBlank()) {
+      if (!p.isBlank() && !isUrl(p.strip())) {
         out.add(Path.of(p.strip()));
       }
     }

@@ -26,9 +26,11 @@ public record ServerConfig(
     LedgerSettings ledger,
     List<Path> osvSources,
     Optional<Path> slaFile,
-    Duration osvSyncInterval) {
+    Duration osvSyncInterval,
+    List<URI> osvUrls) {
 
   public ServerConfig {
+    osvUrls = List.copyOf(osvUrls);
     Objects.requireNonNull(osvSyncInterval, "osvSyncInterval");
     Objects.requireNonNull(slaFile, "slaFile");
     Objects.requireNonNull(host, "host");
@@ -136,6 +138,12 @@ public record ServerConfig(
     return b.build();
   }
 
+  public ServerConfig withOsvUrls(List<URI> urls) {
+    Copy b = new Copy(this);
+    b.osvUrls = urls;
+    return b.build();
+  }
+
   /** How often the OSV sources are synced; zero turns the schedule off. */
   public ServerConfig withOsvSyncInterval(Duration every) {
     Copy b = new Copy(this);
@@ -172,6 +180,7 @@ public record ServerConfig(
     List<Path> osvSources;
     Optional<Path> slaFile;
     Duration osvSyncInterval;
+    List<URI> osvUrls;
 
     Copy(ServerConfig c) {
       host = c.host;
@@ -189,6 +198,7 @@ public record ServerConfig(
       osvSources = c.osvSources;
       slaFile = c.slaFile;
       osvSyncInterval = c.osvSyncInterval;
+      osvUrls = c.osvUrls;
     }
 
     ServerConfig build() {
@@ -207,7 +217,8 @@ public record ServerConfig(
           ledger,
           osvSources,
           slaFile,
-          osvSyncInterval);
+          osvSyncInterval,
+          osvUrls);
     }
   }
 
@@ -240,7 +251,8 @@ public record ServerConfig(
         LedgerSettings.defaults(),
         List.of(),
         Optional.empty(),
-        Duration.ZERO);
+        Duration.ZERO,
+        List.of());
   }
 
   /** Masks the database URL's password; the secret fields mask themselves. */

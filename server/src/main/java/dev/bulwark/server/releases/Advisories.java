@@ -27,8 +27,18 @@ public final class Advisories {
   private final AtomicReference<AdvisoryIndex> index =
       new AtomicReference<>(AdvisoryIndex.build(List.of()));
 
+  private final List<java.net.URI> urls;
+  private final OsvDownloader downloader;
+
   public Advisories(List<Path> sources) {
+    this(sources, List.of(), null);
+  }
+
+  /** Files and directories, plus HTTP URLs of export zips fetched into {@code cacheDir}. */
+  public Advisories(List<Path> sources, List<java.net.URI> urls, Path cacheDir) {
     this.sources = List.copyOf(sources);
+    this.urls = List.copyOf(urls);
+    this.downloader = urls.isEmpty() ? null : new OsvDownloader(cacheDir);
   }
 
   /** What a reload changed: advisories added, removed, withdrawn or modified, by id. */
@@ -40,11 +50,15 @@ public final class Advisories {
   /** Loads every source; on any error the previous index stays and the error is thrown. */
   public synchronized Change load() throws OsvFormatException, IOException {
     AdvisoryIndex before = index.get();
-    if (sources.isEmpty()) {
+    if (sources.isEmpty() && urls.isEmpty()) {
       return new Change(before, before, Set.of());
     }
     long t0 = System.nanoTime();
-    List<Advisory> loaded = OsvLoader.load(sources);
+    List<Path> all = new java.util.ArrayList<>(sources);
+    for (java.net.URI u : urls) {
+      all.add(downloader.fetch(u).file());
+    }
+    List<Advisory> loaded = OsvLoader.load(all);
     AdvisoryIndex next = AdvisoryIndex.build(loaded);
     Map<String, String> now = new HashMap<>();
     for (Advisory a : loaded) {

@@ -31,6 +31,32 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void osvSourcesMixPathsAndUrls() {
+    ServerConfig c =
+        ConfigLoader.load(
+            Map.of(),
+            Map.of(
+                "BULWARK_OSV_SOURCES",
+                "/srv/osv/Go.zip, https://osv-vulnerabilities.storage.googleapis.com/Go/all.zip",
+                "BULWARK_OSV_SYNC_MINUTES",
+                "15"),
+            null);
+    assertThat(c.osvSources()).containsExactly(Path.of("/srv/osv/Go.zip"));
+    assertThat(c.osvUrls())
+        .containsExactly(
+            java.net.URI.create("https://osv-vulnerabilities.storage.googleapis.com/Go/all.zip"));
+    assertThat(c.osvSyncInterval()).isEqualTo(java.time.Duration.ofMinutes(15));
+    assertThatThrownBy(
+            () -> ConfigLoader.load(Map.of(), Map.of("BULWARK_OSV_SOURCES", "https://"), null))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("osv.sources");
+    assertThatThrownBy(
+            () -> ConfigLoader.load(Map.of(), Map.of("BULWARK_OSV_SYNC_MINUTES", "-1"), null))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("osv.syncMinutes");
+  }
+
+  @Test
   void unknownKeysStopTheServerAndNameTheKey() throws Exception {
     Path file = dir.resolve("c.yaml");
     Files.writeString(file, "prot: 7000\n");

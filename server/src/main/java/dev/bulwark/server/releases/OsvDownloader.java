@@ -1,0 +1,139 @@
+package dev.bulwark.server.releases;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fetches OSV export zips over HTTP into a cache directory with conditional GET (If-None-Match and
+ * If-Modified-Since from the last response), so an unchanged export costs one 304. A download is
+ * written to a temporary file and moved into place only when complete; a failed fetch keeps the
+ * previous copy, which is used with a warning.
+ */
+final class OsvDownloader {
+  private static final Logger LOG = LoggerFactory.getLogger(OsvDownloader.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** OSV's largest ecosystem export is a few hundred MB; anything far beyond is refused. */
+  static final long MAX_BYTES = 2L << 30;
+
+  private final Path cacheDir;
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .connectTimeout(Duration.ofSeconds(10))
+          .followRedirects(HttpClient.Redirect.NORMAL)
+          .build();
+
+  OsvDownloader(Path cacheDir) {
+    this.cacheDir = cacheDir;
+  }
+
+  /** What a fetch did, for the log and the tests. */
+  enum Outcome {
+    DOWNLOADED,
+    NOT_MODIFIED,
+    CACHED_AFTER_ERROR
+  }
+
+  record Fetched(Path file, Outcome outcome) {}
+
+  Fetched fetch(URI url) throws IOException {
+    Files.createDirectories(cacheDir);
+    String key = sha256(url.toString());
+    Path file = cacheDir.resolve(key + ".zip");
+    Path meta = cacheDir.resolve(key + ".json");
+    Map<String, String> validators = new LinkedHashMap<>();
+    if (Files.exists(file) && Files.exists(meta)) {
+      for (var e : JSON.readTree(meta.toFile()).properties()) {
+        validators.put(e.getKey(), e.getValue().asText());
+      }
+    }
+    HttpRequest.Builder req = HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(10)).GET();
+    if (validators.containsKey("etag")) {
+      req.header("If-None-Match", validators.get("etag"));
+    }
+    if (validators.containsKey("lastModified")) {
+      req.header("If-Modified-Since", validators.get("lastModified"));
+    }
+    HttpResponse<InputStream> r;
+    try {
+      r = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
+    } catch (IOException e) {
+      return fallback(url, file, "cannot reach it: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while fetching " + url, e);
+    }
+    try (InputStream body = r.body()) {
+      if (r.statusCode() == 304 && Files.exists(file)) {
+        return new Fetched(file, Outcome.NOT_MODIFIED);
+      }
+      if (r.statusCode() != 200) {
+        return fallback(url, file, "HTTP " + r.statusCode());
+      }
+      Path tmp = Files.createTempFile(cacheDir, key, ".part");
+      try {
+        long n = copyLimited(body, tmp);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Map<String, String> next = new LinkedHashMap<>();
+        r.headers().firstValue("ETag").ifPresent(v -> next.put("etag", v));
+        r.headers().firstValue("Last-Modified").ifPresent(v -> next.put("lastModified", v));
+        Files.writeString(meta, JSON.writeValueAsString(next));
+        LOG.info("downloaded {} ({} bytes)", url, n);
+        return new Fetched(file, Outcome.DOWNLOADED);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    }
+  }
+
+  private Fetched fallback(URI url, Path file, String why) throws IOException {
+    if (Files.exists(file)) {
+      LOG.warn("OSV source {}: {}; using the copy fetched before", url, why);
+      return new Fetched(file, Outcome.CACHED_AFTER_ERROR);
+    }
+    throw new IOException("OSV source " + url + ": " + why + ", and no earlier copy");
+  }
+
+  private static long copyLimited(InputStream in, Path to) throws IOException {
+    long total = 0;
+    byte[] buf = new byte[1 << 16];
+    try (var out = Files.newOutputStream(to)) {
+      int n;
+      while ((n = in.read(buf)) >= 0) {
+        total += n;
+        if (total > MAX_BYTES) {
+          throw new IOException("larger than " + MAX_BYTES + " bytes");
+        }
+        out.write(buf, 0, n);
+      }
+    }
+    return total;
+  }
+
+  private static String sha256(String s) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
