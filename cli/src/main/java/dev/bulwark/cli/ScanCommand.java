@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -80,6 +81,13 @@ final class ScanCommand implements Callable<Integer> {
   Path cacheDir;
 
   @Option(
+      names = "--vex",
+      paramLabel = "FILE",
+      description =
+          "CycloneDX VEX or OpenVEX document; findings it declares not_affected or fixed are left out of the report and of --fail-on, and listed as suppressed (repeatable).")
+  List<Path> vex = new ArrayList<>();
+
+  @Option(
       names = "--fail-on",
       paramLabel = "SEVERITY",
       description = "any, low, medium, high, critical or none (default none).")
@@ -129,9 +137,12 @@ final class ScanCommand implements Callable<Integer> {
       throw CliException.input(e.getMessage());
     }
     Scanner scanner = new Scanner(index);
+    VexFilter filter = VexFilter.read(vex);
     List<ScanReport.Scanned> scans = new ArrayList<>();
     for (int i = 0; i < sboms.size(); i++) {
-      scans.add(new ScanReport.Scanned(sboms.get(i).toString(), scanner.scan(parsed.get(i))));
+      scans.add(
+          new ScanReport.Scanned(
+              sboms.get(i).toString(), filter.apply(scanner.scan(parsed.get(i)))));
     }
     long elapsed = (System.nanoTime() - t0) / 1_000_000;
     PrintWriter out = spec.commandLine().getOut();
@@ -141,7 +152,13 @@ final class ScanCommand implements Callable<Integer> {
         boolean colour = isTerminal() && System.getenv("NO_COLOR") == null;
         ScanReport.table(out, scans, colour);
       }
-      case json -> out.println(ScanReport.toJson(ScanReport.json(scans, elapsed)));
+      case json -> {
+        Map<String, Object> doc = new java.util.LinkedHashMap<>(ScanReport.json(scans, elapsed));
+        if (!vex.isEmpty()) {
+          doc.put("suppressed", filter.suppressed());
+        }
+        out.println(ScanReport.toJson(doc));
+      }
       case sarif -> out.println(ScanReport.toJson(ScanReport.sarif(scans, version)));
       case vdr ->
           out.println(
@@ -159,7 +176,8 @@ final class ScanCommand implements Callable<Integer> {
             + index.withdrawn()
             + " withdrawn, "
             + index.size()
-            + " about these packages)");
+            + " about these packages)"
+            + (vex.isEmpty() ? "" : ", " + filter.suppressed().size() + " suppressed by VEX"));
     summaryOut.flush();
     return failed(scans) ? ExitCodes.CHECK_FAILED : ExitCodes.OK;
   }

@@ -67,6 +67,59 @@ class ScanCommandTest {
   }
 
   @Test
+  void vexStatementsSuppressFindingsVisibly() throws Exception {
+    Path vex = dir.resolve("app.openvex.json");
+    Files.writeString(
+        vex,
+        """
+        {"@context": "https://openvex.dev/ns/v0.2.0", "statements": [
+          {"vulnerability": {"name": "CVE-2099-0001"}, "products": ["pkg:npm/left-pad@1.1.0"],
+           "status": "not_affected", "justification": "vulnerable_code_not_in_execute_path"},
+          {"vulnerability": "CVE-2099-0001", "products": ["pkg:pypi/requests@2.29.0"],
+           "status": "not_affected", "justification": "component_not_present"}]}
+        """);
+    Result r =
+        run(
+            "scan",
+            sbom.toString(),
+            "--osv",
+            osv.toString(),
+            "--format",
+            "json",
+            "--vex",
+            vex.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode doc = Json.MAPPER.readTree(r.out());
+    assertThat(doc.path("findings").toString())
+        .doesNotContain("left-pad")
+        .as("a statement about another version does not apply")
+        .contains("pkg:pypi/Requests@2.30.0");
+    assertThat(doc.path("suppressed")).hasSize(1);
+    assertThat(doc.path("suppressed").get(0).path("purl").asText())
+        .isEqualTo("pkg:npm/left-pad@1.1.0");
+    assertThat(doc.path("suppressed").get(0).path("justification").asText())
+        .isEqualTo("vulnerable_code_not_in_execute_path");
+    assertThat(r.err()).contains("1 suppressed by VEX");
+
+    Files.writeString(
+        vex,
+        "{\"@context\": \"https://openvex.dev/ns/v0.2.0\", \"statements\": [{\"status\": \"gone\"}]}");
+    Result bad = run("scan", sbom.toString(), "--osv", osv.toString(), "--vex", vex.toString());
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("statements[0].vulnerability");
+    assertThat(
+            run(
+                    "scan",
+                    sbom.toString(),
+                    "--osv",
+                    osv.toString(),
+                    "--vex",
+                    dir.resolve("nope.json").toString())
+                .code())
+        .isEqualTo(2);
+  }
+
+  @Test
   void jsonHasTheContractsFields() throws Exception {
     Result r = run("scan", sbom.toString(), "--osv", osv.toString(), "--format", "json");
     assertThat(r.code()).as(r.err()).isZero();

@@ -18,14 +18,14 @@ import java.util.Map;
  * statement that cannot be used is reported with its JSON position; a document with any such
  * statement is refused whole, so nothing is half-applied.
  */
-final class VexImport {
+public final class VexImport {
   private static final ObjectMapper JSON = new ObjectMapper();
   static final int MAX_STATEMENTS = 10_000;
 
   private VexImport() {}
 
   /** A VEX statement in Bulwark's terms. */
-  record Statement(
+  public record Statement(
       String vuln,
       String purl,
       String ecosystem,
@@ -63,7 +63,11 @@ final class VexImport {
     }
   }
 
-  static List<Statement> parse(byte[] body) {
+  /**
+   * Reads a CycloneDX VEX or OpenVEX document. Throws {@link ApiException} (422) listing every
+   * unusable statement with its JSON path.
+   */
+  public static List<Statement> parse(byte[] body) {
     JsonNode root;
     try {
       root = JSON.readTree(body);
