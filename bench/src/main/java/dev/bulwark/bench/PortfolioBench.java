@@ -1,0 +1,155 @@
+package dev.bulwark.bench;
+
+import dev.bulwark.server.BulwarkServer;
+import dev.bulwark.server.config.ServerConfig;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Issue 5: portfolio queries on a synthetic portfolio of SERVICES x COMPONENTS component instances
+ * (10,000 x 500 = 5 million), inserted straight into the server's tables with batched JDBC, then
+ * queried over HTTP: {@code GET /api/v1/components?purl=...&range=vers:...} for random packages.
+ *
+ * <p>Usage: PortfolioBench sqlite|JDBC_URL SERVICES COMPONENTS QUERIES
+ */
+public final class PortfolioBench {
+  static final String TOKEN = "bwk_bench-admin-token-0123456789abcdefghijklmnop";
+  static final int PACKAGES = 50_000;
+
+  public static void main(String[] args) throws Exception {
+    boolean sqlite = args[0].equals("sqlite");
+    int services = Integer.parseInt(args[1]);
+    int perService = Integer.parseInt(args[2]);
+    int queries = Integer.parseInt(args[3]);
+    Path data = Files.createTempDirectory("bulwark-portfolio-bench");
+    ServerConfig config = ServerConfig.embeddedDefaults(data).withBootstrapToken(TOKEN);
+    if (!sqlite) {
+      config = config.withDb(args[0], "postgres", null);
+    }
+    PrintStream quiet = new PrintStream(PrintStream.nullOutputStream());
+    // First start: the schema. Then the rows, with the server stopped.
+    BulwarkServer.start(config, Clock.systemUTC(), quiet).close();
+    long t0 = System.nanoTime();
+    String url = sqlite ? "jdbc:sqlite:" + data.resolve("bulwark.db") : args[0];
+    try (Connection c = DriverManager.getConnection(url, sqlite ? null : "postgres", null)) {
+      c.setAutoCommit(false);
+      Random rnd = new Random(7);
+      long now = System.currentTimeMillis();
+      try (PreparedStatement s =
+              c.prepareStatement(
+                  "INSERT INTO services (name, team, area, criticality, created_at, updated_at) VALUES (?, ?, 'backend', 'high', ?, ?)");
+          PreparedStatement r =
+              c.prepareStatement(
+                  "INSERT INTO releases (id, service, version, digest, created_at) VALUES (?, ?, '1.0.0', ?, ?)");
+          PreparedStatement comp =
+              c.prepareStatement(
+                  "INSERT INTO release_components (release_id, ref, name, version, purl, ecosystem, package) VALUES (?, ?, ?, ?, ?, 'NPM', ?)")) {
+        for (int i = 0; i < services; i++) {
+          s.setString(1, "svc-" + i);
+          s.setString(2, "team-" + (i % 200));
+          s.setLong(3, now);
+          s.setLong(4, now);
+          s.addBatch();
+          r.setLong(1, i + 1);
+          r.setString(2, "svc-" + i);
+          r.setString(3, "sha256:" + "a".repeat(64));
+          r.setLong(4, now);
+          r.addBatch();
+        }
+        s.executeBatch();
+        r.executeBatch();
+        c.commit();
+        for (int i = 0; i < services; i++) {
+          java.util.Set<Integer> picked = new java.util.HashSet<>();
+          while (picked.size() < perService) {
+            picked.add(rnd.nextInt(PACKAGES));
+          }
+          int k = 0;
+          for (int p : picked) {
+            String name = "pkg-" + p;
+            String version = rnd.nextInt(4) + "." + rnd.nextInt(10) + "." + rnd.nextInt(10);
+            comp.setLong(1, i + 1);
+            comp.setString(2, "c" + k++);
+            comp.setString(3, name);
+            comp.setString(4, version);
+            comp.setString(5, "pkg:npm/" + name + "@" + version);
+            comp.setString(6, name);
+            comp.addBatch();
+          }
+          comp.executeBatch();
+          if (i % 100 == 99) {
+            c.commit();
+          }
+        }
+        c.commit();
+      }
+    }
+    System.out.printf(
+        "%s: %,d services x %d components = %,d instances inserted in %.0f s%n",
+        sqlite ? "SQLite" : "PostgreSQL",
+        services,
+        perService,
+        (long) services * perService,
+        (System.nanoTime() - t0) / 1e9);
+    if (!sqlite) {
+      try (Connection c = DriverManager.getConnection(url, "postgres", null)) {
+        c.createStatement().execute("ANALYZE");
+      }
+    }
+    try (BulwarkServer server = BulwarkServer.start(config, Clock.systemUTC(), quiet)) {
+      HttpClient http = HttpClient.newHttpClient();
+      Random rnd = new Random(11);
+      List<Double> ms = new ArrayList<>();
+      long hits = 0;
+      for (int q = 0; q < queries + 20; q++) {
+        String purl = "pkg:npm/pkg-" + rnd.nextInt(PACKAGES);
+        String range = "vers:npm/>=1.0.0|<2.5.0";
+        long s = System.nanoTime();
+        HttpResponse<String> resp =
+            http.send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:"
+                                + server.port()
+                                + "/api/v1/components?purl="
+                                + URLEncoder.encode(purl, StandardCharsets.UTF_8)
+                                + "&range="
+                                + URLEncoder.encode(range, StandardCharsets.UTF_8)))
+                    .header("Authorization", "Bearer " + TOKEN)
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        double took = (System.nanoTime() - s) / 1e6;
+        if (resp.statusCode() != 200) {
+          throw new IllegalStateException(resp.statusCode() + " " + resp.body());
+        }
+        if (q >= 20) { // the first 20 warm up the JIT and the caches
+          ms.add(took);
+          hits += resp.body().split("\"service\"").length - 1;
+        }
+      }
+      Collections.sort(ms);
+      System.out.printf(
+          "GET /api/v1/components?purl&range over %d random packages: median %.1f ms, p99 %.1f ms, max %.1f ms (%.0f releases per answer on average)%n",
+          queries,
+          ms.get(ms.size() / 2),
+          ms.get((int) Math.floor(ms.size() * 0.99)),
+          ms.get(ms.size() - 1),
+          (double) hits / queries);
+    }
+  }
+}
