@@ -58,7 +58,13 @@ public final class PortfolioBench {
                   "INSERT INTO releases (id, service, version, digest, created_at) VALUES (?, ?, '1.0.0', ?, ?)");
           PreparedStatement comp =
               c.prepareStatement(
-                  "INSERT INTO release_components (release_id, ref, name, version, purl, ecosystem, package) VALUES (?, ?, ?, ?, ?, 'NPM', ?)")) {
+                  "INSERT INTO release_components (release_id, ref, name, version, purl, ecosystem, package) VALUES (?, ?, ?, ?, ?, 'NPM', ?)");
+          PreparedStatement finding =
+              c.prepareStatement(
+                  "INSERT INTO findings (id, release_id, component_ref, purl, vuln_id, aliases, severity, state, first_seen) VALUES (?, ?, ?, ?, ?, ?, 'high', 'open', ?)");
+          PreparedStatement ids =
+              c.prepareStatement("INSERT INTO finding_ids (finding_id, vuln_id) VALUES (?, ?)")) {
+        long findingId = 0;
         for (int i = 0; i < services; i++) {
           s.setString(1, "svc-" + i);
           s.setString(2, "team-" + (i % 200));
@@ -90,8 +96,29 @@ public final class PortfolioBench {
             comp.setString(5, "pkg:npm/" + name + "@" + version);
             comp.setString(6, name);
             comp.addBatch();
+            // One synthetic advisory per package, affecting its 1.x versions: a quarter of the
+            // instances get a finding, as a scan would have written it.
+            if (version.startsWith("1.")) {
+              findingId++;
+              finding.setLong(1, findingId);
+              finding.setLong(2, i + 1);
+              finding.setString(3, "c" + (k - 1));
+              finding.setString(4, "pkg:npm/" + name + "@" + version);
+              finding.setString(5, "SYN-P-" + p);
+              finding.setString(6, "[\"CVE-2099-" + p + "\"]");
+              finding.setLong(7, now);
+              finding.addBatch();
+              ids.setLong(1, findingId);
+              ids.setString(2, "SYN-P-" + p);
+              ids.addBatch();
+              ids.setLong(1, findingId);
+              ids.setString(2, "CVE-2099-" + p);
+              ids.addBatch();
+            }
           }
           comp.executeBatch();
+          finding.executeBatch();
+          ids.executeBatch();
           if (i % 100 == 99) {
             c.commit();
           }
@@ -150,6 +177,40 @@ public final class PortfolioBench {
           ms.get((int) Math.floor(ms.size() * 0.99)),
           ms.get(ms.size() - 1),
           (double) hits / queries);
+      List<Double> affected = new ArrayList<>();
+      long found = 0;
+      for (int q = 0; q < queries + 20; q++) {
+        String id = "CVE-2099-" + rnd.nextInt(PACKAGES);
+        long s = System.nanoTime();
+        HttpResponse<String> resp =
+            http.send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://127.0.0.1:"
+                                + server.port()
+                                + "/api/v1/vulnerabilities/"
+                                + id
+                                + "/affected"))
+                    .header("Authorization", "Bearer " + TOKEN)
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        double took = (System.nanoTime() - s) / 1e6;
+        if (resp.statusCode() != 200) {
+          throw new IllegalStateException(resp.statusCode() + " " + resp.body());
+        }
+        if (q >= 20) {
+          affected.add(took);
+          found += resp.body().split("\"service\"").length - 1;
+        }
+      }
+      Collections.sort(affected);
+      System.out.printf(
+          "GET /api/v1/vulnerabilities/{alias}/affected over %d random advisories: median %.1f ms, p99 %.1f ms, max %.1f ms (%.0f releases per answer on average)%n",
+          queries,
+          affected.get(affected.size() / 2),
+          affected.get((int) Math.floor(affected.size() * 0.99)),
+          affected.get(affected.size() - 1),
+          (double) found / queries);
     }
   }
 }
