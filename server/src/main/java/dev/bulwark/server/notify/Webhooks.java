@@ -237,23 +237,21 @@ public final class Webhooks {
       throw new IllegalStateException("cannot write a webhook payload", e);
     }
     long now = clock.millis();
-    List<Long> hooks =
+    record Hook(long id, List<String> events) {}
+    List<Hook> hooks =
         h.createQuery("SELECT id, events FROM webhooks WHERE team IS NULL OR team = :t ORDER BY id")
             .bind("t", team)
             .map(
-                (rs, ctx) ->
-                    List.of(rs.getString("events").split(",")).contains(event)
-                        ? rs.getLong("id")
-                        : -1L)
+                (rs, ctx) -> new Hook(rs.getLong("id"), List.of(rs.getString("events").split(","))))
             .list();
-    for (long hook : hooks) {
-      if (hook < 0) {
+    for (Hook hook : hooks) {
+      if (!hook.events().contains(event)) {
         continue;
       }
       h.createUpdate(
               "INSERT INTO webhook_deliveries (webhook_id, event, payload, status, attempts, next_attempt_at, created_at) "
                   + "VALUES (:w, :e, :p, 'pending', 0, :now, :now)")
-          .bind("w", hook)
+          .bind("w", hook.id())
           .bind("e", event)
           .bind("p", body)
           .bind("now", now)

@@ -16,8 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.EmptyHandling;
-import org.jdbi.v3.core.statement.SqlStatement;
 
 /**
  * The findings lifecycle: states open, triaged, affected, not_affected (with a CycloneDX or OpenVEX
@@ -49,7 +47,6 @@ public final class FindingLifecycle {
 
   static final Set<String> SCOPES = Set.of("release", "service", "team");
   static final Duration MAX_ACCEPTANCE = Duration.ofDays(365);
-  private static final String SCOPE_SQL = "(:all OR s.team IN (<teams>))";
 
   private final Database db;
   private final AuditLog audit;
@@ -122,19 +119,15 @@ public final class FindingLifecycle {
       String pkg,
       List<String> ids) {}
 
-  private static <S extends SqlStatement<S>> S scoped(S st, Principal p) {
-    return st.bind("all", p.allTeams()).bindList(EmptyHandling.NULL_KEYWORD, "teams", p.teams());
-  }
-
   private Target target(Handle h, Principal p, long findingId) {
     Optional<Target> t =
-        scoped(
+        ReleaseDao.scoped(
                 h.createQuery(
                     "SELECT f.id, f.release_id, r.service, s.team, f.state, c.ecosystem, c.package FROM findings f "
                         + "JOIN releases r ON r.id = f.release_id JOIN services s ON s.name = r.service "
                         + "LEFT JOIN release_components c ON c.release_id = f.release_id AND c.ref = f.component_ref "
                         + "WHERE f.id = :id AND "
-                        + SCOPE_SQL),
+                        + ReleaseDao.SCOPE),
                 p)
             .bind("id", findingId)
             .map(
@@ -535,9 +528,10 @@ public final class FindingLifecycle {
         .inTransaction(
             h -> {
               String team =
-                  scoped(
+                  ReleaseDao.scoped(
                           h.createQuery(
-                              "SELECT s.team FROM services s WHERE s.name = :n AND " + SCOPE_SQL),
+                              "SELECT s.team FROM services s WHERE s.name = :n AND "
+                                  + ReleaseDao.SCOPE),
                           caller)
                       .bind("n", service)
                       .mapTo(String.class)

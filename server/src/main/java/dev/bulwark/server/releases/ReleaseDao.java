@@ -15,7 +15,8 @@ import org.jdbi.v3.core.statement.SqlStatement;
  * the caller's team scope in its WHERE clause, as the catalog's statements do.
  */
 final class ReleaseDao {
-  private static final String SCOPE = "(:all OR s.team IN (<teams>))";
+  /** The team scope inside the SQL; shared by every query of this feature over services s. */
+  static final String SCOPE = "(:all OR s.team IN (<teams>))";
 
   record Release(
       long id,
@@ -40,7 +41,7 @@ final class ReleaseDao {
       String fixed,
       String summary) {}
 
-  private static <S extends SqlStatement<S>> S scoped(S st, Principal p) {
+  static <S extends SqlStatement<S>> S scoped(S st, Principal p) {
     return st.bind("all", p.allTeams()).bindList(EmptyHandling.NULL_KEYWORD, "teams", p.teams());
   }
 

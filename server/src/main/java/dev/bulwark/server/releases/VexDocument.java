@@ -40,9 +40,11 @@ final class VexDocument {
       List<ReleaseDao.Finding> findings,
       Instant now,
       String toolVersion) {
+    java.util.Set<String> affected = new java.util.HashSet<>();
+    findings.forEach(f -> affected.add(f.component()));
     List<Object> comps = new ArrayList<>();
     for (ReleaseDao.ComponentRow c : components) {
-      if (findings.stream().noneMatch(f -> c.ref().equals(f.component()))) {
+      if (!affected.contains(c.ref())) {
         continue;
       }
       Map<String, Object> m = new LinkedHashMap<>();

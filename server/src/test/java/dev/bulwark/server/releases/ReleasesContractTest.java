@@ -532,15 +532,7 @@ abstract class ReleasesContractTest {
   }
 
   long findingId(String service, String version, String vuln) {
-    for (JsonNode f :
-        http.get("/api/v1/services/" + service + "/releases/" + version + "/findings", ADMIN)
-            .json()
-            .path("findings")) {
-      if (f.path("id").asText().equals(vuln)) {
-        return f.path("findingId").asLong();
-      }
-    }
-    throw new AssertionError("no finding " + vuln + " in " + service + " " + version);
+    return finding(service, version, vuln).path("findingId").asLong();
   }
 
   JsonNode finding(String service, String version, String vuln) {
@@ -552,7 +544,7 @@ abstract class ReleasesContractTest {
         return f;
       }
     }
-    throw new AssertionError("no finding " + vuln);
+    throw new AssertionError("no finding " + vuln + " in " + service + " " + version);
   }
 
   @Test
