@@ -37,7 +37,9 @@ final class AdvisoriesCommand {
           "packages",
           "releases",
           "added",
-          "closed");
+          "closed",
+          "loadMillis",
+          "reevaluateMillis");
       return ExitCodes.OK;
     }
   }

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       PortfolioCommand.class,
       VexCommand.class,
       AdvisoriesCommand.class,
+      PolicyCommand.class,
       ServicesCommand.class,
       TokensCommand.class,
       CatalogCommand.class,

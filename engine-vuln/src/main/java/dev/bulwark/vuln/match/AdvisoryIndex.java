@@ -32,9 +32,13 @@ public final class AdvisoryIndex {
   private final int withdrawn;
   private final List<String> warnings;
 
+  /** Built with alias links of records not loaded: such groups cannot be extended in place. */
+  private final boolean linked;
+
   /** One affected entry of one advisory, compiled. */
   record Entry(
       int advisory,
+      PackageRef ref,
       AffectedPackage affected,
       VersionScheme scheme,
       CompiledRange[] ranges,
@@ -52,7 +56,8 @@ public final class AdvisoryIndex {
       Comparable<?>[] bounds,
       String[] raw,
       Comparable<?>[] limits,
-      String broken) {}
+      String broken,
+      List<String> warnings) {}
 
   private AdvisoryIndex(
       Map<PackageRef, Entry[]> byPackage,
@@ -60,13 +65,15 @@ public final class AdvisoryIndex {
       int[] groupOf,
       List<List<String>> groupIds,
       int withdrawn,
-      List<String> warnings) {
+      List<String> warnings,
+      boolean linked) {
     this.byPackage = byPackage;
     this.advisories = advisories;
     this.groupOf = groupOf;
     this.groupIds = groupIds;
     this.withdrawn = withdrawn;
     this.warnings = warnings;
+    this.linked = linked;
   }
 
   public static AdvisoryIndex build(List<Advisory> input) {
@@ -80,6 +87,153 @@ public final class AdvisoryIndex {
    */
   public static AdvisoryIndex build(
       List<Advisory> input, List<dev.bulwark.vuln.osv.OsvParser.Links> allLinks) {
+    return build(input, allLinks, Map.of());
+  }
+
+  /**
+   * Builds the index for {@code input}, reusing what this index compiled for every advisory that is
+   * the very same object (an unchanged record the caller kept from its last load): the result is
+   * the index {@link #build(List)} would make, entry for entry, groups and warnings included.
+   *
+   * <p>When {@code input} is this index's records followed by new ones (the common case of a sync:
+   * new advisories published, none changed), only the new records are compiled and grouped, and the
+   * groups they join are merged in place: the cost is that of the new records plus a copy of the
+   * package map, not a build. Otherwise version bounds of unchanged records are still reused, and
+   * grouping runs over everything.
+   */
+  public AdvisoryIndex rebuild(List<Advisory> input) {
+    List<Advisory> live = new ArrayList<>(input.size());
+    int withdrawnNow = 0;
+    for (Advisory a : input) {
+      if (a.withdrawn()) {
+        withdrawnNow++;
+      } else {
+        live.add(a);
+      }
+    }
+    int n = advisories.size();
+    boolean appended = !linked && live.size() >= n;
+    for (int i = 0; appended && i < n; i++) {
+      appended = live.get(i) == advisories.get(i);
+    }
+    if (appended) {
+      return append(live.subList(n, live.size()), withdrawnNow);
+    }
+    Map<Advisory, List<Entry>> compiled = new java.util.IdentityHashMap<>(n * 2);
+    for (Entry[] entries : byPackage.values()) {
+      for (Entry e : entries) {
+        compiled.computeIfAbsent(advisories.get(e.advisory()), k -> new ArrayList<>()).add(e);
+      }
+    }
+    return build(input, List.of(), compiled);
+  }
+
+  /** {@link #rebuild} when the new live records all come after this index's live records. */
+  private AdvisoryIndex append(List<Advisory> added, int withdrawnNow) {
+    int n = advisories.size();
+    int m = added.size();
+    // Union-find over the new records, joined to the old groups that know one of their ids. Old
+    // groups are represented by their root, the smallest index in the group, as in build().
+    Map<String, Integer> owner = new HashMap<>();
+    for (int i = 0; i < m; i++) {
+      for (String k : keys(added.get(i))) {
+        owner.putIfAbsent(k, -1);
+      }
+    }
+    if (!owner.isEmpty()) {
+      for (int g = 0; g < groupIds.size(); g++) {
+        for (String k : groupIds.get(g)) {
+          if (owner.get(k) != null) {
+            owner.put(k, g);
+          }
+        }
+      }
+    }
+    int[] parent = new int[n + m];
+    Arrays.setAll(parent, i -> i);
+    java.util.BitSet touched = new java.util.BitSet(n);
+    for (int i = 0; i < m; i++) {
+      for (String k : keys(added.get(i))) {
+        Integer j = owner.get(k);
+        if (j < 0) {
+          owner.put(k, n + i);
+        } else {
+          if (j < n) {
+            touched.set(j);
+          }
+          union(parent, n + i, j);
+        }
+      }
+    }
+    int[] nextGroupOf = Arrays.copyOf(groupOf, n + m);
+    List<List<String>> nextGroupIds = new ArrayList<>(groupIds);
+    Map<Integer, Set<String>> ids = new HashMap<>();
+    boolean merged = false;
+    for (int g = touched.nextSetBit(0); g >= 0; g = touched.nextSetBit(g + 1)) {
+      int r = find(parent, g);
+      ids.computeIfAbsent(r, k -> new TreeSet<>()).addAll(groupIds.get(g));
+      if (r != g) {
+        merged = true;
+        nextGroupIds.set(g, List.of());
+      }
+    }
+    if (merged) {
+      for (int i = 0; i < n; i++) {
+        if (touched.get(nextGroupOf[i])) {
+          nextGroupOf[i] = find(parent, nextGroupOf[i]);
+        }
+      }
+    }
+    for (int i = 0; i < m; i++) {
+      int r = find(parent, n + i);
+      nextGroupOf[n + i] = r;
+      ids.computeIfAbsent(r, k -> new TreeSet<>()).addAll(keys(added.get(i)));
+      nextGroupIds.add(List.of());
+    }
+    ids.forEach((g, set) -> nextGroupIds.set(g, List.copyOf(set)));
+
+    Map<PackageRef, List<Entry>> fresh = new HashMap<>();
+    List<String> nextWarnings = new ArrayList<>(warnings);
+    for (int i = 0; i < m; i++) {
+      for (Entry e : compileEntries(n + i, added.get(i), nextWarnings)) {
+        fresh.computeIfAbsent(e.ref(), k -> new ArrayList<>()).add(e);
+      }
+    }
+    Map<PackageRef, Entry[]> nextByPackage = new HashMap<>(byPackage);
+    fresh.forEach(
+        (ref, list) -> {
+          Entry[] old = nextByPackage.getOrDefault(ref, new Entry[0]);
+          Entry[] both = Arrays.copyOf(old, old.length + list.size());
+          for (int j = 0; j < list.size(); j++) {
+            both[old.length + j] = list.get(j);
+          }
+          nextByPackage.put(ref, both);
+        });
+    List<Advisory> nextAdvisories = new ArrayList<>(n + m);
+    nextAdvisories.addAll(advisories);
+    nextAdvisories.addAll(added);
+    return new AdvisoryIndex(
+        nextByPackage,
+        java.util.Collections.unmodifiableList(nextAdvisories),
+        nextGroupOf,
+        java.util.Collections.unmodifiableList(nextGroupIds),
+        withdrawnNow,
+        List.copyOf(nextWarnings),
+        false);
+  }
+
+  private static List<String> keys(Advisory a) {
+    List<String> keys = new ArrayList<>(1 + a.aliases().size() + a.upstream().size());
+    keys.add(a.id());
+    keys.addAll(a.aliases());
+    keys.addAll(a.upstream());
+    return keys;
+  }
+
+  private static AdvisoryIndex build(
+      List<Advisory> input,
+      List<dev.bulwark.vuln.osv.OsvParser.Links> allLinks,
+      Map<Advisory, List<Entry>> compiled) {
     List<Advisory> live = new ArrayList<>();
     int withdrawn = 0;
     for (Advisory a : input) {
@@ -97,10 +251,7 @@ public final class AdvisoryIndex {
     int[] groupOf = Arrays.copyOf(roots, live.size());
     Map<Integer, Set<String>> ids = new HashMap<>();
     for (int i = 0; i < live.size(); i++) {
-      Set<String> s = ids.computeIfAbsent(groupOf[i], k -> new TreeSet<>());
-      s.add(live.get(i).id());
-      s.addAll(live.get(i).aliases());
-      s.addAll(live.get(i).upstream());
+      ids.computeIfAbsent(groupOf[i], k -> new TreeSet<>()).addAll(keys(live.get(i)));
     }
     for (int i = 0; i < allLinks.size(); i++) {
       int root = roots[live.size() + i];
@@ -119,42 +270,74 @@ public final class AdvisoryIndex {
     List<String> warnings = new ArrayList<>();
     for (int i = 0; i < live.size(); i++) {
       Advisory a = live.get(i);
-      for (AffectedPackage ap : a.affected()) {
-        if (ap.ecosystem().isEmpty() || ap.name() == null) {
-          continue;
-        }
-        Ecosystem eco = ap.ecosystem().get();
-        List<CompiledRange> ranges = new ArrayList<>();
-        for (AffectedPackage.Range r : ap.ranges()) {
-          if (r.type() == AffectedPackage.Range.Type.GIT) {
-            continue;
-          }
-          ranges.add(compile(schemeFor(eco, r.type()), r, a.id(), warnings));
-        }
-        VersionScheme scheme = eco.scheme();
-        List<Comparable<?>> parsed = new ArrayList<>();
-        for (String v : ap.versions()) {
-          try {
-            parsed.add(scheme.parse(v));
-          } catch (InvalidVersionException e) {
-            // compared by its exact string instead
+      List<Entry> known = compiled.get(a);
+      List<Entry> entries;
+      if (known != null) {
+        // Entries of one advisory, in the order of its affected list, as a fresh compile adds them.
+        known.sort(Comparator.comparingInt(e -> a.affected().indexOf(e.affected())));
+        entries = new ArrayList<>(known.size());
+        for (Entry e : known) {
+          entries.add(
+              new Entry(
+                  i, e.ref(), e.affected(), e.scheme(), e.ranges(), e.versions(), e.rawVersions()));
+          for (CompiledRange r : e.ranges()) {
+            warnings.addAll(r.warnings());
           }
         }
-        map.computeIfAbsent(PackageRef.of(eco, ap.name()), k -> new ArrayList<>())
-            .add(
-                new Entry(
-                    i,
-                    ap,
-                    scheme,
-                    ranges.toArray(CompiledRange[]::new),
-                    parsed.toArray(Comparable<?>[]::new),
-                    Set.copyOf(ap.versions())));
+      } else {
+        entries = compileEntries(i, a, warnings);
+      }
+      for (Entry e : entries) {
+        map.computeIfAbsent(e.ref(), k -> new ArrayList<>()).add(e);
       }
     }
     Map<PackageRef, Entry[]> frozen = new HashMap<>(map.size() * 2);
     map.forEach((k, v) -> frozen.put(k, v.toArray(Entry[]::new)));
     return new AdvisoryIndex(
-        frozen, List.copyOf(live), groupOf, groupIds, withdrawn, List.copyOf(warnings));
+        frozen,
+        List.copyOf(live),
+        groupOf,
+        groupIds,
+        withdrawn,
+        List.copyOf(warnings),
+        !allLinks.isEmpty());
+  }
+
+  /** The compiled entries of advisory {@code i}, in the order of its affected list. */
+  private static List<Entry> compileEntries(int i, Advisory a, List<String> warnings) {
+    List<Entry> out = new ArrayList<>();
+    for (AffectedPackage ap : a.affected()) {
+      if (ap.ecosystem().isEmpty() || ap.name() == null) {
+        continue;
+      }
+      Ecosystem eco = ap.ecosystem().get();
+      List<CompiledRange> ranges = new ArrayList<>();
+      for (AffectedPackage.Range r : ap.ranges()) {
+        if (r.type() == AffectedPackage.Range.Type.GIT) {
+          continue;
+        }
+        ranges.add(compile(schemeFor(eco, r.type()), r, a.id(), warnings));
+      }
+      VersionScheme scheme = eco.scheme();
+      List<Comparable<?>> parsed = new ArrayList<>();
+      for (String v : ap.versions()) {
+        try {
+          parsed.add(scheme.parse(v));
+        } catch (InvalidVersionException e) {
+          // compared by its exact string instead
+        }
+      }
+      out.add(
+          new Entry(
+              i,
+              PackageRef.of(eco, ap.name()),
+              ap,
+              scheme,
+              ranges.toArray(CompiledRange[]::new),
+              parsed.toArray(Comparable<?>[]::new),
+              Set.copyOf(ap.versions())));
+    }
+    return out;
   }
 
   /** Ranges of type SEMVER are SemVer 2.0 except in Go, whose scheme is SemVer with a v prefix. */
@@ -167,7 +350,8 @@ public final class AdvisoryIndex {
 
   @SuppressWarnings({"rawtypes", "unchecked"})
   private static CompiledRange compile(
-      VersionScheme scheme, AffectedPackage.Range r, String id, List<String> warnings) {
+      VersionScheme scheme, AffectedPackage.Range r, String id, List<String> allWarnings) {
+    List<String> warnings = new ArrayList<>();
     record Ev(Event.Kind kind, Comparable bound, String raw) {}
     List<Ev> events = new ArrayList<>();
     List<Comparable<?>> limits = new ArrayList<>();
@@ -195,13 +379,15 @@ public final class AdvisoryIndex {
       }
     }
     events.sort(Comparator.comparing(Ev::bound, Comparator.nullsFirst((x, y) -> x.compareTo(y))));
+    allWarnings.addAll(warnings);
     return new CompiledRange(
         scheme,
         events.stream().map(Ev::kind).toArray(Event.Kind[]::new),
         events.stream().map(Ev::bound).toArray(Comparable<?>[]::new),
         events.stream().map(Ev::raw).toArray(String[]::new),
         limits.toArray(Comparable<?>[]::new),
-        broken);
+        broken,
+        List.copyOf(warnings));
   }
 
   /**
@@ -419,18 +605,40 @@ public final class AdvisoryIndex {
     return warnings;
   }
 
-  /** The reverse question: which of these packages an advisory (by any id) names. */
-  public Set<PackageRef> packagesOf(String anyId) {
+  /**
+   * The reverse question for many advisories at once, in one pass over the index: the packages
+   * named by any advisory whose group knows one of {@code anyIds}.
+   */
+  public Set<PackageRef> packagesOf(Set<String> anyIds) {
     Set<PackageRef> out = new LinkedHashSet<>();
+    if (anyIds.isEmpty()) {
+      return out;
+    }
+    java.util.BitSet hit = new java.util.BitSet(groupIds.size());
+    java.util.BitSet seen = new java.util.BitSet(groupIds.size());
     for (int i = 0; i < advisories.size(); i++) {
-      Advisory a = advisories.get(i);
-      if (groupIds.get(groupOf[i]).contains(anyId)) {
-        for (AffectedPackage ap : a.affected()) {
+      int g = groupOf[i];
+      if (!seen.get(g)) {
+        seen.set(g);
+        for (String id : groupIds.get(g)) {
+          if (anyIds.contains(id)) {
+            hit.set(g);
+            break;
+          }
+        }
+      }
+      if (hit.get(g)) {
+        for (AffectedPackage ap : advisories.get(i).affected()) {
           ap.ecosystem().ifPresent(eco -> out.add(PackageRef.of(eco, ap.name())));
         }
       }
     }
     return out;
+  }
+
+  /** The reverse question: which of these packages an advisory (by any id) names. */
+  public Set<PackageRef> packagesOf(String anyId) {
+    return packagesOf(Set.of(anyId));
   }
 
   /** True when {@code version} of {@code ref} is affected by the advisory group {@code group}. */

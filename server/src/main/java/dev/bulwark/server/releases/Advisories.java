@@ -6,13 +6,19 @@ import dev.bulwark.vuln.osv.Advisory;
 import dev.bulwark.vuln.osv.OsvFormatException;
 import dev.bulwark.vuln.osv.OsvLoader;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,49 +47,142 @@ public final class Advisories {
     this.downloader = urls.isEmpty() ? null : new OsvDownloader(cacheDir);
   }
 
-  /** What a reload changed: advisories added, removed, withdrawn or modified, by id. */
-  public record Change(AdvisoryIndex before, AdvisoryIndex after, Set<String> changedIds) {}
+  /**
+   * What a reload changed: advisories added, removed, withdrawn or modified, by id, and how long
+   * reading and indexing took.
+   */
+  public record Change(
+      AdvisoryIndex before, AdvisoryIndex after, Set<String> changedIds, long loadMillis) {}
+
+  /** One source file as parsed last time, reused while its size, mtime and file key stay. */
+  private record Parsed(List<Object> stamp, List<Advisory> advisories) {}
+
+  /** The files of the last load, in load order. */
+  private Map<Path, Parsed> parsed = Map.of();
 
   /** id -> modified and withdrawn, of the advisories loaded last. */
-  private Map<String, String> versions = Map.of();
+  private final Map<String, String> versions = new HashMap<>();
 
-  /** Loads every source; on any error the previous index stays and the error is thrown. */
+  /**
+   * Loads every source; on any error the previous index stays and the error is thrown. Files whose
+   * size, modification time and file key are unchanged since the last load are not read again, and
+   * the index reuses what it compiled for their records, so dropping one new record into a
+   * directory of half a million costs that record, not the half million. A changed export zip is
+   * read whole: a zip is one file. If the same id appears in two files, the index holds both (one
+   * group) and the change detection follows the file that changed.
+   */
   public synchronized Change load() throws OsvFormatException, IOException {
     AdvisoryIndex before = index.get();
     if (sources.isEmpty() && urls.isEmpty()) {
-      return new Change(before, before, Set.of());
+      return new Change(before, before, Set.of(), 0);
     }
     long t0 = System.nanoTime();
-    List<Path> all = new java.util.ArrayList<>(sources);
+    List<Path> files = new ArrayList<>();
+    for (Path source : sources) {
+      files.addAll(filesOf(source));
+    }
     for (java.net.URI u : urls) {
-      all.add(downloader.fetch(u).file());
+      files.add(downloader.fetch(u).file());
     }
-    List<Advisory> loaded = OsvLoader.load(all);
-    AdvisoryIndex next = AdvisoryIndex.build(loaded);
-    Map<String, String> now = new HashMap<>();
-    for (Advisory a : loaded) {
-      now.put(a.id(), a.modified() + "|" + a.withdrawn());
+    // Files known from the last load keep their place and new files come after them, so that new
+    // records extend the index (AdvisoryIndex.rebuild's fast path) instead of regrouping it all.
+    // Which finding id and aliases a group reports does not depend on this order.
+    Set<Path> present = new HashSet<>(files);
+    List<Path> ordered = new ArrayList<>();
+    for (Path known : parsed.keySet()) {
+      if (present.contains(known)) {
+        ordered.add(known);
+      }
     }
+    Set<Path> placed = new HashSet<>(ordered);
+    for (Path f : files) {
+      if (placed.add(f)) {
+        ordered.add(f);
+      }
+    }
+    files = ordered;
+    Map<Path, Parsed> next = new LinkedHashMap<>();
+    Set<String> oldIds = new HashSet<>();
+    Map<String, String> newValues = new HashMap<>();
+    for (Path f : files) {
+      if (next.containsKey(f)) {
+        continue;
+      }
+      List<Object> stamp = stamp(f);
+      Parsed p = parsed.get(f);
+      if (p == null || !p.stamp().equals(stamp)) {
+        List<Advisory> read = new ArrayList<>();
+        OsvLoader.load(f, read);
+        if (p != null) {
+          p.advisories().forEach(a -> oldIds.add(a.id()));
+        }
+        read.forEach(a -> newValues.put(a.id(), a.modified() + "|" + a.withdrawn()));
+        p = new Parsed(stamp, List.copyOf(read));
+      }
+      next.put(f, p);
+    }
+    parsed.forEach(
+        (f, p) -> {
+          if (!next.containsKey(f)) {
+            p.advisories().forEach(a -> oldIds.add(a.id()));
+          }
+        });
     Set<String> changed = new HashSet<>();
-    for (var e : now.entrySet()) {
+    for (var e : newValues.entrySet()) {
       if (!e.getValue().equals(versions.get(e.getKey()))) {
         changed.add(e.getKey());
       }
     }
-    for (String gone : versions.keySet()) {
-      if (!now.containsKey(gone)) {
+    for (String gone : oldIds) {
+      if (!newValues.containsKey(gone)) {
         changed.add(gone);
       }
     }
-    versions = Map.copyOf(now);
-    index.set(next);
+    AdvisoryIndex after = before;
+    if (!changed.isEmpty() || !next.keySet().equals(parsed.keySet())) {
+      List<Advisory> loaded = new ArrayList<>();
+      next.values().forEach(p -> loaded.addAll(p.advisories()));
+      after = before.rebuild(loaded);
+    }
+    oldIds.forEach(versions::remove);
+    versions.putAll(newValues);
+    parsed = next;
+    index.set(after);
+    long took = (System.nanoTime() - t0) / 1_000_000;
     LOG.info(
-        "loaded {} advisories ({} withdrawn) from {} in {} ms",
-        next.size(),
-        next.withdrawn(),
+        "loaded {} advisories ({} withdrawn, {} changed) from {} in {} ms",
+        after.size(),
+        after.withdrawn(),
+        changed.size(),
         sources,
-        (System.nanoTime() - t0) / 1_000_000);
-    return new Change(before, next, Set.copyOf(changed));
+        took);
+    return new Change(before, after, Set.copyOf(changed), took);
+  }
+
+  /** A directory's records (recursively, in the loader's order), or the source itself. */
+  private static List<Path> filesOf(Path source) throws IOException {
+    if (!Files.isDirectory(source)) {
+      return List.of(source); // a missing file fails in the loader, with its message
+    }
+    try (Stream<Path> walk = Files.walk(source)) {
+      return walk.filter(Files::isRegularFile)
+          .filter(
+              f -> {
+                String n = f.getFileName().toString().toLowerCase(Locale.ROOT);
+                return n.endsWith(".json") || n.endsWith(".yaml") || n.endsWith(".yml");
+              })
+          .sorted()
+          .toList();
+    }
+  }
+
+  private static List<Object> stamp(Path f) {
+    try {
+      BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
+      return java.util.Arrays.asList(a.size(), a.lastModifiedTime(), a.fileKey());
+    } catch (IOException e) {
+      return List.of(new Object()); // unreadable now: read again, and let the loader say why
+    }
   }
 
   public AdvisoryIndex index() {

@@ -422,13 +422,31 @@ public final class FindingLifecycle {
    * has not expired. Runs in the upload's transaction.
    */
   void carryOver(Handle h, long release, String service, String team) {
+    carryOver(h, release, service, team, null);
+  }
+
+  /**
+   * Applies carried-over decisions to the release's open findings, or only to those of the
+   * components {@code onlyRefs} names (a sync adding a few findings need not revisit the rest).
+   */
+  void carryOver(
+      Handle h, long release, String service, String team, java.util.Collection<String> onlyRefs) {
     long now = clock.millis();
     record Row(long id, String state, String eco, String pkg, String version) {}
-    List<Row> rows =
+    var query =
         h.createQuery(
                 "SELECT f.id, f.state, c.ecosystem, c.package, c.purl FROM findings f JOIN release_components c ON c.release_id = f.release_id AND c.ref = f.component_ref "
-                    + "WHERE f.release_id = :r AND f.state = 'open' AND c.package IS NOT NULL")
-            .bind("r", release)
+                    + "WHERE f.release_id = :r AND f.state = 'open' AND c.package IS NOT NULL"
+                    + (onlyRefs == null ? "" : " AND f.component_ref IN (<refs>)"))
+            .bind("r", release);
+    if (onlyRefs != null) {
+      if (onlyRefs.isEmpty()) {
+        return;
+      }
+      query = query.bindList("refs", List.copyOf(onlyRefs));
+    }
+    List<Row> rows =
+        query
             .map(
                 (rs, ctx) ->
                     new Row(

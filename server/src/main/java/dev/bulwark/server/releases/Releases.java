@@ -331,7 +331,14 @@ public final class Releases {
 
   /** What an advisory sync did. */
   public record Synced(
-      int advisories, int changed, int packages, int releases, int added, int closed) {}
+      int advisories,
+      int changed,
+      int packages,
+      int releases,
+      int added,
+      int closed,
+      long loadMillis,
+      long reevaluateMillis) {}
 
   /**
    * Reloads the OSV sources and re-evaluates only the stored components whose packages the changed
@@ -349,12 +356,30 @@ public final class Releases {
           "sources",
           "cannot load the OSV sources; the previous advisories stay: " + e.getMessage());
     }
-    java.util.Set<PackageRef> packages = new java.util.LinkedHashSet<>();
-    for (String id : change.changedIds()) {
-      packages.addAll(change.before().packagesOf(id));
-      packages.addAll(change.after().packagesOf(id));
-    }
+    long t0 = System.nanoTime();
+    java.util.Set<PackageRef> packages =
+        new java.util.LinkedHashSet<>(change.before().packagesOf(change.changedIds()));
+    packages.addAll(change.after().packagesOf(change.changedIds()));
     dev.bulwark.vuln.match.Scanner scanner = new dev.bulwark.vuln.match.Scanner(change.after());
+    Synced done = reevaluate(caller, requestId, change, packages, scanner);
+    // Found, written and committed: what a reader of the findings waits for after the load.
+    return new Synced(
+        done.advisories(),
+        done.changed(),
+        done.packages(),
+        done.releases(),
+        done.added(),
+        done.closed(),
+        done.loadMillis(),
+        (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  private Synced reevaluate(
+      Principal caller,
+      String requestId,
+      Advisories.Change change,
+      java.util.Set<PackageRef> packages,
+      dev.bulwark.vuln.match.Scanner scanner) {
     return db.writes()
         .inTransaction(
             h -> {
@@ -428,7 +453,14 @@ public final class Releases {
                 if (!fresh.isEmpty()) {
                   dao.insertFindings(h, release, fresh, clock.instant());
                   Stored any = e.getValue().get(0);
-                  lifecycle.carryOver(h, release, any.service(), any.team());
+                  lifecycle.carryOver(
+                      h,
+                      release,
+                      any.service(),
+                      any.team(),
+                      fresh.stream()
+                          .map(ReleaseDao.FindingRow::componentRef)
+                          .collect(java.util.stream.Collectors.toSet()));
                   added += fresh.size();
                 }
               }
@@ -439,7 +471,9 @@ public final class Releases {
                       packages.size(),
                       byRelease.size(),
                       added,
-                      closed);
+                      closed,
+                      change.loadMillis(),
+                      0);
               audit.record(
                   h,
                   caller,

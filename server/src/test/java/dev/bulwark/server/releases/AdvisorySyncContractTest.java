@@ -122,6 +122,16 @@ abstract class AdvisorySyncContractTest {
                 .path("releases")
                 .toString())
         .contains("sync-api");
+
+    // A record removed from the source: only it counts as changed (unchanged files are not read
+    // again), and its finding closes.
+    Files.delete(osvDir.resolve("broken.json"));
+    Files.delete(osvDir.resolve("GO-2022-0493.json"));
+    JsonNode removed = http.post("/api/v1/advisories/sync", sec, Map.of()).json();
+    assertThat(removed.path("changed").asInt()).as(removed.toString()).isEqualTo(1);
+    assertThat(removed.path("closed").asInt()).isEqualTo(1);
+    assertThat(removed.path("reevaluateMillis").isIntegralNumber()).isTrue();
+    assertThat(states().get("GO-2022-0493")).startsWith("fixed").contains("no longer published");
   }
 
   @Test

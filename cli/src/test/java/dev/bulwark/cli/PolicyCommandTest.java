@@ -1,0 +1,105 @@
+package dev.bulwark.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code bulwark policy lint|test}, offline, on the starter bundle and on broken copies of it. */
+class PolicyCommandTest {
+  static final Path STARTER = Path.of("..", "policies", "starter");
+
+  @TempDir Path dir;
+
+  record Result(int code, String out, String err) {}
+
+  static Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  Path copyOfStarter() throws Exception {
+    Path copy = dir.resolve("bundle");
+    try (var walk = Files.walk(STARTER)) {
+      for (Path p : walk.toList()) {
+        Path target = copy.resolve(STARTER.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+    return copy;
+  }
+
+  @Test
+  void theStarterBundleLintsAndItsTestsPass() {
+    Result lint = run("policy", "lint", STARTER.toString());
+    assertThat(lint.code()).as(lint.err()).isZero();
+    assertThat(lint.out()).contains("ok: 5 policies, 7 rules, bundle sha256:");
+    Result test = run("policy", "test", STARTER.toString());
+    assertThat(test.code()).as(test.out() + test.err()).isZero();
+    assertThat(test.out()).contains("PASS an open critical finding past its SLA blocks prod");
+    assertThat(test.out()).containsPattern("\\d+ cases: \\d+ passed, 0 failed");
+  }
+
+  @Test
+  void aMismatchExitsOneAndSaysWhereAndWhy() throws Exception {
+    Path b = copyOfStarter();
+    // Weaken the SBOM rule: the cases that expect it to fail now mismatch.
+    Path sbom = b.resolve("sbom.yaml");
+    Files.writeString(
+        sbom, Files.readString(sbom).replace("release.sbom && release.components > 0", "true"));
+    Result test = run("policy", "test", b.toString());
+    assertThat(test.code()).isEqualTo(1);
+    assertThat(test.out())
+        .contains("FAIL a release without an SBOM is denied everywhere")
+        .contains("starter.yaml:")
+        .contains("expected deny, got allow")
+        .containsPattern("\\d+ cases: \\d+ passed, 2 failed");
+  }
+
+  @Test
+  void aBundleThatDoesNotCompileIsRefusedWithEveryLocation() throws Exception {
+    Path b = copyOfStarter();
+    Files.writeString(
+        b.resolve("sbom.yaml"),
+        Files.readString(b.resolve("sbom.yaml"))
+            .replace("release.components > 0", "release.componentz > 0"));
+    Files.writeString(
+        b.resolve("broken.yaml"), "name: broken\nrules:\n  - name: r\n    expression: 'now >'\n");
+    for (String command : new String[] {"lint", "test"}) {
+      Result r = run("policy", command, b.toString());
+      assertThat(r.code()).as(command).isEqualTo(2);
+      assertThat(r.err())
+          .contains("sbom.yaml:5:40: ")
+          .contains("undefined field 'componentz'")
+          .contains("broken.yaml:4:")
+          .contains("the bundle is refused: 2 problems");
+    }
+  }
+
+  @Test
+  void aTestFixtureWithAnUnknownFieldIsAnInputError() throws Exception {
+    Path b = copyOfStarter();
+    Path t = b.resolve("tests/starter.yaml");
+    Files.writeString(t, Files.readString(t).replace("sbom: true", "sbom: true\n    sbomm: true"));
+    Result r = run("policy", "test", b.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("starter.yaml:").contains("unknown field 'sbomm' of release");
+  }
+
+  @Test
+  void aMissingDirectoryIsAnInputError() {
+    Result r = run("policy", "lint", dir.resolve("nope").toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("not a directory");
+  }
+}

@@ -1,0 +1,354 @@
+package dev.bulwark.policy;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Everything a rule may read about one question ("may this release go to this environment?"). The
+ * CEL values are built once here, so every rule of every policy reads the same maps: nothing is
+ * copied per rule. Field names and types are those of {@link InputSchema}; the schema and this
+ * class change together (a test keeps them equal).
+ */
+public final class GateInput {
+  public record Service(String name, String team, String area, String criticality) {
+    public Service {
+      Objects.requireNonNull(name, "service.name");
+      Objects.requireNonNull(team, "service.team");
+      Objects.requireNonNull(area, "service.area");
+      Objects.requireNonNull(criticality, "service.criticality");
+    }
+  }
+
+  public record Release(String version, String digest, boolean sbom, long components) {
+    public Release {
+      Objects.requireNonNull(version, "release.version");
+      Objects.requireNonNull(digest, "release.digest");
+    }
+  }
+
+  /** A finding of the release; {@code fixedIn} is empty when no fix is known. */
+  public record Finding(
+      String id,
+      List<String> aliases,
+      String kind,
+      String severity,
+      String state,
+      String component,
+      Instant slaDue,
+      boolean overdue,
+      String fixedIn) {
+    public Finding {
+      Objects.requireNonNull(id, "finding.id");
+      aliases = List.copyOf(aliases);
+      Objects.requireNonNull(kind, "finding.kind");
+      Objects.requireNonNull(severity, "finding.severity");
+      Objects.requireNonNull(state, "finding.state");
+      component = component == null ? "" : component;
+      Objects.requireNonNull(slaDue, "finding.slaDue");
+      fixedIn = fixedIn == null ? "" : fixedIn;
+    }
+  }
+
+  public record Material(String uri, String digest) {
+    public Material {
+      uri = uri == null ? "" : uri;
+      digest = digest == null ? "" : digest;
+    }
+  }
+
+  /** An attestation of the release digest; {@code reason} says why verification failed. */
+  public record Attestation(
+      String predicateType,
+      boolean verified,
+      String reason,
+      String builderId,
+      String sourceRepository,
+      List<Material> materials) {
+    public Attestation {
+      Objects.requireNonNull(predicateType, "attestation.predicateType");
+      reason = reason == null ? "" : reason;
+      builderId = builderId == null ? "" : builderId;
+      sourceRepository = sourceRepository == null ? "" : sourceRepository;
+      materials = List.copyOf(materials);
+    }
+  }
+
+  /** A security test report (SARIF) summarized per tool: result counts by severity. */
+  public record TestReport(
+      String tool, String kind, long results, long critical, long high, long medium, long low) {
+    public TestReport {
+      Objects.requireNonNull(tool, "test.tool");
+      Objects.requireNonNull(kind, "test.kind");
+    }
+  }
+
+  /** Where this digest has been: allowed by a gate, or deployed, in an environment. */
+  public record Promotion(String environment, String event, Instant at) {
+    public Promotion {
+      Objects.requireNonNull(environment, "promotion.environment");
+      Objects.requireNonNull(event, "promotion.event");
+      Objects.requireNonNull(at, "promotion.at");
+    }
+  }
+
+  private final Service service;
+  private final Release release;
+  private final String environment;
+  private final Instant now;
+  private final Map<String, Object> values;
+  private final List<Finding> findings;
+  private String digest;
+
+  public GateInput(
+      Service service,
+      Release release,
+      List<Finding> findings,
+      List<Attestation> attestations,
+      List<TestReport> tests,
+      String environment,
+      List<Promotion> promotions,
+      Instant now) {
+    this.service = Objects.requireNonNull(service, "service");
+    this.release = Objects.requireNonNull(release, "release");
+    this.environment = Objects.requireNonNull(environment, "environment");
+    this.now = Objects.requireNonNull(now, "now");
+    this.findings = List.copyOf(findings);
+    Map<String, Object> v = new LinkedHashMap<>();
+    v.put(
+        "service",
+        Map.of(
+            "name", service.name(),
+            "team", service.team(),
+            "area", service.area(),
+            "criticality", service.criticality()));
+    v.put(
+        "release",
+        Map.of(
+            "version", release.version(),
+            "digest", release.digest(),
+            "sbom", release.sbom(),
+            "components", release.components()));
+    v.put("findings", this.findings.stream().map(GateInput::finding).toList());
+    v.put(
+        "attestations",
+        attestations.stream()
+            .map(
+                a ->
+                    Map.of(
+                        "predicateType", a.predicateType(),
+                        "verified", a.verified(),
+                        "reason", a.reason(),
+                        "builderId", a.builderId(),
+                        "sourceRepository", a.sourceRepository(),
+                        "materials",
+                            a.materials().stream()
+                                .map(m -> Map.of("uri", m.uri(), "digest", m.digest()))
+                                .toList()))
+            .toList());
+    v.put(
+        "tests",
+        tests.stream()
+            .map(
+                t ->
+                    Map.<String, Object>of(
+                        "tool", t.tool(),
+                        "kind", t.kind(),
+                        "results", t.results(),
+                        "critical", t.critical(),
+                        "high", t.high(),
+                        "medium", t.medium(),
+                        "low", t.low()))
+            .toList());
+    v.put("environment", environment);
+    v.put(
+        "promotions",
+        promotions.stream()
+            .map(
+                p ->
+                    Map.of(
+                        "environment", p.environment(),
+                        "event", p.event(),
+                        "at", timestamp(p.at())))
+            .toList());
+    v.put("now", timestamp(now));
+    this.values = java.util.Collections.unmodifiableMap(v);
+  }
+
+  private static Map<String, Object> finding(Finding f) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", f.id());
+    m.put("aliases", f.aliases());
+    m.put("kind", f.kind());
+    m.put("severity", f.severity());
+    m.put("state", f.state());
+    m.put("component", f.component());
+    m.put("slaDue", timestamp(f.slaDue()));
+    m.put("overdue", f.overdue());
+    m.put("fixAvailable", !f.fixedIn().isEmpty());
+    m.put("fixedIn", f.fixedIn());
+    return java.util.Collections.unmodifiableMap(m);
+  }
+
+  static com.google.protobuf.Timestamp timestamp(Instant i) {
+    return com.google.protobuf.Timestamp.newBuilder()
+        .setSeconds(i.getEpochSecond())
+        .setNanos(i.getNano())
+        .build();
+  }
+
+  public Service service() {
+    return service;
+  }
+
+  public Release release() {
+    return release;
+  }
+
+  public String environment() {
+    return environment;
+  }
+
+  public Instant now() {
+    return now;
+  }
+
+  public List<Finding> findings() {
+    return findings;
+  }
+
+  /** The CEL variables, shared read-only by every rule. */
+  Map<String, Object> values() {
+    return values;
+  }
+
+  /** The same input without some findings: how a waiver for one finding is tried. */
+  GateInput withoutFindings(java.util.Set<String> ids) {
+    Map<String, Object> v = new LinkedHashMap<>(values);
+    List<Object> kept = new ArrayList<>();
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> all = (List<Map<String, Object>>) values.get("findings");
+    for (Map<String, Object> f : all) {
+      if (!ids.contains((String) f.get("id"))) {
+        kept.add(f);
+      }
+    }
+    v.put("findings", kept);
+    GateInput copy = this.copyWith(v);
+    return copy;
+  }
+
+  private GateInput(GateInput from, Map<String, Object> values) {
+    this.service = from.service;
+    this.release = from.release;
+    this.environment = from.environment;
+    this.now = from.now;
+    this.findings = from.findings;
+    this.values = java.util.Collections.unmodifiableMap(values);
+  }
+
+  private GateInput copyWith(Map<String, Object> values) {
+    return new GateInput(this, values);
+  }
+
+  /**
+   * SHA-256 of the input as canonical JSON (keys sorted, timestamps as RFC 3339 UTC): the same
+   * input always gives the same digest, which the ledger records beside the decision.
+   */
+  public synchronized String digest() {
+    if (digest == null) {
+      StringBuilder sb = new StringBuilder();
+      canonical(values, sb);
+      try {
+        digest =
+            "sha256:"
+                + HexFormat.of()
+                    .formatHex(
+                        MessageDigest.getInstance("SHA-256")
+                            .digest(sb.toString().getBytes(StandardCharsets.UTF_8)));
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return digest;
+  }
+
+  /** The input as plain JSON-ready values (timestamps as strings), for explanations and tests. */
+  static Object plain(Object v) {
+    if (v instanceof com.google.protobuf.Timestamp t) {
+      return Instant.ofEpochSecond(t.getSeconds(), t.getNanos()).toString();
+    }
+    if (v instanceof Map<?, ?> m) {
+      Map<String, Object> out = new TreeMap<>();
+      m.forEach((k, x) -> out.put((String) k, plain(x)));
+      return out;
+    }
+    if (v instanceof List<?> l) {
+      return l.stream().map(GateInput::plain).toList();
+    }
+    return v;
+  }
+
+  private static void canonical(Object v, StringBuilder sb) {
+    Object p = plain(v);
+    write(p, sb);
+  }
+
+  private static void write(Object v, StringBuilder sb) {
+    switch (v) {
+      case Map<?, ?> m -> {
+        sb.append('{');
+        boolean first = true;
+        for (var e : new TreeMap<>(m).entrySet()) {
+          if (!first) {
+            sb.append(',');
+          }
+          first = false;
+          string((String) e.getKey(), sb);
+          sb.append(':');
+          write(e.getValue(), sb);
+        }
+        sb.append('}');
+      }
+      case List<?> l -> {
+        sb.append('[');
+        for (int i = 0; i < l.size(); i++) {
+          if (i > 0) {
+            sb.append(',');
+          }
+          write(l.get(i), sb);
+        }
+        sb.append(']');
+      }
+      case String s -> string(s, sb);
+      default -> sb.append(v);
+    }
+  }
+
+  private static void string(String s, StringBuilder sb) {
+    sb.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> sb.append("\\\"");
+        case '\\' -> sb.append("\\\\");
+        default -> {
+          if (c < 0x20) {
+            sb.append(String.format("\\u%04x", (int) c));
+          } else {
+            sb.append(c);
+          }
+        }
+      }
+    }
+    sb.append('"');
+  }
+}
