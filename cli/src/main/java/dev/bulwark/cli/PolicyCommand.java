@@ -16,9 +16,10 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "policy",
-    description = "Policies as code: check a bundle and run its tests, offline.",
+    description =
+        "Policies as code: check a bundle and run its tests (offline), push it to the server.",
     mixinStandardHelpOptions = true,
-    subcommands = {PolicyCommand.Lint.class, PolicyCommand.Test.class})
+    subcommands = {PolicyCommand.Lint.class, PolicyCommand.Test.class, PolicyCommand.Push.class})
 final class PolicyCommand {
 
   static PolicyBundle load(Path dir, PrintWriter err) {
@@ -108,6 +109,39 @@ final class PolicyCommand {
           "%d cases: %d passed, %d failed (bundle %s)%n",
           results.size(), results.size() - failed, failed, bundle.digest());
       return failed == 0 ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
+    }
+  }
+
+  @Command(
+      name = "push",
+      description =
+          "Check DIR like lint, then push it to the server, where it becomes the active bundle (security or admin).",
+      mixinStandardHelpOptions = true)
+  static final class Push implements Callable<Integer> {
+    @picocli.CommandLine.Mixin ClientOptions client;
+
+    @Parameters(index = "0", paramLabel = "DIR", description = "The policy bundle directory.")
+    Path dir;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PolicyBundle bundle = load(dir, spec.commandLine().getErr());
+      com.fasterxml.jackson.databind.JsonNode r =
+          client
+              .client()
+              .post("/api/v1/policies/bundles", java.util.Map.of("files", bundle.files()));
+      Printer.print(
+          spec.commandLine().getOut(),
+          client.output,
+          r,
+          null,
+          "digest",
+          "policies",
+          "rules",
+          "created");
+      return ExitCodes.OK;
     }
   }
 }

@@ -312,4 +312,56 @@ class CliTest {
     assertThat(badSla.code()).isEqualTo(2);
     assertThat(badSla.err()).contains("days.high.low");
   }
+
+  @Test
+  void policyPushGateAndDeployFromTheCommandLine() throws IOException {
+    client("services", "put", "gate-api", "--team=gate", "--area=backend", "--criticality=low");
+    Result rel =
+        client(
+            "sbom",
+            "upload",
+            "--service=gate-api",
+            "--version=1.0",
+            "--digest=sha256:" + "c".repeat(64),
+            sbomFile().toString());
+    assertThat(rel.code()).as(rel.out() + rel.err()).isZero();
+    Path bundle = Files.createDirectories(tmp.resolve("bundle"));
+    Files.writeString(
+        bundle.resolve("p.yaml"),
+        "name: p\nrules:\n  - name: sbom\n    expression: release.sbom\n  - name: not-in-prod\n    expression: environment != 'prod'\n    message: not yet\n");
+    Result push = client("policy", "push", bundle.toString());
+    assertThat(push.code()).as(push.err()).isZero();
+    assertThat(push.out()).contains("sha256:");
+
+    Result allow = client("gate", "--service=gate-api", "--version=1.0", "--env=staging");
+    assertThat(allow.code()).as(allow.out() + allow.err()).isZero();
+    assertThat(allow.out()).contains("PASS    p/sbom").contains("ALLOW gate-api 1.0");
+    Result deny = client("gate", "--service=gate-api", "--version=1.0", "--env=prod");
+    assertThat(deny.code()).isEqualTo(1);
+    assertThat(deny.out()).contains("FAIL    p/not-in-prod: not yet").contains("DENY gate-api");
+    Result json =
+        client("gate", "--service=gate-api", "--version=1.0", "--env=prod", "--output=json");
+    assertThat(json.code()).isEqualTo(1);
+    assertThat(json.json().path("ledgerIndex").asLong()).isPositive();
+
+    assertThat(
+            client("deploy", "record", "--service=gate-api", "--version=1.0", "--env=staging")
+                .code())
+        .isZero();
+    Result refused =
+        client("deploy", "record", "--service=gate-api", "--version=1.0", "--env=prod");
+    assertThat(refused.code()).isEqualTo(2);
+    assertThat(refused.err()).contains("denied");
+    assertThat(client("deploy", "list", "--env=staging").out()).contains("gate-api");
+    assertThat(client("gate", "--service=gate-api", "--version=9", "--env=prod").code())
+        .isEqualTo(2);
+  }
+
+  Path sbomFile() throws IOException {
+    Path f = tmp.resolve("gate-sbom.json");
+    Files.writeString(
+        f,
+        "{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.5\", \"components\": [{\"bom-ref\": \"a\", \"type\": \"library\", \"name\": \"left-pad\", \"version\": \"1.0.0\", \"purl\": \"pkg:npm/left-pad@1.0.0\"}]}");
+    return f;
+  }
 }

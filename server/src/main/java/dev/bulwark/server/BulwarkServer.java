@@ -4,6 +4,7 @@ import dev.bulwark.server.audit.AuditRoutes;
 import dev.bulwark.server.auth.Authenticator;
 import dev.bulwark.server.auth.FailedAuthLimiter;
 import dev.bulwark.server.auth.OidcVerifier;
+import dev.bulwark.server.auth.Principal;
 import dev.bulwark.server.auth.TokenRoutes;
 import dev.bulwark.server.auth.TokenService;
 import dev.bulwark.server.backup.BackupRoutes;
@@ -14,6 +15,7 @@ import dev.bulwark.server.config.ServerConfig;
 import dev.bulwark.server.db.Database;
 import dev.bulwark.server.db.JobLock;
 import dev.bulwark.server.demo.DemoData;
+import dev.bulwark.server.gates.Gates;
 import dev.bulwark.server.http.ApiRoute;
 import dev.bulwark.server.http.HttpApi;
 import dev.bulwark.server.http.SystemRoutes;
@@ -122,6 +124,15 @@ public final class BulwarkServer implements AutoCloseable {
     var dispatcher = new WebhookDispatcher(db, releases, webhooks, clock);
     var advisorySync =
         new AdvisorySyncJob(releases, new JobLock(db, clock), config.osvSyncInterval(), clock);
+    var gates = new dev.bulwark.server.gates.Gates(db, releases, audit, clock, config.gates());
+    var waivers =
+        new dev.bulwark.server.gates.Waivers(db, audit, clock, config.gates().waiverMaxDays());
+    var attestations =
+        new dev.bulwark.server.gates.Attestations(
+            db,
+            audit,
+            clock,
+            dev.bulwark.server.gates.Attestations.readKeys(config.gates().trustedKeysFile()));
     Optional<OidcVerifier> oidc = config.oidc().map(o -> new OidcVerifier(o, clock));
     var auth =
         new Authenticator(
@@ -143,6 +154,16 @@ public final class BulwarkServer implements AutoCloseable {
         console.println(
             "Demo token " + t.token().role() + " " + t.token().teams() + ": " + t.secret());
       }
+      if (gates.bundles().isEmpty()) {
+        Gates.Pushed starter = gates.push(Principal.system(), "demo", DemoData.starterPolicies());
+        console.println(
+            "Demo policy bundle (the starter bundle): "
+                + starter.policies()
+                + " policies, "
+                + starter.rules()
+                + " rules, "
+                + starter.digest());
+      }
     }
 
     var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -159,6 +180,7 @@ public final class BulwarkServer implements AutoCloseable {
     routes.addAll(new AuditRoutes(ledgerStore).routes());
     routes.addAll(new LedgerRoutes(new Ledger(ledgerStore), signer.verifier()).routes());
     routes.addAll(new BackupRoutes(db, audit, config.dataDir()).routes());
+    routes.addAll(new dev.bulwark.server.gates.GateRoutes(gates, waivers, attestations).routes());
 
     List<HandlerMetaInfo> registered = new ArrayList<>();
     Javalin app =

@@ -10,13 +10,15 @@ import org.jdbi.v3.core.Handle;
  */
 public interface AuditLog {
   /**
+   * Records one change and returns its ledger index.
+   *
    * @param subject what the change is about, in human terms: at least {@code kind} and {@code id},
    *     and where they apply {@code service}, {@code team}, {@code version}, {@code digest}, {@code
    *     environment}
    * @param before the subject's state before the change (any JSON-serializable value), or null
    * @param after the state after the change, or null when the subject was removed; never a secret
    */
-  void record(
+  long record(
       Handle tx,
       Principal actor,
       String requestId,
@@ -25,7 +27,7 @@ public interface AuditLog {
       Object before,
       Object after);
 
-  default void record(
+  default long record(
       Handle tx,
       Principal actor,
       String requestId,
@@ -34,7 +36,7 @@ public interface AuditLog {
       String subjectId,
       Object before,
       Object after) {
-    record(
+    return record(
         tx, actor, requestId, action, Map.of("kind", subjectKind, "id", subjectId), before, after);
   }
 }

@@ -22,15 +22,26 @@ public enum Role {
           Permission.ADVISORY_SYNC,
           Permission.CATALOG_IMPORT,
           Permission.AUDIT_READ,
-          Permission.METRICS_READ)),
-  ci(EnumSet.of(Permission.SERVICE_READ, Permission.RELEASE_WRITE)),
+          Permission.METRICS_READ,
+          Permission.POLICY_WRITE,
+          Permission.GATE_EVALUATE,
+          Permission.WAIVER_REQUEST,
+          Permission.WAIVER_APPROVE)),
+  ci(
+      EnumSet.of(
+          Permission.SERVICE_READ,
+          Permission.RELEASE_WRITE,
+          Permission.GATE_EVALUATE,
+          Permission.DEPLOYMENT_WRITE,
+          Permission.ATTESTATION_WRITE)),
   developer(
       EnumSet.of(
           Permission.SERVICE_READ,
           Permission.SERVICE_WRITE,
           Permission.RELEASE_WRITE,
           Permission.FINDING_TRIAGE,
-          Permission.CATALOG_IMPORT)),
+          Permission.CATALOG_IMPORT,
+          Permission.WAIVER_REQUEST)),
   auditor(
       EnumSet.of(
           Permission.SERVICE_READ,

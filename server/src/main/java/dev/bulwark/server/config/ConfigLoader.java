@@ -52,7 +52,10 @@ public final class ConfigLoader {
           "ledger.checkpointSeconds",
           "osv.sources",
           "sla.file",
-          "osv.syncMinutes");
+          "osv.syncMinutes",
+          "gate.environments",
+          "waiver.maxDays",
+          "provenance.keysFile");
 
   /**
    * {@code BULWARK_*} variables that are not server settings: the client's, the config file's
@@ -244,7 +247,18 @@ public final class ConfigLoader {
         string(v, "osv.sources").map(ConfigLoader::paths).orElse(List.of()),
         string(v, "sla.file").map(Path::of),
         Duration.ofMinutes(number(v, "osv.syncMinutes", 0, 10_080).orElse(60L)),
-        string(v, "osv.sources").map(ConfigLoader::urls).orElse(List.of()));
+        string(v, "osv.sources").map(ConfigLoader::urls).orElse(List.of()),
+        new ServerConfig.GateSettings(
+            string(v, "gate.environments")
+                .map(
+                    s ->
+                        java.util.Arrays.stream(s.split(","))
+                            .map(String::strip)
+                            .filter(x -> !x.isEmpty())
+                            .toList())
+                .orElse(ServerConfig.GateSettings.defaults().environments()),
+            number(v, "waiver.maxDays", 1, 3650).orElse(90L).intValue(),
+            string(v, "provenance.keysFile").map(Path::of)));
   }
 
   private static boolean isUrl(String s) {

@@ -27,9 +27,11 @@ public record ServerConfig(
     List<Path> osvSources,
     Optional<Path> slaFile,
     Duration osvSyncInterval,
-    List<URI> osvUrls) {
+    List<URI> osvUrls,
+    GateSettings gates) {
 
   public ServerConfig {
+    Objects.requireNonNull(gates, "gates");
     osvUrls = List.copyOf(osvUrls);
     Objects.requireNonNull(osvSyncInterval, "osvSyncInterval");
     Objects.requireNonNull(slaFile, "slaFile");
@@ -97,6 +99,43 @@ public record ServerConfig(
       return new LedgerSettings(
           "bulwark.local/ledger", Optional.empty(), 1000, Duration.ofSeconds(10));
     }
+  }
+
+  /**
+   * Release gates: the environments in promotion order, the longest a waiver may run, and the file
+   * of public keys trusted to sign attestations.
+   */
+  public record GateSettings(
+      List<String> environments, int waiverMaxDays, Optional<Path> trustedKeysFile) {
+    public GateSettings {
+      environments = List.copyOf(environments);
+      Objects.requireNonNull(trustedKeysFile, "trustedKeysFile");
+      if (environments.isEmpty()) {
+        throw new ConfigException("gate.environments must name at least one environment");
+      }
+      if (new java.util.HashSet<>(environments).size() != environments.size()) {
+        throw new ConfigException("gate.environments names an environment twice: " + environments);
+      }
+      for (String e : environments) {
+        if (!e.matches("[a-z0-9][a-z0-9_-]{0,39}")) {
+          throw new ConfigException(
+              "gate.environments: '" + e + "' (lowercase letters, digits, '_' and '-')");
+        }
+      }
+      if (waiverMaxDays < 1 || waiverMaxDays > 3650) {
+        throw new ConfigException("waiver.maxDays must be between 1 and 3650");
+      }
+    }
+
+    public static GateSettings defaults() {
+      return new GateSettings(List.of("dev", "staging", "prod"), 90, Optional.empty());
+    }
+  }
+
+  public ServerConfig withGates(GateSettings value) {
+    Copy b = new Copy(this);
+    b.gates = value;
+    return b.build();
   }
 
   public ServerConfig withDb(String url, String user, String password) {
@@ -181,8 +220,10 @@ public record ServerConfig(
     Optional<Path> slaFile;
     Duration osvSyncInterval;
     List<URI> osvUrls;
+    GateSettings gates;
 
     Copy(ServerConfig c) {
+      gates = c.gates;
       host = c.host;
       port = c.port;
       dataDir = c.dataDir;
@@ -218,7 +259,8 @@ public record ServerConfig(
           osvSources,
           slaFile,
           osvSyncInterval,
-          osvUrls);
+          osvUrls,
+          gates);
     }
   }
 
@@ -252,7 +294,8 @@ public record ServerConfig(
         List.of(),
         Optional.empty(),
         Duration.ZERO,
-        List.of());
+        List.of(),
+        GateSettings.defaults());
   }
 
   /** Masks the database URL's password; the secret fields mask themselves. */

@@ -52,4 +52,24 @@ public final class DemoData {
             null));
     return issued;
   }
+
+  static final java.util.List<String> STARTER_FILES =
+      java.util.List.of("promotion.yaml", "provenance.yaml", "sast.yaml", "sbom.yaml", "sla.yaml");
+
+  /** The starter policy bundle shipped in the engine's jar (the repository's policies/starter). */
+  public static java.util.Map<String, String> starterPolicies() {
+    java.util.Map<String, String> files = new java.util.TreeMap<>();
+    for (String f : STARTER_FILES) {
+      try (var in = DemoData.class.getResourceAsStream("/dev/bulwark/policy/starter/" + f)) {
+        if (in == null) {
+          throw new IllegalStateException(
+              "the starter bundle's " + f + " is missing from the build");
+        }
+        files.put(f, new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+    return files;
+  }
 }

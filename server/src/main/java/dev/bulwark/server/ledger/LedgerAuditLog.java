@@ -29,7 +29,7 @@ public final class LedgerAuditLog implements AuditLog {
   }
 
   @Override
-  public void record(
+  public long record(
       Handle tx,
       Principal actor,
       String requestId,
@@ -38,19 +38,23 @@ public final class LedgerAuditLog implements AuditLog {
       Object before,
       Object after) {
     byte[] afterJson = after == null ? null : Json.write(after);
-    store.append(
-        tx,
-        List.of(
-            new LedgerStore.Draft(
-                clock.instant(),
-                actor.actor(),
-                action,
-                subject,
-                requestId,
-                before == null ? null : digest(Json.write(before)),
-                afterJson == null ? null : digest(afterJson),
-                afterJson == null ? null : new String(afterJson, StandardCharsets.UTF_8))));
+    long index =
+        store
+            .append(
+                tx,
+                List.of(
+                    new LedgerStore.Draft(
+                        clock.instant(),
+                        actor.actor(),
+                        action,
+                        subject,
+                        requestId,
+                        before == null ? null : digest(Json.write(before)),
+                        afterJson == null ? null : digest(afterJson),
+                        afterJson == null ? null : new String(afterJson, StandardCharsets.UTF_8))))
+            .get(0);
     onAppend.run();
+    return index;
   }
 
   static String digest(byte[] bytes) {

@@ -216,6 +216,7 @@ public final class ReleaseRoutes {
             call.requestId(),
             call.pathParam("name"),
             call.pathParam("version"),
+            call.query("kind") == null ? "sast" : call.query("kind"),
             body));
   }
 

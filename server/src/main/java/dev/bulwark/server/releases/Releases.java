@@ -278,6 +278,86 @@ public final class Releases {
             });
   }
 
+  /** What a release gate reads about a release. Findings carry their effective state. */
+  public record GateFacts(
+      String service,
+      String team,
+      String area,
+      String criticality,
+      String version,
+      String digest,
+      boolean sbom,
+      long components,
+      List<GateFinding> findings,
+      List<ToolSummary> tests) {}
+
+  public record GateFinding(
+      String id,
+      List<String> aliases,
+      String severity,
+      String state,
+      String component,
+      Instant due,
+      String fixed) {}
+
+  /** The latest SARIF upload of one tool for a release: result counts by severity. */
+  public record ToolSummary(
+      String tool, String kind, long results, long critical, long high, long medium, long low) {}
+
+  /** The facts of one release visible to the caller, read in the caller's transaction. */
+  public GateFacts gateFacts(
+      org.jdbi.v3.core.Handle h, Principal caller, String service, String version) {
+    ReleaseDao.Release r = release(h, caller, service, version);
+    var svc = catalog.find(caller, service).orElseThrow();
+    Instant now = clock.instant();
+    List<GateFinding> findings = new ArrayList<>();
+    for (ReleaseDao.Finding f :
+        dao.findings(
+            h,
+            r.id(),
+            (severity, first) -> first.plus(sla.due(severity, svc.criticality(), svc.area())))) {
+      ReleaseDao.Finding e = effective(f, now);
+      findings.add(
+          new GateFinding(
+              e.id(), e.aliases(), e.severity(), e.state(), e.purl(), e.due(), e.fixed()));
+    }
+    long components =
+        h.createQuery("SELECT COUNT(*) FROM release_components WHERE release_id = :r")
+            .bind("r", r.id())
+            .mapTo(Long.class)
+            .one();
+    List<ToolSummary> tests =
+        h.createQuery(
+                """
+                SELECT tool, kind, results, critical, high, medium, low FROM sarif_uploads
+                WHERE id IN (SELECT MAX(id) FROM sarif_uploads WHERE release_id = :r GROUP BY tool)
+                ORDER BY tool
+                """)
+            .bind("r", r.id())
+            .map(
+                (rs, ctx) ->
+                    new ToolSummary(
+                        rs.getString("tool"),
+                        rs.getString("kind"),
+                        rs.getLong("results"),
+                        rs.getLong("critical"),
+                        rs.getLong("high"),
+                        rs.getLong("medium"),
+                        rs.getLong("low")))
+            .list();
+    return new GateFacts(
+        svc.name(),
+        svc.team(),
+        svc.area().name(),
+        svc.criticality().name(),
+        r.version(),
+        r.digest(),
+        r.sbomSha256() != null,
+        components,
+        findings,
+        tests);
+  }
+
   /**
    * One finding.new event per upload, listing the release's critical and high findings that are
    * still open after carried-over verdicts (a finding already judged not_affected is no news).
@@ -554,24 +634,67 @@ public final class Releases {
   /** What a SARIF upload added: results read, new ones, ones already known. */
   public record SarifUploaded(int results, int added, int known) {}
 
+  /**
+   * Stores a SARIF log's results as code findings (deduplicated by fingerprint) and, per tool, a
+   * summary of this upload (what a gate reads: results by severity, SAST or DAST).
+   */
   public SarifUploaded uploadSarif(
-      Principal caller, String requestId, String service, String version, byte[] body) {
-    List<SarifReport.Result> results = SarifReport.parse(body);
+      Principal caller,
+      String requestId,
+      String service,
+      String version,
+      String kind,
+      byte[] body) {
+    if (!kind.equals("sast") && !kind.equals("dast")) {
+      throw ApiException.invalid("kind", "must be sast or dast");
+    }
+    SarifReport.Report report = SarifReport.parse(body);
+    List<SarifReport.Result> results = report.results();
     return db.writes()
         .inTransaction(
             h -> {
               ReleaseDao.Release r = release(h, caller, service, version);
-              int added = dao.insertCodeFindings(h, r.id(), results, clock.instant());
-              if (added > 0) {
-                audit.record(
-                    h,
-                    caller,
-                    requestId,
-                    "release.sarif",
-                    subject(service, version, r.digest()),
-                    null,
-                    Map.of("results", results.size(), "added", added, "sha256", sha256(body)));
+              for (String tool : report.tools()) {
+                Map<String, Integer> counts = new java.util.HashMap<>();
+                results.stream()
+                    .filter(x -> x.tool().equals(tool))
+                    .forEach(x -> counts.merge(x.severity(), 1, Integer::sum));
+                h.createUpdate(
+                        """
+                        INSERT INTO sarif_uploads
+                          (release_id, tool, kind, results, critical, high, medium, low, uploaded_at)
+                        VALUES (:r, :tool, :kind, :results, :critical, :high, :medium, :low, :at)
+                        """)
+                    .bind("r", r.id())
+                    .bind("tool", tool)
+                    .bind("kind", kind)
+                    .bind("results", counts.values().stream().mapToInt(Integer::intValue).sum())
+                    .bind("critical", counts.getOrDefault("critical", 0))
+                    .bind("high", counts.getOrDefault("high", 0))
+                    .bind("medium", counts.getOrDefault("medium", 0))
+                    .bind("low", counts.getOrDefault("low", 0))
+                    .bind("at", clock.millis())
+                    .execute();
               }
+              int added = dao.insertCodeFindings(h, r.id(), results, clock.instant());
+              audit.record(
+                  h,
+                  caller,
+                  requestId,
+                  "release.sarif",
+                  subject(service, version, r.digest()),
+                  null,
+                  Map.of(
+                      "kind",
+                      kind,
+                      "tools",
+                      report.tools(),
+                      "results",
+                      results.size(),
+                      "added",
+                      added,
+                      "sha256",
+                      sha256(body)));
               return new SarifUploaded(results.size(), added, results.size() - added);
             });
   }

@@ -29,11 +29,36 @@ final class SarifReport {
       String message,
       String uri,
       Integer startLine,
-      String fingerprint) {}
+      String fingerprint,
+      String severity) {}
+
+  /** The tools of every run (also those with no result) and the results. */
+  record Report(List<String> tools, List<Result> results) {}
+
+  /**
+   * A result's severity: from a {@code security-severity} score (a CVSS-like number, GitHub's
+   * convention, on the result or its rule: 9.0+ critical, 7.0+ high, 4.0+ medium, else low), else
+   * from its level (error high, warning medium, note and none low).
+   */
+  static String severity(String level, String securitySeverity) {
+    if (securitySeverity != null) {
+      try {
+        double score = Double.parseDouble(securitySeverity.strip());
+        return score >= 9.0 ? "critical" : score >= 7.0 ? "high" : score >= 4.0 ? "medium" : "low";
+      } catch (NumberFormatException e) {
+        // not a number: fall back to the level
+      }
+    }
+    return switch (level) {
+      case "error" -> "high";
+      case "warning" -> "medium";
+      default -> "low";
+    };
+  }
 
   private SarifReport() {}
 
-  static List<Result> parse(byte[] body) {
+  static Report parse(byte[] body) {
     JsonNode root;
     try {
       root = Json.MAPPER.readTree(body);
@@ -59,11 +84,22 @@ final class SarifReport {
           "not a SARIF 2.1.0 log (needs \"version\": \"2.1.0\" and a runs array)");
     }
     List<Result> out = new ArrayList<>();
+    List<String> tools = new ArrayList<>();
     int r = 0;
     for (JsonNode run : root.path("runs")) {
       String tool = run.path("tool").path("driver").path("name").asText("");
       if (tool.isBlank()) {
         throw ApiException.invalid("runs[" + r + "].tool.driver.name", "is required");
+      }
+      if (!tools.contains(tool)) {
+        tools.add(tool);
+      }
+      Map<String, String> ruleSeverity = new java.util.HashMap<>();
+      for (JsonNode rule : run.path("tool").path("driver").path("rules")) {
+        JsonNode ss = rule.path("properties").path("security-severity");
+        if (rule.hasNonNull("id") && ss.isValueNode()) {
+          ruleSeverity.put(rule.path("id").asText(), ss.asText());
+        }
       }
       int i = 0;
       for (JsonNode res : run.path("results")) {
@@ -94,12 +130,17 @@ final class SarifReport {
                 message,
                 uri,
                 line,
-                fingerprint(tool, rule, uri, message, res.path("partialFingerprints"))));
+                fingerprint(tool, rule, uri, message, res.path("partialFingerprints")),
+                severity(
+                    level,
+                    res.path("properties").path("security-severity").isValueNode()
+                        ? res.path("properties").path("security-severity").asText()
+                        : ruleSeverity.get(rule))));
         i++;
       }
       r++;
     }
-    return out;
+    return new Report(List.copyOf(tools), out);
   }
 
   private static String fingerprint(

@@ -1,0 +1,64 @@
+package dev.bulwark.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "attest",
+    description =
+        "Add a DSSE envelope (in-toto statement, such as SLSA provenance) to a release. Exit 0 when it verified, 1 when it was stored as failed (the reason is printed).",
+    mixinStandardHelpOptions = true)
+final class AttestCommand implements Callable<Integer> {
+  @Mixin ClientOptions client;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--service", required = true)
+  String service;
+
+  @Option(names = "--version", required = true, paramLabel = "VERSION")
+  String version;
+
+  @Parameters(index = "0", paramLabel = "ENVELOPE", description = "The DSSE envelope (JSON).")
+  Path file;
+
+  @Override
+  public Integer call() {
+    byte[] body;
+    try {
+      body = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw CliException.input("cannot read " + file + ": " + e.getMessage());
+    }
+    JsonNode r =
+        client
+            .client()
+            .postRaw(
+                "/api/v1/services/"
+                    + ApiClient.segment(service)
+                    + "/releases/"
+                    + ApiClient.segment(version)
+                    + "/attestations",
+                "application/json",
+                body);
+    Printer.print(
+        spec.commandLine().getOut(),
+        client.output,
+        r,
+        null,
+        "verified",
+        "reason",
+        "key",
+        "predicateType",
+        "builderId");
+    return r.path("verified").asBoolean() ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
+  }
+}

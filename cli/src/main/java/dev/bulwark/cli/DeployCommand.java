@@ -1,0 +1,91 @@
+package dev.bulwark.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "deploy",
+    description =
+        "Deployments: record one (only for a digest a gate allowed), see what runs where.",
+    mixinStandardHelpOptions = true,
+    subcommands = {DeployCommand.Record.class, DeployCommand.List.class})
+final class DeployCommand {
+
+  @Command(
+      name = "record",
+      description =
+          "Record that a release runs in an environment; refused unless the latest gate decision for its digest there allowed it.",
+      mixinStandardHelpOptions = true)
+  static final class Record implements Callable<Integer> {
+    @Mixin ClientOptions client;
+    @Spec CommandSpec spec;
+
+    @Option(names = "--service", required = true)
+    String service;
+
+    @Option(names = "--version", required = true, paramLabel = "VERSION")
+    String version;
+
+    @Option(names = "--env", required = true, paramLabel = "ENV")
+    String environment;
+
+    @Override
+    public Integer call() {
+      JsonNode r =
+          client
+              .client()
+              .post(
+                  "/api/v1/deployments",
+                  Map.of("service", service, "version", version, "environment", environment));
+      Printer.print(
+          spec.commandLine().getOut(),
+          client.output,
+          r,
+          null,
+          "service",
+          "version",
+          "digest",
+          "environment",
+          "decisionId");
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "list", description = "What runs where.", mixinStandardHelpOptions = true)
+  static final class List implements Callable<Integer> {
+    @Mixin ClientOptions client;
+    @Spec CommandSpec spec;
+
+    @Option(names = "--env", paramLabel = "ENV")
+    String environment;
+
+    @Override
+    public Integer call() {
+      JsonNode r =
+          client
+              .client()
+              .get(
+                  "/api/v1/deployments"
+                      + (environment == null
+                          ? ""
+                          : "?environment=" + ApiClient.segment(environment)));
+      Printer.print(
+          spec.commandLine().getOut(),
+          client.output,
+          r,
+          "deployments",
+          "service",
+          "environment",
+          "version",
+          "digest",
+          "deployedAt");
+      return ExitCodes.OK;
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package dev.bulwark.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bulwark.server.http.Json;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "gate",
+    description =
+        "May this release go to this environment? Prints every rule's outcome and why; exit 0 on allow, 1 on deny. The decision is on the server's ledger.",
+    mixinStandardHelpOptions = true)
+final class GateCommand implements Callable<Integer> {
+  @Mixin ClientOptions client;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--service", required = true)
+  String service;
+
+  @Option(names = "--version", required = true, paramLabel = "VERSION")
+  String version;
+
+  @Option(names = "--env", required = true, paramLabel = "ENV")
+  String environment;
+
+  @Override
+  public Integer call() {
+    JsonNode r =
+        client
+            .client()
+            .post(
+                "/api/v1/gates/evaluate",
+                Map.of("service", service, "version", version, "environment", environment));
+    PrintWriter out = spec.commandLine().getOut();
+    if (client.output == ClientOptions.Output.json) {
+      try {
+        out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(r));
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new IllegalStateException(e);
+      }
+    } else {
+      for (JsonNode x : r.path("results")) {
+        out.printf(
+            "%-7s %s/%s%s%n",
+            x.path("outcome").asText().toUpperCase(java.util.Locale.ROOT),
+            x.path("policy").asText(),
+            x.path("rule").asText(),
+            x.path("message").asText().isEmpty() ? "" : ": " + x.path("message").asText());
+      }
+      out.printf(
+          "%s %s %s (%s) to %s; bundle %s; ledger index %d%n",
+          r.path("decision").asText().toUpperCase(java.util.Locale.ROOT),
+          r.path("service").asText(),
+          r.path("version").asText(),
+          r.path("digest").asText(),
+          r.path("environment").asText(),
+          r.path("bundle").asText(),
+          r.path("ledgerIndex").asLong());
+    }
+    return r.path("decision").asText().equals("allow") ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
+  }
+}

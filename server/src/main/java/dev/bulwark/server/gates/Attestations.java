@@ -1,0 +1,227 @@
+package dev.bulwark.server.gates;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bulwark.policy.GateInput;
+import dev.bulwark.policy.provenance.Dsse;
+import dev.bulwark.policy.provenance.TrustedKey;
+import dev.bulwark.server.audit.AuditLog;
+import dev.bulwark.server.auth.Principal;
+import dev.bulwark.server.config.ConfigException;
+import dev.bulwark.server.db.Database;
+import dev.bulwark.server.http.ApiException;
+import dev.bulwark.server.http.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Attestations of releases: DSSE envelopes verified against the trusted keys of the service's team
+ * and stored whether or not they verify, with the reason, so that policies see failures too.
+ */
+public final class Attestations {
+  private final Database db;
+  private final AuditLog audit;
+  private final Clock clock;
+  private final List<TrustedKey> keys;
+  private final GateDao dao = new GateDao();
+
+  public Attestations(Database db, AuditLog audit, Clock clock, List<TrustedKey> keys) {
+    this.db = db;
+    this.audit = audit;
+    this.clock = clock;
+    this.keys = List.copyOf(keys);
+  }
+
+  /**
+   * Reads the trusted keys file ({@code provenance.keysFile}) at start: every problem stops the
+   * server with the file and the entry named.
+   */
+  public static List<TrustedKey> readKeys(Optional<Path> file) {
+    if (file.isEmpty()) {
+      return List.of();
+    }
+    Path f = file.get();
+    JsonNode root;
+    try {
+      root =
+          new com.fasterxml.jackson.databind.ObjectMapper(
+                  new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+              .readTree(Files.readString(f, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new ConfigException("provenance.keysFile " + f + ": " + e.getMessage());
+    }
+    if (root == null || !root.path("keys").isArray()) {
+      throw new ConfigException("provenance.keysFile " + f + ": expected a 'keys' list");
+    }
+    List<TrustedKey> out = new ArrayList<>();
+    int i = 0;
+    for (JsonNode k : root.path("keys")) {
+      String where = "provenance.keysFile " + f + ": keys[" + i++ + "]";
+      String name = k.path("name").asText("");
+      if (name.isBlank()) {
+        throw new ConfigException(where + ": 'name' is required");
+      }
+      List<String> teams = new ArrayList<>();
+      k.path("teams").forEach(t -> teams.add(t.asText()));
+      try {
+        out.add(new TrustedKey(name, TrustedKey.parsePem(k.path("key").asText("")), teams));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(where + " (" + name + "): " + e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  /** An attestation as the API shows it. */
+  public record View(
+      long id,
+      boolean verified,
+      String reason,
+      String key,
+      String payloadType,
+      String predicateType,
+      String builderId,
+      String sourceRepository,
+      List<GateInput.Material> materials,
+      String envelopeSha256,
+      boolean created) {}
+
+  public View add(
+      Principal caller, String requestId, String service, String version, byte[] envelope) {
+    JsonNode parsed;
+    try {
+      parsed = Json.MAPPER.readTree(envelope);
+    } catch (IOException e) {
+      throw new ApiException(
+          422, "Unprocessable Content", "not a DSSE envelope: the body is not JSON");
+    }
+    if (parsed == null || !parsed.isObject()) {
+      throw new ApiException(
+          422, "Unprocessable Content", "not a DSSE envelope: the body is not a JSON object");
+    }
+    String sha = sha256(envelope);
+    return db.writes()
+        .inTransaction(
+            h -> {
+              GateDao.Release r =
+                  dao.release(h, caller, service, version)
+                      .orElseThrow(
+                          () ->
+                              ApiException.notFound(
+                                  "no release " + version + " of service '" + service + "'"));
+              Dsse.Verification v = Dsse.verify(envelope, r.digest(), keys, r.team());
+              List<GateInput.Material> materials =
+                  v.materials().stream()
+                      .map(m -> new GateInput.Material(m.uri(), m.digest()))
+                      .toList();
+              Optional<Long> id =
+                  dao.insertAttestation(
+                      h,
+                      r.id(),
+                      v.payloadType(),
+                      v.predicateType(),
+                      v.verified(),
+                      v.reason(),
+                      v.keyName(),
+                      v.builderId(),
+                      v.sourceRepository(),
+                      new String(Json.write(materials), StandardCharsets.UTF_8),
+                      sha,
+                      new String(envelope, StandardCharsets.UTF_8),
+                      caller.actor(),
+                      clock.millis());
+              if (id.isPresent()) {
+                Map<String, String> subject = new LinkedHashMap<>();
+                subject.put("kind", "attestation");
+                subject.put("id", sha);
+                subject.put("service", r.service());
+                subject.put("version", r.version());
+                subject.put("digest", r.digest());
+                Map<String, Object> after = new LinkedHashMap<>();
+                after.put("verified", v.verified());
+                after.put("reason", v.reason());
+                after.put("key", v.keyName());
+                after.put("predicateType", v.predicateType());
+                after.put("builderId", v.builderId());
+                after.put("envelopeSha256", sha);
+                audit.record(h, caller, requestId, "attestation.add", subject, null, after);
+              }
+              long stored =
+                  id.orElseGet(
+                      () ->
+                          dao.attestations(h, r.id()).stream()
+                              .filter(a -> a.envelopeSha256().equals(sha))
+                              .findFirst()
+                              .orElseThrow()
+                              .id());
+              return new View(
+                  stored,
+                  v.verified(),
+                  v.reason(),
+                  v.keyName(),
+                  v.payloadType(),
+                  v.predicateType(),
+                  v.builderId(),
+                  v.sourceRepository(),
+                  materials,
+                  sha,
+                  id.isPresent());
+            });
+  }
+
+  public List<View> list(Principal caller, String service, String version) {
+    return db.jdbi()
+        .withHandle(
+            h -> {
+              GateDao.Release r =
+                  dao.release(h, caller, service, version)
+                      .orElseThrow(
+                          () ->
+                              ApiException.notFound(
+                                  "no release " + version + " of service '" + service + "'"));
+              return dao.attestations(h, r.id()).stream()
+                  .map(
+                      a ->
+                          new View(
+                              a.id(),
+                              a.verified(),
+                              a.reason(),
+                              a.keyName(),
+                              a.payloadType(),
+                              a.predicateType(),
+                              a.builderId(),
+                              a.sourceRepository(),
+                              materials(a.materials()),
+                              a.envelopeSha256(),
+                              false))
+                  .toList();
+            });
+  }
+
+  static List<GateInput.Material> materials(String json) {
+    try {
+      return Json.MAPPER.readValue(json, new TypeReference<List<GateInput.Material>>() {});
+    } catch (IOException e) {
+      throw new IllegalStateException("stored materials are unreadable", e);
+    }
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,511 @@
+package dev.bulwark.server.gates;
+
+import dev.bulwark.server.auth.Principal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.EmptyHandling;
+import org.jdbi.v3.core.statement.SqlStatement;
+
+/**
+ * SQL of the gates feature: policy bundles, decisions, waivers, attestations and deployments. Every
+ * read of service-owned rows joins the service and carries the caller's team scope.
+ */
+final class GateDao {
+  static final String SCOPE = "(:all OR s.team IN (<teams>))";
+
+  static <S extends SqlStatement<S>> S scoped(S st, Principal p) {
+    return st.bind("all", p.allTeams()).bindList(EmptyHandling.NULL_KEYWORD, "teams", p.teams());
+  }
+
+  record Bundle(
+      long id,
+      String digest,
+      String files,
+      int policies,
+      int rules,
+      String pushedBy,
+      Instant pushedAt,
+      boolean active) {}
+
+  Optional<Bundle> bundle(Handle h, String digest) {
+    return h.createQuery(
+            """
+            SELECT id, digest, files, policies, rules, pushed_by, pushed_at, active
+            FROM policy_bundles WHERE digest = :d
+            """)
+        .bind("d", digest)
+        .map((rs, ctx) -> bundleRow(rs))
+        .findOne();
+  }
+
+  Optional<Bundle> activeBundle(Handle h) {
+    return h.createQuery(
+            """
+            SELECT id, digest, files, policies, rules, pushed_by, pushed_at, active
+            FROM policy_bundles WHERE active = 1
+            """)
+        .map((rs, ctx) -> bundleRow(rs))
+        .findOne();
+  }
+
+  List<Bundle> bundles(Handle h) {
+    return h.createQuery(
+            """
+            SELECT id, digest, '' AS files, policies, rules, pushed_by, pushed_at, active
+            FROM policy_bundles ORDER BY id DESC
+            """)
+        .map((rs, ctx) -> bundleRow(rs))
+        .list();
+  }
+
+  private static Bundle bundleRow(java.sql.ResultSet rs) throws java.sql.SQLException {
+    return new Bundle(
+        rs.getLong("id"),
+        rs.getString("digest"),
+        rs.getString("files"),
+        rs.getInt("policies"),
+        rs.getInt("rules"),
+        rs.getString("pushed_by"),
+        Instant.ofEpochMilli(rs.getLong("pushed_at")),
+        rs.getInt("active") == 1);
+  }
+
+  void insertBundle(
+      Handle h, String digest, String files, int policies, int rules, String by, long at) {
+    h.createUpdate(
+            """
+            INSERT INTO policy_bundles (digest, files, policies, rules, pushed_by, pushed_at, active)
+            VALUES (:d, :f, :p, :r, :by, :at, 0)
+            """)
+        .bind("d", digest)
+        .bind("f", files)
+        .bind("p", policies)
+        .bind("r", rules)
+        .bind("by", by)
+        .bind("at", at)
+        .execute();
+  }
+
+  void activate(Handle h, String digest) {
+    h.createUpdate("UPDATE policy_bundles SET active = 0 WHERE active = 1 AND digest <> :d")
+        .bind("d", digest)
+        .execute();
+    h.createUpdate("UPDATE policy_bundles SET active = 1 WHERE digest = :d")
+        .bind("d", digest)
+        .execute();
+  }
+
+  /** A release as the gate sees it: the caller may see its service. */
+  record Release(long id, String service, String team, String version, String digest) {}
+
+  Optional<Release> release(Handle h, Principal p, String service, String version) {
+    return scoped(
+            h.createQuery(
+                """
+                SELECT r.id, r.service, s.team, r.version, r.digest
+                FROM releases r JOIN services s ON s.name = r.service
+                WHERE r.service = :service AND r.version = :version AND
+                """
+                    + SCOPE),
+            p)
+        .bind("service", service)
+        .bind("version", version)
+        .map(
+            (rs, ctx) ->
+                new Release(
+                    rs.getLong("id"),
+                    rs.getString("service"),
+                    rs.getString("team"),
+                    rs.getString("version"),
+                    rs.getString("digest")))
+        .findOne();
+  }
+
+  /**
+   * Where a digest of a service has been: first allowed by a gate, first deployed, per environment.
+   * Repeats add nothing a rule needs, and would change the input's digest on every gate call.
+   */
+  record Promotion(String environment, String event, long at) {}
+
+  List<Promotion> promotions(Handle h, String service, String digest) {
+    return h.createQuery(
+            """
+            SELECT environment, 'allowed' AS event, MIN(decided_at) AS at FROM gate_decisions
+            WHERE service = :s AND digest = :d AND decision = 'allow' GROUP BY environment
+            UNION ALL
+            SELECT environment, 'deployed' AS event, MIN(deployed_at) AS at FROM deployments
+            WHERE service = :s AND digest = :d GROUP BY environment
+            ORDER BY at, environment, event
+            """)
+        .bind("s", service)
+        .bind("d", digest)
+        .map((rs, ctx) -> new Promotion(rs.getString(1), rs.getString(2), rs.getLong(3)))
+        .list();
+  }
+
+  long insertDecision(
+      Handle h,
+      Release r,
+      String environment,
+      String decision,
+      String bundle,
+      String inputDigest,
+      String results,
+      String waivers,
+      long ledgerIndex,
+      String actor,
+      long at) {
+    return h.createUpdate(
+            """
+            INSERT INTO gate_decisions (service, version, digest, environment, decision,
+              bundle_digest, input_digest, results, waivers, ledger_index, actor, decided_at)
+            VALUES (:s, :v, :d, :e, :decision, :b, :i, :res, :w, :l, :actor, :at)
+            """)
+        .bind("s", r.service())
+        .bind("v", r.version())
+        .bind("d", r.digest())
+        .bind("e", environment)
+        .bind("decision", decision)
+        .bind("b", bundle)
+        .bind("i", inputDigest)
+        .bind("res", results)
+        .bind("w", waivers)
+        .bind("l", ledgerIndex)
+        .bind("actor", actor)
+        .bind("at", at)
+        .executeAndReturnGeneratedKeys("id")
+        .mapTo(Long.class)
+        .one();
+  }
+
+  /** The latest gate decision for a digest of a service in an environment. */
+  record LatestDecision(long id, String decision, long ledgerIndex) {}
+
+  Optional<LatestDecision> latestDecision(
+      Handle h, String service, String digest, String environment) {
+    return h.createQuery(
+            """
+            SELECT id, decision, ledger_index FROM gate_decisions
+            WHERE service = :s AND digest = :d AND environment = :e
+            ORDER BY id DESC LIMIT 1
+            """)
+        .bind("s", service)
+        .bind("d", digest)
+        .bind("e", environment)
+        .map((rs, ctx) -> new LatestDecision(rs.getLong(1), rs.getString(2), rs.getLong(3)))
+        .findOne();
+  }
+
+  record Waiver(
+      long id,
+      String service,
+      String policy,
+      String rule,
+      String digest,
+      String finding,
+      String reason,
+      Instant expiresAt,
+      String requestedBy,
+      Instant requestedAt,
+      String approvedBy,
+      Instant approvedAt,
+      String revokedBy,
+      Instant revokedAt,
+      String revokeReason) {}
+
+  private static final String WAIVER_COLUMNS =
+      """
+      w.id, w.service, w.policy, w.rule, w.digest, w.finding, w.reason, w.expires_at,
+      w.requested_by, w.requested_at, w.approved_by, w.approved_at, w.revoked_by, w.revoked_at,
+      w.revoke_reason
+      """;
+
+  private static Instant instant(java.sql.ResultSet rs, String col) throws java.sql.SQLException {
+    long v = rs.getLong(col);
+    return rs.wasNull() ? null : Instant.ofEpochMilli(v);
+  }
+
+  private static Waiver waiverRow(java.sql.ResultSet rs) throws java.sql.SQLException {
+    return new Waiver(
+        rs.getLong("id"),
+        rs.getString("service"),
+        rs.getString("policy"),
+        rs.getString("rule"),
+        rs.getString("digest"),
+        rs.getString("finding"),
+        rs.getString("reason"),
+        instant(rs, "expires_at"),
+        rs.getString("requested_by"),
+        instant(rs, "requested_at"),
+        rs.getString("approved_by"),
+        instant(rs, "approved_at"),
+        rs.getString("revoked_by"),
+        instant(rs, "revoked_at"),
+        rs.getString("revoke_reason"));
+  }
+
+  /** Waivers a gate may use: approved, not revoked, not expired, of this service. */
+  List<Waiver> usableWaivers(Handle h, String service, long now) {
+    return h.createQuery(
+            "SELECT "
+                + WAIVER_COLUMNS
+                + """
+                FROM waivers w WHERE w.service = :s AND w.approved_by IS NOT NULL
+                AND w.revoked_at IS NULL AND w.expires_at > :now ORDER BY w.id
+                """)
+        .bind("s", service)
+        .bind("now", now)
+        .map((rs, ctx) -> waiverRow(rs))
+        .list();
+  }
+
+  Optional<Waiver> waiver(Handle h, Principal p, long id) {
+    return scoped(
+            h.createQuery(
+                "SELECT "
+                    + WAIVER_COLUMNS
+                    + " FROM waivers w JOIN services s ON s.name = w.service WHERE w.id = :id AND "
+                    + SCOPE),
+            p)
+        .bind("id", id)
+        .map((rs, ctx) -> waiverRow(rs))
+        .findOne();
+  }
+
+  List<Waiver> waivers(Handle h, Principal p, String service) {
+    var q =
+        scoped(
+            h.createQuery(
+                "SELECT "
+                    + WAIVER_COLUMNS
+                    + " FROM waivers w JOIN services s ON s.name = w.service WHERE "
+                    + (service == null ? "" : "w.service = :service AND ")
+                    + SCOPE
+                    + " ORDER BY w.id"),
+            p);
+    if (service != null) {
+      q = q.bind("service", service);
+    }
+    return q.map((rs, ctx) -> waiverRow(rs)).list();
+  }
+
+  long insertWaiver(
+      Handle h,
+      String service,
+      String policy,
+      String rule,
+      String digest,
+      String finding,
+      String reason,
+      long expires,
+      String by,
+      long at) {
+    return h.createUpdate(
+            """
+            INSERT INTO waivers (service, policy, rule, digest, finding, reason, expires_at,
+              requested_by, requested_at)
+            VALUES (:s, :p, :r, :d, :f, :reason, :exp, :by, :at)
+            """)
+        .bind("s", service)
+        .bind("p", policy)
+        .bind("r", rule)
+        .bind("d", digest)
+        .bind("f", finding)
+        .bind("reason", reason)
+        .bind("exp", expires)
+        .bind("by", by)
+        .bind("at", at)
+        .executeAndReturnGeneratedKeys("id")
+        .mapTo(Long.class)
+        .one();
+  }
+
+  /** Approves a pending waiver; the check that the approver is not the requester is in the SQL. */
+  int approve(Handle h, long id, String by, long at) {
+    return h.createUpdate(
+            """
+            UPDATE waivers SET approved_by = :by, approved_at = :at
+            WHERE id = :id AND approved_by IS NULL AND revoked_at IS NULL
+              AND requested_by <> :by AND expires_at > :at
+            """)
+        .bind("id", id)
+        .bind("by", by)
+        .bind("at", at)
+        .execute();
+  }
+
+  int revoke(Handle h, long id, String by, long at, String reason) {
+    return h.createUpdate(
+            """
+            UPDATE waivers SET revoked_by = :by, revoked_at = :at, revoke_reason = :reason
+            WHERE id = :id AND revoked_at IS NULL
+            """)
+        .bind("id", id)
+        .bind("by", by)
+        .bind("at", at)
+        .bind("reason", reason)
+        .execute();
+  }
+
+  record Attestation(
+      long id,
+      String payloadType,
+      String predicateType,
+      boolean verified,
+      String reason,
+      String keyName,
+      String builderId,
+      String sourceRepository,
+      String materials,
+      String envelopeSha256,
+      String receivedBy,
+      Instant receivedAt) {}
+
+  List<Attestation> attestations(Handle h, long release) {
+    return h.createQuery(
+            """
+            SELECT id, payload_type, predicate_type, verified, reason, key_name, builder_id,
+              source_repository, materials, envelope_sha256, received_by, received_at
+            FROM attestations WHERE release_id = :r ORDER BY id
+            """)
+        .bind("r", release)
+        .map(
+            (rs, ctx) ->
+                new Attestation(
+                    rs.getLong("id"),
+                    rs.getString("payload_type"),
+                    rs.getString("predicate_type"),
+                    rs.getInt("verified") == 1,
+                    rs.getString("reason"),
+                    rs.getString("key_name"),
+                    rs.getString("builder_id"),
+                    rs.getString("source_repository"),
+                    rs.getString("materials"),
+                    rs.getString("envelope_sha256"),
+                    rs.getString("received_by"),
+                    Instant.ofEpochMilli(rs.getLong("received_at"))))
+        .list();
+  }
+
+  /** Inserts an attestation unless the same envelope is stored for the release already. */
+  Optional<Long> insertAttestation(
+      Handle h,
+      long release,
+      String payloadType,
+      String predicateType,
+      boolean verified,
+      String reason,
+      String keyName,
+      String builderId,
+      String sourceRepository,
+      String materials,
+      String sha256,
+      String envelope,
+      String by,
+      long at) {
+    boolean exists =
+        h.createQuery(
+                    "SELECT COUNT(*) FROM attestations WHERE release_id = :r AND envelope_sha256 = :sha")
+                .bind("r", release)
+                .bind("sha", sha256)
+                .mapTo(Long.class)
+                .one()
+            > 0;
+    if (exists) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        h.createUpdate(
+                """
+                INSERT INTO attestations (release_id, payload_type, predicate_type, verified,
+                  reason, key_name, builder_id, source_repository, materials, envelope_sha256,
+                  envelope, received_by, received_at)
+                VALUES (:r, :pt, :pred, :v, :reason, :key, :builder, :src, :mat, :sha, :env,
+                  :by, :at)
+                """)
+            .bind("r", release)
+            .bind("pt", payloadType)
+            .bind("pred", predicateType)
+            .bind("v", verified ? 1 : 0)
+            .bind("reason", reason)
+            .bind("key", keyName)
+            .bind("builder", builderId)
+            .bind("src", sourceRepository)
+            .bind("mat", materials)
+            .bind("sha", sha256)
+            .bind("env", envelope)
+            .bind("by", by)
+            .bind("at", at)
+            .executeAndReturnGeneratedKeys("id")
+            .mapTo(Long.class)
+            .one());
+  }
+
+  long insertDeployment(
+      Handle h, Release r, String environment, long decision, String by, long at) {
+    return h.createUpdate(
+            """
+            INSERT INTO deployments (service, version, digest, environment, decision_id,
+              deployed_by, deployed_at)
+            VALUES (:s, :v, :d, :e, :decision, :by, :at)
+            """)
+        .bind("s", r.service())
+        .bind("v", r.version())
+        .bind("d", r.digest())
+        .bind("e", environment)
+        .bind("decision", decision)
+        .bind("by", by)
+        .bind("at", at)
+        .executeAndReturnGeneratedKeys("id")
+        .mapTo(Long.class)
+        .one();
+  }
+
+  record Deployment(
+      long id,
+      String service,
+      String version,
+      String digest,
+      String environment,
+      long decisionId,
+      String deployedBy,
+      Instant deployedAt) {}
+
+  /** What runs where: the latest deployment of each service in each environment. */
+  List<Deployment> current(Handle h, Principal p, String environment, String service) {
+    var q =
+        scoped(
+            h.createQuery(
+                """
+                SELECT d.id, d.service, d.version, d.digest, d.environment, d.decision_id,
+                  d.deployed_by, d.deployed_at
+                FROM deployments d JOIN services s ON s.name = d.service
+                WHERE d.id IN (SELECT MAX(id) FROM deployments GROUP BY service, environment) AND
+                """
+                    + (environment == null ? "" : "d.environment = :env AND ")
+                    + (service == null ? "" : "d.service = :service AND ")
+                    + SCOPE
+                    + " ORDER BY d.service, d.environment"),
+            p);
+    if (environment != null) {
+      q = q.bind("env", environment);
+    }
+    if (service != null) {
+      q = q.bind("service", service);
+    }
+    return q.map(
+            (rs, ctx) ->
+                new Deployment(
+                    rs.getLong(1),
+                    rs.getString(2),
+                    rs.getString(3),
+                    rs.getString(4),
+                    rs.getString(5),
+                    rs.getLong(6),
+                    rs.getString(7),
+                    Instant.ofEpochMilli(rs.getLong(8))))
+        .list();
+  }
+}

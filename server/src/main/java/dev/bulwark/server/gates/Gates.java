@@ -1,0 +1,401 @@
+package dev.bulwark.server.gates;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.bulwark.policy.Decision;
+import dev.bulwark.policy.Diagnostic;
+import dev.bulwark.policy.GateInput;
+import dev.bulwark.policy.PolicyBundle;
+import dev.bulwark.policy.PolicyException;
+import dev.bulwark.policy.Waiver;
+import dev.bulwark.server.audit.AuditLog;
+import dev.bulwark.server.auth.Principal;
+import dev.bulwark.server.config.ServerConfig;
+import dev.bulwark.server.db.Database;
+import dev.bulwark.server.http.ApiException;
+import dev.bulwark.server.http.Json;
+import dev.bulwark.server.releases.Releases;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Policy bundles, gate decisions and deployments. A decision is evaluated, stored and appended to
+ * the ledger in one transaction: the answer CI gets is the one the ledger holds.
+ */
+public final class Gates {
+  private final Database db;
+  private final Releases releases;
+  private final AuditLog audit;
+  private final Clock clock;
+  private final ServerConfig.GateSettings settings;
+  private final GateDao dao = new GateDao();
+
+  /** Compiled bundles by content digest: compiled once per node, whoever pushed them. */
+  private final Map<String, PolicyBundle> compiled = new ConcurrentHashMap<>();
+
+  public Gates(
+      Database db,
+      Releases releases,
+      AuditLog audit,
+      Clock clock,
+      ServerConfig.GateSettings settings) {
+    this.db = db;
+    this.releases = releases;
+    this.audit = audit;
+    this.clock = clock;
+    this.settings = settings;
+  }
+
+  public List<String> environments() {
+    return settings.environments();
+  }
+
+  /** What a push answers: the bundle, and whether it was new. */
+  public record Pushed(
+      String digest, int policies, int rules, boolean created, List<String> policyNames) {}
+
+  /**
+   * Compiles and stores a bundle and makes it the active one. A bundle with any problem is refused
+   * whole (422, every problem with its file:line:col). Pushing a digest again re-activates it.
+   */
+  public Pushed push(Principal caller, String requestId, Map<String, String> files) {
+    PolicyBundle bundle;
+    try {
+      bundle = PolicyBundle.compile(files, PolicyBundle.Limits.DEFAULT);
+    } catch (PolicyException e) {
+      List<ApiException.FieldError> errors = new ArrayList<>();
+      for (Diagnostic d : e.diagnostics()) {
+        errors.add(
+            new ApiException.FieldError(
+                "files[" + d.file() + "]",
+                d.file() + ":" + d.line() + ":" + d.column() + ": " + d.message()));
+      }
+      throw ApiException.invalid(errors);
+    }
+    compiled.putIfAbsent(bundle.digest(), bundle);
+    return db.writes()
+        .inTransaction(
+            h -> {
+              boolean created = dao.bundle(h, bundle.digest()).isEmpty();
+              if (created) {
+                dao.insertBundle(
+                    h,
+                    bundle.digest(),
+                    new String(Json.write(bundle.files()), StandardCharsets.UTF_8),
+                    bundle.policyNames().size(),
+                    bundle.ruleCount(),
+                    caller.actor(),
+                    clock.millis());
+              }
+              String before = dao.activeBundle(h).map(GateDao.Bundle::digest).orElse(null);
+              dao.activate(h, bundle.digest());
+              Map<String, Object> after = new LinkedHashMap<>();
+              after.put("digest", bundle.digest());
+              after.put("policies", bundle.policyNames());
+              after.put("rules", bundle.ruleCount());
+              after.put("previous", before);
+              audit.record(
+                  h,
+                  caller,
+                  requestId,
+                  created ? "policy.push" : "policy.activate",
+                  Map.of("kind", "policy-bundle", "id", bundle.digest()),
+                  before == null ? null : Map.of("digest", before),
+                  after);
+              return new Pushed(
+                  bundle.digest(),
+                  bundle.policyNames().size(),
+                  bundle.ruleCount(),
+                  created,
+                  bundle.policyNames());
+            });
+  }
+
+  public List<GateDao.Bundle> bundles() {
+    return db.jdbi().withHandle(dao::bundles);
+  }
+
+  /** The active bundle's files, by digest (for {@code GET /api/v1/policies/bundles/{digest}}). */
+  public Map<String, String> bundleFiles(String digest) {
+    GateDao.Bundle b =
+        db.jdbi()
+            .withHandle(h -> dao.bundle(h, digest))
+            .orElseThrow(() -> ApiException.notFound("no policy bundle " + digest));
+    return files(b);
+  }
+
+  private static Map<String, String> files(GateDao.Bundle b) {
+    try {
+      return Json.MAPPER.readValue(b.files(), new TypeReference<Map<String, String>>() {});
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("stored bundle " + b.digest() + " is unreadable", e);
+    }
+  }
+
+  private PolicyBundle compiledOf(GateDao.Bundle b) {
+    return compiled.computeIfAbsent(
+        b.digest(),
+        d -> {
+          try {
+            return PolicyBundle.compile(files(b), PolicyBundle.Limits.DEFAULT);
+          } catch (PolicyException e) {
+            throw new IllegalStateException("stored bundle " + d + " no longer compiles", e);
+          }
+        });
+  }
+
+  /** A gate decision, as the contract answers it. */
+  public record Answer(
+      String decision,
+      String service,
+      String version,
+      String digest,
+      String environment,
+      String bundle,
+      String inputDigest,
+      List<Map<String, Object>> results,
+      List<String> waivers,
+      long decisionId,
+      long ledgerIndex) {}
+
+  public Answer evaluate(
+      Principal caller, String requestId, String service, String version, String environment) {
+    checkEnvironment(environment);
+    return db.writes()
+        .inTransaction(
+            h -> {
+              GateDao.Release r =
+                  dao.release(h, caller, service, version)
+                      .orElseThrow(
+                          () ->
+                              ApiException.notFound(
+                                  "no release " + version + " of service '" + service + "'"));
+              GateDao.Bundle active =
+                  dao.activeBundle(h)
+                      .orElseThrow(
+                          () ->
+                              ApiException.conflict(
+                                  "no policy bundle is active; push one with bulwark policy push"));
+              PolicyBundle bundle = compiledOf(active);
+              GateInput input = input(h, caller, r, environment);
+              List<Waiver> waivers = new ArrayList<>();
+              for (GateDao.Waiver w : dao.usableWaivers(h, r.service(), clock.millis())) {
+                waivers.add(
+                    new Waiver(
+                        "W-" + w.id(),
+                        w.policy(),
+                        w.rule(),
+                        w.digest(),
+                        w.finding(),
+                        w.expiresAt()));
+              }
+              Decision d = bundle.evaluate(input, waivers);
+              List<Map<String, Object>> results = results(d);
+              List<String> failing =
+                  d.results().stream()
+                      .filter(Decision.RuleResult::blocks)
+                      .map(Decision.RuleResult::id)
+                      .toList();
+              Map<String, String> subject = new LinkedHashMap<>();
+              subject.put("kind", "gate-decision");
+              subject.put("id", r.service() + "@" + r.version() + "/" + environment);
+              subject.put("service", r.service());
+              subject.put("version", r.version());
+              subject.put("digest", r.digest());
+              subject.put("environment", environment);
+              subject.put("decision", d.decision());
+              subject.put("bundle", bundle.digest());
+              subject.put("inputs", d.inputDigest());
+              Map<String, Object> after = new LinkedHashMap<>();
+              after.put("decision", d.decision());
+              after.put("blocking", failing);
+              after.put("waivers", d.waiversUsed());
+              after.put("results", results);
+              long index =
+                  audit.record(h, caller, requestId, "gate.decision", subject, null, after);
+              long id =
+                  dao.insertDecision(
+                      h,
+                      r,
+                      environment,
+                      d.decision(),
+                      bundle.digest(),
+                      d.inputDigest(),
+                      new String(Json.write(results), StandardCharsets.UTF_8),
+                      new String(Json.write(d.waiversUsed()), StandardCharsets.UTF_8),
+                      index,
+                      caller.actor(),
+                      clock.millis());
+              return new Answer(
+                  d.decision(),
+                  r.service(),
+                  r.version(),
+                  r.digest(),
+                  environment,
+                  bundle.digest(),
+                  d.inputDigest(),
+                  results,
+                  d.waiversUsed(),
+                  id,
+                  index);
+            });
+  }
+
+  /** Everything a rule may read about this release, read in the decision's transaction. */
+  GateInput input(Handle h, Principal caller, GateDao.Release r, String environment) {
+    Releases.GateFacts facts = releases.gateFacts(h, caller, r.service(), r.version());
+    Instant now = clock.instant();
+    List<GateInput.Finding> findings = new ArrayList<>(facts.findings().size());
+    for (Releases.GateFinding f : facts.findings()) {
+      findings.add(
+          new GateInput.Finding(
+              f.id(),
+              f.aliases(),
+              "dependency",
+              f.severity(),
+              f.state(),
+              f.component(),
+              f.due(),
+              now.isAfter(f.due()),
+              f.fixed()));
+    }
+    List<GateInput.Attestation> attestations = new ArrayList<>();
+    for (GateDao.Attestation a : dao.attestations(h, r.id())) {
+      attestations.add(
+          new GateInput.Attestation(
+              a.predicateType(),
+              a.verified(),
+              a.reason(),
+              a.builderId(),
+              a.sourceRepository(),
+              Attestations.materials(a.materials())));
+    }
+    List<GateInput.TestReport> tests = new ArrayList<>();
+    for (Releases.ToolSummary t : facts.tests()) {
+      tests.add(
+          new GateInput.TestReport(
+              t.tool(), t.kind(), t.results(), t.critical(), t.high(), t.medium(), t.low()));
+    }
+    List<GateInput.Promotion> promotions = new ArrayList<>();
+    for (GateDao.Promotion p : dao.promotions(h, r.service(), r.digest())) {
+      promotions.add(
+          new GateInput.Promotion(p.environment(), p.event(), Instant.ofEpochMilli(p.at())));
+    }
+    return new GateInput(
+        new GateInput.Service(facts.service(), facts.team(), facts.area(), facts.criticality()),
+        new GateInput.Release(facts.version(), facts.digest(), facts.sbom(), facts.components()),
+        findings,
+        attestations,
+        tests,
+        environment,
+        promotions,
+        now);
+  }
+
+  static List<Map<String, Object>> results(Decision d) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Decision.RuleResult r : d.results()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("policy", r.policy());
+      m.put("rule", r.rule());
+      m.put("action", r.action().name());
+      m.put("outcome", r.outcome().name());
+      m.put("message", r.message());
+      Map<String, Object> reads = new LinkedHashMap<>();
+      r.reads().forEach(x -> reads.put(x.path(), x.value()));
+      m.put("reads", reads);
+      if (r.waiver() != null) {
+        m.put("waiver", r.waiver());
+      }
+      out.add(m);
+    }
+    return out;
+  }
+
+  void checkEnvironment(String environment) {
+    if (environment == null || !settings.environments().contains(environment)) {
+      throw ApiException.invalid(
+          "environment", "must be one of " + settings.environments() + " (gate.environments)");
+    }
+  }
+
+  /** A recorded deployment. */
+  public record Deployed(
+      long id,
+      String service,
+      String version,
+      String digest,
+      String environment,
+      long decisionId) {}
+
+  /**
+   * Records that a release runs in an environment, only if the latest gate decision for that exact
+   * digest in that environment allowed it (409 otherwise).
+   */
+  public Deployed deploy(
+      Principal caller, String requestId, String service, String version, String environment) {
+    checkEnvironment(environment);
+    return db.writes()
+        .inTransaction(
+            h -> {
+              GateDao.Release r =
+                  dao.release(h, caller, service, version)
+                      .orElseThrow(
+                          () ->
+                              ApiException.notFound(
+                                  "no release " + version + " of service '" + service + "'"));
+              GateDao.LatestDecision d =
+                  dao.latestDecision(h, r.service(), r.digest(), environment)
+                      .orElseThrow(
+                          () ->
+                              ApiException.conflict(
+                                  "digest "
+                                      + r.digest()
+                                      + " has no gate decision for "
+                                      + environment
+                                      + "; run bulwark gate first"));
+              if (!d.decision().equals("allow")) {
+                throw ApiException.conflict(
+                    "the latest gate decision for digest "
+                        + r.digest()
+                        + " in "
+                        + environment
+                        + " denied it (ledger index "
+                        + d.ledgerIndex()
+                        + ")");
+              }
+              long id =
+                  dao.insertDeployment(h, r, environment, d.id(), caller.actor(), clock.millis());
+              Map<String, String> subject = new LinkedHashMap<>();
+              subject.put("kind", "deployment");
+              subject.put("id", r.service() + "@" + r.version() + "/" + environment);
+              subject.put("service", r.service());
+              subject.put("version", r.version());
+              subject.put("digest", r.digest());
+              subject.put("environment", environment);
+              audit.record(
+                  h,
+                  caller,
+                  requestId,
+                  "deployment.record",
+                  subject,
+                  null,
+                  Map.of("decision", d.id(), "decisionLedgerIndex", d.ledgerIndex()));
+              return new Deployed(id, r.service(), r.version(), r.digest(), environment, d.id());
+            });
+  }
+
+  public List<GateDao.Deployment> deployments(
+      Principal caller, String environment, String service) {
+    if (environment != null) {
+      checkEnvironment(environment);
+    }
+    return db.jdbi().withHandle(h -> dao.current(h, caller, environment, service));
+  }
+}

@@ -1,0 +1,224 @@
+package dev.bulwark.server.gates;
+
+import dev.bulwark.server.audit.AuditLog;
+import dev.bulwark.server.auth.Principal;
+import dev.bulwark.server.db.Database;
+import dev.bulwark.server.http.ApiException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Waivers: an exception to one rule for one service (optionally one digest or one finding), with a
+ * reason and an expiry no later than {@code waiver.maxDays}. Requested by one person, approved by
+ * another with the security role; revocable; never applied once expired or revoked.
+ */
+public final class Waivers {
+  private final Database db;
+  private final AuditLog audit;
+  private final Clock clock;
+  private final int maxDays;
+  private final GateDao dao = new GateDao();
+
+  public Waivers(Database db, AuditLog audit, Clock clock, int maxDays) {
+    this.db = db;
+    this.audit = audit;
+    this.clock = clock;
+    this.maxDays = maxDays;
+  }
+
+  public record Request(
+      String service,
+      String policy,
+      String rule,
+      String digest,
+      String finding,
+      String reason,
+      String expires) {}
+
+  /** A waiver as the API shows it, with its state. */
+  public record View(
+      long id,
+      String service,
+      String policy,
+      String rule,
+      String digest,
+      String finding,
+      String reason,
+      Instant expires,
+      String state,
+      String requestedBy,
+      Instant requestedAt,
+      String approvedBy,
+      Instant approvedAt,
+      String revokedBy,
+      Instant revokedAt,
+      String revokeReason) {}
+
+  View view(GateDao.Waiver w) {
+    Instant now = clock.instant();
+    String state =
+        w.revokedAt() != null
+            ? "revoked"
+            : !now.isBefore(w.expiresAt())
+                ? "expired"
+                : w.approvedBy() == null ? "requested" : "approved";
+    return new View(
+        w.id(),
+        w.service(),
+        w.policy(),
+        w.rule(),
+        w.digest(),
+        w.finding(),
+        w.reason(),
+        w.expiresAt(),
+        state,
+        w.requestedBy(),
+        w.requestedAt(),
+        w.approvedBy(),
+        w.approvedAt(),
+        w.revokedBy(),
+        w.revokedAt(),
+        w.revokeReason());
+  }
+
+  public View request(Principal caller, String requestId, Request r) {
+    List<ApiException.FieldError> errors = new ArrayList<>();
+    required(errors, "service", r.service());
+    required(errors, "policy", r.policy());
+    required(errors, "rule", r.rule());
+    required(errors, "reason", r.reason());
+    required(errors, "expires", r.expires());
+    if (r.digest() != null && !r.digest().matches("sha256:[0-9a-f]{64}")) {
+      errors.add(new ApiException.FieldError("digest", "must be sha256:<64 lowercase hex>"));
+    }
+    if (r.reason() != null && r.reason().length() > 2000) {
+      errors.add(new ApiException.FieldError("reason", "at most 2000 characters"));
+    }
+    Instant now = clock.instant();
+    Instant expires = null;
+    if (r.expires() != null) {
+      try {
+        expires = Instant.parse(r.expires());
+        if (!expires.isAfter(now)) {
+          errors.add(new ApiException.FieldError("expires", "must be in the future"));
+        } else if (expires.isAfter(now.plus(Duration.ofDays(maxDays)))) {
+          errors.add(
+              new ApiException.FieldError(
+                  "expires", "at most " + maxDays + " days ahead (waiver.maxDays)"));
+        }
+      } catch (DateTimeParseException e) {
+        errors.add(
+            new ApiException.FieldError(
+                "expires", "must be an RFC 3339 UTC time, such as 2026-12-31T00:00:00Z"));
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw ApiException.invalid(errors);
+    }
+    Instant exp = expires;
+    return db.writes()
+        .inTransaction(
+            h -> {
+              boolean visible =
+                  GateDao.scoped(
+                              h.createQuery(
+                                  "SELECT COUNT(*) FROM services s WHERE s.name = :n AND "
+                                      + GateDao.SCOPE),
+                              caller)
+                          .bind("n", r.service())
+                          .mapTo(Long.class)
+                          .one()
+                      > 0;
+              if (!visible) {
+                throw ApiException.notFound("no service '" + r.service() + "'");
+              }
+              long id =
+                  dao.insertWaiver(
+                      h,
+                      r.service(),
+                      r.policy(),
+                      r.rule(),
+                      r.digest(),
+                      r.finding(),
+                      r.reason(),
+                      exp.toEpochMilli(),
+                      caller.actor(),
+                      now.toEpochMilli());
+              GateDao.Waiver w = dao.waiver(h, caller, id).orElseThrow();
+              audit.record(h, caller, requestId, "waiver.request", subject(w), null, view(w));
+              return view(w);
+            });
+  }
+
+  private static void required(List<ApiException.FieldError> errors, String field, String v) {
+    if (v == null || v.isBlank()) {
+      errors.add(new ApiException.FieldError(field, "is required"));
+    }
+  }
+
+  static Map<String, String> subject(GateDao.Waiver w) {
+    Map<String, String> s = new LinkedHashMap<>();
+    s.put("kind", "waiver");
+    s.put("id", Long.toString(w.id()));
+    s.put("service", w.service());
+    s.put("rule", w.policy() + "/" + w.rule());
+    if (w.digest() != null) {
+      s.put("digest", w.digest());
+    }
+    return s;
+  }
+
+  /** Approves a requested waiver; the approver may not be its requester (403). */
+  public View approve(Principal caller, String requestId, long id) {
+    return db.writes()
+        .inTransaction(
+            h -> {
+              GateDao.Waiver w =
+                  dao.waiver(h, caller, id)
+                      .orElseThrow(() -> ApiException.notFound("no waiver " + id));
+              if (w.requestedBy().equals(caller.actor())) {
+                throw ApiException.forbidden(
+                    "a waiver is approved by someone other than its requester");
+              }
+              if (dao.approve(h, id, caller.actor(), clock.millis()) == 0) {
+                throw ApiException.conflict(
+                    "waiver " + id + " is " + view(w).state() + ", not requested");
+              }
+              GateDao.Waiver after = dao.waiver(h, caller, id).orElseThrow();
+              audit.record(
+                  h, caller, requestId, "waiver.approve", subject(after), view(w), view(after));
+              return view(after);
+            });
+  }
+
+  public View revoke(Principal caller, String requestId, long id, String reason) {
+    if (reason == null || reason.isBlank()) {
+      throw ApiException.invalid("reason", "is required");
+    }
+    return db.writes()
+        .inTransaction(
+            h -> {
+              GateDao.Waiver w =
+                  dao.waiver(h, caller, id)
+                      .orElseThrow(() -> ApiException.notFound("no waiver " + id));
+              if (dao.revoke(h, id, caller.actor(), clock.millis(), reason) == 0) {
+                throw ApiException.conflict("waiver " + id + " is revoked already");
+              }
+              GateDao.Waiver after = dao.waiver(h, caller, id).orElseThrow();
+              audit.record(
+                  h, caller, requestId, "waiver.revoke", subject(after), view(w), view(after));
+              return view(after);
+            });
+  }
+
+  public List<View> list(Principal caller, String service) {
+    return db.jdbi()
+        .withHandle(h -> dao.waivers(h, caller, service).stream().map(this::view).toList());
+  }
+}
