@@ -1,0 +1,162 @@
+package dev.bulwark.bench;
+
+import dev.bulwark.policy.Decision;
+import dev.bulwark.policy.GateInput;
+import dev.bulwark.policy.PolicyBundle;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Issue 6, engine side. {@code evals}: CEL rule evaluations per second on one thread (run it with
+ * -XX:ActiveProcessorCount=1), a bundle of typical one-line rules evaluated over and over against
+ * one input. {@code gate}: one gate decision of 100 rules over a release with 10,000 findings.
+ *
+ * <p>Usage: PolicyBench evals|gate SECONDS
+ */
+public final class PolicyBench {
+  static final Instant NOW = Instant.parse("2026-11-27T12:00:00Z");
+
+  public static void main(String[] args) throws Exception {
+    int seconds = Integer.parseInt(args[1]);
+    switch (args[0]) {
+      case "evals" -> evals(seconds);
+      case "gate" -> gate(seconds);
+      default -> throw new IllegalArgumentException(args[0]);
+    }
+  }
+
+  static GateInput input(int findings) {
+    List<GateInput.Finding> list = new ArrayList<>(findings);
+    String[] sev = {"critical", "high", "medium", "low"};
+    for (int i = 0; i < findings; i++) {
+      list.add(
+          new GateInput.Finding(
+              "CVE-2026-" + i,
+              List.of("GHSA-" + i),
+              "dependency",
+              sev[i % 4],
+              i % 3 == 0 ? "not_affected" : "open",
+              "pkg:npm/p" + (i % 500) + "@1.0." + (i % 7),
+              NOW.plusSeconds(86_400L * (1 + i % 90)),
+              false,
+              i % 2 == 0 ? "1.1.0" : null));
+    }
+    return new GateInput(
+        new GateInput.Service("payments", "pay", "data", "critical"),
+        new GateInput.Release("2.4.0", "sha256:" + "ab".repeat(32), true, 4800),
+        list,
+        List.of(
+            new GateInput.Attestation(
+                "https://slsa.dev/provenance/v1",
+                true,
+                "",
+                "https://github.com/actions/runner/github-hosted",
+                "https://github.com/example/payments",
+                List.of())),
+        List.of(new GateInput.TestReport("semgrep", "sast", 7, 0, 0, 2, 5)),
+        "prod",
+        List.of(new GateInput.Promotion("staging", "allowed", NOW.minusSeconds(3600))),
+        NOW);
+  }
+
+  /** Ten rule shapes that read scalars, small lists and variables, as most gate rules do. */
+  static final List<String> CHEAP =
+      List.of(
+          "release.sbom && release.components > 0",
+          "release.digest.startsWith('sha256:')",
+          "service.criticality != 'critical' || attestations.exists(a, a.verified && a.builderId in vars.builders)",
+          "environment != 'prod' || promotions.exists(p, p.environment == 'staging' && p.event == 'allowed')",
+          "tests.exists(t, t.kind == 'sast')",
+          "!tests.exists(t, t.kind == 'sast' && (t.critical > 0 || t.high > 0))",
+          "service.area in ['website', 'backend', 'data']",
+          "size(release.version) > 0 && release.version != '0.0.0'",
+          "service.team == 'pay' || environment != 'prod'",
+          "now > timestamp('2026-01-01T00:00:00Z')");
+
+  static PolicyBundle bundle(int cheap, List<String> heavy) throws Exception {
+    StringBuilder yaml =
+        new StringBuilder(
+            "name: bench\nvariables:\n  builders: [https://github.com/actions/runner/github-hosted]\nrules:\n");
+    for (int i = 0; i < cheap; i++) {
+      yaml.append("  - name: r")
+          .append(i)
+          .append("\n    expression: \"")
+          .append(CHEAP.get(i % CHEAP.size()))
+          .append("\"\n");
+    }
+    for (int i = 0; i < heavy.size(); i++) {
+      yaml.append("  - name: h")
+          .append(i)
+          .append("\n    expression: \"")
+          .append(heavy.get(i))
+          .append("\"\n");
+    }
+    Map<String, String> files = new TreeMap<>();
+    files.put("bench.yaml", yaml.toString());
+    return PolicyBundle.compile(files, PolicyBundle.Limits.DEFAULT);
+  }
+
+  static void evals(int seconds) throws Exception {
+    PolicyBundle b = bundle(100, List.of());
+    GateInput in = input(20);
+    long rules = 0;
+    long end = System.nanoTime() + 3_000_000_000L; // warm-up
+    while (System.nanoTime() < end) {
+      b.evaluate(in, List.of());
+    }
+    List<Double> perSecond = new ArrayList<>();
+    for (int s = 0; s < seconds; s++) {
+      long t0 = System.nanoTime();
+      long n = 0;
+      while (System.nanoTime() - t0 < 1_000_000_000L) {
+        Decision d = b.evaluate(in, List.of());
+        n += d.results().size();
+      }
+      perSecond.add(n / ((System.nanoTime() - t0) / 1e9));
+      rules += n;
+    }
+    Collections.sort(perSecond);
+    System.out.printf(
+        "CEL rule evaluations (whole gate evaluations of 100 one-line rules, with explanations), one thread, %d cores visible: median %,.0f rules/s (min %,.0f, max %,.0f) over %d one-second runs%n",
+        Runtime.getRuntime().availableProcessors(),
+        perSecond.get(perSecond.size() / 2),
+        perSecond.get(0),
+        perSecond.get(perSecond.size() - 1),
+        seconds);
+  }
+
+  static void gate(int seconds) throws Exception {
+    // 100 rules: 90 one-line rules, 10 over the findings (each reads all 10,000 findings).
+    List<String> heavy = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      heavy.add(
+          i % 2 == 0
+              ? "!findings.exists(f, f.severity == 'critical' && f.state == 'open' && f.overdue)"
+              : "findings.filter(f, f.state == 'open' && f.severity == 'high' && !f.fixAvailable).size() < 5000");
+    }
+    PolicyBundle b = bundle(90, heavy);
+    GateInput in = input(10_000);
+    long end = System.nanoTime() + 5_000_000_000L;
+    while (System.nanoTime() < end) {
+      b.evaluate(in, List.of());
+    }
+    List<Double> ms = new ArrayList<>();
+    end = System.nanoTime() + seconds * 1_000_000_000L;
+    while (System.nanoTime() < end) {
+      long t0 = System.nanoTime();
+      Decision d = b.evaluate(in, List.of());
+      ms.add((System.nanoTime() - t0) / 1e6);
+      if (d.results().size() != 100) {
+        throw new IllegalStateException("expected 100 results");
+      }
+    }
+    Collections.sort(ms);
+    System.out.printf(
+        "gate decision, 100 rules (10 over the findings) over 10,000 findings, engine only: median %.2f ms, p99 %.2f ms, max %.2f ms (%d decisions)%n",
+        ms.get(ms.size() / 2), ms.get((int) (ms.size() * 0.99)), ms.get(ms.size() - 1), ms.size());
+  }
+}
