@@ -138,6 +138,7 @@ public final class GateInput {
             "sbom", release.sbom(),
             "components", release.components()));
     v.put("findings", this.findings.stream().map(GateInput::finding).toList());
+    v.put("summary", summary(this.findings));
     v.put(
         "attestations",
         attestations.stream()
@@ -181,6 +182,52 @@ public final class GateInput {
             .toList());
     v.put("now", timestamp(now));
     this.values = java.util.Collections.unmodifiableMap(v);
+  }
+
+  /** Findings still to act on: not fixed, not judged not affected, not accepted. */
+  static final java.util.Set<String> OPEN_STATES = java.util.Set.of("open", "triaged", "affected");
+
+  static final List<String> LEVELS =
+      List.of("critical", "high", "medium", "low", "none", "unknown");
+
+  /**
+   * Counts by severity, computed once here so that rules such as "no overdue critical finding" read
+   * one number instead of walking ten thousand findings in the interpreter.
+   */
+  private static Map<String, Object> summary(List<Finding> findings) {
+    long[][] counts = new long[3][LEVELS.size()];
+    for (Finding f : findings) {
+      if (!OPEN_STATES.contains(f.state())) {
+        continue;
+      }
+      int level = LEVELS.indexOf(f.severity());
+      if (level < 0) {
+        level = LEVELS.size() - 1;
+      }
+      counts[0][level]++;
+      if (f.overdue()) {
+        counts[1][level]++;
+      }
+      if (!f.fixedIn().isEmpty()) {
+        counts[2][level]++;
+      }
+    }
+    return Map.of(
+        "open", counts(counts[0]),
+        "overdue", counts(counts[1]),
+        "fixable", counts(counts[2]),
+        "total", (long) findings.size());
+  }
+
+  private static Map<String, Object> counts(long[] c) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    long total = 0;
+    for (int i = 0; i < LEVELS.size(); i++) {
+      m.put(LEVELS.get(i), c[i]);
+      total += c[i];
+    }
+    m.put("total", total);
+    return java.util.Collections.unmodifiableMap(m);
   }
 
   private static Map<String, Object> finding(Finding f) {
@@ -242,6 +289,13 @@ public final class GateInput {
       }
     }
     v.put("findings", kept);
+    List<Finding> keptFindings = new ArrayList<>();
+    for (Finding f : findings) {
+      if (!ids.contains(f.id())) {
+        keptFindings.add(f);
+      }
+    }
+    v.put("summary", summary(keptFindings));
     GateInput copy = this.copyWith(v);
     return copy;
   }
@@ -260,25 +314,102 @@ public final class GateInput {
   }
 
   /**
-   * SHA-256 of the input as canonical JSON (keys sorted, timestamps as RFC 3339 UTC): the same
-   * input always gives the same digest, which the ledger records beside the decision.
+   * SHA-256 of the input as canonical JSON (keys sorted, no white space, timestamps as RFC 3339 UTC
+   * strings): the same input always gives the same digest, which the ledger records beside the
+   * decision. Streamed into the digest, never built as one string: ten thousand findings are about
+   * 3 MB of JSON.
    */
   public synchronized String digest() {
     if (digest == null) {
-      StringBuilder sb = new StringBuilder();
-      canonical(values, sb);
       try {
-        digest =
-            "sha256:"
-                + HexFormat.of()
-                    .formatHex(
-                        MessageDigest.getInstance("SHA-256")
-                            .digest(sb.toString().getBytes(StandardCharsets.UTF_8)));
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        Canonical out = new Canonical(md);
+        out.value(values);
+        out.flush();
+        digest = "sha256:" + HexFormat.of().formatHex(md.digest());
       } catch (NoSuchAlgorithmException e) {
         throw new IllegalStateException(e);
       }
     }
     return digest;
+  }
+
+  /** Canonical JSON written into a message digest through a small buffer. */
+  private static final class Canonical {
+    private final MessageDigest md;
+    private final StringBuilder buf = new StringBuilder(8192);
+
+    Canonical(MessageDigest md) {
+      this.md = md;
+    }
+
+    void value(Object v) {
+      switch (v) {
+        case Map<?, ?> m -> {
+          String[] keys = m.keySet().toArray(String[]::new);
+          java.util.Arrays.sort(keys);
+          buf.append('{');
+          for (int i = 0; i < keys.length; i++) {
+            if (i > 0) {
+              buf.append(',');
+            }
+            string(keys[i]);
+            buf.append(':');
+            value(m.get(keys[i]));
+          }
+          buf.append('}');
+        }
+        case List<?> l -> {
+          buf.append('[');
+          for (int i = 0; i < l.size(); i++) {
+            if (i > 0) {
+              buf.append(',');
+            }
+            value(l.get(i));
+          }
+          buf.append(']');
+        }
+        case String s -> string(s);
+        case com.google.protobuf.Timestamp t ->
+            string(Instant.ofEpochSecond(t.getSeconds(), t.getNanos()).toString());
+        default -> buf.append(v);
+      }
+      if (buf.length() >= 8192) {
+        flush();
+      }
+    }
+
+    /** RFC 8785 string escaping, as the ledger's entries use it. */
+    private void string(String s) {
+      buf.append('"');
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        switch (c) {
+          case '"' -> buf.append("\\\"");
+          case '\\' -> buf.append("\\\\");
+          case '\b' -> buf.append("\\b");
+          case '\f' -> buf.append("\\f");
+          case '\n' -> buf.append("\\n");
+          case '\r' -> buf.append("\\r");
+          case '\t' -> buf.append("\\t");
+          default -> {
+            if (c < 0x20) {
+              buf.append("\\u00")
+                  .append(Character.forDigit(c >> 4, 16))
+                  .append(Character.forDigit(c & 0xf, 16));
+            } else {
+              buf.append(c);
+            }
+          }
+        }
+      }
+      buf.append('"');
+    }
+
+    void flush() {
+      md.update(buf.toString().getBytes(StandardCharsets.UTF_8));
+      buf.setLength(0);
+    }
   }
 
   /** The input as plain JSON-ready values (timestamps as strings), for explanations and tests. */
@@ -295,60 +426,5 @@ public final class GateInput {
       return l.stream().map(GateInput::plain).toList();
     }
     return v;
-  }
-
-  private static void canonical(Object v, StringBuilder sb) {
-    Object p = plain(v);
-    write(p, sb);
-  }
-
-  private static void write(Object v, StringBuilder sb) {
-    switch (v) {
-      case Map<?, ?> m -> {
-        sb.append('{');
-        boolean first = true;
-        for (var e : new TreeMap<>(m).entrySet()) {
-          if (!first) {
-            sb.append(',');
-          }
-          first = false;
-          string((String) e.getKey(), sb);
-          sb.append(':');
-          write(e.getValue(), sb);
-        }
-        sb.append('}');
-      }
-      case List<?> l -> {
-        sb.append('[');
-        for (int i = 0; i < l.size(); i++) {
-          if (i > 0) {
-            sb.append(',');
-          }
-          write(l.get(i), sb);
-        }
-        sb.append(']');
-      }
-      case String s -> string(s, sb);
-      default -> sb.append(v);
-    }
-  }
-
-  private static void string(String s, StringBuilder sb) {
-    sb.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        default -> {
-          if (c < 0x20) {
-            sb.append(String.format("\\u%04x", (int) c));
-          } else {
-            sb.append(c);
-          }
-        }
-      }
-    }
-    sb.append('"');
   }
 }

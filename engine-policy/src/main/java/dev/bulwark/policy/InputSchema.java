@@ -89,6 +89,27 @@ final class InputSchema {
               "event", SimpleType.STRING,
               "at", SimpleType.TIMESTAMP));
 
+  static final StructType SEVERITY_COUNTS =
+      struct(
+          "bulwark.SeverityCounts",
+          Map.of(
+              "critical", SimpleType.INT,
+              "high", SimpleType.INT,
+              "medium", SimpleType.INT,
+              "low", SimpleType.INT,
+              "none", SimpleType.INT,
+              "unknown", SimpleType.INT,
+              "total", SimpleType.INT));
+
+  static final StructType FINDING_SUMMARY =
+      struct(
+          "bulwark.FindingSummary",
+          Map.of(
+              "open", SEVERITY_COUNTS,
+              "overdue", SEVERITY_COUNTS,
+              "fixable", SEVERITY_COUNTS,
+              "total", SimpleType.INT));
+
   /** The variables every rule may read, in the order the documentation lists them. */
   static final Map<String, CelType> VARIABLES = variables();
 
@@ -97,6 +118,7 @@ final class InputSchema {
     v.put("service", SERVICE);
     v.put("release", RELEASE);
     v.put("findings", ListType.create(FINDING));
+    v.put("summary", FINDING_SUMMARY);
     v.put("attestations", ListType.create(ATTESTATION));
     v.put("tests", ListType.create(TEST_REPORT));
     v.put("environment", SimpleType.STRING);
@@ -106,7 +128,16 @@ final class InputSchema {
   }
 
   static final List<StructType> TYPES =
-      List.of(SERVICE, RELEASE, FINDING, MATERIAL, ATTESTATION, TEST_REPORT, PROMOTION);
+      List.of(
+          SERVICE,
+          RELEASE,
+          FINDING,
+          SEVERITY_COUNTS,
+          FINDING_SUMMARY,
+          MATERIAL,
+          ATTESTATION,
+          TEST_REPORT,
+          PROMOTION);
 
   static StructType struct(String name, Map<String, CelType> fields) {
     Map<String, CelType> copy = new LinkedHashMap<>(fields);

@@ -164,59 +164,74 @@ public final class Gates {
       long decisionId,
       long ledgerIndex) {}
 
+  /**
+   * Reads the release's facts and evaluates them outside the single writer (a read of ten thousand
+   * findings must not hold up every other write), then stores the decision and its ledger entry in
+   * one short write transaction. The decision records the digest of exactly the input it evaluated.
+   */
   public Answer evaluate(
       Principal caller, String requestId, String service, String version, String environment) {
     checkEnvironment(environment);
+    record Evaluated(GateDao.Release release, PolicyBundle bundle, Decision decision) {}
+    Evaluated e =
+        db.jdbi()
+            .inTransaction(
+                h -> {
+                  GateDao.Release r =
+                      dao.release(h, caller, service, version)
+                          .orElseThrow(
+                              () ->
+                                  ApiException.notFound(
+                                      "no release " + version + " of service '" + service + "'"));
+                  GateDao.Bundle active =
+                      dao.activeBundle(h)
+                          .orElseThrow(
+                              () ->
+                                  ApiException.conflict(
+                                      "no policy bundle is active; push one with bulwark policy push"));
+                  PolicyBundle bundle = compiledOf(active);
+                  GateInput input = input(h, caller, r, environment);
+                  List<Waiver> waivers = new ArrayList<>();
+                  for (GateDao.Waiver w : dao.usableWaivers(h, r.service(), clock.millis())) {
+                    waivers.add(
+                        new Waiver(
+                            "W-" + w.id(),
+                            w.policy(),
+                            w.rule(),
+                            w.digest(),
+                            w.finding(),
+                            w.expiresAt()));
+                  }
+                  return new Evaluated(r, bundle, bundle.evaluate(input, waivers));
+                });
+    GateDao.Release r = e.release();
+    Decision d = e.decision();
+    List<Map<String, Object>> results = results(d);
+    List<String> failing =
+        d.results().stream()
+            .filter(Decision.RuleResult::blocks)
+            .map(Decision.RuleResult::id)
+            .toList();
+    Map<String, String> subject = new LinkedHashMap<>();
+    subject.put("kind", "gate-decision");
+    subject.put("id", r.service() + "@" + r.version() + "/" + environment);
+    subject.put("service", r.service());
+    subject.put("version", r.version());
+    subject.put("digest", r.digest());
+    subject.put("environment", environment);
+    subject.put("decision", d.decision());
+    subject.put("bundle", d.bundleDigest());
+    subject.put("inputs", d.inputDigest());
+    Map<String, Object> after = new LinkedHashMap<>();
+    after.put("decision", d.decision());
+    after.put("blocking", failing);
+    after.put("waivers", d.waiversUsed());
+    after.put("results", results);
+    String resultsJson = new String(Json.write(results), StandardCharsets.UTF_8);
+    String waiversJson = new String(Json.write(d.waiversUsed()), StandardCharsets.UTF_8);
     return db.writes()
         .inTransaction(
             h -> {
-              GateDao.Release r =
-                  dao.release(h, caller, service, version)
-                      .orElseThrow(
-                          () ->
-                              ApiException.notFound(
-                                  "no release " + version + " of service '" + service + "'"));
-              GateDao.Bundle active =
-                  dao.activeBundle(h)
-                      .orElseThrow(
-                          () ->
-                              ApiException.conflict(
-                                  "no policy bundle is active; push one with bulwark policy push"));
-              PolicyBundle bundle = compiledOf(active);
-              GateInput input = input(h, caller, r, environment);
-              List<Waiver> waivers = new ArrayList<>();
-              for (GateDao.Waiver w : dao.usableWaivers(h, r.service(), clock.millis())) {
-                waivers.add(
-                    new Waiver(
-                        "W-" + w.id(),
-                        w.policy(),
-                        w.rule(),
-                        w.digest(),
-                        w.finding(),
-                        w.expiresAt()));
-              }
-              Decision d = bundle.evaluate(input, waivers);
-              List<Map<String, Object>> results = results(d);
-              List<String> failing =
-                  d.results().stream()
-                      .filter(Decision.RuleResult::blocks)
-                      .map(Decision.RuleResult::id)
-                      .toList();
-              Map<String, String> subject = new LinkedHashMap<>();
-              subject.put("kind", "gate-decision");
-              subject.put("id", r.service() + "@" + r.version() + "/" + environment);
-              subject.put("service", r.service());
-              subject.put("version", r.version());
-              subject.put("digest", r.digest());
-              subject.put("environment", environment);
-              subject.put("decision", d.decision());
-              subject.put("bundle", bundle.digest());
-              subject.put("inputs", d.inputDigest());
-              Map<String, Object> after = new LinkedHashMap<>();
-              after.put("decision", d.decision());
-              after.put("blocking", failing);
-              after.put("waivers", d.waiversUsed());
-              after.put("results", results);
               long index =
                   audit.record(h, caller, requestId, "gate.decision", subject, null, after);
               long id =
@@ -225,10 +240,10 @@ public final class Gates {
                       r,
                       environment,
                       d.decision(),
-                      bundle.digest(),
+                      d.bundleDigest(),
                       d.inputDigest(),
-                      new String(Json.write(results), StandardCharsets.UTF_8),
-                      new String(Json.write(d.waiversUsed()), StandardCharsets.UTF_8),
+                      resultsJson,
+                      waiversJson,
                       index,
                       caller.actor(),
                       clock.millis());
@@ -238,7 +253,7 @@ public final class Gates {
                   r.version(),
                   r.digest(),
                   environment,
-                  bundle.digest(),
+                  d.bundleDigest(),
                   d.inputDigest(),
                   results,
                   d.waiversUsed(),

@@ -1,0 +1,138 @@
+package dev.bulwark.bench;
+
+import dev.bulwark.server.BulwarkServer;
+import dev.bulwark.server.config.ServerConfig;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Issue 6, end to end: {@code POST /api/v1/gates/evaluate} over HTTP for a release with 10,000
+ * findings and a bundle of 100 rules, on SQLite or PostgreSQL. Each decision reads the release's
+ * findings, attestations, test reports and promotions, evaluates, and appends to the ledger.
+ *
+ * <p>Usage: GateBench sqlite|JDBC_URL DECISIONS
+ */
+public final class GateBench {
+  static final String TOKEN = "bwk_bench-admin-token-0123456789abcdefghijklmnop";
+
+  public static void main(String[] args) throws Exception {
+    boolean sqlite = args[0].equals("sqlite");
+    int decisions = Integer.parseInt(args[1]);
+    Path data = Files.createTempDirectory("bulwark-gate-bench");
+    ServerConfig config = ServerConfig.embeddedDefaults(data).withBootstrapToken(TOKEN);
+    if (!sqlite) {
+      config = config.withDb(args[0], "postgres", null);
+    }
+    PrintStream quiet = new PrintStream(PrintStream.nullOutputStream());
+    try (BulwarkServer server = BulwarkServer.start(config, Clock.systemUTC(), quiet)) {
+      HttpClient http = HttpClient.newHttpClient();
+      String base = "http://127.0.0.1:" + server.port();
+      send(
+          http,
+          base + "/api/v1/services/pay-api",
+          "PUT",
+          "{\"team\": \"pay\", \"area\": \"data\", \"criticality\": \"critical\"}");
+      send(
+          http,
+          base + "/api/v1/services/pay-api/releases",
+          "POST",
+          "{\"version\": \"1.0\", \"digest\": \"sha256:" + "ab".repeat(32) + "\"}");
+      String url = sqlite ? "jdbc:sqlite:" + data.resolve("bulwark.db") : args[0];
+      try (Connection c = DriverManager.getConnection(url, sqlite ? null : "postgres", null)) {
+        c.setAutoCommit(false);
+        long release;
+        try (var st = c.createStatement();
+            var rs = st.executeQuery("SELECT id FROM releases WHERE service = 'pay-api'")) {
+          rs.next();
+          release = rs.getLong(1);
+        }
+        String[] sev = {"critical", "high", "medium", "low"};
+        try (PreparedStatement f =
+            c.prepareStatement(
+                "INSERT INTO findings (release_id, component_ref, purl, vuln_id, aliases, severity, fixed, state, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+          for (int i = 0; i < 10_000; i++) {
+            f.setLong(1, release);
+            f.setString(2, "c" + i);
+            f.setString(3, "pkg:npm/p" + (i % 500) + "@1.0." + (i % 7));
+            f.setString(4, "CVE-2026-" + i);
+            f.setString(5, "[\"GHSA-" + i + "\"]");
+            f.setString(6, sev[i % 4]);
+            f.setString(7, i % 2 == 0 ? "1.1.0" : null);
+            f.setString(8, i % 3 == 0 ? "not_affected" : "open");
+            f.setLong(9, System.currentTimeMillis());
+            f.addBatch();
+          }
+          f.executeBatch();
+        }
+        c.commit();
+      }
+      // The bundle of PolicyBench's gate case: 90 one-line rules and 10 on the findings summary.
+      List<String> summary = new ArrayList<>();
+      String[] sev = {"critical", "high", "medium", "low", "unknown"};
+      for (int i = 0; i < 10; i++) {
+        String s = sev[i % sev.length];
+        summary.add(
+            i % 2 == 0
+                ? "summary.overdue." + s + " == 0"
+                : "summary.open." + s + " - summary.fixable." + s + " < 5000");
+      }
+      String yaml = PolicyBench.yaml(90, summary);
+      send(
+          http,
+          base + "/api/v1/policies/bundles",
+          "POST",
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .writeValueAsString(Map.of("files", Map.of("bench.yaml", yaml))));
+      String body =
+          "{\"service\": \"pay-api\", \"version\": \"1.0\", \"environment\": \"staging\"}";
+      List<Double> ms = new ArrayList<>();
+      for (int i = 0; i < decisions + 50; i++) {
+        long t0 = System.nanoTime();
+        String answer = send(http, base + "/api/v1/gates/evaluate", "POST", body);
+        double took = (System.nanoTime() - t0) / 1e6;
+        if (!answer.contains("\"ledgerIndex\"")) {
+          throw new IllegalStateException(answer);
+        }
+        if (i >= 50) {
+          ms.add(took);
+        }
+      }
+      Collections.sort(ms);
+      System.out.printf(
+          "%s: POST /api/v1/gates/evaluate, 100 rules over 10,000 findings, end to end (read facts, evaluate, write decision and ledger entry, answer): median %.1f ms, p99 %.1f ms, max %.1f ms (%d decisions)%n",
+          sqlite ? "SQLite" : "PostgreSQL",
+          ms.get(ms.size() / 2),
+          ms.get((int) (ms.size() * 0.99)),
+          ms.get(ms.size() - 1),
+          decisions);
+    }
+  }
+
+  static String send(HttpClient http, String url, String method, String body) throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() >= 300) {
+      throw new IllegalStateException(url + ": " + r.statusCode() + " " + r.body());
+    }
+    return r.body();
+  }
+}

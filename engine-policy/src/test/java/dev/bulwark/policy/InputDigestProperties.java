@@ -1,0 +1,67 @@
+package dev.bulwark.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.erdtman.jcs.JsonCanonicalizer;
+
+/**
+ * The input digest is SHA-256 of the RFC 8785 canonical JSON of the input, checked against
+ * erdtman's reference canonicalizer for inputs with arbitrary strings (quotes, backslashes, control
+ * characters, non-ASCII).
+ */
+class InputDigestProperties {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @Provide
+  Arbitrary<String> texts() {
+    return Arbitraries.strings().withChars("aZ09\"\\\b\f\n\r\t\u0001\u001fé€ -").ofMaxLength(12);
+  }
+
+  @Property(tries = 200)
+  void digestIsSha256OfTheCanonicalJson(
+      @ForAll("texts") String a, @ForAll("texts") String b, @ForAll("texts") String c)
+      throws Exception {
+    List<GateInput.Finding> findings = new ArrayList<>();
+    findings.add(
+        new GateInput.Finding(
+            a,
+            List.of(b, c),
+            "dependency",
+            "high",
+            "open",
+            c,
+            Instant.ofEpochSecond(1_800_000_000L, 5),
+            true,
+            b));
+    GateInput in =
+        new GateInput(
+            new GateInput.Service(a, b, "data", "critical"),
+            new GateInput.Release(c, "sha256:" + a, true, 3),
+            findings,
+            List.of(
+                new GateInput.Attestation(
+                    a, false, b, c, a, List.of(new GateInput.Material(b, c)))),
+            List.of(new GateInput.TestReport(c, "sast", 1, 0, 1, 0, 0)),
+            b,
+            List.of(new GateInput.Promotion(a, "allowed", Instant.EPOCH)),
+            Instant.parse("2026-11-27T12:00:00Z"));
+    byte[] reference =
+        new JsonCanonicalizer(JSON.writeValueAsBytes(GateInput.plain(in.values())))
+            .getEncodedUTF8();
+    String expected =
+        "sha256:"
+            + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(reference));
+    assertThat(in.digest()).isEqualTo(expected);
+  }
+}
