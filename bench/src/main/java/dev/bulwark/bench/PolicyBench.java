@@ -15,7 +15,9 @@ import java.util.TreeMap;
  * -XX:ActiveProcessorCount=1), a bundle of typical one-line rules evaluated over and over against
  * one input. {@code gate}: one gate decision of 100 rules over a release with 10,000 findings.
  *
- * <p>Usage: PolicyBench evals|gate SECONDS
+ * <p>{@code attest}: DSSE envelope verifications per second on one thread, per key type.
+ *
+ * <p>Usage: PolicyBench evals|gate|attest SECONDS
  */
 public final class PolicyBench {
   static final Instant NOW = Instant.parse("2026-11-27T12:00:00Z");
@@ -25,6 +27,7 @@ public final class PolicyBench {
     switch (args[0]) {
       case "evals" -> evals(seconds);
       case "gate" -> gate(seconds);
+      case "attest" -> attest(seconds);
       default -> throw new IllegalArgumentException(args[0]);
     }
   }
@@ -180,5 +183,64 @@ public final class PolicyBench {
         ms.get((int) (ms.size() * 0.99)),
         ms.get(ms.size() - 1),
         ms.size());
+  }
+
+  static void attest(int seconds) throws Exception {
+    String digest = "sha256:" + "ab".repeat(32);
+    String statement =
+        "{\"_type\": \"https://in-toto.io/Statement/v1\", \"subject\": [{\"name\": \"x\", \"digest\": {\"sha256\": \""
+            + "ab".repeat(32)
+            + "\"}}], \"predicateType\": \"https://slsa.dev/provenance/v1\", \"predicate\": {\"runDetails\": {\"builder\": {\"id\": \"https://ci\"}}, \"buildDefinition\": {\"resolvedDependencies\": [{\"uri\": \"git+https://example/x\", \"digest\": {\"sha1\": \"abc\"}}]}}}";
+    byte[] payload = statement.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    for (String[] kind :
+        List.of(
+            new String[] {"Ed25519", "Ed25519", null},
+            new String[] {"EC", "SHA256withECDSA", "secp256r1"},
+            new String[] {"RSA", "SHA256withRSA", "2048"})) {
+      java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance(kind[0]);
+      if (kind[0].equals("EC")) {
+        g.initialize(new java.security.spec.ECGenParameterSpec(kind[2]));
+      } else if (kind[0].equals("RSA")) {
+        g.initialize(2048);
+      }
+      java.security.KeyPair kp = g.generateKeyPair();
+      java.security.Signature sig = java.security.Signature.getInstance(kind[1]);
+      sig.initSign(kp.getPrivate());
+      sig.update(
+          dev.bulwark.policy.provenance.Dsse.pae(
+              dev.bulwark.policy.provenance.Dsse.IN_TOTO_PAYLOAD, payload));
+      byte[] envelope =
+          ("{\"payloadType\": \"application/vnd.in-toto+json\", \"payload\": \""
+                  + java.util.Base64.getEncoder().encodeToString(payload)
+                  + "\", \"signatures\": [{\"keyid\": \"\", \"sig\": \""
+                  + java.util.Base64.getEncoder().encodeToString(sig.sign())
+                  + "\"}]}")
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      List<dev.bulwark.policy.provenance.TrustedKey> keys =
+          List.of(new dev.bulwark.policy.provenance.TrustedKey("k", kp.getPublic(), List.of()));
+      long end = System.nanoTime() + 3_000_000_000L;
+      while (System.nanoTime() < end) {
+        dev.bulwark.policy.provenance.Dsse.verify(envelope, digest, keys, "t");
+      }
+      List<Double> perSecond = new ArrayList<>();
+      for (int s = 0; s < seconds; s++) {
+        long t0 = System.nanoTime();
+        long n = 0;
+        while (System.nanoTime() - t0 < 1_000_000_000L) {
+          if (!dev.bulwark.policy.provenance.Dsse.verify(envelope, digest, keys, "t").verified()) {
+            throw new IllegalStateException("did not verify");
+          }
+          n++;
+        }
+        perSecond.add(n / ((System.nanoTime() - t0) / 1e9));
+      }
+      Collections.sort(perSecond);
+      System.out.printf(
+          "DSSE envelope verifications (parse, PAE, signature, statement, subject digest), %s, one thread: median %,.0f/s (min %,.0f, max %,.0f)%n",
+          kind[1] + (kind[2] == null ? "" : " " + kind[2]),
+          perSecond.get(perSecond.size() / 2),
+          perSecond.get(0),
+          perSecond.get(perSecond.size() - 1));
+    }
   }
 }
