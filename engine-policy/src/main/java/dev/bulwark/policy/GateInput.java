@@ -230,18 +230,19 @@ public final class GateInput {
     return java.util.Collections.unmodifiableMap(m);
   }
 
+  /** Keys in sorted order, so that the canonical digest need not sort them. */
   private static Map<String, Object> finding(Finding f) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("id", f.id());
+    Map<String, Object> m = new LinkedHashMap<>(16);
     m.put("aliases", f.aliases());
-    m.put("kind", f.kind());
-    m.put("severity", f.severity());
-    m.put("state", f.state());
     m.put("component", f.component());
-    m.put("slaDue", timestamp(f.slaDue()));
-    m.put("overdue", f.overdue());
     m.put("fixAvailable", !f.fixedIn().isEmpty());
     m.put("fixedIn", f.fixedIn());
+    m.put("id", f.id());
+    m.put("kind", f.kind());
+    m.put("overdue", f.overdue());
+    m.put("severity", f.severity());
+    m.put("slaDue", timestamp(f.slaDue()));
+    m.put("state", f.state());
     return java.util.Collections.unmodifiableMap(m);
   }
 
@@ -347,7 +348,12 @@ public final class GateInput {
       switch (v) {
         case Map<?, ?> m -> {
           String[] keys = m.keySet().toArray(String[]::new);
-          java.util.Arrays.sort(keys);
+          for (int i = 1; i < keys.length; i++) {
+            if (keys[i - 1].compareTo(keys[i]) > 0) {
+              java.util.Arrays.sort(keys);
+              break;
+            }
+          }
           buf.append('{');
           for (int i = 0; i < keys.length; i++) {
             if (i > 0) {
@@ -370,13 +376,57 @@ public final class GateInput {
           buf.append(']');
         }
         case String s -> string(s);
-        case com.google.protobuf.Timestamp t ->
-            string(Instant.ofEpochSecond(t.getSeconds(), t.getNanos()).toString());
+        case com.google.protobuf.Timestamp t -> timestamp(t.getSeconds(), t.getNanos());
         default -> buf.append(v);
       }
       if (buf.length() >= 8192) {
         flush();
       }
+    }
+
+    /**
+     * A timestamp as {@code Instant.toString()} writes it (ISO-8601 UTC, fraction in groups of
+     * three digits when not zero), without the formatter's cost; years outside 0000-9999 go through
+     * {@code Instant.toString()}.
+     */
+    private void timestamp(long seconds, int nanos) {
+      java.time.LocalDateTime t =
+          java.time.LocalDateTime.ofEpochSecond(seconds, 0, java.time.ZoneOffset.UTC);
+      if (t.getYear() < 0 || t.getYear() > 9999) {
+        string(Instant.ofEpochSecond(seconds, nanos).toString());
+        return;
+      }
+      buf.append('"');
+      pad(t.getYear(), 4);
+      buf.append('-');
+      pad(t.getMonthValue(), 2);
+      buf.append('-');
+      pad(t.getDayOfMonth(), 2);
+      buf.append('T');
+      pad(t.getHour(), 2);
+      buf.append(':');
+      pad(t.getMinute(), 2);
+      buf.append(':');
+      pad(t.getSecond(), 2);
+      if (nanos > 0) {
+        buf.append('.');
+        if (nanos % 1_000_000 == 0) {
+          pad(nanos / 1_000_000, 3);
+        } else if (nanos % 1000 == 0) {
+          pad(nanos / 1000, 6);
+        } else {
+          pad(nanos, 9);
+        }
+      }
+      buf.append("Z\"");
+    }
+
+    private void pad(int value, int width) {
+      String v = Integer.toString(value);
+      for (int i = v.length(); i < width; i++) {
+        buf.append('0');
+      }
+      buf.append(v);
     }
 
     /** RFC 8785 string escaping, as the ledger's entries use it. */

@@ -28,22 +28,24 @@ class InputDigestProperties {
     return Arbitraries.strings().withChars("aZ09\"\\\b\f\n\r\t\u0001\u001fé€ -").ofMaxLength(12);
   }
 
-  @Property(tries = 200)
+  @Provide
+  Arbitrary<Instant> instants() {
+    return net.jqwik.api.Combinators.combine(
+            Arbitraries.longs().between(-62_135_596_800L, 253_402_300_799L),
+            Arbitraries.of(0, 5, 1_000, 120_000, 1_000_000, 999_000_000, 123_456_789))
+        .as(Instant::ofEpochSecond);
+  }
+
+  @Property(tries = 300)
   void digestIsSha256OfTheCanonicalJson(
-      @ForAll("texts") String a, @ForAll("texts") String b, @ForAll("texts") String c)
+      @ForAll("texts") String a,
+      @ForAll("texts") String b,
+      @ForAll("texts") String c,
+      @ForAll("instants") Instant due)
       throws Exception {
     List<GateInput.Finding> findings = new ArrayList<>();
     findings.add(
-        new GateInput.Finding(
-            a,
-            List.of(b, c),
-            "dependency",
-            "high",
-            "open",
-            c,
-            Instant.ofEpochSecond(1_800_000_000L, 5),
-            true,
-            b));
+        new GateInput.Finding(a, List.of(b, c), "dependency", "high", "open", c, due, true, b));
     GateInput in =
         new GateInput(
             new GateInput.Service(a, b, "data", "critical"),

@@ -310,17 +310,41 @@ public final class Releases {
     ReleaseDao.Release r = release(h, caller, service, version);
     var svc = catalog.find(caller, service).orElseThrow();
     Instant now = clock.instant();
-    List<GateFinding> findings = new ArrayList<>();
-    for (ReleaseDao.Finding f :
-        dao.findings(
-            h,
-            r.id(),
-            (severity, first) -> first.plus(sla.due(severity, svc.criticality(), svc.area())))) {
-      ReleaseDao.Finding e = effective(f, now);
-      findings.add(
-          new GateFinding(
-              e.id(), e.aliases(), e.severity(), e.state(), e.purl(), e.due(), e.fixed()));
-    }
+    // Only the columns a rule reads, in the order the findings listing uses; SLA due dates per
+    // severity computed once, not per row.
+    Map<String, java.time.Duration> dueBySeverity = new java.util.HashMap<>();
+    List<GateFinding> findings =
+        h.createQuery(
+                """
+                SELECT vuln_id, aliases, severity, purl, fixed, state, first_seen, expires_at
+                FROM findings WHERE release_id = :r ORDER BY vuln_id, component_ref
+                """)
+            .bind("r", r.id())
+            .map(
+                (rs, ctx) -> {
+                  String severity = rs.getString(3);
+                  String state = rs.getString(6);
+                  long expires = rs.getLong(8);
+                  if ("risk_accepted".equals(state)
+                      && !rs.wasNull()
+                      && !now.isBefore(Instant.ofEpochMilli(expires))) {
+                    state = "open"; // an expired risk acceptance reopens its finding
+                  }
+                  Instant due =
+                      Instant.ofEpochMilli(rs.getLong(7))
+                          .plus(
+                              dueBySeverity.computeIfAbsent(
+                                  severity, x -> sla.due(x, svc.criticality(), svc.area())));
+                  return new GateFinding(
+                      rs.getString(1),
+                      ReleaseJson.strings(rs.getString(2)),
+                      severity,
+                      state,
+                      rs.getString(4),
+                      due,
+                      rs.getString(5));
+                })
+            .list();
     long components =
         h.createQuery("SELECT COUNT(*) FROM release_components WHERE release_id = :r")
             .bind("r", r.id())

@@ -78,9 +78,16 @@ class FailureModesTest {
       var mine = ts.http.get("/api/v1/services", developer).json().path("services");
       assertThat(mine.size()).isEqualTo(3);
       mine.forEach(s -> assertThat(s.path("team").asText()).isEqualTo("shop"));
+      // The starter policy bundle is loaded and active.
+      var bundles =
+          ts.http.get("/api/v1/policies/bundles", TestServer.ADMIN).json().path("bundles");
+      assertThat(bundles.size()).isEqualTo(1);
+      assertThat(bundles.get(0).path("active").asBoolean()).isTrue();
+      assertThat(bundles.get(0).path("policies").asInt()).isEqualTo(5);
+      assertThat(ts.console()).contains("Demo policy bundle (the starter bundle): 5 policies");
     }
     try (TestServer again = new TestServer(TestDatabases.Kind.SQLITE, dir, c -> c.withDemo(true))) {
-      assertThat(again.console()).doesNotContain("Demo token");
+      assertThat(again.console()).doesNotContain("Demo token").doesNotContain("Demo policy bundle");
       assertThat(
               again.http.get("/api/v1/services", TestServer.ADMIN).json().path("services").size())
           .isEqualTo(5);
