@@ -27,6 +27,7 @@ import java.util.Map;
  */
 public final class GateBench {
   static final String TOKEN = "bwk_bench-admin-token-0123456789abcdefghijklmnop";
+  static final int FINDINGS = Integer.getInteger("bench.findings", 10_000);
 
   public static void main(String[] args) throws Exception {
     boolean sqlite = args[0].equals("sqlite");
@@ -63,7 +64,7 @@ public final class GateBench {
         try (PreparedStatement f =
             c.prepareStatement(
                 "INSERT INTO findings (release_id, component_ref, purl, vuln_id, aliases, severity, fixed, state, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-          for (int i = 0; i < 10_000; i++) {
+          for (int i = 0; i < FINDINGS; i++) {
             f.setLong(1, release);
             f.setString(2, "c" + i);
             f.setString(3, "pkg:npm/p" + (i % 500) + "@1.0." + (i % 7));
@@ -112,8 +113,9 @@ public final class GateBench {
       }
       Collections.sort(ms);
       System.out.printf(
-          "%s: POST /api/v1/gates/evaluate, 100 rules over 10,000 findings, end to end (read facts, evaluate, write decision and ledger entry, answer): median %.1f ms, p99 %.1f ms, max %.1f ms (%d decisions)%n",
+          "%s: POST /api/v1/gates/evaluate, 100 rules over %,d findings, end to end (read facts, evaluate, write decision and ledger entry, answer): median %.1f ms, p99 %.1f ms, max %.1f ms (%d decisions)%n",
           sqlite ? "SQLite" : "PostgreSQL",
+          FINDINGS,
           ms.get(ms.size() / 2),
           ms.get((int) (ms.size() * 0.99)),
           ms.get(ms.size() - 1),

@@ -24,7 +24,7 @@ public final class Dsse {
   public static final String IN_TOTO_PAYLOAD = "application/vnd.in-toto+json";
   public static final String STATEMENT_V1 = "https://in-toto.io/Statement/v1";
   public static final String SLSA_PROVENANCE_V1 = "https://slsa.dev/provenance/v1";
-  static final int MAX_ENVELOPE_BYTES = 4 << 20;
+  public static final int MAX_ENVELOPE_BYTES = 4 << 20;
   static final int MAX_SIGNATURES = 16;
 
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -99,6 +99,12 @@ public final class Attestations {
 
   public View add(
       Principal caller, String requestId, String service, String version, byte[] envelope) {
+    if (envelope.length > Dsse.MAX_ENVELOPE_BYTES) {
+      throw new ApiException(
+          413,
+          "Content Too Large",
+          "a DSSE envelope may have at most " + Dsse.MAX_ENVELOPE_BYTES + " bytes");
+    }
     JsonNode parsed;
     try {
       parsed = Json.MAPPER.readTree(envelope);

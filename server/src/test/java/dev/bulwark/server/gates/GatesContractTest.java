@@ -168,6 +168,17 @@ abstract class GatesContractTest {
     assertThat(bad.text()).contains("sbom.yaml:5:").contains("undefined field 'componentz'");
     assertThat(http.post("/api/v1/policies/bundles", developer, Map.of("files", starter)).status())
         .isEqualTo(403);
+    for (String hostile : List.of("../escape.yaml", "/etc/passwd.yaml", "a\\b.yaml", " ")) {
+      Http.Response r =
+          http.post(
+              "/api/v1/policies/bundles", security, Map.of("files", Map.of(hostile, "name: x")));
+      assertThat(r.status()).as(hostile).isEqualTo(422);
+      assertThat(r.text()).contains("not a relative path inside the bundle");
+    }
+    assertThat(http.post("/api/v1/policies/bundles", security, Map.of("files", Map.of())).status())
+        .isEqualTo(422);
+    assertThat(http.post("/api/v1/policies/bundles", security, Map.of("files", "x")).status())
+        .isEqualTo(422);
     Http.Response pushed =
         http.post("/api/v1/policies/bundles", security, Map.of("files", starter));
     assertThat(pushed.status()).as(pushed.text()).isEqualTo(201);
@@ -264,6 +275,10 @@ abstract class GatesContractTest {
     assertThat(other.json().path("reason").asText())
         .contains("no subject of the statement has the release digest");
     assertThat(attest(ci, "not json".getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(422);
+    assertThat(attest(ci, "[1]".getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(422);
+    byte[] huge = new byte[Dsse.MAX_ENVELOPE_BYTES + 1];
+    java.util.Arrays.fill(huge, (byte) ' ');
+    assertThat(attest(ci, huge).status()).isEqualTo(413);
     assertThat(attest(developer, envelope(trusted.getPrivate(), DIGEST)).status()).isEqualTo(403);
     byte[] good = envelope(trusted.getPrivate(), DIGEST);
     Http.Response ok = attest(ci, good);
