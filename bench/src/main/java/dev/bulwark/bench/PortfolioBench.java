@@ -145,9 +145,15 @@ public final class PortfolioBench {
     if (sqlite) {
       // Steady state: the bulk load's write-ahead log folded into the database file now, not by
       // the server's checkpointer in the middle of the measurement.
-      try (Connection c = DriverManager.getConnection(url)) {
-        c.createStatement().execute("PRAGMA wal_checkpoint(TRUNCATE)");
-        c.createStatement().execute("ANALYZE");
+      try (Connection c = DriverManager.getConnection(url);
+          var st = c.createStatement()) {
+        try (var rs = st.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+          rs.next();
+          if (rs.getInt(1) != 0) {
+            throw new IllegalStateException("the WAL checkpoint was blocked");
+          }
+        }
+        st.execute("ANALYZE");
       }
     }
     if (!sqlite) {

@@ -108,6 +108,13 @@ public final class GateInput {
   private final List<Finding> findings;
   private String digest;
 
+  /** The findings' own digest, shared by inputs that differ only in environment, time, history. */
+  private final FindingsDigest findingsDigest;
+
+  private static final class FindingsDigest {
+    private String value;
+  }
+
   public GateInput(
       Service service,
       Release release,
@@ -170,18 +177,35 @@ public final class GateInput {
                         "low", t.low()))
             .toList());
     v.put("environment", environment);
-    v.put(
-        "promotions",
-        promotions.stream()
-            .map(
-                p ->
-                    Map.of(
-                        "environment", p.environment(),
-                        "event", p.event(),
-                        "at", timestamp(p.at())))
-            .toList());
+    v.put("promotions", promotions(promotions));
     v.put("now", timestamp(now));
     this.values = java.util.Collections.unmodifiableMap(v);
+    this.findingsDigest = new FindingsDigest();
+  }
+
+  /**
+   * The same facts asked about another environment, at another time, with the digest's promotion
+   * history as it is now: the findings, their summary and the evidence are shared, not rebuilt. The
+   * caller guarantees that the findings' time-dependent fields ({@code overdue}, effective state)
+   * still hold at {@code now}.
+   */
+  public GateInput at(String environment, List<Promotion> promotions, Instant now) {
+    Map<String, Object> v = new LinkedHashMap<>(values);
+    v.put("environment", Objects.requireNonNull(environment, "environment"));
+    v.put("promotions", promotions(promotions));
+    v.put("now", timestamp(Objects.requireNonNull(now, "now")));
+    return new GateInput(this, environment, now, v, findingsDigest);
+  }
+
+  private static List<Map<String, Object>> promotions(List<Promotion> promotions) {
+    return promotions.stream()
+        .map(
+            p ->
+                Map.<String, Object>of(
+                    "environment", p.environment(),
+                    "event", p.event(),
+                    "at", timestamp(p.at())))
+        .toList();
   }
 
   /** Findings still to act on: not fixed, not judged not affected, not accepted. */
@@ -301,38 +325,62 @@ public final class GateInput {
     return copy;
   }
 
-  private GateInput(GateInput from, Map<String, Object> values) {
+  private GateInput(
+      GateInput from,
+      String environment,
+      Instant now,
+      Map<String, Object> values,
+      FindingsDigest findingsDigest) {
     this.service = from.service;
     this.release = from.release;
-    this.environment = from.environment;
-    this.now = from.now;
+    this.environment = environment;
+    this.now = now;
     this.findings = from.findings;
     this.values = java.util.Collections.unmodifiableMap(values);
+    this.findingsDigest = findingsDigest;
   }
 
   private GateInput copyWith(Map<String, Object> values) {
-    return new GateInput(this, values);
+    return new GateInput(this, environment, now, values, new FindingsDigest());
   }
 
   /**
-   * SHA-256 of the input as canonical JSON (keys sorted, no white space, timestamps as RFC 3339 UTC
-   * strings): the same input always gives the same digest, which the ledger records beside the
-   * decision. Streamed into the digest, never built as one string: ten thousand findings are about
-   * 3 MB of JSON.
+   * The input's digest, in two levels so that the findings (about 3 MB of JSON for ten thousand)
+   * are hashed once per set of facts, not once per question: {@code findings} is the SHA-256 of the
+   * RFC 8785 canonical JSON of the findings list, and the input digest is the SHA-256 of the
+   * canonical JSON of the input with the findings list replaced by the string {@code
+   * "sha256:<findings digest>"}. Both are as binding as one hash over everything; an auditor
+   * recomputes them the same way.
    */
   public synchronized String digest() {
     if (digest == null) {
-      try {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        Canonical out = new Canonical(md);
-        out.value(values);
-        out.flush();
-        digest = "sha256:" + HexFormat.of().formatHex(md.digest());
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException(e);
-      }
+      Map<String, Object> v = new LinkedHashMap<>(values);
+      v.put("findings", findingsDigest());
+      digest = sha256(v);
     }
     return digest;
+  }
+
+  /** SHA-256 of the canonical JSON of the findings list, computed once per set of facts. */
+  public String findingsDigest() {
+    synchronized (findingsDigest) {
+      if (findingsDigest.value == null) {
+        findingsDigest.value = sha256(values.get("findings"));
+      }
+      return findingsDigest.value;
+    }
+  }
+
+  static String sha256(Object value) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      Canonical out = new Canonical(md);
+      out.value(value);
+      out.flush();
+      return "sha256:" + HexFormat.of().formatHex(md.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Canonical JSON written into a message digest through a small buffer. */

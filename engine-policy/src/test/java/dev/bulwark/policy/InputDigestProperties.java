@@ -58,12 +58,26 @@ class InputDigestProperties {
             b,
             List.of(new GateInput.Promotion(a, "allowed", Instant.EPOCH)),
             Instant.parse("2026-11-27T12:00:00Z"));
-    byte[] reference =
-        new JsonCanonicalizer(JSON.writeValueAsBytes(GateInput.plain(in.values())))
-            .getEncodedUTF8();
-    String expected =
-        "sha256:"
-            + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(reference));
-    assertThat(in.digest()).isEqualTo(expected);
+    // Two levels: the findings list's digest, then the input with the list replaced by it.
+    @SuppressWarnings("unchecked")
+    java.util.Map<String, Object> plain =
+        new java.util.TreeMap<>((java.util.Map<String, Object>) GateInput.plain(in.values()));
+    String findingsDigest = sha256(JSON.writeValueAsBytes(plain.get("findings")));
+    assertThat(in.findingsDigest()).isEqualTo(findingsDigest);
+    plain.put("findings", findingsDigest);
+    assertThat(in.digest()).isEqualTo(sha256(JSON.writeValueAsBytes(plain)));
+    // Re-based on another environment and time: the findings digest is shared, the input's not.
+    GateInput later = in.at("prod", List.of(), due);
+    assertThat(later.findingsDigest()).isEqualTo(findingsDigest);
+    plain.put("environment", "prod");
+    plain.put("promotions", List.of());
+    plain.put("now", GateInput.plain(GateInput.timestamp(due)));
+    assertThat(later.digest()).isEqualTo(sha256(JSON.writeValueAsBytes(plain)));
+  }
+
+  static String sha256(byte[] json) throws Exception {
+    byte[] canonical = new JsonCanonicalizer(json).getEncodedUTF8();
+    return "sha256:"
+        + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
   }
 }

@@ -61,6 +61,7 @@ public final class BulwarkServer implements AutoCloseable {
   private final List<AutoCloseable> jobs;
   private final List<ApiRoute> routes;
   private final List<HandlerMetaInfo> registered;
+  private final Gates gates;
 
   private BulwarkServer(
       Database db,
@@ -68,7 +69,9 @@ public final class BulwarkServer implements AutoCloseable {
       LedgerWriter ledgerWriter,
       List<AutoCloseable> jobs,
       List<ApiRoute> routes,
-      List<HandlerMetaInfo> registered) {
+      List<HandlerMetaInfo> registered,
+      Gates gates) {
+    this.gates = gates;
     this.jobs = jobs;
     this.db = db;
     this.app = app;
@@ -203,7 +206,8 @@ public final class BulwarkServer implements AutoCloseable {
         ledgerWriter,
         List.of(advisorySync, dispatcher),
         List.copyOf(routes),
-        List.copyOf(registered));
+        List.copyOf(registered),
+        gates);
   }
 
   private static boolean databaseUp(Database db) {
@@ -220,6 +224,15 @@ public final class BulwarkServer implements AutoCloseable {
 
   public Database database() {
     return db;
+  }
+
+  /**
+   * Drops the gate inputs this node keeps per release; the next gate reads every release's facts
+   * anew. They are kept only while nothing they depend on changed, so this is never needed for
+   * correctness; tests use it to compare cached and fresh answers.
+   */
+  public void forgetCachedGateInputs() {
+    gates.forgetInputs();
   }
 
   /** The routes this server serves, each with its permission. */

@@ -129,6 +129,25 @@ final class GateDao {
    */
   record Promotion(String environment, String event, long at) {}
 
+  /**
+   * What a cached gate input depends on: the release's facts revision, and the service's fields a
+   * rule reads (compared themselves: an update within the same clock tick changes no timestamp).
+   */
+  record Stamp(long factsRev, String team, String area, String criticality) {}
+
+  Stamp stamp(Handle h, long release) {
+    return h.createQuery(
+            """
+            SELECT r.facts_rev, s.team, s.area, s.criticality
+            FROM releases r JOIN services s ON s.name = r.service WHERE r.id = :r
+            """)
+        .bind("r", release)
+        .map(
+            (rs, ctx) ->
+                new Stamp(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)))
+        .one();
+  }
+
   List<Promotion> promotions(Handle h, String service, String digest) {
     return h.createQuery(
             """
@@ -416,6 +435,7 @@ final class GateDao {
     if (exists) {
       return Optional.empty();
     }
+    dev.bulwark.server.releases.ReleaseDao.touch(h, release);
     return Optional.of(
         h.createUpdate(
                 """

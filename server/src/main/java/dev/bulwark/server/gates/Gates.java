@@ -190,7 +190,7 @@ public final class Gates {
                                   ApiException.conflict(
                                       "no policy bundle is active; push one with bulwark policy push"));
                   PolicyBundle bundle = compiledOf(active);
-                  GateInput input = input(h, caller, r, environment);
+                  GateInput input = input(h, caller, r, environment, clock.instant());
                   List<Waiver> waivers = new ArrayList<>();
                   for (GateDao.Waiver w : dao.usableWaivers(h, r.service(), clock.millis())) {
                     waivers.add(
@@ -262,12 +262,61 @@ public final class Gates {
             });
   }
 
+  /**
+   * A release's facts as a gate input, kept per node while nothing it depends on changed: the
+   * release's facts revision (raised in the transaction of every change to its SBOM, findings,
+   * SARIF summaries and attestations), the service's team, area and criticality, and time (the
+   * input is valid until the next SLA due date or risk-acceptance expiry after it was read).
+   * Environment, promotion history and {@code now} are read fresh for every question.
+   */
+  private record Cached(GateDao.Stamp stamp, Instant validUntil, GateInput base) {}
+
+  private final Map<Long, Cached> inputs = new ConcurrentHashMap<>();
+  static final int MAX_CACHED = 64;
+
   /** Everything a rule may read about this release, read in the decision's transaction. */
-  GateInput input(Handle h, Principal caller, GateDao.Release r, String environment) {
+  GateInput input(Handle h, Principal caller, GateDao.Release r, String environment, Instant now) {
+    // The stamp is read before the facts: a change committed in between makes the cached entry
+    // look older than it is (rebuilt once more), never newer.
+    GateDao.Stamp stamp = dao.stamp(h, r.id());
+    Cached c = inputs.get(r.id());
+    GateInput base;
+    if (c != null && c.stamp().equals(stamp) && now.isBefore(c.validUntil())) {
+      base = c.base();
+    } else {
+      Built built = build(h, caller, r, now);
+      base = built.input();
+      if (inputs.size() >= MAX_CACHED) {
+        inputs.clear();
+      }
+      inputs.put(r.id(), new Cached(stamp, built.validUntil(), base));
+    }
+    List<GateInput.Promotion> promotions = new ArrayList<>();
+    for (GateDao.Promotion p : dao.promotions(h, r.service(), r.digest())) {
+      promotions.add(
+          new GateInput.Promotion(p.environment(), p.event(), Instant.ofEpochMilli(p.at())));
+    }
+    return base.at(environment, promotions, now);
+  }
+
+  /** Drops every cached input (tests compare cached and fresh answers with it). */
+  public void forgetInputs() {
+    inputs.clear();
+  }
+
+  private record Built(GateInput input, Instant validUntil) {}
+
+  private Built build(Handle h, Principal caller, GateDao.Release r, Instant now) {
     Releases.GateFacts facts = releases.gateFacts(h, caller, r.service(), r.version());
-    Instant now = clock.instant();
+    Instant validUntil = Instant.MAX;
     List<GateInput.Finding> findings = new ArrayList<>(facts.findings().size());
     for (Releases.GateFinding f : facts.findings()) {
+      if (f.due().isAfter(now) && f.due().isBefore(validUntil)) {
+        validUntil = f.due(); // overdue flips then
+      }
+      if (f.expires() != null && f.expires().isAfter(now) && f.expires().isBefore(validUntil)) {
+        validUntil = f.expires(); // a risk acceptance runs out then
+      }
       findings.add(
           new GateInput.Finding(
               f.id(),
@@ -297,20 +346,19 @@ public final class Gates {
           new GateInput.TestReport(
               t.tool(), t.kind(), t.results(), t.critical(), t.high(), t.medium(), t.low()));
     }
-    List<GateInput.Promotion> promotions = new ArrayList<>();
-    for (GateDao.Promotion p : dao.promotions(h, r.service(), r.digest())) {
-      promotions.add(
-          new GateInput.Promotion(p.environment(), p.event(), Instant.ofEpochMilli(p.at())));
-    }
-    return new GateInput(
-        new GateInput.Service(facts.service(), facts.team(), facts.area(), facts.criticality()),
-        new GateInput.Release(facts.version(), facts.digest(), facts.sbom(), facts.components()),
-        findings,
-        attestations,
-        tests,
-        environment,
-        promotions,
-        now);
+    GateInput input =
+        new GateInput(
+            new GateInput.Service(facts.service(), facts.team(), facts.area(), facts.criticality()),
+            new GateInput.Release(
+                facts.version(), facts.digest(), facts.sbom(), facts.components()),
+            findings,
+            attestations,
+            tests,
+            "-",
+            List.of(),
+            now);
+    input.findingsDigest(); // once per set of facts, not once per question
+    return new Built(input, validUntil);
   }
 
   static List<Map<String, Object>> results(Decision d) {

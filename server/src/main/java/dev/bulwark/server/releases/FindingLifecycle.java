@@ -178,6 +178,7 @@ public final class FindingLifecycle {
         .bind("e", expires == null ? null : expires.toEpochMilli())
         .bind("id", t.id())
         .execute();
+    ReleaseDao.touch(h, t.release());
     h.createUpdate(
             "INSERT INTO finding_events (finding_id, at, actor, from_state, to_state, reason, justification, expires_at) VALUES (:f, :at, :a, :from, :to, :r, :j, :e)")
         .bind("f", t.id())

@@ -14,7 +14,7 @@ import org.jdbi.v3.core.statement.SqlStatement;
  * SQL of releases, their components and findings. Every read joins the owning service and carries
  * the caller's team scope in its WHERE clause, as the catalog's statements do.
  */
-final class ReleaseDao {
+public final class ReleaseDao {
   /** The team scope inside the SQL; shared by every query of this feature over services s. */
   static final String SCOPE = "(:all OR s.team IN (<teams>))";
 
@@ -80,7 +80,7 @@ final class ReleaseDao {
 
   void setSbom(Handle h, long release, String sha256, String format, byte[] gzipped) {
     h.createUpdate(
-            "UPDATE releases SET sbom_sha256 = :sha, sbom_format = :f, sbom = :b WHERE id = :id")
+            "UPDATE releases SET sbom_sha256 = :sha, sbom_format = :f, sbom = :b, facts_rev = facts_rev + 1 WHERE id = :id")
         .bind("sha", sha256)
         .bind("f", format)
         .bind("b", gzipped)
@@ -88,7 +88,18 @@ final class ReleaseDao {
         .execute();
   }
 
+  /**
+   * Raises the release's facts revision: every change to what a gate reads about the release does
+   * this in its own transaction (see V11), so a cached gate input is never stale.
+   */
+  public static void touch(Handle h, long release) {
+    h.createUpdate("UPDATE releases SET facts_rev = facts_rev + 1 WHERE id = :r")
+        .bind("r", release)
+        .execute();
+  }
+
   void clearAnalysis(Handle h, long release) {
+    touch(h, release);
     h.createUpdate(
             "DELETE FROM finding_ids WHERE finding_id IN (SELECT id FROM findings WHERE release_id = :r)")
         .bind("r", release)
@@ -157,6 +168,9 @@ final class ReleaseDao {
   }
 
   void insertFindings(Handle h, long release, List<FindingRow> rows, Instant at) {
+    if (!rows.isEmpty()) {
+      touch(h, release);
+    }
     for (FindingRow f : rows) {
       long id =
           h.createUpdate(

@@ -291,6 +291,7 @@ public final class Releases {
       List<GateFinding> findings,
       List<ToolSummary> tests) {}
 
+  /** {@code expires}: when a risk acceptance runs out (null if none); the state is effective. */
   public record GateFinding(
       String id,
       List<String> aliases,
@@ -298,7 +299,8 @@ public final class Releases {
       String state,
       String component,
       Instant due,
-      String fixed) {}
+      String fixed,
+      Instant expires) {}
 
   /** The latest SARIF upload of one tool for a release: result counts by severity. */
   public record ToolSummary(
@@ -324,10 +326,9 @@ public final class Releases {
                 (rs, ctx) -> {
                   String severity = rs.getString(3);
                   String state = rs.getString(6);
-                  long expires = rs.getLong(8);
-                  if ("risk_accepted".equals(state)
-                      && !rs.wasNull()
-                      && !now.isBefore(Instant.ofEpochMilli(expires))) {
+                  long expiresAt = rs.getLong(8);
+                  Instant expires = rs.wasNull() ? null : Instant.ofEpochMilli(expiresAt);
+                  if ("risk_accepted".equals(state) && expires != null && !now.isBefore(expires)) {
                     state = "open"; // an expired risk acceptance reopens its finding
                   }
                   Instant due =
@@ -342,7 +343,8 @@ public final class Releases {
                       state,
                       rs.getString(4),
                       due,
-                      rs.getString(5));
+                      rs.getString(5),
+                      expires);
                 })
             .list();
     long components =
@@ -700,6 +702,7 @@ public final class Releases {
                     .bind("at", clock.millis())
                     .execute();
               }
+              ReleaseDao.touch(h, r.id());
               int added = dao.insertCodeFindings(h, r.id(), results, clock.instant());
               audit.record(
                   h,

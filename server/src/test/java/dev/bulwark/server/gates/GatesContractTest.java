@@ -447,4 +447,95 @@ abstract class GatesContractTest {
       http.post("/api/v1/policies/bundles", security, Map.of("files", DemoData.starterPolicies()));
     }
   }
+
+  /**
+   * A node keeps each release's gate input while its facts are unchanged. After every kind of
+   * change a gate reads, the cached answer must equal a fresh one, and differ from the one before.
+   */
+  @Test
+  @Order(3)
+  void aCachedGateInputIsNeverStale() throws Exception {
+    String ci = ts.token("ci", "pay");
+    String security = ts.token("security", "pay");
+    gate(ci, "dev", 200);
+    String before = gate(ci, "dev", 200).path("inputDigest").asText();
+    List<Runnable> changes =
+        List.of(
+            () -> { // a finding's state (the one GO-2020-0001 finding)
+              long id =
+                  http.get("/api/v1/services/pay-api/releases/1.0/findings", ADMIN)
+                      .json()
+                      .path("findings")
+                      .get(0)
+                      .path("findingId")
+                      .asLong();
+              Http.Response t =
+                  http.post(
+                      "/api/v1/findings/" + id + "/transitions",
+                      security,
+                      Map.of("state", "triaged", "reason", "looking at it"));
+              assertThat(t.status()).as(t.text()).isEqualTo(200);
+            },
+            () -> { // a SAST report
+              Http.Response r =
+                  http.send(
+                      "/api/v1/services/pay-api/releases/1.0/sarif?kind=sast",
+                      ci,
+                      "POST",
+                      "application/json",
+                      """
+                      {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "codeql"}}, "results": [
+                        {"ruleId": "r9", "level": "error", "message": {"text": "sql injection"}}]}]}
+                      """
+                          .getBytes(StandardCharsets.UTF_8));
+              assertThat(r.status()).as(r.text()).isEqualTo(200);
+            },
+            () -> { // an attestation
+              try {
+                assertThat(attest(ci, envelope(trusted.getPrivate(), DIGEST).clone()).status())
+                    .isIn(200, 201);
+                KeyPair other = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+                assertThat(attest(ci, envelope(other.getPrivate(), DIGEST)).status())
+                    .isEqualTo(201);
+              } catch (Exception e) {
+                throw new AssertionError(e);
+              }
+            },
+            () -> // the service's catalog entry
+            assertThat(
+                        http.put(
+                                "/api/v1/services/pay-api",
+                                ADMIN,
+                                Map.of("team", "pay", "area", "backend", "criticality", "high"))
+                            .status())
+                    .isEqualTo(200),
+            () -> ts.clock.advance(Duration.ofDays(200)), // SLA due dates pass
+            () -> { // the SBOM replaced (admin, forced)
+              Http.Response up =
+                  http.send(
+                      "/api/v1/services/pay-api/releases/1.0/sbom?force=true",
+                      ADMIN,
+                      "PUT",
+                      "application/json",
+                      ReleasesContractTestAccess.sbom()
+                          .replace("\"vendored\"", "\"vendored2\"")
+                          .getBytes(StandardCharsets.UTF_8));
+              assertThat(up.status()).as(up.text()).isEqualTo(200);
+            });
+    try {
+      int i = 0;
+      for (Runnable change : changes) {
+        change.run();
+        String cached = gate(ci, "dev", 200).path("inputDigest").asText();
+        ts.server.forgetCachedGateInputs();
+        String fresh = gate(ci, "dev", 200).path("inputDigest").asText();
+        assertThat(cached).as("change %d", i).isEqualTo(fresh);
+        assertThat(cached).as("change %d", i).isNotEqualTo(before);
+        before = cached;
+        i++;
+      }
+    } finally {
+      ts.clock.advance(Duration.ofDays(-200));
+    }
+  }
 }
