@@ -120,12 +120,7 @@ public final class Attestations {
     return db.writes()
         .inTransaction(
             h -> {
-              GateDao.Release r =
-                  dao.release(h, caller, service, version)
-                      .orElseThrow(
-                          () ->
-                              ApiException.notFound(
-                                  "no release " + version + " of service '" + service + "'"));
+              GateDao.Release r = dao.releaseOrNotFound(h, caller, service, version);
               Dsse.Verification v = Dsse.verify(envelope, r.digest(), keys, r.team());
               List<GateInput.Material> materials =
                   v.materials().stream()
@@ -190,12 +185,7 @@ public final class Attestations {
     return db.jdbi()
         .withHandle(
             h -> {
-              GateDao.Release r =
-                  dao.release(h, caller, service, version)
-                      .orElseThrow(
-                          () ->
-                              ApiException.notFound(
-                                  "no release " + version + " of service '" + service + "'"));
+              GateDao.Release r = dao.releaseOrNotFound(h, caller, service, version);
               return dao.attestations(h, r.id()).stream()
                   .map(
                       a ->

@@ -100,6 +100,15 @@ final class GateDao {
   /** A release as the gate sees it: the caller may see its service. */
   record Release(long id, String service, String team, String version, String digest) {}
 
+  /** The release, or a 404 problem naming it: the caller may not see it, or it does not exist. */
+  Release releaseOrNotFound(Handle h, Principal p, String service, String version) {
+    return release(h, p, service, version)
+        .orElseThrow(
+            () ->
+                dev.bulwark.server.http.ApiException.notFound(
+                    "no release " + version + " of service '" + service + "'"));
+  }
+
   Optional<Release> release(Handle h, Principal p, String service, String version) {
     return scoped(
             h.createQuery(

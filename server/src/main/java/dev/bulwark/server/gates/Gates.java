@@ -177,12 +177,7 @@ public final class Gates {
         db.jdbi()
             .inTransaction(
                 h -> {
-                  GateDao.Release r =
-                      dao.release(h, caller, service, version)
-                          .orElseThrow(
-                              () ->
-                                  ApiException.notFound(
-                                      "no release " + version + " of service '" + service + "'"));
+                  GateDao.Release r = dao.releaseOrNotFound(h, caller, service, version);
                   GateDao.Bundle active =
                       dao.activeBundle(h)
                           .orElseThrow(
@@ -407,12 +402,7 @@ public final class Gates {
     return db.writes()
         .inTransaction(
             h -> {
-              GateDao.Release r =
-                  dao.release(h, caller, service, version)
-                      .orElseThrow(
-                          () ->
-                              ApiException.notFound(
-                                  "no release " + version + " of service '" + service + "'"));
+              GateDao.Release r = dao.releaseOrNotFound(h, caller, service, version);
               GateDao.LatestDecision d =
                   dao.latestDecision(h, r.service(), r.digest(), environment)
                       .orElseThrow(
