@@ -173,9 +173,12 @@ public final class Gates {
       Principal caller, String requestId, String service, String version, String environment) {
     checkEnvironment(environment);
     record Evaluated(GateDao.Release release, PolicyBundle bundle, Decision decision) {}
+    // Plain reads, no transaction: on SQLite every transaction takes the write lock (BEGIN
+    // IMMEDIATE), and a gate must not hold up writers. The cache stamp is read before the facts,
+    // so a change committed in between can only make an entry look older than it is.
     Evaluated e =
         db.jdbi()
-            .inTransaction(
+            .withHandle(
                 h -> {
                   GateDao.Release r = dao.releaseOrNotFound(h, caller, service, version);
                   GateDao.Bundle active =
