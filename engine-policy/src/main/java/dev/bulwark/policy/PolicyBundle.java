@@ -190,7 +190,7 @@ public final class PolicyBundle {
     if (m == null) {
       return null;
     }
-    Yaml.onlyKeys(file, m, doc, POLICY_KEYS, problems);
+    Yaml.onlyKeys(file, m, POLICY_KEYS, problems);
     String name = m.containsKey("name") ? Yaml.string(file, m.get("name"), "name", problems) : null;
     if (!m.containsKey("name")) {
       problems.add(Yaml.at(file, doc, "a policy needs a 'name'"));
@@ -205,7 +205,7 @@ public final class PolicyBundle {
     if (m.containsKey("scope")) {
       Map<String, Node> s = Yaml.mapping(file, m.get("scope"), "scope", problems);
       if (s != null) {
-        Yaml.onlyKeys(file, s, m.get("scope"), SCOPE_KEYS, problems);
+        Yaml.onlyKeys(file, s, SCOPE_KEYS, problems);
         scope =
             new Scope(
                 s.containsKey("environments")
@@ -376,7 +376,7 @@ public final class PolicyBundle {
     if (m == null) {
       return null;
     }
-    Yaml.onlyKeys(file, m, n, RULE_KEYS, problems);
+    Yaml.onlyKeys(file, m, RULE_KEYS, problems);
     String name = null;
     if (!m.containsKey("name")) {
       problems.add(Yaml.at(file, n, "a rule needs a 'name'"));

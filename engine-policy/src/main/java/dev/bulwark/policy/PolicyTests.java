@@ -80,7 +80,7 @@ public final class PolicyTests {
         if (top == null) {
           continue;
         }
-        Yaml.onlyKeys(file, top, doc, List.of("fixture", "cases"), problems);
+        Yaml.onlyKeys(file, top, List.of("fixture", "cases"), problems);
         Map<String, Node> fixture =
             top.containsKey("fixture")
                 ? Yaml.mapping(file, top.get("fixture"), "fixture", problems)
@@ -99,7 +99,7 @@ public final class PolicyTests {
           if (m == null) {
             continue;
           }
-          Yaml.onlyKeys(file, m, c, List.of("name", "input", "waivers", "expect"), problems);
+          Yaml.onlyKeys(file, m, List.of("name", "input", "waivers", "expect"), problems);
           String name =
               m.containsKey("name") ? Yaml.string(file, m.get("name"), "name", problems) : null;
           if (name == null) {
@@ -121,7 +121,7 @@ public final class PolicyTests {
           String decision = null;
           List<String> failing = null;
           if (expect != null) {
-            Yaml.onlyKeys(file, expect, m.get("expect"), List.of("decision", "failing"), problems);
+            Yaml.onlyKeys(file, expect, List.of("decision", "failing"), problems);
             decision =
                 expect.containsKey("decision")
                     ? Yaml.string(file, expect.get("decision"), "decision", problems)
@@ -189,7 +189,7 @@ public final class PolicyTests {
         continue;
       }
       Yaml.onlyKeys(
-          file, m, w, List.of("id", "policy", "rule", "digest", "findingId", "expires"), problems);
+          file, m, List.of("id", "policy", "rule", "digest", "findingId", "expires"), problems);
       String id = m.containsKey("id") ? Yaml.string(file, m.get("id"), "id", problems) : "waiver";
       String policy =
           m.containsKey("policy") ? Yaml.string(file, m.get("policy"), "policy", problems) : null;

@@ -92,7 +92,7 @@ final class Yaml {
   }
 
   static void onlyKeys(
-      String file, Map<String, Node> m, Node where, List<String> allowed, List<Diagnostic> out) {
+      String file, Map<String, Node> m, List<String> allowed, List<Diagnostic> out) {
     for (var e : m.entrySet()) {
       if (!allowed.contains(e.getKey())) {
         out.add(

@@ -92,15 +92,29 @@ public final class OsvLoader {
     read(source, out);
   }
 
+  /** The record files of a directory, recursively, in the order a load reads them. */
+  public static List<Path> recordFiles(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files
+          .filter(Files::isRegularFile)
+          .filter(
+              f -> {
+                String n = f.getFileName().toString().toLowerCase(Locale.ROOT);
+                return n.endsWith(".json") || n.endsWith(".yaml") || n.endsWith(".yml");
+              })
+          .sorted()
+          .toList();
+    }
+  }
+
+  private static boolean isJson(Path f) {
+    return f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json");
+  }
+
   private static void read(Path source, RecordSink out) throws OsvFormatException, IOException {
     if (Files.isDirectory(source)) {
-      try (Stream<Path> files = Files.walk(source)) {
-        for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-          String n = f.getFileName().toString().toLowerCase(Locale.ROOT);
-          if (n.endsWith(".json") || n.endsWith(".yaml") || n.endsWith(".yml")) {
-            out.accept(f.toString(), Files.readAllBytes(f), !n.endsWith(".json"));
-          }
-        }
+      for (Path f : recordFiles(source)) {
+        out.accept(f.toString(), Files.readAllBytes(f), !isJson(f));
       }
       return;
     }

@@ -40,13 +40,10 @@ final class GateDao {
         .findOne();
   }
 
-  Optional<Bundle> activeBundle(Handle h) {
-    return h.createQuery(
-            """
-            SELECT id, digest, files, policies, rules, pushed_by, pushed_at, active
-            FROM policy_bundles WHERE active = 1
-            """)
-        .map((rs, ctx) -> bundleRow(rs))
+  /** The active bundle's digest: what a gate needs unless it must compile the bundle. */
+  Optional<String> activeDigest(Handle h) {
+    return h.createQuery("SELECT digest FROM policy_bundles WHERE active = 1")
+        .mapTo(String.class)
         .findOne();
   }
 

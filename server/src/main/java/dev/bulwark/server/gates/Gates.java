@@ -93,7 +93,7 @@ public final class Gates {
                     caller.actor(),
                     clock.millis());
               }
-              String before = dao.activeBundle(h).map(GateDao.Bundle::digest).orElse(null);
+              String before = dao.activeDigest(h).orElse(null);
               dao.activate(h, bundle.digest());
               Map<String, Object> after = new LinkedHashMap<>();
               after.put("digest", bundle.digest());
@@ -138,12 +138,14 @@ public final class Gates {
     }
   }
 
-  private PolicyBundle compiledOf(GateDao.Bundle b) {
+  /** The compiled bundle; its files are read from the database only when not compiled yet. */
+  private PolicyBundle compiledOf(Handle h, String digest) {
     return compiled.computeIfAbsent(
-        b.digest(),
+        digest,
         d -> {
           try {
-            return PolicyBundle.compile(files(b), PolicyBundle.Limits.DEFAULT);
+            return PolicyBundle.compile(
+                files(dao.bundle(h, d).orElseThrow()), PolicyBundle.Limits.DEFAULT);
           } catch (PolicyException e) {
             throw new IllegalStateException("stored bundle " + d + " no longer compiles", e);
           }
@@ -181,13 +183,13 @@ public final class Gates {
             .withHandle(
                 h -> {
                   GateDao.Release r = dao.releaseOrNotFound(h, caller, service, version);
-                  GateDao.Bundle active =
-                      dao.activeBundle(h)
+                  String active =
+                      dao.activeDigest(h)
                           .orElseThrow(
                               () ->
                                   ApiException.conflict(
                                       "no policy bundle is active; push one with bulwark policy push"));
-                  PolicyBundle bundle = compiledOf(active);
+                  PolicyBundle bundle = compiledOf(h, active);
                   GateInput input = input(h, caller, r, environment, clock.instant());
                   List<Waiver> waivers = new ArrayList<>();
                   for (GateDao.Waiver w : dao.usableWaivers(h, r.service(), clock.millis())) {

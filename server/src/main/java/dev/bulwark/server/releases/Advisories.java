@@ -14,11 +14,9 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -161,19 +159,8 @@ public final class Advisories {
 
   /** A directory's records (recursively, in the loader's order), or the source itself. */
   private static List<Path> filesOf(Path source) throws IOException {
-    if (!Files.isDirectory(source)) {
-      return List.of(source); // a missing file fails in the loader, with its message
-    }
-    try (Stream<Path> walk = Files.walk(source)) {
-      return walk.filter(Files::isRegularFile)
-          .filter(
-              f -> {
-                String n = f.getFileName().toString().toLowerCase(Locale.ROOT);
-                return n.endsWith(".json") || n.endsWith(".yaml") || n.endsWith(".yml");
-              })
-          .sorted()
-          .toList();
-    }
+    // A missing file fails in the loader, with its message.
+    return Files.isDirectory(source) ? OsvLoader.recordFiles(source) : List.of(source);
   }
 
   private static List<Object> stamp(Path f) {

@@ -328,8 +328,8 @@ public final class Releases {
                   String state = rs.getString(6);
                   long expiresAt = rs.getLong(8);
                   Instant expires = rs.wasNull() ? null : Instant.ofEpochMilli(expiresAt);
-                  if ("risk_accepted".equals(state) && expires != null && !now.isBefore(expires)) {
-                    state = "open"; // an expired risk acceptance reopens its finding
+                  if (acceptanceExpired(state, expires, now)) {
+                    state = "open";
                   }
                   Instant due =
                       Instant.ofEpochMilli(rs.getLong(7))
@@ -631,11 +631,13 @@ public final class Releases {
         service, version, components, findings, clock.instant(), tool == null ? "dev" : tool);
   }
 
-  /** A risk acceptance past its expiry no longer holds: the finding is open again. */
+  /** An expired risk acceptance reopens its finding: read as open from its expiry on. */
+  static boolean acceptanceExpired(String state, Instant expires, Instant now) {
+    return "risk_accepted".equals(state) && expires != null && !now.isBefore(expires);
+  }
+
   private static ReleaseDao.Finding effective(ReleaseDao.Finding f, Instant now) {
-    if ("risk_accepted".equals(f.state())
-        && f.expiresAt() != null
-        && !now.isBefore(f.expiresAt())) {
+    if (acceptanceExpired(f.state(), f.expiresAt(), now)) {
       return new ReleaseDao.Finding(
           f.id(),
           f.aliases(),
