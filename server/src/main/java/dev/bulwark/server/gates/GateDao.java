@@ -141,33 +141,77 @@ final class GateDao {
    */
   record Stamp(long factsRev, String team, String area, String criticality) {}
 
-  Stamp stamp(Handle h, long release) {
-    return h.createQuery(
-            """
-            SELECT r.facts_rev, s.team, s.area, s.criticality
-            FROM releases r JOIN services s ON s.name = r.service WHERE r.id = :r
-            """)
-        .bind("r", release)
+  /** What a gate reads first: the release, its cache stamp, and the active bundle's digest. */
+  record GateTarget(Release release, Stamp stamp, Optional<String> activeBundle) {}
+
+  /**
+   * One query instead of three: every round trip to PostgreSQL costs a gate about 0.2 ms. Empty
+   * when the caller may not see the release or it does not exist.
+   */
+  Optional<GateTarget> gateTarget(Handle h, Principal p, String service, String version) {
+    return scoped(
+            h.createQuery(
+                """
+                SELECT r.id, r.service, s.team, r.version, r.digest, r.facts_rev, s.area,
+                  s.criticality, (SELECT b.digest FROM policy_bundles b WHERE b.active = 1) AS bundle
+                FROM releases r JOIN services s ON s.name = r.service
+                WHERE r.service = :service AND r.version = :version AND
+                """
+                    + SCOPE),
+            p)
+        .bind("service", service)
+        .bind("version", version)
         .map(
             (rs, ctx) ->
-                new Stamp(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)))
-        .one();
+                new GateTarget(
+                    new Release(
+                        rs.getLong("id"),
+                        rs.getString("service"),
+                        rs.getString("team"),
+                        rs.getString("version"),
+                        rs.getString("digest")),
+                    new Stamp(
+                        rs.getLong("facts_rev"),
+                        rs.getString("team"),
+                        rs.getString("area"),
+                        rs.getString("criticality")),
+                    Optional.ofNullable(rs.getString("bundle"))))
+        .findOne();
   }
 
   List<Promotion> promotions(Handle h, String service, String digest) {
     return h.createQuery(
             """
-            SELECT environment, 'allowed' AS event, MIN(decided_at) AS at FROM gate_decisions
-            WHERE service = :s AND digest = :d AND decision = 'allow' GROUP BY environment
-            UNION ALL
-            SELECT environment, 'deployed' AS event, MIN(deployed_at) AS at FROM deployments
-            WHERE service = :s AND digest = :d GROUP BY environment
-            ORDER BY at, environment, event
+            SELECT environment, event, first_at FROM promotions
+            WHERE service = :s AND digest = :d
+            ORDER BY first_at, environment, event
             """)
         .bind("s", service)
         .bind("d", digest)
         .map((rs, ctx) -> new Promotion(rs.getString(1), rs.getString(2), rs.getLong(3)))
         .list();
+  }
+
+  /**
+   * Records a step of a digest's promotion, keeping the earliest time it happened (two nodes may
+   * commit the same step in either order).
+   */
+  private static void promote(
+      Handle h, String service, String digest, String environment, String event, long at) {
+    h.createUpdate(
+            """
+            INSERT INTO promotions (service, digest, environment, event, first_at)
+            VALUES (:s, :d, :e, :event, :at)
+            ON CONFLICT (service, digest, environment, event) DO UPDATE
+            SET first_at = CASE WHEN excluded.first_at < promotions.first_at
+                                THEN excluded.first_at ELSE promotions.first_at END
+            """)
+        .bind("s", service)
+        .bind("d", digest)
+        .bind("e", environment)
+        .bind("event", event)
+        .bind("at", at)
+        .execute();
   }
 
   long insertDecision(
@@ -177,16 +221,18 @@ final class GateDao {
       String decision,
       String bundle,
       String inputDigest,
-      String results,
       String waivers,
       long ledgerIndex,
       String actor,
       long at) {
+    if (decision.equals("allow")) {
+      promote(h, r.service(), r.digest(), environment, "allowed", at);
+    }
     return h.createUpdate(
             """
             INSERT INTO gate_decisions (service, version, digest, environment, decision,
-              bundle_digest, input_digest, results, waivers, ledger_index, actor, decided_at)
-            VALUES (:s, :v, :d, :e, :decision, :b, :i, :res, :w, :l, :actor, :at)
+              bundle_digest, input_digest, waivers, ledger_index, actor, decided_at)
+            VALUES (:s, :v, :d, :e, :decision, :b, :i, :w, :l, :actor, :at)
             """)
         .bind("s", r.service())
         .bind("v", r.version())
@@ -195,7 +241,6 @@ final class GateDao {
         .bind("decision", decision)
         .bind("b", bundle)
         .bind("i", inputDigest)
-        .bind("res", results)
         .bind("w", waivers)
         .bind("l", ledgerIndex)
         .bind("actor", actor)
@@ -471,6 +516,7 @@ final class GateDao {
 
   long insertDeployment(
       Handle h, Release r, String environment, long decision, String by, long at) {
+    promote(h, r.service(), r.digest(), environment, "deployed", at);
     return h.createUpdate(
             """
             INSERT INTO deployments (service, version, digest, environment, decision_id,

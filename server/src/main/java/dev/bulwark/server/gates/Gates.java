@@ -1,6 +1,8 @@
 package dev.bulwark.server.gates;
 
+import com.fasterxml.jackson.annotation.JsonRawValue;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.util.RawValue;
 import dev.bulwark.policy.Decision;
 import dev.bulwark.policy.Diagnostic;
 import dev.bulwark.policy.GateInput;
@@ -152,7 +154,7 @@ public final class Gates {
         });
   }
 
-  /** A gate decision, as the contract answers it. */
+  /** A gate decision, as the contract answers it; {@code results} is already JSON (an array). */
   public record Answer(
       String decision,
       String service,
@@ -161,7 +163,7 @@ public final class Gates {
       String environment,
       String bundle,
       String inputDigest,
-      List<Map<String, Object>> results,
+      @JsonRawValue String results,
       List<String> waivers,
       long decisionId,
       long ledgerIndex) {}
@@ -182,15 +184,21 @@ public final class Gates {
         db.jdbi()
             .withHandle(
                 h -> {
-                  GateDao.Release r = dao.releaseOrNotFound(h, caller, service, version);
+                  GateDao.GateTarget t =
+                      dao.gateTarget(h, caller, service, version)
+                          .orElseThrow(
+                              () ->
+                                  ApiException.notFound(
+                                      "no release " + version + " of service '" + service + "'"));
+                  GateDao.Release r = t.release();
                   String active =
-                      dao.activeDigest(h)
+                      t.activeBundle()
                           .orElseThrow(
                               () ->
                                   ApiException.conflict(
                                       "no policy bundle is active; push one with bulwark policy push"));
                   PolicyBundle bundle = compiledOf(h, active);
-                  GateInput input = input(h, caller, r, environment, clock.instant());
+                  GateInput input = input(h, caller, r, t.stamp(), environment, clock.instant());
                   List<Waiver> waivers = new ArrayList<>();
                   for (GateDao.Waiver w : dao.usableWaivers(h, r.service(), clock.millis())) {
                     waivers.add(
@@ -226,8 +234,10 @@ public final class Gates {
     after.put("decision", d.decision());
     after.put("blocking", failing);
     after.put("waivers", d.waiversUsed());
-    after.put("results", results);
+    // The explanation is serialized once: the ledger entry's after state (its one stored copy) and
+    // the answer carry the same bytes.
     String resultsJson = new String(Json.write(results), StandardCharsets.UTF_8);
+    after.put("results", new RawValue(resultsJson));
     String waiversJson = new String(Json.write(d.waiversUsed()), StandardCharsets.UTF_8);
     return db.writes()
         .inTransaction(
@@ -242,7 +252,6 @@ public final class Gates {
                       d.decision(),
                       d.bundleDigest(),
                       d.inputDigest(),
-                      resultsJson,
                       waiversJson,
                       index,
                       caller.actor(),
@@ -255,7 +264,7 @@ public final class Gates {
                   environment,
                   d.bundleDigest(),
                   d.inputDigest(),
-                  results,
+                  resultsJson,
                   d.waiversUsed(),
                   id,
                   index);
@@ -274,11 +283,18 @@ public final class Gates {
   private final Map<Long, Cached> inputs = new ConcurrentHashMap<>();
   static final int MAX_CACHED = 64;
 
-  /** Everything a rule may read about this release, read in the decision's transaction. */
-  GateInput input(Handle h, Principal caller, GateDao.Release r, String environment, Instant now) {
-    // The stamp is read before the facts: a change committed in between makes the cached entry
-    // look older than it is (rebuilt once more), never newer.
-    GateDao.Stamp stamp = dao.stamp(h, r.id());
+  /**
+   * Everything a rule may read about this release. The stamp was read before the facts: a change
+   * committed in between makes the cached entry look older than it is (rebuilt once more), never
+   * newer.
+   */
+  GateInput input(
+      Handle h,
+      Principal caller,
+      GateDao.Release r,
+      GateDao.Stamp stamp,
+      String environment,
+      Instant now) {
     Cached c = inputs.get(r.id());
     GateInput base;
     if (c != null && c.stamp().equals(stamp) && now.isBefore(c.validUntil())) {

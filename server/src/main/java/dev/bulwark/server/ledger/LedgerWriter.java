@@ -96,6 +96,13 @@ public final class LedgerWriter implements AutoCloseable {
    * Package-visible so tests and the benchmark can drive it synchronously.
    */
   public synchronized boolean runOnce() {
+    // Looked at first without a transaction: on SQLite a transaction takes the one write lock at
+    // BEGIN, and a writer that finds it taken sleeps in the busy handler (1, 2, 5 ms ...). Woken
+    // after every change, this writer would otherwise delay the next change for nothing: changes
+    // in a write batch hash their own entries. The transaction below checks again under the lock.
+    if (!workDue()) {
+      return false;
+    }
     return store
         .jdbi()
         .inTransaction(
@@ -150,16 +157,7 @@ public final class LedgerWriter implements AutoCloseable {
                       .map((rs, ctx) -> new long[] {rs.getLong("size"), rs.getLong("at")})
                       .findOne();
               Instant now = clock.instant();
-              boolean forced = forceCheckpoint && (last.isEmpty() || hashed > last.get()[0]);
-              boolean due =
-                  forced
-                      || last.isEmpty()
-                      || (hashed > last.get()[0]
-                          && (hashed - last.get()[0] >= every
-                              || Duration.ofMillis(now.toEpochMilli() - last.get()[1])
-                                      .compareTo(interval)
-                                  >= 0));
-              if (due) {
+              if (checkpointDue(hashed, last)) {
                 String note =
                     SignedNote.sign(new Checkpoint(key.name(), hashed, builder.root()), key);
                 store.putCheckpoint(h, hashed, now, note);
@@ -170,6 +168,54 @@ public final class LedgerWriter implements AutoCloseable {
               }
               return did;
             });
+  }
+
+  /**
+   * Whether there are entries to hash or a checkpoint is due, read without taking a lock, in one
+   * query: it runs after every change.
+   */
+  private boolean workDue() {
+    return store
+        .jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        """
+                        SELECT (SELECT value FROM ledger_state WHERE name = 'hashed') AS hashed,
+                          (SELECT value FROM ledger_state WHERE name = 'size') AS size,
+                          c.size AS checkpointed, c.at AS checkpointed_at
+                        FROM (SELECT 1 AS one) x
+                        LEFT JOIN (SELECT size, at FROM ledger_checkpoints
+                                   ORDER BY size DESC LIMIT 1) c ON 1 = 1
+                        """)
+                    .map(
+                        (rs, ctx) -> {
+                          long hashed = rs.getLong("hashed");
+                          if (rs.getLong("size") > hashed) {
+                            return true;
+                          }
+                          long checkpointed = rs.getLong("checkpointed");
+                          java.util.Optional<long[]> last =
+                              rs.wasNull()
+                                  ? java.util.Optional.empty()
+                                  : java.util.Optional.of(
+                                      new long[] {checkpointed, rs.getLong("checkpointed_at")});
+                          return checkpointDue(hashed, last);
+                        })
+                    .one());
+  }
+
+  private boolean checkpointDue(long hashed, java.util.Optional<long[]> last) {
+    if (last.isEmpty()) {
+      return true;
+    }
+    if (forceCheckpoint && hashed > last.get()[0]) {
+      return true;
+    }
+    return hashed > last.get()[0]
+        && (hashed - last.get()[0] >= every
+            || Duration.ofMillis(clock.instant().toEpochMilli() - last.get()[1]).compareTo(interval)
+                >= 0);
   }
 
   /**

@@ -327,6 +327,46 @@ abstract class GatesContractTest {
     assertThat(third.path("inputDigest")).isEqualTo(again.path("inputDigest"));
     assertThat(third.path("ledgerIndex").asLong())
         .isGreaterThan(again.path("ledgerIndex").asLong());
+
+    // Allowing staging again adds no promotion step (history keeps each step's first time), so
+    // the prod input stays the same however often CI asks.
+    assertThat(gate(ci, "staging", 200).path("decision").asText()).isEqualTo("allow");
+    JsonNode fourth = gate(ci, "prod", 200);
+    assertThat(fourth.path("inputDigest")).isEqualTo(third.path("inputDigest"));
+
+    // The explanation is stored once, in the decision's ledger entry, byte for byte the answer's,
+    // and the entry's after digest covers it.
+    long at = fourth.path("ledgerIndex").asLong();
+    String payload =
+        ts.testDb
+            .db()
+            .jdbi()
+            .withHandle(
+                h ->
+                    h.createQuery("SELECT payload FROM ledger_entries WHERE idx = :i")
+                        .bind("i", at)
+                        .mapTo(String.class)
+                        .one());
+    JsonNode after = dev.bulwark.server.http.Json.MAPPER.readTree(payload);
+    assertThat(after.path("results")).isEqualTo(fourth.path("results"));
+    assertThat(after.path("decision").asText()).isEqualTo("allow");
+    String canonical =
+        ts.testDb
+            .db()
+            .jdbi()
+            .withHandle(
+                h ->
+                    h.createQuery("SELECT entry FROM ledger_entries WHERE idx = :i")
+                        .bind("i", at)
+                        .mapTo(String.class)
+                        .one());
+    assertThat(canonical)
+        .contains(
+            "sha256:"
+                + java.util.HexFormat.of()
+                    .formatHex(
+                        java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(payload.getBytes(StandardCharsets.UTF_8))));
   }
 
   @Test

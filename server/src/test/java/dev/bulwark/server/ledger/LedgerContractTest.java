@@ -71,6 +71,27 @@ abstract class LedgerContractTest {
   }
 
   @Test
+  void anIdleWriterTakesNoLock() throws Exception {
+    // Woken after every change, the writer must not queue behind (or in front of) the next one
+    // when it has nothing to do: on SQLite a blocked writer sleeps in the busy handler.
+    ts.server.ledgerWriter().awaitCheckpointed(Duration.ofSeconds(20));
+    try (var other = ts.testDb.db().jdbi().open()) {
+      other.begin();
+      other
+          .createUpdate("UPDATE ledger_state SET value = value WHERE name = 'hashed'")
+          .execute(); // holds SQLite's write lock, or PostgreSQL's lock on the row
+      try {
+        var run =
+            java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> ts.server.ledgerWriter().runOnce());
+        assertThat(run.get(5, java.util.concurrent.TimeUnit.SECONDS)).isFalse();
+      } finally {
+        other.rollback();
+      }
+    }
+  }
+
+  @Test
   void theCheckpointIsSignedAndCoversEveryEntry() {
     Checkpoint cp = latest();
     assertThat(cp.origin()).isEqualTo("test.example/ledger");

@@ -1,0 +1,161 @@
+package dev.bulwark.server.gates;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bulwark.server.db.Database;
+import dev.bulwark.server.db.Dialect;
+import dev.bulwark.server.testing.TestDatabases;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * V12 moves promotion history out of an aggregate over every gate decision into its own table: a
+ * database holding decisions and deployments from before keeps the same history, earliest times per
+ * step, and loses the duplicated explanations column. On both databases.
+ */
+class PromotionsMigrationTest {
+  static final String D1 = "sha256:" + "11".repeat(32);
+  static final String D2 = "sha256:" + "22".repeat(32);
+
+  /** Rows as V11 stored them: repeated decisions, a deny, two digests, deployments. */
+  static final List<String> BEFORE =
+      List.of(
+          "INSERT INTO services (name, team, area, criticality, created_at, updated_at) VALUES ('pay-api', 'pay', 'data', 'critical', 1, 1)",
+          decision(1, D1, "staging", "deny", 100),
+          decision(2, D1, "staging", "allow", 200),
+          decision(3, D1, "staging", "allow", 150), // committed later with an earlier clock
+          decision(4, D1, "prod", "allow", 300),
+          decision(5, D2, "staging", "deny", 400),
+          "INSERT INTO deployments (service, version, digest, environment, decision_id, deployed_by, deployed_at) VALUES ('pay-api', '1.0', '"
+              + D1
+              + "', 'prod', 4, 'ci', 500)",
+          "INSERT INTO deployments (service, version, digest, environment, decision_id, deployed_by, deployed_at) VALUES ('pay-api', '1.0', '"
+              + D1
+              + "', 'prod', 4, 'ci', 450)");
+
+  static String decision(long id, String digest, String env, String decision, long at) {
+    return "INSERT INTO gate_decisions (id, service, version, digest, environment, decision, bundle_digest, input_digest, results, waivers, ledger_index, actor, decided_at) VALUES ("
+        + id
+        + ", 'pay-api', '1.0', '"
+        + digest
+        + "', '"
+        + env
+        + "', '"
+        + decision
+        + "', 'sha256:b', 'sha256:i', '[]', '[]', "
+        + id
+        + ", 'ci', "
+        + at
+        + ")";
+  }
+
+  static final List<String> EXPECTED =
+      List.of(
+          "pay-api " + D1 + " staging allowed 150",
+          "pay-api " + D1 + " prod allowed 300",
+          "pay-api " + D1 + " prod deployed 450");
+
+  @Test
+  void sqliteKeepsTheHistoryOfAnOlderDatabase() throws Exception {
+    Path dir = Files.createTempDirectory("bulwark-v12");
+    SQLiteDataSource ds = new SQLiteDataSource();
+    ds.setUrl("jdbc:sqlite:" + dir.resolve("bulwark.db"));
+    migrateTo11(Flyway.configure().dataSource(ds), Dialect.SQLITE);
+    try (Connection c = ds.getConnection()) {
+      insert(c);
+    }
+    try (Database db = Database.openSqlite(dir)) {
+      assertThat(promotions(db)).containsExactlyElementsOf(EXPECTED);
+      assertThat(columns(db)).doesNotContain("results").contains("waivers", "ledger_index");
+    }
+  }
+
+  @Test
+  void postgresKeepsTheHistoryOfAnOlderDatabase() throws Exception {
+    TestDatabases.requirePostgres();
+    String schema = "bw_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    String url =
+        System.getenv()
+            .getOrDefault("BULWARK_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+    String user = System.getenv().getOrDefault("BULWARK_TEST_PG_USER", "postgres");
+    try {
+      migrateTo11(
+          Flyway.configure().dataSource(url, user, null).schemas(schema).createSchemas(true),
+          Dialect.POSTGRESQL);
+      try (Connection c = DriverManager.getConnection(url, user, null)) {
+        c.setSchema(schema);
+        insert(c);
+      }
+      try (Database db = Database.openPostgres(url, user, null, schema)) {
+        assertThat(promotions(db)).containsExactlyElementsOf(EXPECTED);
+        assertThat(columns(db)).doesNotContain("results").contains("waivers", "ledger_index");
+      }
+    } finally {
+      try (Connection c = DriverManager.getConnection(url, user, null);
+          Statement st = c.createStatement()) {
+        st.execute("DROP SCHEMA IF EXISTS " + schema.toLowerCase(Locale.ROOT) + " CASCADE");
+      }
+    }
+  }
+
+  private static void migrateTo11(
+      org.flywaydb.core.api.configuration.FluentConfiguration fw, Dialect dialect) {
+    fw.locations("classpath:db/migration")
+        .placeholders(dialect.placeholders())
+        .target("11")
+        .load()
+        .migrate();
+  }
+
+  private static void insert(Connection c) throws Exception {
+    try (Statement st = c.createStatement()) {
+      for (String sql : BEFORE) {
+        st.execute(sql);
+      }
+    }
+  }
+
+  private static List<String> promotions(Database db) {
+    return db.jdbi()
+        .withHandle(
+            h ->
+                h.createQuery(
+                        "SELECT service, digest, environment, event, first_at FROM promotions ORDER BY first_at")
+                    .map(
+                        (rs, ctx) ->
+                            rs.getString(1)
+                                + " "
+                                + rs.getString(2)
+                                + " "
+                                + rs.getString(3)
+                                + " "
+                                + rs.getString(4)
+                                + " "
+                                + rs.getLong(5))
+                    .list());
+  }
+
+  private static List<String> columns(Database db) throws java.sql.SQLException {
+    return db.jdbi()
+        .<List<String>, java.sql.SQLException>withHandle(
+            h -> {
+              List<String> out = new java.util.ArrayList<>();
+              try (var rs =
+                  h.getConnection().getMetaData().getColumns(null, null, "gate_decisions", null)) {
+                while (rs.next()) {
+                  out.add(rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT));
+                }
+              }
+              return out;
+            });
+  }
+}
