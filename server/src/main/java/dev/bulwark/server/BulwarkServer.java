@@ -110,7 +110,7 @@ public final class BulwarkServer implements AutoCloseable {
             clock,
             config.ledger().checkpointEvery(),
             config.ledger().checkpointInterval());
-    var audit = new LedgerAuditLog(ledgerStore, clock, ledgerWriter::nudge);
+    var audit = new LedgerAuditLog(ledgerStore, clock, ledgerWriter::appended);
     var tokens = new TokenService(db.jdbi(), db.writes(), audit, clock);
     var catalog = new Catalog(db, audit, clock);
     var advisories =

@@ -40,6 +40,8 @@ public final class WriteBatcher implements AutoCloseable {
     private final java.util.LinkedHashMap<String, Runnable> beforeCommit =
         new java.util.LinkedHashMap<>();
     private final java.util.HashMap<String, Object> attributes = new java.util.HashMap<>();
+    private final java.util.LinkedHashMap<String, Runnable> afterCommit =
+        new java.util.LinkedHashMap<>();
 
     Batch(Handle handle, boolean deferrable) {
       this.handle = handle;
@@ -53,6 +55,24 @@ public final class WriteBatcher implements AutoCloseable {
     /** Runs {@code action} once, after every change of the batch and before the commit. */
     public void beforeCommit(String key, Runnable action) {
       beforeCommit.putIfAbsent(key, action);
+    }
+
+    /**
+     * Runs {@code action} once, after the batch's transaction committed (never if it rolled back),
+     * on the writer thread: for telling others about what is now visible.
+     */
+    public void afterCommit(String key, Runnable action) {
+      afterCommit.putIfAbsent(key, action);
+    }
+
+    void committed() {
+      for (Runnable r : afterCommit.values()) {
+        try {
+          r.run();
+        } catch (RuntimeException e) {
+          LOG.warn("an after-commit action failed", e);
+        }
+      }
     }
 
     @SuppressWarnings("unchecked")
@@ -168,11 +188,13 @@ public final class WriteBatcher implements AutoCloseable {
    */
   private void run(List<Work<?>> batch) {
     List<Object> results = new ArrayList<>(batch.size());
+    Batch[] ran = new Batch[1];
     try {
       jdbi.useTransaction(
           h -> {
             current.set(h);
             Batch b = new Batch(h, true);
+            ran[0] = b;
             CURRENT.set(b);
             try {
               for (Work<?> w : batch) {
@@ -192,6 +214,7 @@ public final class WriteBatcher implements AutoCloseable {
       runIsolated(batch);
       return;
     }
+    ran[0].committed();
     complete(batch, results, null);
   }
 
@@ -203,10 +226,12 @@ public final class WriteBatcher implements AutoCloseable {
   private void runIsolated(List<Work<?>> batch) {
     List<Object> results = new ArrayList<>(batch.size());
     List<Boolean> ok = new ArrayList<>(batch.size());
+    Batch[] ran = new Batch[1];
     jdbi.useTransaction(
         h -> {
           current.set(h);
           Batch b = new Batch(h, false);
+          ran[0] = b;
           CURRENT.set(b);
           try {
             for (int i = 0; i < batch.size(); i++) {
@@ -229,6 +254,7 @@ public final class WriteBatcher implements AutoCloseable {
             CURRENT.remove();
           }
         });
+    ran[0].committed();
     complete(batch, results, ok);
   }
 

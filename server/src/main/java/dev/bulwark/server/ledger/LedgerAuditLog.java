@@ -20,12 +20,17 @@ import org.jdbi.v3.core.Handle;
 public final class LedgerAuditLog implements AuditLog {
   private final LedgerStore store;
   private final Clock clock;
-  private final Runnable onAppend;
+  private final Appended onAppended;
 
-  public LedgerAuditLog(LedgerStore store, Clock clock, Runnable onAppend) {
+  /** Told the ledger's size once appended entries are committed, and whether they are hashed. */
+  public interface Appended {
+    void appended(long size, boolean hashed);
+  }
+
+  public LedgerAuditLog(LedgerStore store, Clock clock, Appended onAppended) {
     this.store = store;
     this.clock = clock;
-    this.onAppend = onAppend;
+    this.onAppended = onAppended;
   }
 
   @Override
@@ -53,7 +58,17 @@ public final class LedgerAuditLog implements AuditLog {
                         afterJson == null ? null : digest(afterJson),
                         afterJson == null ? null : new String(afterJson, StandardCharsets.UTF_8))))
             .get(0);
-    onAppend.run();
+    // The writer learns of the entry once it is committed (it cannot see it before), once per
+    // batch, with the ledger's size then; outside a batch, at once.
+    var batch = dev.bulwark.server.db.WriteBatcher.batchOf(tx);
+    if (batch.isPresent()) {
+      long[] size = batch.get().attribute("ledger.size", () -> new long[1]);
+      size[0] = Math.max(size[0], index + 1);
+      boolean hashed = batch.get().deferrable(); // the fast path hashes before its commit
+      batch.get().afterCommit("ledger.appended", () -> onAppended.appended(size[0], hashed));
+    } else {
+      onAppended.appended(index + 1, false);
+    }
     return index;
   }
 

@@ -87,26 +87,42 @@ public final class LedgerStore {
   }
 
   /**
-   * Inside a batch on its fast path: the size row is read (and locked) once per batch, entries get
-   * their indexes at once, and all rows go in with one multi-row insert just before the commit.
+   * Inside a batch on its fast path: the 'size' and 'hashed' rows are read (and locked) once per
+   * batch, entries get their indexes at once, and just before the commit all rows go in with one
+   * batched insert, their tree nodes with another, and both counters with one update. Every round
+   * trip saved here is saved on every change (on PostgreSQL each costs about 0.1 ms).
    */
   private List<Long> appendDeferred(
       Handle h, dev.bulwark.server.db.WriteBatcher.Batch batch, List<Draft> drafts) {
     Pending p = batch.attribute("ledger.pending", Pending::new);
     if (p.next < 0) {
-      p.next =
-          h.createQuery("SELECT value FROM ledger_state WHERE name = 'size'" + dialect.forUpdate())
-              .mapTo(Long.class)
-              .one();
-      long start = p.next;
+      // Locked in name order, 'hashed' then 'size': the ledger writer locks only 'hashed', a
+      // non-batched append only 'size', so no two lockers can wait on each other.
+      Map<String, Long> state = new HashMap<>();
+      for (Map.Entry<String, Long> e :
+          h.createQuery(
+                  "SELECT name, value FROM ledger_state WHERE name IN ('hashed', 'size') ORDER BY name"
+                      + dialect.forUpdate())
+              .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
+              .list()) {
+        state.put(e.getKey(), e.getValue());
+      }
+      long start = state.get("size");
+      long hashed = state.get("hashed");
+      p.next = start;
       batch.beforeCommit(
           "ledger.flush",
           () -> {
             insert(h, p.rows);
-            h.createUpdate("UPDATE ledger_state SET value = :v WHERE name = 'size'")
-                .bind("v", p.next)
+            long nowHashed = hashInline(h, hashed, start, p.rows);
+            h.createUpdate(
+                    """
+                    UPDATE ledger_state SET value = CASE name WHEN 'size' THEN :size ELSE :hashed END
+                    WHERE name IN ('hashed', 'size')
+                    """)
+                .bind("size", p.next)
+                .bind("hashed", nowHashed)
                 .execute();
-            hashInline(h, start, p.rows);
           });
     }
     List<Long> indexes = new ArrayList<>(drafts.size());
@@ -119,16 +135,13 @@ public final class LedgerStore {
 
   /**
    * Folds the batch's entries into the tree in the same transaction, so entries and their nodes
-   * commit together and the tree never lags. Skipped when older entries are still unhashed (left by
-   * an older version or a non-batched append): the ledger writer catches those up in order.
+   * commit together and the tree never lags, and returns the new hashed size. Skipped when older
+   * entries are still unhashed (left by an older version or a non-batched append): the ledger
+   * writer catches those up in order.
    */
-  private void hashInline(Handle h, long start, List<Row> rows) {
-    long hashed =
-        h.createQuery("SELECT value FROM ledger_state WHERE name = 'hashed'" + dialect.forUpdate())
-            .mapTo(Long.class)
-            .one();
+  private long hashInline(Handle h, long hashed, long start, List<Row> rows) {
     if (hashed != start) {
-      return;
+      return hashed;
     }
     if (frontier == null || frontier.size() != start) {
       frontier = TreeBuilder.resume(start, nodeSource(h));
@@ -140,9 +153,7 @@ public final class LedgerStore {
               dev.bulwark.ledger.Hashes.leaf(r.entry().getBytes(StandardCharsets.UTF_8))));
     }
     putNodes(h, nodes);
-    h.createUpdate("UPDATE ledger_state SET value = :v WHERE name = 'hashed'")
-        .bind("v", start + rows.size())
-        .execute();
+    return start + rows.size();
   }
 
   private static Row row(long idx, Draft d) {

@@ -55,6 +55,21 @@ public final class LedgerWriter implements AutoCloseable {
     thread = Thread.ofPlatform().daemon().name("bulwark-ledger-writer").start(this::loop);
   }
 
+  /**
+   * The ledger has {@code size} entries, committed; {@code hashed} when the change's own
+   * transaction folded them into the tree (a write batch does). Wakes the writer only when there is
+   * hashing to do or that many entries call for a checkpoint (the interval is the poll's business):
+   * a wake on every change cost each gate decision on PostgreSQL a query on a second connection.
+   */
+  public void appended(long size, boolean hashed) {
+    if (!hashed || size - knownCheckpoint >= every) {
+      nudge();
+    }
+  }
+
+  /** The size of the last checkpoint the writer saw: a stale value only causes an extra wake. */
+  private volatile long knownCheckpoint;
+
   /** Wakes the writer: new entries were appended. */
   public void nudge() {
     synchronized (signal) {
@@ -161,6 +176,7 @@ public final class LedgerWriter implements AutoCloseable {
                 String note =
                     SignedNote.sign(new Checkpoint(key.name(), hashed, builder.root()), key);
                 store.putCheckpoint(h, hashed, now, note);
+                knownCheckpoint = hashed;
                 did = true;
                 if (hashed == size) {
                   forceCheckpoint = false;
@@ -195,6 +211,7 @@ public final class LedgerWriter implements AutoCloseable {
                             return true;
                           }
                           long checkpointed = rs.getLong("checkpointed");
+                          knownCheckpoint = checkpointed;
                           java.util.Optional<long[]> last =
                               rs.wasNull()
                                   ? java.util.Optional.empty()
