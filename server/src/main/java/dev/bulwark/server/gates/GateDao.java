@@ -580,4 +580,85 @@ final class GateDao {
                     Instant.ofEpochMilli(rs.getLong(8))))
         .list();
   }
+
+  /** A stored gate decision; its explanation lives in its ledger entry's after state. */
+  record StoredDecision(
+      long id,
+      String service,
+      String version,
+      String digest,
+      String environment,
+      String decision,
+      String bundle,
+      String inputDigest,
+      String waivers,
+      long ledgerIndex,
+      String actor,
+      Instant decidedAt) {}
+
+  private static final String DECISION_COLUMNS =
+      """
+      SELECT g.id, g.service, g.version, g.digest, g.environment, g.decision, g.bundle_digest,
+        g.input_digest, g.waivers, g.ledger_index, g.actor, g.decided_at
+      FROM gate_decisions g JOIN services s ON s.name = g.service
+      """;
+
+  private static StoredDecision decisionRow(java.sql.ResultSet rs) throws java.sql.SQLException {
+    return new StoredDecision(
+        rs.getLong(1),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getString(4),
+        rs.getString(5),
+        rs.getString(6),
+        rs.getString(7),
+        rs.getString(8),
+        rs.getString(9),
+        rs.getLong(10),
+        rs.getString(11),
+        Instant.ofEpochMilli(rs.getLong(12)));
+  }
+
+  Optional<StoredDecision> decision(Handle h, Principal p, long id) {
+    return scoped(h.createQuery(DECISION_COLUMNS + " WHERE g.id = :id AND " + SCOPE), p)
+        .bind("id", id)
+        .map((rs, ctx) -> decisionRow(rs))
+        .findOne();
+  }
+
+  /** Newest first; every filter optional, the caller's team scope always applied. */
+  List<StoredDecision> decisions(
+      Handle h, Principal p, String service, String environment, String digest, int limit) {
+    var q =
+        scoped(
+            h.createQuery(
+                DECISION_COLUMNS
+                    + " WHERE "
+                    + (service == null ? "" : "g.service = :service AND ")
+                    + (environment == null ? "" : "g.environment = :env AND ")
+                    + (digest == null ? "" : "g.digest = :digest AND ")
+                    + SCOPE
+                    + " ORDER BY g.id DESC LIMIT :limit"),
+            p);
+    if (service != null) {
+      q = q.bind("service", service);
+    }
+    if (environment != null) {
+      q = q.bind("env", environment);
+    }
+    if (digest != null) {
+      q = q.bind("digest", digest);
+    }
+    return q.bind("limit", limit).map((rs, ctx) -> decisionRow(rs)).list();
+  }
+
+  /** A ledger entry's canonical text and stored after state. */
+  record LedgerRecord(String entry, String after) {}
+
+  Optional<LedgerRecord> ledgerRecord(Handle h, long index) {
+    return h.createQuery("SELECT entry, payload FROM ledger_entries WHERE idx = :i")
+        .bind("i", index)
+        .map((rs, ctx) -> new LedgerRecord(rs.getString(1), rs.getString(2)))
+        .findOne();
+  }
 }

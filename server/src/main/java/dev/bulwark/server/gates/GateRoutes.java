@@ -32,6 +32,8 @@ public final class GateRoutes {
         get("/api/v1/policies/bundles/{digest}", Permission.SERVICE_READ, this::bundle),
         post("/api/v1/gates/evaluate", Permission.GATE_EVALUATE, this::evaluate),
         get("/api/v1/gates/environments", Permission.SERVICE_READ, this::environments),
+        get("/api/v1/gates/decisions", Permission.SERVICE_READ, this::decisions),
+        get("/api/v1/gates/decisions/{id}", Permission.SERVICE_READ, this::decision),
         post("/api/v1/deployments", Permission.DEPLOYMENT_WRITE, this::deploy),
         get("/api/v1/deployments", Permission.SERVICE_READ, this::deployments),
         post("/api/v1/waivers", Permission.WAIVER_REQUEST, this::requestWaiver),
@@ -125,6 +127,53 @@ public final class GateRoutes {
         200,
         gates.evaluate(
             call.principal(), call.requestId(), b.service(), b.version(), b.environment()));
+  }
+
+  static final int MAX_DECISIONS = 500;
+
+  private void decisions(Call call) {
+    int limit = 50;
+    String l = call.query("limit");
+    if (l != null) {
+      try {
+        limit = Integer.parseInt(l);
+      } catch (NumberFormatException e) {
+        throw ApiException.invalid("limit", "must be a whole number");
+      }
+      if (limit < 1 || limit > MAX_DECISIONS) {
+        throw ApiException.invalid("limit", "must be between 1 and " + MAX_DECISIONS);
+      }
+    }
+    call.respond(
+        200,
+        Map.of(
+            "decisions",
+            gates.decisions(
+                call.principal(),
+                call.query("service"),
+                call.query("environment"),
+                call.query("digest"),
+                limit)));
+  }
+
+  private void decision(Call call) {
+    long id;
+    try {
+      id = Long.parseLong(call.pathParam("id"));
+    } catch (NumberFormatException e) {
+      throw ApiException.notFound("no gate decision " + call.pathParam("id"));
+    }
+    Gates.PastDecision d = gates.decision(call.principal(), id);
+    Map<String, Object> out =
+        new LinkedHashMap<>(
+            Json.MAPPER.convertValue(
+                d.decision(),
+                new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {}));
+    out.put("afterDigest", d.afterDigest());
+    out.put("explanationMatchesLedger", d.explanationMatchesLedger());
+    out.put("blocking", d.blocking());
+    out.put("results", d.results());
+    call.respond(200, out);
   }
 
   private void environments(Call call) {

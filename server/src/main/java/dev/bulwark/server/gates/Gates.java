@@ -465,6 +465,113 @@ public final class Gates {
             });
   }
 
+  /** A past decision as listed: what was asked and answered, without the explanation. */
+  public record DecisionSummary(
+      long id,
+      String service,
+      String version,
+      String digest,
+      String environment,
+      String decision,
+      String bundle,
+      String inputDigest,
+      List<String> waivers,
+      long ledgerIndex,
+      String actor,
+      Instant decidedAt) {}
+
+  /**
+   * A past decision with its explanation, read from its ledger entry's after state. {@code
+   * explanationMatchesLedger} says whether SHA-256 of the stored after state equals the after
+   * digest in the hashed entry: the stored state sits beside the tree, the digest inside it.
+   */
+  public record PastDecision(
+      DecisionSummary decision,
+      String afterDigest,
+      boolean explanationMatchesLedger,
+      List<String> blocking,
+      com.fasterxml.jackson.databind.JsonNode results) {}
+
+  public List<DecisionSummary> decisions(
+      Principal caller, String service, String environment, String digest, int limit) {
+    if (environment != null) {
+      checkEnvironment(environment);
+    }
+    return db
+        .jdbi()
+        .withHandle(h -> dao.decisions(h, caller, service, environment, digest, limit))
+        .stream()
+        .map(Gates::summary)
+        .toList();
+  }
+
+  public PastDecision decision(Principal caller, long id) {
+    return db.jdbi()
+        .withHandle(
+            h -> {
+              GateDao.StoredDecision d =
+                  dao.decision(h, caller, id)
+                      .orElseThrow(() -> ApiException.notFound("no gate decision " + id));
+              GateDao.LedgerRecord entry =
+                  dao.ledgerRecord(h, d.ledgerIndex())
+                      .orElseThrow(
+                          () ->
+                              new IllegalStateException(
+                                  "ledger entry "
+                                      + d.ledgerIndex()
+                                      + " of decision "
+                                      + id
+                                      + " is missing"));
+              String afterDigest =
+                  dev.bulwark.ledger.LedgerEntry.parse(
+                          entry.entry().getBytes(StandardCharsets.UTF_8))
+                      .afterDigest();
+              boolean matches =
+                  entry.after() != null
+                      && afterDigest != null
+                      && afterDigest.equals(
+                          dev.bulwark.server.ledger.LedgerAuditLog.digest(
+                              entry.after().getBytes(StandardCharsets.UTF_8)));
+              com.fasterxml.jackson.databind.JsonNode after;
+              try {
+                after =
+                    entry.after() == null
+                        ? Json.MAPPER.nullNode()
+                        : Json.MAPPER.readTree(entry.after());
+              } catch (java.io.IOException e) {
+                // Not a stack trace to the user: the stored state no longer parses, so it was
+                // altered outside Bulwark; the digest comparison says so as well.
+                after = Json.MAPPER.nullNode();
+              }
+              List<String> blocking = new ArrayList<>();
+              after.path("blocking").forEach(b -> blocking.add(b.asText()));
+              return new PastDecision(
+                  summary(d), afterDigest, matches, blocking, after.get("results"));
+            });
+  }
+
+  private static DecisionSummary summary(GateDao.StoredDecision d) {
+    List<String> waivers;
+    try {
+      waivers = Json.MAPPER.readValue(d.waivers(), new TypeReference<List<String>>() {});
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("decision " + d.id() + " has unreadable waivers", e);
+    }
+    return new DecisionSummary(
+        d.id(),
+        d.service(),
+        d.version(),
+        d.digest(),
+        d.environment(),
+        d.decision(),
+        d.bundle(),
+        d.inputDigest(),
+        waivers,
+        d.ledgerIndex(),
+        d.actor(),
+        d.decidedAt());
+  }
+
   public List<GateDao.Deployment> deployments(
       Principal caller, String environment, String service) {
     if (environment != null) {

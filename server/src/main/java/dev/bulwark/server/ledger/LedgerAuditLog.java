@@ -72,7 +72,8 @@ public final class LedgerAuditLog implements AuditLog {
     return index;
   }
 
-  static String digest(byte[] bytes) {
+  /** {@code sha256:<hex>} of the bytes: how entries name the states before and after. */
+  public static String digest(byte[] bytes) {
     try {
       return "sha256:"
           + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));

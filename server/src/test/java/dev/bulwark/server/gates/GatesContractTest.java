@@ -367,6 +367,69 @@ abstract class GatesContractTest {
                     .formatHex(
                         java.security.MessageDigest.getInstance("SHA-256")
                             .digest(payload.getBytes(StandardCharsets.UTF_8))));
+
+    // Auditors read past decisions back, explanation included, within their team scope.
+    long id = fourth.path("decisionId").asLong();
+    Http.Response past = http.get("/api/v1/gates/decisions/" + id, auditor);
+    assertThat(past.status()).as(past.text()).isEqualTo(200);
+    assertThat(past.json().path("results")).isEqualTo(fourth.path("results"));
+    assertThat(past.json().path("ledgerIndex").asLong()).isEqualTo(at);
+    assertThat(past.json().path("decision").asText()).isEqualTo("allow");
+    assertThat(past.json().path("inputDigest")).isEqualTo(fourth.path("inputDigest"));
+    assertThat(past.json().path("explanationMatchesLedger").asBoolean()).isTrue();
+    JsonNode listed =
+        http.get("/api/v1/gates/decisions?service=pay-api&environment=prod&limit=2", auditor)
+            .json()
+            .path("decisions");
+    assertThat(listed.size()).isEqualTo(2);
+    assertThat(listed.get(0).path("id").asLong()).isEqualTo(id); // newest first
+    assertThat(listed.get(0).has("results")).isFalse();
+    assertThat(
+            http.get("/api/v1/gates/decisions?digest=" + DIGEST + "&limit=500", auditor)
+                .json()
+                .path("decisions")
+                .size())
+        .isEqualTo(7); // every gate asked for this digest above
+    String otherTeam = ts.token("auditor", "web");
+    assertThat(http.get("/api/v1/gates/decisions/" + id, otherTeam).status()).isEqualTo(404);
+    assertThat(
+            http.get("/api/v1/gates/decisions?service=pay-api", otherTeam)
+                .json()
+                .path("decisions")
+                .size())
+        .isZero();
+    for (String query : List.of("limit=0", "limit=501", "limit=x", "environment=moon")) {
+      assertThat(http.get("/api/v1/gates/decisions?" + query, auditor).status())
+          .as(query)
+          .isEqualTo(422);
+    }
+    assertThat(http.get("/api/v1/gates/decisions/abc", auditor).status()).isEqualTo(404);
+    assertThat(http.get("/api/v1/gates/decisions/999999", auditor).status()).isEqualTo(404);
+    // An explanation altered in the database no longer matches the digest inside the entry.
+    ts.testDb
+        .db()
+        .jdbi()
+        .useHandle(
+            h ->
+                h.createUpdate(
+                        "UPDATE ledger_entries SET payload = REPLACE(payload, 'allow', 'allow ') WHERE idx = :i")
+                    .bind("i", at)
+                    .execute());
+    Http.Response altered = http.get("/api/v1/gates/decisions/" + id, auditor);
+    assertThat(altered.status()).isEqualTo(200);
+    assertThat(altered.json().path("explanationMatchesLedger").asBoolean()).isFalse();
+    ts.testDb
+        .db()
+        .jdbi()
+        .useHandle(
+            h ->
+                h.createUpdate("UPDATE ledger_entries SET payload = 'not json' WHERE idx = :i")
+                    .bind("i", at)
+                    .execute());
+    Http.Response unreadable = http.get("/api/v1/gates/decisions/" + id, auditor);
+    assertThat(unreadable.status()).as(unreadable.text()).isEqualTo(200);
+    assertThat(unreadable.json().path("explanationMatchesLedger").asBoolean()).isFalse();
+    assertThat(unreadable.json().path("results").isNull()).isTrue();
   }
 
   @Test
