@@ -25,7 +25,8 @@ import java.util.Map;
  * the decision and its ledger entry durably before answering. Every decision is kept, so the
  * release collects thousands of them during the run, as it would under a CI job that retries.
  *
- * <p>Usage: GateBench sqlite|JDBC_URL DECISIONS
+ * <p>Usage: GateBench sqlite|JDBC_URL DECISIONS [LAUNCHER]. With a launcher, the server runs as
+ * shipped, in its own process (JVM options from BULWARK_JAVA_OPTS); without, in this JVM.
  */
 public final class GateBench {
   static final String TOKEN = "bwk_bench-admin-token-0123456789abcdefghijklmnop";
@@ -36,25 +37,49 @@ public final class GateBench {
     boolean sqlite = args[0].equals("sqlite");
     int decisions = Integer.parseInt(args[1]);
     Path data = Files.createTempDirectory("bulwark-gate-bench");
+    if (args.length > 2) {
+      // The shipped server: the launcher's JVM and flags (plus BULWARK_JAVA_OPTS), its own process.
+      java.util.Map<String, String> env = new java.util.HashMap<>();
+      if (!sqlite) {
+        env.put("BULWARK_DB_URL", args[0]);
+        env.put("BULWARK_DB_USER", "postgres");
+      }
+      try (ServerProcess server =
+          ServerProcess.start(
+              Path.of(args[2]), data, System.getenv().getOrDefault("BULWARK_JAVA_OPTS", ""), env)) {
+        run(server.port, ServerProcess.TOKEN, sqlite, args[0], data, decisions, "launcher process");
+      }
+      return;
+    }
     ServerConfig config = ServerConfig.embeddedDefaults(data).withBootstrapToken(TOKEN);
     if (!sqlite) {
       config = config.withDb(args[0], "postgres", null);
     }
     PrintStream quiet = new PrintStream(PrintStream.nullOutputStream());
     try (BulwarkServer server = BulwarkServer.start(config, Clock.systemUTC(), quiet)) {
+      run(server.port(), TOKEN, sqlite, args[0], data, decisions, "server and client in one JVM");
+    }
+  }
+
+  static void run(
+      int port, String token, boolean sqlite, String db, Path data, int decisions, String setup)
+      throws Exception {
+    {
       HttpClient http = HttpClient.newHttpClient();
-      String base = "http://127.0.0.1:" + server.port();
+      String base = "http://127.0.0.1:" + port;
       send(
           http,
+          token,
           base + "/api/v1/services/pay-api",
           "PUT",
           "{\"team\": \"pay\", \"area\": \"data\", \"criticality\": \"critical\"}");
       send(
           http,
+          token,
           base + "/api/v1/services/pay-api/releases",
           "POST",
           "{\"version\": \"1.0\", \"digest\": \"sha256:" + "ab".repeat(32) + "\"}");
-      String url = sqlite ? "jdbc:sqlite:" + data.resolve("bulwark.db") : args[0];
+      String url = sqlite ? "jdbc:sqlite:" + data.resolve("bulwark.db") : db;
       try (Connection c = DriverManager.getConnection(url, sqlite ? null : "postgres", null)) {
         c.setAutoCommit(false);
         long release;
@@ -96,6 +121,7 @@ public final class GateBench {
       String yaml = PolicyBench.yaml(90, summary);
       send(
           http,
+          token,
           base + "/api/v1/policies/bundles",
           "POST",
           new com.fasterxml.jackson.databind.ObjectMapper()
@@ -103,7 +129,7 @@ public final class GateBench {
       String body =
           "{\"service\": \"pay-api\", \"version\": \"1.0\", \"environment\": \"staging\"}";
       // Steady state first: C2 compiles the request path after a few thousand calls.
-      try (RawHttp raw = new RawHttp(server.port(), TOKEN)) {
+      try (RawHttp raw = new RawHttp(port, token)) {
         for (int i = 0; i < WARMUP; i++) {
           raw.send("POST", "/api/v1/gates/evaluate", body);
         }
@@ -116,10 +142,10 @@ public final class GateBench {
         // The same gate through java.net.http.HttpClient (what `bulwark gate` uses), which adds
         // its own threads and hand-offs on the same two cores.
         List<Double> jdk =
-            time(decisions, () -> send(http, base + "/api/v1/gates/evaluate", "POST", body));
+            time(decisions, () -> send(http, token, base + "/api/v1/gates/evaluate", "POST", body));
         System.out.printf(
-            "%s: POST /api/v1/gates/evaluate, 100 rules over %,d findings, end to end (read facts, evaluate, write decision and ledger entry durably, answer), %d decisions after %d warm-up:%n",
-            label, FINDINGS, decisions, WARMUP);
+            "%s (%s): POST /api/v1/gates/evaluate, 100 rules over %,d findings, end to end (read facts, evaluate, write decision and ledger entry durably, answer), %d decisions after %d warm-up:%n",
+            label, setup, FINDINGS, decisions, WARMUP);
         System.out.println("  HTTP/1.1 keep-alive client: " + summary(gate));
         System.out.println("  java.net.http.HttpClient:   " + summary(jdk));
         System.out.println("  floor, GET /api/v1/gates/environments: " + summary(floor));
@@ -155,11 +181,12 @@ public final class GateBench {
         sorted.get(sorted.size() - 1));
   }
 
-  static String send(HttpClient http, String url, String method, String body) throws Exception {
+  static String send(HttpClient http, String token, String url, String method, String body)
+      throws Exception {
     HttpResponse<String> r =
         http.send(
             HttpRequest.newBuilder(URI.create(url))
-                .header("Authorization", "Bearer " + TOKEN)
+                .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(body))
                 .build(),

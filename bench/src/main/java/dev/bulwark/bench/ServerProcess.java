@@ -26,6 +26,13 @@ final class ServerProcess implements AutoCloseable {
 
   /** Starts {@code launcher server --port P --data DIR} with extra JVM options. */
   static ServerProcess start(Path launcher, Path dataDir, String javaOpts) throws Exception {
+    return start(launcher, dataDir, javaOpts, java.util.Map.of());
+  }
+
+  /** The same, with more environment variables (a PostgreSQL URL, say). */
+  static ServerProcess start(
+      Path launcher, Path dataDir, String javaOpts, java.util.Map<String, String> env)
+      throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
@@ -44,6 +51,7 @@ final class ServerProcess implements AutoCloseable {
             .redirectOutput(ProcessBuilder.Redirect.DISCARD);
     pb.environment().put("BULWARK_BOOTSTRAP_TOKEN", TOKEN);
     pb.environment().put("BULWARK_JAVA_OPTS", javaOpts);
+    pb.environment().putAll(env);
     long t0 = System.nanoTime();
     Process p = pb.start();
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
