@@ -97,6 +97,31 @@ class PolicyBundleTest {
   }
 
   @Test
+  void constantsAreFoldedOnceAndABadOneFailsClosed() throws Exception {
+    PolicyBundle ok =
+        bundle(
+            """
+            name: dates
+            rules:
+              - name: after-cutover
+                expression: now > timestamp('2026-01-01T00:00:00Z') && now < timestamp('2027-01-01T00:00:00Z')
+            """);
+    assertThat(ok.evaluate(input("prod", List.of()), List.of()).allowed()).isTrue();
+    // A constant that cannot be built is left unfolded: the rule fails closed when it runs.
+    PolicyBundle typo =
+        bundle(
+            """
+            name: dates
+            rules:
+              - name: typo
+                expression: now > timestamp('2026-13-01')
+            """);
+    Decision d = typo.evaluate(input("prod", List.of()), List.of());
+    assertThat(d.results().get(0).outcome()).isEqualTo(Outcome.error);
+    assertThat(d.allowed()).isFalse();
+  }
+
+  @Test
   void aRunawayRuleStopsAtItsIterationBudgetAndFailsClosed() throws Exception {
     PolicyBundle b =
         PolicyBundle.compile(
