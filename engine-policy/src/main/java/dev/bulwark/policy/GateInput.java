@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -521,7 +522,11 @@ public final class GateInput {
       return out;
     }
     if (v instanceof List<?> l) {
-      return l.stream().map(GateInput::plain).toList();
+      List<Object> out = new ArrayList<>(l.size());
+      for (Object x : l) {
+        out.add(plain(x));
+      }
+      return Collections.unmodifiableList(out);
     }
     return v;
   }

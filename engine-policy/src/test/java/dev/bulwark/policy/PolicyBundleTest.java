@@ -97,7 +97,7 @@ class PolicyBundleTest {
   }
 
   @Test
-  void constantsAreFoldedOnceAndABadOneFailsClosed() throws Exception {
+  void timestampLiteralsCompareAndABadOneFailsClosed() throws Exception {
     PolicyBundle ok =
         bundle(
             """
@@ -107,7 +107,7 @@ class PolicyBundleTest {
                 expression: now > timestamp('2026-01-01T00:00:00Z') && now < timestamp('2027-01-01T00:00:00Z')
             """);
     assertThat(ok.evaluate(input("prod", List.of()), List.of()).allowed()).isTrue();
-    // A constant that cannot be built is left unfolded: the rule fails closed when it runs.
+    // A literal that is not a timestamp type-checks (it is a string); the rule fails closed.
     PolicyBundle typo =
         bundle(
             """
