@@ -4,7 +4,6 @@ import static dev.bulwark.server.http.ApiRoute.get;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bulwark.server.auth.Permission;
-import dev.bulwark.server.http.ApiException;
 import dev.bulwark.server.http.ApiRoute;
 import dev.bulwark.server.http.Call;
 import dev.bulwark.server.http.Json;
@@ -29,18 +28,7 @@ public final class AuditRoutes {
   }
 
   private void list(Call call) {
-    int limit = 100;
-    String l = call.query("limit");
-    if (l != null) {
-      try {
-        limit = Integer.parseInt(l);
-      } catch (NumberFormatException e) {
-        throw ApiException.invalid("limit", "must be a whole number");
-      }
-      if (limit < 1 || limit > 1000) {
-        throw ApiException.invalid("limit", "must be between 1 and 1000");
-      }
-    }
+    int limit = call.intQuery("limit", 100, 1, 1000);
     List<Object> events = new ArrayList<>();
     for (LedgerStore.Stored s :
         ledger.recent(call.query("subjectKind"), call.query("subjectId"), limit)) {

@@ -132,18 +132,7 @@ public final class GateRoutes {
   static final int MAX_DECISIONS = 500;
 
   private void decisions(Call call) {
-    int limit = 50;
-    String l = call.query("limit");
-    if (l != null) {
-      try {
-        limit = Integer.parseInt(l);
-      } catch (NumberFormatException e) {
-        throw ApiException.invalid("limit", "must be a whole number");
-      }
-      if (limit < 1 || limit > MAX_DECISIONS) {
-        throw ApiException.invalid("limit", "must be between 1 and " + MAX_DECISIONS);
-      }
-    }
+    int limit = call.intQuery("limit", 50, 1, MAX_DECISIONS);
     call.respond(
         200,
         Map.of(

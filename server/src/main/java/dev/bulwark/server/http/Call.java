@@ -41,6 +41,26 @@ public final class Call {
     return ctx.queryParam(name);
   }
 
+  /**
+   * A whole-number query parameter in {@code [min, max]}, {@code fallback} when absent; else 422.
+   */
+  public int intQuery(String name, int fallback, int min, int max) {
+    String v = query(name);
+    if (v == null) {
+      return fallback;
+    }
+    int n;
+    try {
+      n = Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw ApiException.invalid(name, "must be a whole number");
+    }
+    if (n < min || n > max) {
+      throw ApiException.invalid(name, "must be between " + min + " and " + max);
+    }
+    return n;
+  }
+
   /** The JSON body as {@code type}; 415 unless the content type is JSON. */
   public <T> T json(Class<T> type) {
     return Json.read(body(Set.of("application/json")), type);
