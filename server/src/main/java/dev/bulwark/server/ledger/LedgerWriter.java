@@ -112,9 +112,9 @@ public final class LedgerWriter implements AutoCloseable {
    */
   public synchronized boolean runOnce() {
     // Looked at first without a transaction: on SQLite a transaction takes the one write lock at
-    // BEGIN, and a writer that finds it taken sleeps in the busy handler (1, 2, 5 ms ...). Woken
-    // after every change, this writer would otherwise delay the next change for nothing: changes
-    // in a write batch hash their own entries. The transaction below checks again under the lock.
+    // BEGIN, and a writer that finds it taken sleeps in the busy handler (1, 2, 5 ms ...). Polling
+    // every 100 ms, this writer would otherwise hold up the next change for nothing (changes in a
+    // write batch hash their own entries). The transaction below checks again under the lock.
     if (!workDue()) {
       return false;
     }
