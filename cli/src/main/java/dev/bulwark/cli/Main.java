@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       AdvisoriesCommand.class,
       PolicyCommand.class,
       GateCommand.class,
+      DecisionsCommand.class,
       DeployCommand.class,
       AttestCommand.class,
       WaiverCommand.class,

@@ -353,6 +353,26 @@ class CliTest {
     assertThat(refused.code()).isEqualTo(2);
     assertThat(refused.err()).contains("denied");
     assertThat(client("deploy", "list", "--env=staging").out()).contains("gate-api");
+
+    // Auditors read the decisions back, explanation included.
+    Result listed = client("decisions", "list", "--service=gate-api", "--env=prod");
+    assertThat(listed.code()).as(listed.err()).isZero();
+    assertThat(listed.out()).contains("deny").doesNotContain("staging");
+    long id =
+        client("decisions", "list", "--service=gate-api", "--limit=1", "--output=json")
+            .json()
+            .path("decisions")
+            .get(0)
+            .path("id")
+            .asLong();
+    Result shown = client("decisions", "show", Long.toString(id));
+    assertThat(shown.code()).as(shown.err()).isZero();
+    assertThat(shown.out())
+        .contains("FAIL    p/not-in-prod: not yet")
+        .contains("DENY gate-api 1.0")
+        .contains("explanation matches the digest in its ledger entry (sha256:");
+    assertThat(client("decisions", "show", "999999").code()).isEqualTo(2);
+    assertThat(client("decisions", "list", "--limit=0").code()).isEqualTo(2);
     assertThat(client("gate", "--service=gate-api", "--version=9", "--env=prod").code())
         .isEqualTo(2);
   }
