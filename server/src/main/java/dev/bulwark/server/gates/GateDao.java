@@ -179,19 +179,6 @@ final class GateDao {
         .findOne();
   }
 
-  List<Promotion> promotions(Handle h, String service, String digest) {
-    return h.createQuery(
-            """
-            SELECT environment, event, first_at FROM promotions
-            WHERE service = :s AND digest = :d
-            ORDER BY first_at, environment, event
-            """)
-        .bind("s", service)
-        .bind("d", digest)
-        .map((rs, ctx) -> new Promotion(rs.getString(1), rs.getString(2), rs.getLong(3)))
-        .list();
-  }
-
   /**
    * Records a step of a digest's promotion, keeping the earliest time it happened (two nodes may
    * commit the same step in either order).
@@ -316,19 +303,55 @@ final class GateDao {
         rs.getString("revoke_reason"));
   }
 
-  /** Waivers a gate may use: approved, not revoked, not expired, of this service. */
-  List<Waiver> usableWaivers(Handle h, String service, long now) {
-    return h.createQuery(
-            "SELECT "
-                + WAIVER_COLUMNS
-                + """
-                FROM waivers w WHERE w.service = :s AND w.approved_by IS NOT NULL
-                AND w.revoked_at IS NULL AND w.expires_at > :now ORDER BY w.id
-                """)
+  /** A waiver as a gate applies it. */
+  record UsableWaiver(
+      long id, String policy, String rule, String digest, String finding, Instant expiresAt) {}
+
+  /** What a gate reads fresh for every question besides the release itself. */
+  record Evidence(List<Promotion> promotions, List<UsableWaiver> waivers) {}
+
+  /**
+   * The digest's promotion history and the service's usable waivers (approved, not revoked, not
+   * expired at {@code now}) in one query: every round trip to PostgreSQL costs a gate about 0.2 ms.
+   * Promotions come in the order they happened, waivers in the order they were requested (the first
+   * that applies to a rule is the one a decision names).
+   */
+  Evidence evidence(Handle h, String service, String digest, long now) {
+    List<Promotion> promotions = new java.util.ArrayList<>();
+    List<UsableWaiver> waivers = new java.util.ArrayList<>();
+    h.createQuery(
+            """
+            SELECT 'p' AS kind, first_at AS o, 0 AS id, environment AS a, event AS b,
+              NULL AS c, NULL AS d, first_at AS t
+            FROM promotions WHERE service = :s AND digest = :d
+            UNION ALL
+            SELECT 'w', id, id, policy, rule, digest, finding, expires_at
+            FROM waivers WHERE service = :s AND approved_by IS NOT NULL AND revoked_at IS NULL
+              AND expires_at > :now
+            ORDER BY kind, o, a, b
+            """)
         .bind("s", service)
+        .bind("d", digest)
         .bind("now", now)
-        .map((rs, ctx) -> waiverRow(rs))
+        .map(
+            (rs, ctx) -> {
+              if (rs.getString("kind").equals("p")) {
+                promotions.add(
+                    new Promotion(rs.getString("a"), rs.getString("b"), rs.getLong("t")));
+              } else {
+                waivers.add(
+                    new UsableWaiver(
+                        rs.getLong("id"),
+                        rs.getString("a"),
+                        rs.getString("b"),
+                        rs.getString("c"),
+                        rs.getString("d"),
+                        Instant.ofEpochMilli(rs.getLong("t"))));
+              }
+              return 1;
+            })
         .list();
+    return new Evidence(promotions, waivers);
   }
 
   Optional<Waiver> waiver(Handle h, Principal p, long id) {

@@ -198,9 +198,13 @@ public final class Gates {
                                   ApiException.conflict(
                                       "no policy bundle is active; push one with bulwark policy push"));
                   PolicyBundle bundle = compiledOf(h, active);
-                  GateInput input = input(h, caller, r, t.stamp(), environment, clock.instant());
+                  Instant now = clock.instant();
+                  GateDao.Evidence evidence =
+                      dao.evidence(h, r.service(), r.digest(), now.toEpochMilli());
+                  GateInput input =
+                      input(h, caller, r, t.stamp(), environment, now, evidence.promotions());
                   List<Waiver> waivers = new ArrayList<>();
-                  for (GateDao.Waiver w : dao.usableWaivers(h, r.service(), clock.millis())) {
+                  for (GateDao.UsableWaiver w : evidence.waivers()) {
                     waivers.add(
                         new Waiver(
                             "W-" + w.id(),
@@ -294,7 +298,8 @@ public final class Gates {
       GateDao.Release r,
       GateDao.Stamp stamp,
       String environment,
-      Instant now) {
+      Instant now,
+      List<GateDao.Promotion> history) {
     Cached c = inputs.get(r.id());
     GateInput base;
     if (c != null && c.stamp().equals(stamp) && now.isBefore(c.validUntil())) {
@@ -308,7 +313,7 @@ public final class Gates {
       inputs.put(r.id(), new Cached(stamp, built.validUntil(), base));
     }
     List<GateInput.Promotion> promotions = new ArrayList<>();
-    for (GateDao.Promotion p : dao.promotions(h, r.service(), r.digest())) {
+    for (GateDao.Promotion p : history) {
       promotions.add(
           new GateInput.Promotion(p.environment(), p.event(), Instant.ofEpochMilli(p.at())));
     }
