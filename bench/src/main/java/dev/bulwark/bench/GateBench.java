@@ -64,92 +64,79 @@ public final class GateBench {
   static void run(
       int port, String token, boolean sqlite, String db, Path data, int decisions, String setup)
       throws Exception {
-    {
-      HttpClient http = HttpClient.newHttpClient();
-      String base = "http://127.0.0.1:" + port;
-      send(
-          http,
-          token,
-          base + "/api/v1/services/pay-api",
-          "PUT",
-          "{\"team\": \"pay\", \"area\": \"data\", \"criticality\": \"critical\"}");
-      send(
-          http,
-          token,
-          base + "/api/v1/services/pay-api/releases",
-          "POST",
-          "{\"version\": \"1.0\", \"digest\": \"sha256:" + "ab".repeat(32) + "\"}");
-      String url = sqlite ? "jdbc:sqlite:" + data.resolve("bulwark.db") : db;
-      try (Connection c = DriverManager.getConnection(url, sqlite ? null : "postgres", null)) {
-        c.setAutoCommit(false);
-        long release;
-        try (var st = c.createStatement();
-            var rs = st.executeQuery("SELECT id FROM releases WHERE service = 'pay-api'")) {
-          rs.next();
-          release = rs.getLong(1);
-        }
-        String[] sev = {"critical", "high", "medium", "low"};
-        try (PreparedStatement f =
-            c.prepareStatement(
-                "INSERT INTO findings (release_id, component_ref, purl, vuln_id, aliases, severity, fixed, state, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-          for (int i = 0; i < FINDINGS; i++) {
-            f.setLong(1, release);
-            f.setString(2, "c" + i);
-            f.setString(3, "pkg:npm/p" + (i % 500) + "@1.0." + (i % 7));
-            f.setString(4, "CVE-2026-" + i);
-            f.setString(5, "[\"GHSA-" + i + "\"]");
-            f.setString(6, sev[i % 4]);
-            f.setString(7, i % 2 == 0 ? "1.1.0" : null);
-            f.setString(8, i % 3 == 0 ? "not_affected" : "open");
-            f.setLong(9, System.currentTimeMillis());
-            f.addBatch();
-          }
-          f.executeBatch();
-        }
-        c.commit();
+    HttpClient http = HttpClient.newHttpClient();
+    String base = "http://127.0.0.1:" + port;
+    send(
+        http,
+        token,
+        base + "/api/v1/services/pay-api",
+        "PUT",
+        "{\"team\": \"pay\", \"area\": \"data\", \"criticality\": \"critical\"}");
+    send(
+        http,
+        token,
+        base + "/api/v1/services/pay-api/releases",
+        "POST",
+        "{\"version\": \"1.0\", \"digest\": \"sha256:" + "ab".repeat(32) + "\"}");
+    String url = sqlite ? "jdbc:sqlite:" + data.resolve("bulwark.db") : db;
+    try (Connection c = DriverManager.getConnection(url, sqlite ? null : "postgres", null)) {
+      c.setAutoCommit(false);
+      long release;
+      try (var st = c.createStatement();
+          var rs = st.executeQuery("SELECT id FROM releases WHERE service = 'pay-api'")) {
+        rs.next();
+        release = rs.getLong(1);
       }
-      // The bundle of PolicyBench's gate case: 90 one-line rules and 10 on the findings summary.
-      List<String> summary = new ArrayList<>();
-      String[] sev = {"critical", "high", "medium", "low", "unknown"};
-      for (int i = 0; i < 10; i++) {
-        String s = sev[i % sev.length];
-        summary.add(
-            i % 2 == 0
-                ? "summary.overdue." + s + " == 0"
-                : "summary.open." + s + " - summary.fixable." + s + " < 5000");
-      }
-      String yaml = PolicyBench.yaml(90, summary);
-      send(
-          http,
-          token,
-          base + "/api/v1/policies/bundles",
-          "POST",
-          new com.fasterxml.jackson.databind.ObjectMapper()
-              .writeValueAsString(Map.of("files", Map.of("bench.yaml", yaml))));
-      String body =
-          "{\"service\": \"pay-api\", \"version\": \"1.0\", \"environment\": \"staging\"}";
-      // Steady state first: C2 compiles the request path after a few thousand calls.
-      try (RawHttp raw = new RawHttp(port, token)) {
-        for (int i = 0; i < WARMUP; i++) {
-          raw.send("POST", "/api/v1/gates/evaluate", body);
+      String[] sev = {"critical", "high", "medium", "low"};
+      try (PreparedStatement f =
+          c.prepareStatement(
+              "INSERT INTO findings (release_id, component_ref, purl, vuln_id, aliases, severity, fixed, state, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        for (int i = 0; i < FINDINGS; i++) {
+          f.setLong(1, release);
+          f.setString(2, "c" + i);
+          f.setString(3, "pkg:npm/p" + (i % 500) + "@1.0." + (i % 7));
+          f.setString(4, "CVE-2026-" + i);
+          f.setString(5, "[\"GHSA-" + i + "\"]");
+          f.setString(6, sev[i % 4]);
+          f.setString(7, i % 2 == 0 ? "1.1.0" : null);
+          f.setString(8, i % 3 == 0 ? "not_affected" : "open");
+          f.setLong(9, System.currentTimeMillis());
+          f.addBatch();
         }
-        String label = sqlite ? "SQLite" : "PostgreSQL";
-        // What a CI job's HTTP/1.1 client sees over a kept-alive connection.
-        List<Double> gate = time(decisions, () -> raw.send("POST", "/api/v1/gates/evaluate", body));
-        // The floor under it: an authenticated request that reads nothing.
-        List<Double> floor =
-            time(decisions, () -> raw.send("GET", "/api/v1/gates/environments", ""));
-        // The same gate through java.net.http.HttpClient (what `bulwark gate` uses), which adds
-        // its own threads and hand-offs on the same two cores.
-        List<Double> jdk =
-            time(decisions, () -> send(http, token, base + "/api/v1/gates/evaluate", "POST", body));
-        System.out.printf(
-            "%s (%s): POST /api/v1/gates/evaluate, 100 rules over %,d findings, end to end (read facts, evaluate, write decision and ledger entry durably, answer), %d decisions after %d warm-up:%n",
-            label, setup, FINDINGS, decisions, WARMUP);
-        System.out.println("  HTTP/1.1 keep-alive client: " + summary(gate));
-        System.out.println("  java.net.http.HttpClient:   " + summary(jdk));
-        System.out.println("  floor, GET /api/v1/gates/environments: " + summary(floor));
+        f.executeBatch();
       }
+      c.commit();
+    }
+    // The bundle of PolicyBench's gate case: 90 one-line rules and 10 on the findings summary.
+    String yaml = PolicyBench.yaml(90, PolicyBench.summaryRules());
+    send(
+        http,
+        token,
+        base + "/api/v1/policies/bundles",
+        "POST",
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .writeValueAsString(Map.of("files", Map.of("bench.yaml", yaml))));
+    String body = "{\"service\": \"pay-api\", \"version\": \"1.0\", \"environment\": \"staging\"}";
+    // Steady state first: C2 compiles the request path after a few thousand calls.
+    try (RawHttp raw = new RawHttp(port, token)) {
+      for (int i = 0; i < WARMUP; i++) {
+        raw.send("POST", "/api/v1/gates/evaluate", body);
+      }
+      String label = sqlite ? "SQLite" : "PostgreSQL";
+      // What a CI job's HTTP/1.1 client sees over a kept-alive connection.
+      List<Double> gate = time(decisions, () -> raw.send("POST", "/api/v1/gates/evaluate", body));
+      // The floor under it: an authenticated request that reads nothing.
+      List<Double> floor = time(decisions, () -> raw.send("GET", "/api/v1/gates/environments", ""));
+      // The same gate through java.net.http.HttpClient (what `bulwark gate` uses), which adds
+      // its own threads and hand-offs on the same two cores.
+      List<Double> jdk =
+          time(decisions, () -> send(http, token, base + "/api/v1/gates/evaluate", "POST", body));
+      System.out.printf(
+          "%s (%s): POST /api/v1/gates/evaluate, 100 rules over %,d findings, end to end (read facts, evaluate, write decision and ledger entry durably, answer), %d decisions after %d warm-up:%n",
+          label, setup, FINDINGS, decisions, WARMUP);
+      System.out.println("  HTTP/1.1 keep-alive client: " + summary(gate));
+      System.out.println("  java.net.http.HttpClient:   " + summary(jdk));
+      System.out.println("  floor, GET /api/v1/gates/environments: " + summary(floor));
     }
   }
 

@@ -86,6 +86,20 @@ public final class PolicyBench {
     return PolicyBundle.compile(files, PolicyBundle.Limits.DEFAULT);
   }
 
+  /** Ten rules over the findings summary (counts by severity: open, overdue, fixable). */
+  static List<String> summaryRules() {
+    List<String> summary = new ArrayList<>();
+    String[] sev = {"critical", "high", "medium", "low", "unknown"};
+    for (int i = 0; i < 10; i++) {
+      String s = sev[i % sev.length];
+      summary.add(
+          i % 2 == 0
+              ? "summary.overdue." + s + " == 0"
+              : "summary.open." + s + " - summary.fixable." + s + " < 5000");
+    }
+    return summary;
+  }
+
   static String yaml(int cheap, List<String> heavy) {
     StringBuilder yaml =
         new StringBuilder(
@@ -140,15 +154,7 @@ public final class PolicyBench {
     GateInput in = input(10_000);
     // 100 rules: 90 one-line rules over the release, service, evidence and promotions, and 10 over
     // the findings through their summary (counts by severity: open, overdue, fixable).
-    List<String> summary = new ArrayList<>();
-    String[] sev = {"critical", "high", "medium", "low", "unknown"};
-    for (int i = 0; i < 10; i++) {
-      String s = sev[i % sev.length];
-      summary.add(
-          i % 2 == 0
-              ? "summary.overdue." + s + " == 0"
-              : "summary.open." + s + " - summary.fixable." + s + " < 5000");
-    }
+    List<String> summary = summaryRules();
     time("100 rules (90 one-line, 10 on the findings summary)", bundle(90, summary), in, seconds);
     // The same with one rule that walks every finding in CEL: what such a rule costs.
     List<String> walking = new ArrayList<>(summary.subList(0, 9));

@@ -1,7 +1,6 @@
 package dev.bulwark.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bulwark.server.http.Json;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Locale;
@@ -86,21 +85,8 @@ final class DecisionsCommand {
       JsonNode r = client.client().get("/api/v1/gates/decisions/" + id);
       PrintWriter out = spec.commandLine().getOut();
       boolean matches = r.path("explanationMatchesLedger").asBoolean();
-      if (client.output == ClientOptions.Output.json) {
-        try {
-          out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(r));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-          throw new IllegalStateException(e);
-        }
-      } else {
-        for (JsonNode x : r.path("results")) {
-          out.printf(
-              "%-7s %s/%s%s%n",
-              x.path("outcome").asText().toUpperCase(Locale.ROOT),
-              x.path("policy").asText(),
-              x.path("rule").asText(),
-              x.path("message").asText().isEmpty() ? "" : ": " + x.path("message").asText());
-        }
+      if (!GateCommand.printJson(out, client.output, r)) {
+        GateCommand.printResults(out, r);
         out.printf(
             "%s %s %s (%s) to %s at %s by %s; bundle %s; inputs %s; ledger index %d%n",
             r.path("decision").asText().toUpperCase(Locale.ROOT),

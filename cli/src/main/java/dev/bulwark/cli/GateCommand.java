@@ -38,21 +38,8 @@ final class GateCommand implements Callable<Integer> {
                 "/api/v1/gates/evaluate",
                 Map.of("service", service, "version", version, "environment", environment));
     PrintWriter out = spec.commandLine().getOut();
-    if (client.output == ClientOptions.Output.json) {
-      try {
-        out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(r));
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        throw new IllegalStateException(e);
-      }
-    } else {
-      for (JsonNode x : r.path("results")) {
-        out.printf(
-            "%-7s %s/%s%s%n",
-            x.path("outcome").asText().toUpperCase(java.util.Locale.ROOT),
-            x.path("policy").asText(),
-            x.path("rule").asText(),
-            x.path("message").asText().isEmpty() ? "" : ": " + x.path("message").asText());
-      }
+    if (!printJson(out, client.output, r)) {
+      printResults(out, r);
       out.printf(
           "%s %s %s (%s) to %s; bundle %s; ledger index %d%n",
           r.path("decision").asText().toUpperCase(java.util.Locale.ROOT),
@@ -64,5 +51,30 @@ final class GateCommand implements Callable<Integer> {
           r.path("ledgerIndex").asLong());
     }
     return r.path("decision").asText().equals("allow") ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
+  }
+
+  /** Pretty JSON when asked for it; returns whether it printed. */
+  static boolean printJson(PrintWriter out, ClientOptions.Output format, JsonNode r) {
+    if (format != ClientOptions.Output.json) {
+      return false;
+    }
+    try {
+      out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(r));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    return true;
+  }
+
+  /** One line per rule: outcome, policy/rule and its message. */
+  static void printResults(PrintWriter out, JsonNode decision) {
+    for (JsonNode x : decision.path("results")) {
+      out.printf(
+          "%-7s %s/%s%s%n",
+          x.path("outcome").asText().toUpperCase(java.util.Locale.ROOT),
+          x.path("policy").asText(),
+          x.path("rule").asText(),
+          x.path("message").asText().isEmpty() ? "" : ": " + x.path("message").asText());
+    }
   }
 }

@@ -99,34 +99,7 @@ final class GateDao {
 
   /** The release, or a 404 problem naming it: the caller may not see it, or it does not exist. */
   Release releaseOrNotFound(Handle h, Principal p, String service, String version) {
-    return release(h, p, service, version)
-        .orElseThrow(
-            () ->
-                dev.bulwark.server.http.ApiException.notFound(
-                    "no release " + version + " of service '" + service + "'"));
-  }
-
-  Optional<Release> release(Handle h, Principal p, String service, String version) {
-    return scoped(
-            h.createQuery(
-                """
-                SELECT r.id, r.service, s.team, r.version, r.digest
-                FROM releases r JOIN services s ON s.name = r.service
-                WHERE r.service = :service AND r.version = :version AND
-                """
-                    + SCOPE),
-            p)
-        .bind("service", service)
-        .bind("version", version)
-        .map(
-            (rs, ctx) ->
-                new Release(
-                    rs.getLong("id"),
-                    rs.getString("service"),
-                    rs.getString("team"),
-                    rs.getString("version"),
-                    rs.getString("digest")))
-        .findOne();
+    return targetOrNotFound(h, p, service, version).release();
   }
 
   /**
@@ -145,10 +118,10 @@ final class GateDao {
   record GateTarget(Release release, Stamp stamp, Optional<String> activeBundle) {}
 
   /**
-   * One query instead of three: every round trip to PostgreSQL costs a gate about 0.2 ms. Empty
-   * when the caller may not see the release or it does not exist.
+   * One query instead of three: every round trip to PostgreSQL costs a gate about 0.2 ms. A 404
+   * problem naming the release when the caller may not see it or it does not exist.
    */
-  Optional<GateTarget> gateTarget(Handle h, Principal p, String service, String version) {
+  GateTarget targetOrNotFound(Handle h, Principal p, String service, String version) {
     return scoped(
             h.createQuery(
                 """
@@ -176,7 +149,11 @@ final class GateDao {
                         rs.getString("area"),
                         rs.getString("criticality")),
                     Optional.ofNullable(rs.getString("bundle"))))
-        .findOne();
+        .findOne()
+        .orElseThrow(
+            () ->
+                dev.bulwark.server.http.ApiException.notFound(
+                    "no release " + version + " of service '" + service + "'"));
   }
 
   /**
@@ -604,21 +581,6 @@ final class GateDao {
         .list();
   }
 
-  /** A stored gate decision; its explanation lives in its ledger entry's after state. */
-  record StoredDecision(
-      long id,
-      String service,
-      String version,
-      String digest,
-      String environment,
-      String decision,
-      String bundle,
-      String inputDigest,
-      String waivers,
-      long ledgerIndex,
-      String actor,
-      Instant decidedAt) {}
-
   private static final String DECISION_COLUMNS =
       """
       SELECT g.id, g.service, g.version, g.digest, g.environment, g.decision, g.bundle_digest,
@@ -626,8 +588,21 @@ final class GateDao {
       FROM gate_decisions g JOIN services s ON s.name = g.service
       """;
 
-  private static StoredDecision decisionRow(java.sql.ResultSet rs) throws java.sql.SQLException {
-    return new StoredDecision(
+  /**
+   * A decision row as the API lists it; its explanation lives in its ledger entry's after state.
+   */
+  private static Gates.DecisionSummary decisionRow(java.sql.ResultSet rs)
+      throws java.sql.SQLException {
+    List<String> waivers;
+    try {
+      waivers =
+          dev.bulwark.server.http.Json.MAPPER.readValue(
+              rs.getString(9),
+              new com.fasterxml.jackson.core.type.TypeReference<List<String>>() {});
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("decision " + rs.getLong(1) + " has unreadable waivers", e);
+    }
+    return new Gates.DecisionSummary(
         rs.getLong(1),
         rs.getString(2),
         rs.getString(3),
@@ -636,13 +611,13 @@ final class GateDao {
         rs.getString(6),
         rs.getString(7),
         rs.getString(8),
-        rs.getString(9),
+        waivers,
         rs.getLong(10),
         rs.getString(11),
         Instant.ofEpochMilli(rs.getLong(12)));
   }
 
-  Optional<StoredDecision> decision(Handle h, Principal p, long id) {
+  Optional<Gates.DecisionSummary> decision(Handle h, Principal p, long id) {
     return scoped(h.createQuery(DECISION_COLUMNS + " WHERE g.id = :id AND " + SCOPE), p)
         .bind("id", id)
         .map((rs, ctx) -> decisionRow(rs))
@@ -650,7 +625,7 @@ final class GateDao {
   }
 
   /** Newest first; every filter optional, the caller's team scope always applied. */
-  List<StoredDecision> decisions(
+  List<Gates.DecisionSummary> decisions(
       Handle h, Principal p, String service, String environment, String digest, int limit) {
     var q =
         scoped(

@@ -152,17 +152,7 @@ public final class GateRoutes {
     } catch (NumberFormatException e) {
       throw ApiException.notFound("no gate decision " + call.pathParam("id"));
     }
-    Gates.PastDecision d = gates.decision(call.principal(), id);
-    Map<String, Object> out =
-        new LinkedHashMap<>(
-            Json.MAPPER.convertValue(
-                d.decision(),
-                new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {}));
-    out.put("afterDigest", d.afterDigest());
-    out.put("explanationMatchesLedger", d.explanationMatchesLedger());
-    out.put("blocking", d.blocking());
-    out.put("results", d.results());
-    call.respond(200, out);
+    call.respond(200, gates.decision(call.principal(), id));
   }
 
   private void environments(Call call) {

@@ -184,12 +184,7 @@ public final class Gates {
         db.jdbi()
             .withHandle(
                 h -> {
-                  GateDao.GateTarget t =
-                      dao.gateTarget(h, caller, service, version)
-                          .orElseThrow(
-                              () ->
-                                  ApiException.notFound(
-                                      "no release " + version + " of service '" + service + "'"));
+                  GateDao.GateTarget t = dao.targetOrNotFound(h, caller, service, version);
                   GateDao.Release r = t.release();
                   String active =
                       t.activeBundle()
@@ -224,13 +219,7 @@ public final class Gates {
             .filter(Decision.RuleResult::blocks)
             .map(Decision.RuleResult::id)
             .toList();
-    Map<String, String> subject = new LinkedHashMap<>();
-    subject.put("kind", "gate-decision");
-    subject.put("id", r.service() + "@" + r.version() + "/" + environment);
-    subject.put("service", r.service());
-    subject.put("version", r.version());
-    subject.put("digest", r.digest());
-    subject.put("environment", environment);
+    Map<String, String> subject = subject("gate-decision", r, environment);
     subject.put("decision", d.decision());
     subject.put("bundle", d.bundleDigest());
     subject.put("inputs", d.inputDigest());
@@ -402,6 +391,18 @@ public final class Gates {
     return out;
   }
 
+  /** A ledger subject naming a release's digest in an environment; callers may add fields. */
+  private static Map<String, String> subject(String kind, GateDao.Release r, String environment) {
+    Map<String, String> subject = new LinkedHashMap<>();
+    subject.put("kind", kind);
+    subject.put("id", r.service() + "@" + r.version() + "/" + environment);
+    subject.put("service", r.service());
+    subject.put("version", r.version());
+    subject.put("digest", r.digest());
+    subject.put("environment", environment);
+    return subject;
+  }
+
   void checkEnvironment(String environment) {
     if (environment == null || !settings.environments().contains(environment)) {
       throw ApiException.invalid(
@@ -451,13 +452,7 @@ public final class Gates {
               }
               long id =
                   dao.insertDeployment(h, r, environment, d.id(), caller.actor(), clock.millis());
-              Map<String, String> subject = new LinkedHashMap<>();
-              subject.put("kind", "deployment");
-              subject.put("id", r.service() + "@" + r.version() + "/" + environment);
-              subject.put("service", r.service());
-              subject.put("version", r.version());
-              subject.put("digest", r.digest());
-              subject.put("environment", environment);
+              Map<String, String> subject = subject("deployment", r, environment);
               audit.record(
                   h,
                   caller,
@@ -491,7 +486,7 @@ public final class Gates {
    * digest in the hashed entry: the stored state sits beside the tree, the digest inside it.
    */
   public record PastDecision(
-      DecisionSummary decision,
+      @com.fasterxml.jackson.annotation.JsonUnwrapped DecisionSummary decision,
       String afterDigest,
       boolean explanationMatchesLedger,
       List<String> blocking,
@@ -502,19 +497,14 @@ public final class Gates {
     if (environment != null) {
       checkEnvironment(environment);
     }
-    return db
-        .jdbi()
-        .withHandle(h -> dao.decisions(h, caller, service, environment, digest, limit))
-        .stream()
-        .map(Gates::summary)
-        .toList();
+    return db.jdbi().withHandle(h -> dao.decisions(h, caller, service, environment, digest, limit));
   }
 
   public PastDecision decision(Principal caller, long id) {
     return db.jdbi()
         .withHandle(
             h -> {
-              GateDao.StoredDecision d =
+              DecisionSummary d =
                   dao.decision(h, caller, id)
                       .orElseThrow(() -> ApiException.notFound("no gate decision " + id));
               GateDao.LedgerRecord entry =
@@ -550,31 +540,8 @@ public final class Gates {
               }
               List<String> blocking = new ArrayList<>();
               after.path("blocking").forEach(b -> blocking.add(b.asText()));
-              return new PastDecision(
-                  summary(d), afterDigest, matches, blocking, after.get("results"));
+              return new PastDecision(d, afterDigest, matches, blocking, after.get("results"));
             });
-  }
-
-  private static DecisionSummary summary(GateDao.StoredDecision d) {
-    List<String> waivers;
-    try {
-      waivers = Json.MAPPER.readValue(d.waivers(), new TypeReference<List<String>>() {});
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("decision " + d.id() + " has unreadable waivers", e);
-    }
-    return new DecisionSummary(
-        d.id(),
-        d.service(),
-        d.version(),
-        d.digest(),
-        d.environment(),
-        d.decision(),
-        d.bundle(),
-        d.inputDigest(),
-        waivers,
-        d.ledgerIndex(),
-        d.actor(),
-        d.decidedAt());
   }
 
   public List<GateDao.Deployment> deployments(
