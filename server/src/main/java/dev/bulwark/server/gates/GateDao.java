@@ -118,20 +118,21 @@ final class GateDao {
   record GateTarget(Release release, Stamp stamp, Optional<String> activeBundle) {}
 
   /**
-   * One query instead of three: every round trip to PostgreSQL costs a gate about 0.2 ms. A 404
-   * problem naming the release when the caller may not see it or it does not exist.
+   * The scoped release with its cache stamp and the active bundle's digest: one query instead of
+   * three (every round trip to PostgreSQL costs a gate about 0.2 ms).
    */
+  private static final String TARGET =
+      """
+      SELECT r.id, r.service, s.team, r.version, r.digest, r.facts_rev, s.area, s.criticality,
+        (SELECT b.digest FROM policy_bundles b WHERE b.active = 1) AS bundle
+      FROM releases r JOIN services s ON s.name = r.service
+      WHERE r.service = :service AND r.version = :version AND
+      """
+          + SCOPE;
+
+  /** A 404 problem naming the release when the caller may not see it or it does not exist. */
   GateTarget targetOrNotFound(Handle h, Principal p, String service, String version) {
-    return scoped(
-            h.createQuery(
-                """
-                SELECT r.id, r.service, s.team, r.version, r.digest, r.facts_rev, s.area,
-                  s.criticality, (SELECT b.digest FROM policy_bundles b WHERE b.active = 1) AS bundle
-                FROM releases r JOIN services s ON s.name = r.service
-                WHERE r.service = :service AND r.version = :version AND
-                """
-                    + SCOPE),
-            p)
+    return scoped(h.createQuery(TARGET), p)
         .bind("service", service)
         .bind("version", version)
         .map(
@@ -150,10 +151,12 @@ final class GateDao {
                         rs.getString("criticality")),
                     Optional.ofNullable(rs.getString("bundle"))))
         .findOne()
-        .orElseThrow(
-            () ->
-                dev.bulwark.server.http.ApiException.notFound(
-                    "no release " + version + " of service '" + service + "'"));
+        .orElseThrow(() -> notFound(service, version));
+  }
+
+  private static dev.bulwark.server.http.ApiException notFound(String service, String version) {
+    return dev.bulwark.server.http.ApiException.notFound(
+        "no release " + version + " of service '" + service + "'");
   }
 
   /**
@@ -284,51 +287,84 @@ final class GateDao {
   record UsableWaiver(
       long id, String policy, String rule, String digest, String finding, Instant expiresAt) {}
 
-  /** What a gate reads fresh for every question besides the release itself. */
-  record Evidence(List<Promotion> promotions, List<UsableWaiver> waivers) {}
+  /** What a gate reads: the target, the digest's promotion history, the usable waivers. */
+  record GateFacts(GateTarget target, List<Promotion> promotions, List<UsableWaiver> waivers) {}
 
   /**
-   * The digest's promotion history and the service's usable waivers (approved, not revoked, not
-   * expired at {@code now}) in one query: every round trip to PostgreSQL costs a gate about 0.2 ms.
-   * Promotions come in the order they happened, waivers in the order they were requested (the first
-   * that applies to a rule is the one a decision names).
+   * Everything a gate reads besides the release's cached facts, in one query (one round trip
+   * instead of two): the target as {@link #targetOrNotFound}, the digest's promotion history, and
+   * the service's usable waivers (approved, not revoked, not expired at {@code now}). Promotions
+   * and waivers join the scoped target, so a caller who may not see the release learns nothing
+   * else. Promotions come in the order they happened, waivers in the order they were requested (the
+   * first that applies to a rule is the one a decision names).
    */
-  Evidence evidence(Handle h, String service, String digest, long now) {
+  GateFacts gateFactsOrNotFound(Handle h, Principal p, String service, String version, long now) {
+    GateTarget[] target = new GateTarget[1];
     List<Promotion> promotions = new java.util.ArrayList<>();
     List<UsableWaiver> waivers = new java.util.ArrayList<>();
-    h.createQuery(
-            """
-            SELECT 'p' AS kind, first_at AS o, 0 AS id, environment AS a, event AS b,
-              NULL AS c, NULL AS d, first_at AS t
-            FROM promotions WHERE service = :s AND digest = :d
-            UNION ALL
-            SELECT 'w', id, id, policy, rule, digest, finding, expires_at
-            FROM waivers WHERE service = :s AND approved_by IS NOT NULL AND revoked_at IS NULL
-              AND expires_at > :now
-            ORDER BY kind, o, a, b
-            """)
-        .bind("s", service)
-        .bind("d", digest)
+    scoped(
+            h.createQuery(
+                "WITH t AS ("
+                    + TARGET
+                    + """
+                    )
+                    SELECT 't' AS kind, 0 AS o, id, service AS a, team AS b, version AS c,
+                      digest AS d, facts_rev AS n, area AS e, criticality AS f, bundle AS g
+                    FROM t
+                    UNION ALL
+                    SELECT 'p', p.first_at, 0, p.environment, p.event, NULL, NULL, p.first_at,
+                      NULL, NULL, NULL
+                    FROM promotions p JOIN t ON p.service = t.service AND p.digest = t.digest
+                    UNION ALL
+                    SELECT 'w', w.id, w.id, w.policy, w.rule, w.digest, w.finding, w.expires_at,
+                      NULL, NULL, NULL
+                    FROM waivers w JOIN t ON w.service = t.service
+                    WHERE w.approved_by IS NOT NULL AND w.revoked_at IS NULL
+                      AND w.expires_at > :now
+                    ORDER BY kind, o, a, b
+                    """),
+            p)
+        .bind("service", service)
+        .bind("version", version)
         .bind("now", now)
         .map(
             (rs, ctx) -> {
-              if (rs.getString("kind").equals("p")) {
-                promotions.add(
-                    new Promotion(rs.getString("a"), rs.getString("b"), rs.getLong("t")));
-              } else {
-                waivers.add(
-                    new UsableWaiver(
-                        rs.getLong("id"),
-                        rs.getString("a"),
-                        rs.getString("b"),
-                        rs.getString("c"),
-                        rs.getString("d"),
-                        Instant.ofEpochMilli(rs.getLong("t"))));
+              switch (rs.getString("kind")) {
+                case "t" ->
+                    target[0] =
+                        new GateTarget(
+                            new Release(
+                                rs.getLong("id"),
+                                rs.getString("a"),
+                                rs.getString("b"),
+                                rs.getString("c"),
+                                rs.getString("d")),
+                            new Stamp(
+                                rs.getLong("n"),
+                                rs.getString("b"),
+                                rs.getString("e"),
+                                rs.getString("f")),
+                            Optional.ofNullable(rs.getString("g")));
+                case "p" ->
+                    promotions.add(
+                        new Promotion(rs.getString("a"), rs.getString("b"), rs.getLong("n")));
+                default ->
+                    waivers.add(
+                        new UsableWaiver(
+                            rs.getLong("id"),
+                            rs.getString("a"),
+                            rs.getString("b"),
+                            rs.getString("c"),
+                            rs.getString("d"),
+                            Instant.ofEpochMilli(rs.getLong("n"))));
               }
               return 1;
             })
         .list();
-    return new Evidence(promotions, waivers);
+    if (target[0] == null) {
+      throw notFound(service, version);
+    }
+    return new GateFacts(target[0], promotions, waivers);
   }
 
   Optional<Waiver> waiver(Handle h, Principal p, long id) {

@@ -184,7 +184,10 @@ public final class Gates {
         db.jdbi()
             .withHandle(
                 h -> {
-                  GateDao.GateTarget t = dao.targetOrNotFound(h, caller, service, version);
+                  Instant now = clock.instant();
+                  GateDao.GateFacts facts =
+                      dao.gateFactsOrNotFound(h, caller, service, version, now.toEpochMilli());
+                  GateDao.GateTarget t = facts.target();
                   GateDao.Release r = t.release();
                   String active =
                       t.activeBundle()
@@ -193,13 +196,10 @@ public final class Gates {
                                   ApiException.conflict(
                                       "no policy bundle is active; push one with bulwark policy push"));
                   PolicyBundle bundle = compiledOf(h, active);
-                  Instant now = clock.instant();
-                  GateDao.Evidence evidence =
-                      dao.evidence(h, r.service(), r.digest(), now.toEpochMilli());
                   GateInput input =
-                      input(h, caller, r, t.stamp(), environment, now, evidence.promotions());
+                      input(h, caller, r, t.stamp(), environment, now, facts.promotions());
                   List<Waiver> waivers = new ArrayList<>();
-                  for (GateDao.UsableWaiver w : evidence.waivers()) {
+                  for (GateDao.UsableWaiver w : facts.waivers()) {
                     waivers.add(
                         new Waiver(
                             "W-" + w.id(),

@@ -430,6 +430,21 @@ abstract class GatesContractTest {
     assertThat(unreadable.status()).as(unreadable.text()).isEqualTo(200);
     assertThat(unreadable.json().path("explanationMatchesLedger").asBoolean()).isFalse();
     assertThat(unreadable.json().path("results").isNull()).isTrue();
+
+    // The staging pass belongs to the digest, not to the service: another build of pay-api has
+    // not passed staging, so prod refuses it whatever else holds.
+    http.post(
+        "/api/v1/services/pay-api/releases",
+        ADMIN,
+        Map.of("version", "1.1", "digest", "sha256:" + "cd".repeat(32)));
+    Http.Response rebuilt =
+        http.post(
+            "/api/v1/gates/evaluate",
+            ci,
+            Map.of("service", "pay-api", "version", "1.1", "environment", "prod"));
+    assertThat(rebuilt.status()).as(rebuilt.text()).isEqualTo(200);
+    assertThat(outcomes(rebuilt.json())).contains("promotion/passed-staging=fail");
+    assertThat(rebuilt.json().path("decision").asText()).isEqualTo("deny");
   }
 
   @Test
