@@ -161,7 +161,8 @@ final class GateDao {
 
   /**
    * Records a step of a digest's promotion, keeping the earliest time it happened (two nodes may
-   * commit the same step in either order).
+   * commit the same step in either order). A repeat, the usual case (CI asks again and again),
+   * writes no new row version.
    */
   private static void promote(
       Handle h, String service, String digest, String environment, String event, long at) {
@@ -170,8 +171,7 @@ final class GateDao {
             INSERT INTO promotions (service, digest, environment, event, first_at)
             VALUES (:s, :d, :e, :event, :at)
             ON CONFLICT (service, digest, environment, event) DO UPDATE
-            SET first_at = CASE WHEN excluded.first_at < promotions.first_at
-                                THEN excluded.first_at ELSE promotions.first_at END
+            SET first_at = excluded.first_at WHERE excluded.first_at < promotions.first_at
             """)
         .bind("s", service)
         .bind("d", digest)

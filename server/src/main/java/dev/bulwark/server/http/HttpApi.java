@@ -52,7 +52,13 @@ public final class HttpApi {
           config.startup.showOldJavalinVersionWarning = false;
           config.jetty.host = host;
           config.jetty.port = port;
-          config.concurrency.useVirtualThreads = true;
+          // Platform threads from Jetty's pool, not virtual threads: handlers block on JDBC, and a
+          // virtual thread waiting on a socket goes through the JDK's poller and then waits for a
+          // carrier, two more wake-ups per database round trip. On two cores the authenticated
+          // one-query request's p99 was 2.5-3.5 ms on platform threads and 4.2-5.2 ms on virtual
+          // ones (A/B, docs/benchmarks.md, issue 6). Concurrency is bounded by the connection
+          // pool either way.
+          config.concurrency.useVirtualThreads = false;
           config.http.prefer405over404 = true;
           config.http.maxRequestSize = maxBodyBytes;
           config.router.ignoreTrailingSlashes = false;
