@@ -52,13 +52,13 @@ public final class HttpApi {
           config.startup.showOldJavalinVersionWarning = false;
           config.jetty.host = host;
           config.jetty.port = port;
-          // Platform threads from Jetty's pool, not virtual threads: handlers block on JDBC, and a
-          // virtual thread waiting on a socket goes through the JDK's poller and then waits for a
-          // carrier, two more wake-ups per database round trip. On two cores the authenticated
-          // one-query request's p99 was 2.5-3.5 ms on platform threads and 4.2-5.2 ms on virtual
-          // ones (A/B, docs/benchmarks.md, issue 6). Concurrency is bounded by the connection
-          // pool either way.
-          config.concurrency.useVirtualThreads = false;
+          // Virtual threads, measured against Jetty's platform threads both ways (issue 6,
+          // docs/benchmarks.md): one client asking in sequence saw a blocked virtual thread's two
+          // extra wake-ups per database round trip (the one-query request's p99 about 1.5 ms
+          // worse), but sixteen concurrent clients on two cores saw sixteen OS threads fight for
+          // the CPU on platform threads (p99 5.1-5.6 ms against 3.5-3.8 ms). Concurrent load is
+          // the case the server is for.
+          config.concurrency.useVirtualThreads = true;
           config.http.prefer405over404 = true;
           config.http.maxRequestSize = maxBodyBytes;
           config.router.ignoreTrailingSlashes = false;
