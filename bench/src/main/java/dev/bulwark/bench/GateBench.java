@@ -31,7 +31,10 @@ import java.util.Map;
 public final class GateBench {
   static final String TOKEN = "bwk_bench-admin-token-0123456789abcdefghijklmnop";
   static final int FINDINGS = Integer.getInteger("bench.findings", 10_000);
-  static final int WARMUP = Integer.getInteger("bench.warmup", 3_000);
+  // Steady state, as a server that has been up for a while: after 3,000 decisions C2 was still
+  // compiling for about 40 s more (a quarter of a core, per-thread CPU from /proc), and the p99
+  // was about 1.5 ms higher than after 20,000.
+  static final int WARMUP = Integer.getInteger("bench.warmup", 20_000);
 
   public static void main(String[] args) throws Exception {
     boolean sqlite = args[0].equals("sqlite");
@@ -117,7 +120,7 @@ public final class GateBench {
         new com.fasterxml.jackson.databind.ObjectMapper()
             .writeValueAsString(Map.of("files", Map.of("bench.yaml", yaml))));
     String body = "{\"service\": \"pay-api\", \"version\": \"1.0\", \"environment\": \"staging\"}";
-    // Steady state first: C2 compiles the request path after a few thousand calls.
+    // Steady state first (see WARMUP).
     try (RawHttp raw = new RawHttp(port, token)) {
       for (int i = 0; i < WARMUP; i++) {
         raw.send("POST", "/api/v1/gates/evaluate", body);
@@ -125,12 +128,16 @@ public final class GateBench {
       String label = sqlite ? "SQLite" : "PostgreSQL";
       // What a CI job's HTTP/1.1 client sees over a kept-alive connection.
       List<Double> gate = time(decisions, () -> raw.send("POST", "/api/v1/gates/evaluate", body));
-      // The floor under it: an authenticated request that reads nothing.
-      List<Double> floor = time(decisions, () -> raw.send("GET", "/api/v1/gates/environments", ""));
+      // The floor under it: an authenticated request that reads nothing. Each kind of request is
+      // warmed up before it is timed, on the server and in this client's own JIT.
+      Request floorRequest = () -> raw.send("GET", "/api/v1/gates/environments", "");
+      time(WARMUP / 10, floorRequest);
+      List<Double> floor = time(decisions, floorRequest);
       // The same gate through java.net.http.HttpClient (what `bulwark gate` uses), which adds
       // its own threads and hand-offs on the same two cores.
-      List<Double> jdk =
-          time(decisions, () -> send(http, token, base + "/api/v1/gates/evaluate", "POST", body));
+      Request jdkRequest = () -> send(http, token, base + "/api/v1/gates/evaluate", "POST", body);
+      time(WARMUP / 10, jdkRequest);
+      List<Double> jdk = time(decisions, jdkRequest);
       System.out.printf(
           "%s (%s): POST /api/v1/gates/evaluate, 100 rules over %,d findings, end to end (read facts, evaluate, write decision and ledger entry durably, answer), %d decisions after %d warm-up:%n",
           label, setup, FINDINGS, decisions, WARMUP);
