@@ -483,11 +483,93 @@ public final class PolicyBundle {
       }
       return null;
     }
+    CelAbstractSyntaxTree ast;
     try {
-      return r.getAst();
+      ast = r.getAst();
     } catch (CelValidationException e) {
       problems.add(Yaml.at(file, node, e.getMessage()));
       return null;
+    }
+    int before = problems.size();
+    checkLiterals(file, text, node, ast, problems);
+    return problems.size() == before ? ast : null;
+  }
+
+  /**
+   * {@code timestamp('...')} and {@code duration('...')} take a string, so a literal that is no
+   * timestamp or duration type-checks and would fail only when a gate evaluates it (closed, but at
+   * the worst moment). Each such literal is converted at load by CEL's own standard functions, so
+   * the check accepts exactly what evaluation accepts, and a bad one is reported with its position
+   * like any other error.
+   */
+  private static void checkLiterals(
+      String file, String text, Node node, CelAbstractSyntaxTree ast, List<Diagnostic> problems) {
+    dev.cel.common.navigation.CelNavigableAst.fromAst(ast)
+        .getRoot()
+        .allNodes()
+        .map(n -> n.expr())
+        .filter(e -> e.exprKind().getKind() == CelExpr.ExprKind.Kind.CALL)
+        .filter(e -> e.call().target().isEmpty() && e.call().args().size() == 1)
+        .filter(e -> LiteralConversions.PROGRAMS.containsKey(e.call().function()))
+        .forEach(
+            e -> {
+              CelExpr arg = e.call().args().get(0);
+              if (arg.exprKind().getKind() != CelExpr.ExprKind.Kind.CONSTANT
+                  || arg.constant().getKind() != dev.cel.common.ast.CelConstant.Kind.STRING_VALUE) {
+                return;
+              }
+              String literal = arg.constant().stringValue();
+              Optional<String> error = LiteralConversions.check(e.call().function(), literal);
+              if (error.isEmpty()) {
+                return;
+              }
+              int offset = ast.getSource().getPositionsMap().getOrDefault(arg.id(), 0);
+              dev.cel.common.CelSourceLocation at =
+                  ast.getSource()
+                      .getOffsetLocation(offset)
+                      .orElse(dev.cel.common.CelSourceLocation.of(1, 0));
+              problems.add(
+                  position(
+                      file,
+                      text,
+                      node,
+                      CelIssue.formatError(
+                          at,
+                          "'"
+                              + literal
+                              + "' is not a valid "
+                              + e.call().function()
+                              + ": "
+                              + error.get())));
+            });
+  }
+
+  /** CEL's standard string conversions, compiled once, to check literals at load. */
+  private static final class LiteralConversions {
+    static final Map<String, CelRuntime.Program> PROGRAMS = programs();
+
+    private static Map<String, CelRuntime.Program> programs() {
+      Cel cel = CelFactory.standardCelBuilder().addVar("s", SimpleType.STRING).build();
+      Map<String, CelRuntime.Program> out = new LinkedHashMap<>();
+      for (String f : List.of("timestamp", "duration")) {
+        try {
+          out.put(f, cel.createProgram(cel.compile(f + "(s)").getAst()));
+        } catch (CelValidationException | CelEvaluationException e) {
+          throw new IllegalStateException("cannot compile " + f + "(s)", e);
+        }
+      }
+      return Map.copyOf(out);
+    }
+
+    static Optional<String> check(String function, String literal) {
+      try {
+        PROGRAMS.get(function).eval(Map.of("s", literal));
+        return Optional.empty();
+      } catch (CelEvaluationException e) {
+        // The position inside the one-call program means nothing to a policy author.
+        return Optional.of(
+            String.valueOf(e.getMessage()).replaceFirst("^evaluation error at <input>:\\d+: ", ""));
+      }
     }
   }
 

@@ -97,7 +97,7 @@ class PolicyBundleTest {
   }
 
   @Test
-  void timestampLiteralsCompareAndABadOneFailsClosed() throws Exception {
+  void timestampLiteralsCompareAndABadOneIsRefusedAtLoad() throws Exception {
     PolicyBundle ok =
         bundle(
             """
@@ -107,14 +107,60 @@ class PolicyBundleTest {
                 expression: now > timestamp('2026-01-01T00:00:00Z') && now < timestamp('2027-01-01T00:00:00Z')
             """);
     assertThat(ok.evaluate(input("prod", List.of()), List.of()).allowed()).isTrue();
-    // A literal that is not a timestamp type-checks (it is a string); the rule fails closed.
+    // A literal that is no timestamp or duration type-checks (it is a string), so it is converted
+    // at load: refused with its position, together with the bundle's other problems.
+    assertThatThrownBy(
+            () ->
+                bundle(
+                    """
+                    name: dates
+                    rules:
+                      - name: typo
+                        expression: now > timestamp('2026-13-01') && now < timestamp('2027-01-01T00:00:00Z')
+                      - name: span
+                        expression: "now - timestamp('2026-01-01T00:00:00Z') > duration('30 days')"
+                      - name: message
+                        expression: 'true'
+                        messageExpression: "'since ' + string(timestamp('yesterday'))"
+                    """))
+        .isInstanceOfSatisfying(
+            PolicyException.class,
+            e ->
+                assertThat(e.diagnostics().stream().map(Diagnostic::toString).toList())
+                    .hasSize(3)
+                    .anySatisfy(
+                        s ->
+                            assertThat(s)
+                                .isEqualTo(
+                                    "p.yaml:4:33: '2026-13-01' is not a valid timestamp: Text '2026-13-01' could not be parsed at index 10"))
+                    .anySatisfy(
+                        s ->
+                            assertThat(s)
+                                .startsWith("p.yaml:6:69: ")
+                                .contains("'30 days' is not a valid duration"))
+                    .anySatisfy(
+                        s ->
+                            assertThat(s)
+                                .startsWith("p.yaml:9:53: ")
+                                .contains("'yesterday' is not a valid timestamp")));
+    // A good duration literal loads; a bad string that is not a literal (a variable) still fails
+    // closed when evaluated.
+    bundle(
+        """
+        name: dates
+        rules:
+          - name: span
+            expression: "now - timestamp('2026-01-01T00:00:00Z') > duration('720h')"
+        """);
     PolicyBundle typo =
         bundle(
             """
             name: dates
+            variables:
+              cutover: '2026-13-01'
             rules:
               - name: typo
-                expression: now > timestamp('2026-13-01')
+                expression: now > timestamp(vars.cutover)
             """);
     Decision d = typo.evaluate(input("prod", List.of()), List.of());
     assertThat(d.results().get(0).outcome()).isEqualTo(Outcome.error);
