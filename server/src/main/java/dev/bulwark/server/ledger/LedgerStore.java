@@ -113,16 +113,16 @@ public final class LedgerStore {
       batch.beforeCommit(
           "ledger.flush",
           () -> {
-            List<TreeBuilder.Node> nodes = hashInline(h, hashed, start, p.rows);
-            long nowHashed = nodes == null ? hashed : start + p.rows.size();
+            // Hashed inline unless older entries still wait for the ledger writer.
+            boolean inline = hashed == start;
+            List<TreeBuilder.Node> nodes = inline ? hashInline(h, start, p.rows) : List.of();
+            long nowHashed = inline ? p.next : hashed;
             if (dialect == Dialect.POSTGRESQL) {
-              flushInOneStatement(h, p.rows, nodes == null ? List.of() : nodes, p.next, nowHashed);
+              flushInOneStatement(h, p.rows, nodes, p.next, nowHashed);
               return;
             }
             insert(h, p.rows);
-            if (nodes != null) {
-              putNodes(h, nodes);
-            }
+            putNodes(h, nodes);
             h.createUpdate(
                     """
                     UPDATE ledger_state SET value = CASE name WHEN 'size' THEN :size ELSE :hashed END
@@ -142,15 +142,12 @@ public final class LedgerStore {
   }
 
   /**
-   * Folds the batch's entries into the tree, so entries and their nodes commit together in the same
-   * transaction and the tree never lags, and returns the new nodes to store. Returns null (nothing
-   * hashed) when older entries are still unhashed (left by an older version or a non-batched
-   * append): the ledger writer catches those up in order.
+   * Folds the batch's entries, which start at {@code start} with every entry before them hashed,
+   * into the tree, so entries and their nodes commit together in the same transaction and the tree
+   * never lags, and returns the new nodes to store. When older entries are still unhashed (left by
+   * an older version or a non-batched append), the ledger writer catches those up in order instead.
    */
-  private List<TreeBuilder.Node> hashInline(Handle h, long hashed, long start, List<Row> rows) {
-    if (hashed != start) {
-      return null;
-    }
+  private List<TreeBuilder.Node> hashInline(Handle h, long start, List<Row> rows) {
     if (frontier == null || frontier.size() != start) {
       frontier = TreeBuilder.resume(start, nodeSource(h));
     }
@@ -362,6 +359,9 @@ public final class LedgerStore {
   // ---- nodes ----
 
   void putNodes(Handle h, List<TreeBuilder.Node> nodes) {
+    if (nodes.isEmpty()) {
+      return;
+    }
     try (java.sql.PreparedStatement ps =
         h.getConnection()
             .prepareStatement("INSERT INTO ledger_nodes (level, idx, hash) VALUES (?, ?, ?)")) {
