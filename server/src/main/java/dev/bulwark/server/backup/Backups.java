@@ -106,7 +106,7 @@ public final class Backups {
       }
       try (ResultSet rs =
           st.executeQuery(
-              "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('flyway_schema_history', 'services', 'audit_log')")) {
+              "SELECT COUNT(*) FROM sqlite_master WHERE type IN ('table', 'view') AND name IN ('flyway_schema_history', 'services', 'audit_log')")) {
         if (!rs.next() || rs.getInt(1) != 3) {
           throw new NotABackup(file + " is an SQLite database but not a Bulwark backup");
         }

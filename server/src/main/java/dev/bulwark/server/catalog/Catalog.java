@@ -51,11 +51,17 @@ public final class Catalog {
     return writes.inTransaction(
         h -> {
           if (!dao.insert(h, input, clock.instant(), caller)) {
-            throw ApiException.conflict("a service named '" + input.name() + "' already exists");
+            throw refusal(h, input.name());
           }
           Service created = dao.find(h, input.name(), caller).orElseThrow();
           audit.record(
-              h, caller, requestId, "service.create", serviceSubject(input), null, created.input());
+              h,
+              caller,
+              requestId,
+              "service.create",
+              serviceSubject(h, input),
+              null,
+              created.input());
           return created;
         });
   }
@@ -78,8 +84,17 @@ public final class Catalog {
         if (dao.insert(h, input, clock.instant(), caller)) {
           Service created = dao.find(h, input.name(), caller).orElseThrow();
           audit.record(
-              h, caller, requestId, "service.create", serviceSubject(input), null, created.input());
+              h,
+              caller,
+              requestId,
+              "service.create",
+              serviceSubject(h, input),
+              null,
+              created.input());
           return new Upserted(created, Outcome.created);
+        }
+        if (dao.ownerForUpdate(h, input.name()).isEmpty()) {
+          throw refusal(h, input.name());
         }
         continue;
       }
@@ -101,7 +116,7 @@ public final class Catalog {
           caller,
           requestId,
           "service.update",
-          serviceSubject(input),
+          serviceSubject(h, input),
           before.input(),
           after.input());
       return new Upserted(after, Outcome.updated);
@@ -109,19 +124,31 @@ public final class Catalog {
     throw ApiException.conflict("service '" + input.name() + "' changed concurrently; retry");
   }
 
+  /**
+   * Deletes a service from the catalog by archiving it: the name is free for a new service, which
+   * starts with none of the old one's releases, findings, decisions or waivers.
+   */
   public void delete(Principal caller, String requestId, String name) {
     writes.inTransactionDo(
         h -> {
           Service before =
               dao.find(h, name, caller)
                   .orElseThrow(() -> ApiException.notFound("no service named '" + name + "'"));
-          dao.delete(h, name, caller);
+          long id = dao.archive(h, name, caller, clock.instant(), caller.actor()).orElseThrow();
           audit.record(
               h,
               caller,
               requestId,
               "service.delete",
-              Map.of("kind", "service", "id", name, "team", before.team()),
+              Map.of(
+                  "kind",
+                  "service",
+                  "id",
+                  name,
+                  "team",
+                  before.team(),
+                  "serviceId",
+                  String.valueOf(id)),
               before.input(),
               null);
         });
@@ -136,9 +163,28 @@ public final class Catalog {
         h -> inputs.stream().map(in -> upsert(h, caller, requestId, in)).toList());
   }
 
-  /** A service as ledger entries name it: its name and its team. */
-  private static Map<String, String> serviceSubject(ServiceInput s) {
-    return Map.of("kind", "service", "id", s.name(), "team", s.team());
+  /** Why an insert of {@code name} did nothing: the name is taken, or a lookalike of it is. */
+  private ApiException refusal(Handle h, String name) {
+    Optional<String> similar = dao.lookalike(h, name).filter(n -> !n.equals(name));
+    if (similar.isPresent()) {
+      return ApiException.conflict(
+          "service name '"
+              + name
+              + "' looks like the existing service '"
+              + similar.get()
+              + "' (Unicode TR39 confusables); choose a name that reads differently");
+    }
+    return ApiException.conflict("a service named '" + name + "' already exists");
+  }
+
+  /**
+   * A service as ledger entries name it: its name and its team, and its stable id, which tells it
+   * apart from an archived service that had the same name.
+   */
+  private Map<String, String> serviceSubject(Handle h, ServiceInput s) {
+    long id = dao.id(h, s.name(), Principal.system()).orElseThrow();
+    return Map.of(
+        "kind", "service", "id", s.name(), "team", s.team(), "serviceId", String.valueOf(id));
   }
 
   private static void requireTeamInScope(Principal caller, String team) {

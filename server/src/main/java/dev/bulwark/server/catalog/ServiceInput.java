@@ -6,18 +6,28 @@ import dev.bulwark.server.http.Validation;
 
 /**
  * What a caller sends to create or replace a service. Validated as a whole: every bad field is
- * reported at once. {@code name} may be left out on {@code PUT}, where the path names the service.
+ * reported at once. {@code name} may be left out on {@code PUT}, where the path names the service;
+ * it is kept in NFC and must be one of {@link ServiceName}'s.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ServiceInput(
     String name, String team, Area area, Criticality criticality, Double value)
     implements Validatable {
 
+  public ServiceInput {
+    name = ServiceName.normalize(name);
+  }
+
   /** Checks every field; {@code prefix} places the errors, such as {@code services[3].}. */
   @Override
   public Validation validate(String prefix) {
     Validation v = new Validation(prefix);
-    v.name("name", name);
+    if (v.require("name", name)) {
+      String why = ServiceName.problem(name);
+      if (why != null) {
+        v.error("name", why);
+      }
+    }
     v.team("team", team);
     v.require("area", area);
     v.require("criticality", criticality);

@@ -123,10 +123,11 @@ final class GateDao {
    */
   private static final String TARGET =
       """
-      SELECT r.id, r.service, s.team, r.version, r.digest, r.facts_rev, s.area, s.criticality,
+      SELECT r.id, r.service_id, s.name AS service, s.team, r.version, r.digest, r.facts_rev,
+        s.area, s.criticality,
         (SELECT b.digest FROM policy_bundles b WHERE b.active = 1) AS bundle
-      FROM releases r JOIN services s ON s.name = r.service
-      WHERE r.service = :service AND r.version = :version AND
+      FROM releases r JOIN services s ON s.id = r.service_id
+      WHERE s.name = :service AND r.version = :version AND
       """
           + SCOPE;
 
@@ -168,9 +169,9 @@ final class GateDao {
       Handle h, String service, String digest, String environment, String event, long at) {
     h.createUpdate(
             """
-            INSERT INTO promotions (service, digest, environment, event, first_at)
-            VALUES (:s, :d, :e, :event, :at)
-            ON CONFLICT (service, digest, environment, event) DO UPDATE
+            INSERT INTO promotions (service_id, digest, environment, event, first_at)
+            VALUES ((SELECT id FROM services WHERE name = :s), :d, :e, :event, :at)
+            ON CONFLICT (service_id, digest, environment, event) DO UPDATE
             SET first_at = excluded.first_at WHERE excluded.first_at < promotions.first_at
             """)
         .bind("s", service)
@@ -197,9 +198,9 @@ final class GateDao {
     }
     return h.createUpdate(
             """
-            INSERT INTO gate_decisions (service, version, digest, environment, decision,
+            INSERT INTO gate_decisions (service_id, version, digest, environment, decision,
               bundle_digest, input_digest, waivers, ledger_index, actor, decided_at)
-            VALUES (:s, :v, :d, :e, :decision, :b, :i, :w, :l, :actor, :at)
+            VALUES ((SELECT id FROM services WHERE name = :s), :v, :d, :e, :decision, :b, :i, :w, :l, :actor, :at)
             """)
         .bind("s", r.service())
         .bind("v", r.version())
@@ -225,7 +226,8 @@ final class GateDao {
     return h.createQuery(
             """
             SELECT id, decision, ledger_index FROM gate_decisions
-            WHERE service = :s AND digest = :d AND environment = :e
+            WHERE service_id = (SELECT id FROM services WHERE name = :s)
+              AND digest = :d AND environment = :e
             ORDER BY id DESC LIMIT 1
             """)
         .bind("s", service)
@@ -254,7 +256,7 @@ final class GateDao {
 
   private static final String WAIVER_COLUMNS =
       """
-      w.id, w.service, w.policy, w.rule, w.digest, w.finding, w.reason, w.expires_at,
+      w.id, s.name AS service, w.policy, w.rule, w.digest, w.finding, w.reason, w.expires_at,
       w.requested_by, w.requested_at, w.approved_by, w.approved_at, w.revoked_by, w.revoked_at,
       w.revoke_reason
       """;
@@ -314,11 +316,11 @@ final class GateDao {
                     UNION ALL
                     SELECT 'p', p.first_at, 0, p.environment, p.event, NULL, NULL, p.first_at,
                       NULL, NULL, NULL
-                    FROM promotions p JOIN t ON p.service = t.service AND p.digest = t.digest
+                    FROM promotions p JOIN t ON p.service_id = t.service_id AND p.digest = t.digest
                     UNION ALL
                     SELECT 'w', w.id, w.id, w.policy, w.rule, w.digest, w.finding, w.expires_at,
                       NULL, NULL, NULL
-                    FROM waivers w JOIN t ON w.service = t.service
+                    FROM waivers w JOIN t ON w.service_id = t.service_id
                     WHERE w.approved_by IS NOT NULL AND w.revoked_at IS NULL
                       AND w.expires_at > :now
                     ORDER BY kind, o, a, b
@@ -372,7 +374,7 @@ final class GateDao {
             h.createQuery(
                 "SELECT "
                     + WAIVER_COLUMNS
-                    + " FROM waivers w JOIN services s ON s.name = w.service WHERE w.id = :id AND "
+                    + " FROM waivers w JOIN services s ON s.id = w.service_id WHERE w.id = :id AND "
                     + SCOPE),
             p)
         .bind("id", id)
@@ -386,8 +388,8 @@ final class GateDao {
             h.createQuery(
                 "SELECT "
                     + WAIVER_COLUMNS
-                    + " FROM waivers w JOIN services s ON s.name = w.service WHERE "
-                    + (service == null ? "" : "w.service = :service AND ")
+                    + " FROM waivers w JOIN services s ON s.id = w.service_id WHERE "
+                    + (service == null ? "" : "s.name = :service AND ")
                     + SCOPE
                     + " ORDER BY w.id"),
             p);
@@ -410,9 +412,9 @@ final class GateDao {
       long at) {
     return h.createUpdate(
             """
-            INSERT INTO waivers (service, policy, rule, digest, finding, reason, expires_at,
+            INSERT INTO waivers (service_id, policy, rule, digest, finding, reason, expires_at,
               requested_by, requested_at)
-            VALUES (:s, :p, :r, :d, :f, :reason, :exp, :by, :at)
+            VALUES ((SELECT id FROM services WHERE name = :s), :p, :r, :d, :f, :reason, :exp, :by, :at)
             """)
         .bind("s", service)
         .bind("p", policy)
@@ -555,9 +557,9 @@ final class GateDao {
     promote(h, r.service(), r.digest(), environment, "deployed", at);
     return h.createUpdate(
             """
-            INSERT INTO deployments (service, version, digest, environment, decision_id,
+            INSERT INTO deployments (service_id, version, digest, environment, decision_id,
               deployed_by, deployed_at)
-            VALUES (:s, :v, :d, :e, :decision, :by, :at)
+            VALUES ((SELECT id FROM services WHERE name = :s), :v, :d, :e, :decision, :by, :at)
             """)
         .bind("s", r.service())
         .bind("v", r.version())
@@ -587,15 +589,15 @@ final class GateDao {
         scoped(
             h.createQuery(
                 """
-                SELECT d.id, d.service, d.version, d.digest, d.environment, d.decision_id,
+                SELECT d.id, s.name AS service, d.version, d.digest, d.environment, d.decision_id,
                   d.deployed_by, d.deployed_at
-                FROM deployments d JOIN services s ON s.name = d.service
-                WHERE d.id IN (SELECT MAX(id) FROM deployments GROUP BY service, environment) AND
+                FROM deployments d JOIN services s ON s.id = d.service_id
+                WHERE d.id IN (SELECT MAX(id) FROM deployments GROUP BY service_id, environment) AND
                 """
                     + (environment == null ? "" : "d.environment = :env AND ")
-                    + (service == null ? "" : "d.service = :service AND ")
+                    + (service == null ? "" : "s.name = :service AND ")
                     + SCOPE
-                    + " ORDER BY d.service, d.environment"),
+                    + " ORDER BY s.name, d.environment"),
             p);
     if (environment != null) {
       q = q.bind("env", environment);
@@ -619,9 +621,9 @@ final class GateDao {
 
   private static final String DECISION_COLUMNS =
       """
-      SELECT g.id, g.service, g.version, g.digest, g.environment, g.decision, g.bundle_digest,
+      SELECT g.id, s.name AS service, g.version, g.digest, g.environment, g.decision, g.bundle_digest,
         g.input_digest, g.waivers, g.ledger_index, g.actor, g.decided_at
-      FROM gate_decisions g JOIN services s ON s.name = g.service
+      FROM gate_decisions g JOIN services s ON s.id = g.service_id
       """;
 
   /**
@@ -668,7 +670,7 @@ final class GateDao {
             h.createQuery(
                 DECISION_COLUMNS
                     + " WHERE "
-                    + (service == null ? "" : "g.service = :service AND ")
+                    + (service == null ? "" : "s.name = :service AND ")
                     + (environment == null ? "" : "g.environment = :env AND ")
                     + (digest == null ? "" : "g.digest = :digest AND ")
                     + SCOPE

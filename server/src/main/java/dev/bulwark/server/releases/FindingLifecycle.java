@@ -123,8 +123,8 @@ public final class FindingLifecycle {
     Optional<Target> t =
         ReleaseDao.scoped(
                 h.createQuery(
-                    "SELECT f.id, f.release_id, r.service, s.team, f.state, c.ecosystem, c.package FROM findings f "
-                        + "JOIN releases r ON r.id = f.release_id JOIN services s ON s.name = r.service "
+                    "SELECT f.id, f.release_id, s.name AS service, s.team, f.state, c.ecosystem, c.package FROM findings f "
+                        + "JOIN releases r ON r.id = f.release_id JOIN services s ON s.id = r.service_id "
                         + "LEFT JOIN release_components c ON c.release_id = f.release_id AND c.ref = f.component_ref "
                         + "WHERE f.id = :id AND "
                         + ReleaseDao.SCOPE),
@@ -248,8 +248,8 @@ public final class FindingLifecycle {
       throw ApiException.forbidden("team " + t.team() + " is outside your scope");
     }
     h.createUpdate(
-            "INSERT INTO decisions (scope, scope_value, ecosystem, package, vuln_ids, state, justification, reason, expires_at, actor, at) "
-                + "VALUES (:scope, :value, :eco, :pkg, :ids, :state, :j, :r, :e, :a, :at)")
+            "INSERT INTO decisions (scope, scope_value, service_id, ecosystem, package, vuln_ids, state, justification, reason, expires_at, actor, at) "
+                + "VALUES (:scope, :value, (SELECT id FROM services WHERE name = :value AND :scope = 'service'), :eco, :pkg, :ids, :state, :j, :r, :e, :a, :at)")
         .bind("scope", scope)
         .bind("value", value)
         .bind("eco", t.ecosystem())
@@ -474,7 +474,8 @@ public final class FindingLifecycle {
       List<Decision> ds =
           h.createQuery(
                   "SELECT id, state, justification, reason, expires_at, vuln_ids, version FROM decisions WHERE ecosystem = :eco AND package = :pkg "
-                      + "AND ((scope = 'service' AND scope_value = :service) OR (scope = 'team' AND scope_value = :team)) "
+                      + "AND ((scope = 'service' AND service_id = (SELECT id FROM services WHERE name = :service)) OR (scope = 'team' AND scope_value = :team)) "
+                      + "AND archived_at IS NULL "
                       + "AND (expires_at IS NULL OR expires_at > :now) ORDER BY id DESC")
               .bind("eco", row.eco())
               .bind("pkg", row.pkg())
@@ -483,13 +484,16 @@ public final class FindingLifecycle {
               .bind("now", now)
               .map(
                   (rs, ctx) -> {
+                    // wasNull() speaks of the last column read: ask it right after expires_at (a
+                    // NULL read as 0 made verdicts without expiry expire in 1970).
                     long e = rs.getLong("expires_at");
+                    Long expires = rs.wasNull() ? null : e;
                     return new Decision(
                         rs.getLong("id"),
                         rs.getString("state"),
                         rs.getString("justification"),
                         rs.getString("reason"),
-                        rs.wasNull() ? null : e,
+                        expires,
                         ReleaseJson.strings(rs.getString("vuln_ids")),
                         rs.getString("version"));
                   })
@@ -564,9 +568,9 @@ public final class FindingLifecycle {
                 List<Hit> hits =
                     h.createQuery(
                             "SELECT f.id, f.release_id, f.state, c.purl FROM findings f "
-                                + "JOIN releases r ON r.id = f.release_id "
+                                + "JOIN releases r ON r.id = f.release_id JOIN services s ON s.id = r.service_id "
                                 + "JOIN release_components c ON c.release_id = f.release_id AND c.ref = f.component_ref "
-                                + "WHERE r.service = :s AND c.ecosystem = :eco AND c.package = :pkg "
+                                + "WHERE s.name = :s AND c.ecosystem = :eco AND c.package = :pkg "
                                 + "AND EXISTS (SELECT 1 FROM finding_ids i WHERE i.finding_id = f.id AND i.vuln_id = :v) "
                                 + "ORDER BY f.id")
                         .bind("s", service)
@@ -605,8 +609,8 @@ public final class FindingLifecycle {
                 }
                 if (st.state().equals("not_affected")) {
                   h.createUpdate(
-                          "INSERT INTO decisions (scope, scope_value, ecosystem, package, vuln_ids, state, justification, reason, expires_at, actor, at, version, source) "
-                              + "VALUES ('service', :value, :eco, :pkg, :ids, 'not_affected', :j, :r, NULL, :a, :at, :ver, 'vex')")
+                          "INSERT INTO decisions (scope, scope_value, service_id, ecosystem, package, vuln_ids, state, justification, reason, expires_at, actor, at, version, source) "
+                              + "VALUES ('service', :value, (SELECT id FROM services WHERE name = :value), :eco, :pkg, :ids, 'not_affected', :j, :r, NULL, :a, :at, :ver, 'vex')")
                       .bind("value", service)
                       .bind("eco", st.ecosystem())
                       .bind("pkg", st.pkg())

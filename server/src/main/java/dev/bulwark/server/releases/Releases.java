@@ -494,8 +494,8 @@ public final class Releases {
               Map<Long, List<Stored>> byRelease = new LinkedHashMap<>();
               for (PackageRef p : packages) {
                 h.createQuery(
-                        "SELECT c.release_id, r.service, s.team, r.version, c.ref, c.name, c.version AS cv, c.purl "
-                            + "FROM release_components c JOIN releases r ON r.id = c.release_id JOIN services s ON s.name = r.service "
+                        "SELECT c.release_id, s.name AS service, s.team, r.version, c.ref, c.name, c.version AS cv, c.purl "
+                            + "FROM release_components c JOIN releases r ON r.id = c.release_id JOIN services s ON s.id = r.service_id "
                             + "WHERE c.ecosystem = :eco AND c.package = :pkg")
                     .bind("eco", p.ecosystem().name())
                     .bind("pkg", p.name())
