@@ -295,6 +295,18 @@ abstract class ServiceIdentityContractTest {
     assertThat(http.get("/api/v1/services/fine-one", ADMIN).status())
         .as("all or nothing")
         .isEqualTo(404);
+    Http.Response twins =
+        http.send(
+            "/api/v1/catalog/import?file=twins.yaml",
+            ADMIN,
+            "POST",
+            "application/yaml",
+            ("services:\n"
+                    + "  - {name: modern-twin, team: bravo, area: data, criticality: low}\n"
+                    + "  - {name: rnodern-twin, team: bravo, area: data, criticality: low}\n")
+                .getBytes(StandardCharsets.UTF_8));
+    assertThat(twins.status()).as(twins.text()).isEqualTo(422);
+    assertThat(twins.text()).contains("twins.yaml:3").contains("looks like 'modern-twin'");
     // Once the original is archived, its lookalike may be taken.
     assertThat(http.delete("/api/v1/services/go-api", ADMIN).status()).isEqualTo(204);
     assertThat(http.post("/api/v1/services", bravo, service("g0-api", "bravo")).status())
