@@ -44,7 +44,15 @@ public final class Catalog {
     return jdbi.withHandle(h -> dao.list(h, caller, team));
   }
 
-  /** Creates a service; 409 when the name is taken, 403 when the team is not the caller's. */
+  /** Deleted services of the caller's teams (or of one of them), kept for audit. */
+  public List<ArchivedService> archived(Principal caller, String team) {
+    return jdbi.withHandle(h -> dao.archived(h, caller, team));
+  }
+
+  /**
+   * Creates a service; 409 when the name or a lookalike of it is taken, 403 when the team is not
+   * the caller's.
+   */
   public Service create(Principal caller, String requestId, ServiceInput input) {
     input.validate("").throwIfInvalid();
     requireTeamInScope(caller, input.team());

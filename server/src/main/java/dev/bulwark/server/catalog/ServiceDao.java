@@ -116,6 +116,37 @@ final class ServiceDao {
         .findOne();
   }
 
+  /** Archived services in scope, by name and then by when they were archived. */
+  List<ArchivedService> archived(Handle h, Principal scope, String team) {
+    return scoped(
+            h.createQuery(
+                """
+                SELECT id, name, team, area, criticality, value, created_at, archived_at, archived_by
+                FROM service_records
+                WHERE archived_at IS NOT NULL AND (:all OR team IN (<teams>))
+                  AND (:team IS NULL OR team = :team)
+                ORDER BY name, archived_at
+                """),
+            scope)
+        .bind("team", team)
+        .map(
+            (rs, ctx) -> {
+              double v = rs.getDouble("value");
+              Double value = rs.wasNull() ? null : v;
+              return new ArchivedService(
+                  rs.getLong("id"),
+                  rs.getString("name"),
+                  rs.getString("team"),
+                  Area.valueOf(rs.getString("area")),
+                  Criticality.valueOf(rs.getString("criticality")),
+                  value,
+                  Instant.ofEpochMilli(rs.getLong("created_at")),
+                  Instant.ofEpochMilli(rs.getLong("archived_at")),
+                  rs.getString("archived_by"));
+            })
+        .list();
+  }
+
   /** The stable id of the live service {@code name} in scope. */
   Optional<Long> id(Handle h, String name, Principal scope) {
     return scoped(h.createQuery("SELECT id FROM services WHERE name = :name AND " + SCOPE), scope)

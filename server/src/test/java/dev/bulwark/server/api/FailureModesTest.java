@@ -22,7 +22,7 @@ class FailureModesTest {
     PrintStream original = System.err;
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     try (TestServer ts = new TestServer(TestDatabases.Kind.SQLITE, dir)) {
-      ts.testDb.db().jdbi().useHandle(h -> h.execute("DROP TABLE services"));
+      ts.testDb.db().jdbi().useHandle(h -> h.execute("DROP VIEW services"));
       System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
       Http.Response r = ts.http.get("/api/v1/services", TestServer.ADMIN);
       System.setErr(original);

@@ -169,6 +169,16 @@ abstract class ServiceIdentityContractTest {
         .containsEntry("decisions", 2L)
         .containsEntry("waivers", 1L);
 
+    // An auditor of alpha reads the archived service; bravo does not see alpha's archive.
+    JsonNode archived =
+        http.get("/api/v1/services?archived=true", ts.token("auditor", "alpha")).json();
+    assertThat(archived.path("services")).hasSize(1);
+    assertThat(archived.path("services").get(0).path("name").asText()).isEqualTo("reused-name");
+    assertThat(archived.path("services").get(0).path("team").asText()).isEqualTo("alpha");
+    assertThat(archived.path("services").get(0).path("archivedBy").asText()).isNotBlank();
+    assertThat(http.get("/api/v1/services?archived=true", bravo).json().path("services")).isEmpty();
+    assertThat(http.get("/api/v1/services?archived=maybe", ADMIN).status()).isEqualTo(422);
+
     // The ledger tells the two services apart by their ids.
     List<String> ids = new ArrayList<>();
     http.get("/api/v1/ledger/entries?start=0&end=1000", ADMIN)
