@@ -55,6 +55,7 @@ public final class Catalog {
    */
   public Service create(Principal caller, String requestId, ServiceInput input) {
     input.validate("").throwIfInvalid();
+    requireNewName(input.name());
     requireTeamInScope(caller, input.team());
     return writes.inTransaction(
         h -> {
@@ -89,6 +90,8 @@ public final class Catalog {
     for (int attempt = 0; attempt < 2; attempt++) {
       Optional<String> owner = dao.ownerForUpdate(h, input.name());
       if (owner.isEmpty()) {
+        // A service named before the name rules (V14) may still be updated; a new one follows them.
+        requireNewName(input.name());
         if (dao.insert(h, input, clock.instant(), caller)) {
           Service created = dao.find(h, input.name(), caller).orElseThrow();
           audit.record(
@@ -169,6 +172,13 @@ public final class Catalog {
     }
     return writes.inTransaction(
         h -> inputs.stream().map(in -> upsert(h, caller, requestId, in)).toList());
+  }
+
+  private static void requireNewName(String name) {
+    String why = ServiceName.problem(name);
+    if (why != null) {
+      throw ApiException.invalid("name", why);
+    }
   }
 
   /** Why an insert of {@code name} did nothing: the name is taken, or a lookalike of it is. */

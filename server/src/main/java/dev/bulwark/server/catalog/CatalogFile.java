@@ -193,6 +193,9 @@ public final class CatalogFile {
       String prefix,
       ServiceInput in) {
     Validation v = in.validate(prefix);
+    if (v.ok() && ServiceName.problem(in.name()) != null) {
+      v.error("name", ServiceName.problem(in.name()));
+    }
     if (!v.ok()) {
       v.errors().forEach(e -> rejected.add(new Rejected(where, e.field() + " " + e.message())));
       return;

@@ -7,7 +7,8 @@ import dev.bulwark.server.http.Validation;
 /**
  * What a caller sends to create or replace a service. Validated as a whole: every bad field is
  * reported at once. {@code name} may be left out on {@code PUT}, where the path names the service;
- * it is kept in NFC and must be one of {@link ServiceName}'s.
+ * it is kept in NFC. A name the catalog creates must also follow {@link ServiceName}'s rules,
+ * checked where a service is created: a service named before them may still be updated.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ServiceInput(
@@ -22,12 +23,7 @@ public record ServiceInput(
   @Override
   public Validation validate(String prefix) {
     Validation v = new Validation(prefix);
-    if (v.require("name", name)) {
-      String why = ServiceName.problem(name);
-      if (why != null) {
-        v.error("name", why);
-      }
-    }
+    v.name("name", name);
     v.team("team", team);
     v.require("area", area);
     v.require("criticality", criticality);

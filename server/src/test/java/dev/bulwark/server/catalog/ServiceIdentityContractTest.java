@@ -250,6 +250,26 @@ abstract class ServiceIdentityContractTest {
       Http.Response r = http.post("/api/v1/services", ADMIN, service(ok, "names"));
       assertThat(r.status()).as(ok + ": " + r.text()).isEqualTo(201);
     }
+    // A name from before the rules (stored by V14 as it was) is still read, updated and deleted;
+    // once deleted, it cannot be created again.
+    ts.testDb
+        .db()
+        .jdbi()
+        .useHandle(
+            h ->
+                h.execute(
+                    "INSERT INTO service_records (name, name_key, team, area, criticality, created_at, updated_at) VALUES ('Legacy-Name', ?, 'names', 'data', 'low', 1, 1)",
+                    ServiceName.key("Legacy-Name")));
+    Map<String, String> raise = Map.of("team", "names", "area", "data", "criticality", "high");
+    Http.Response legacy = http.put("/api/v1/services/Legacy-Name", ADMIN, raise);
+    assertThat(legacy.status()).as(legacy.text()).isEqualTo(200);
+    assertThat(legacy.json().path("criticality").asText()).isEqualTo("high");
+    assertThat(http.post("/api/v1/services", ADMIN, service("legacy-name", "names")).status())
+        .as("its lower-case form is a lookalike")
+        .isEqualTo(409);
+    assertThat(http.delete("/api/v1/services/Legacy-Name", ADMIN).status()).isEqualTo(204);
+    assertThat(http.put("/api/v1/services/Legacy-Name", ADMIN, raise).status()).isEqualTo(422);
+
     // PUT and catalog import apply the same rule.
     assertThat(
             http.put(
