@@ -1,15 +1,21 @@
 package db.migration;
 
+import static java.util.stream.Collectors.joining;
+
 import dev.bulwark.server.catalog.ServiceName;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
 
@@ -69,7 +75,23 @@ public class V14__Service_ids extends BaseJavaMigration {
     }
   }
 
-  /** SQLite: every table that named a service is rebuilt around service_id. */
+  /** The tables that named a service. */
+  private static final List<String> REFERRING =
+      List.of("releases", "gate_decisions", "waivers", "deployments", "promotions");
+
+  private static final Pattern SERVICE_COLUMN =
+      Pattern.compile(
+          "\\bservice\\s+TEXT\\s+NOT\\s+NULL\\s+REFERENCES\\s+services\\s*\\(\\s*name\\s*\\)\\s+ON\\s+DELETE\\s+CASCADE",
+          Pattern.CASE_INSENSITIVE);
+  private static final Pattern SERVICE_IN_KEY =
+      Pattern.compile("\\((\\s*)service(\\s*),", Pattern.CASE_INSENSITIVE);
+
+  /**
+   * SQLite: every table that named a service is rebuilt around service_id. Each is rebuilt from its
+   * own current definition (as sqlite_master keeps it, columns added by later ALTERs included),
+   * with only the service column and the keys over it changed, so no column another migration added
+   * is lost.
+   */
   private static void sqlite(Connection c) throws SQLException {
     exec(
         c,
@@ -92,126 +114,94 @@ public class V14__Service_ids extends BaseJavaMigration {
         INSERT INTO service_records (name, team, area, criticality, value, created_at, updated_at)
         SELECT name, team, area, criticality, value, created_at, updated_at FROM services
         ORDER BY created_at, name
-        """,
-        """
-        CREATE TABLE releases_v14 (
-          id          INTEGER PRIMARY KEY AUTOINCREMENT,
-          service_id  BIGINT NOT NULL REFERENCES service_records (id),
-          version     TEXT NOT NULL,
-          digest      TEXT NOT NULL,
-          created_at  BIGINT NOT NULL,
-          sbom_sha256 TEXT,
-          sbom_format TEXT,
-          sbom        BLOB,
-          facts_rev   BIGINT NOT NULL DEFAULT 0,
-          UNIQUE (service_id, version)
-        )
-        """,
-        """
-        INSERT INTO releases_v14 (id, service_id, version, digest, created_at, sbom_sha256, sbom_format, sbom, facts_rev)
-        SELECT r.id, s.id, r.version, r.digest, r.created_at, r.sbom_sha256, r.sbom_format, r.sbom, r.facts_rev
-        FROM releases r JOIN service_records s ON s.name = r.service
-        """,
-        """
-        CREATE TABLE gate_decisions_v14 (
-          id            INTEGER PRIMARY KEY AUTOINCREMENT,
-          service_id    BIGINT NOT NULL REFERENCES service_records (id),
-          version       TEXT NOT NULL,
-          digest        TEXT NOT NULL,
-          environment   TEXT NOT NULL,
-          decision      TEXT NOT NULL,
-          bundle_digest TEXT NOT NULL,
-          input_digest  TEXT NOT NULL,
-          waivers       TEXT NOT NULL,
-          ledger_index  BIGINT NOT NULL,
-          actor         TEXT NOT NULL,
-          decided_at    BIGINT NOT NULL
-        )
-        """,
-        """
-        INSERT INTO gate_decisions_v14 (id, service_id, version, digest, environment, decision, bundle_digest, input_digest, waivers, ledger_index, actor, decided_at)
-        SELECT g.id, s.id, g.version, g.digest, g.environment, g.decision, g.bundle_digest, g.input_digest, g.waivers, g.ledger_index, g.actor, g.decided_at
-        FROM gate_decisions g JOIN service_records s ON s.name = g.service
-        """,
-        """
-        CREATE TABLE waivers_v14 (
-          id            INTEGER PRIMARY KEY AUTOINCREMENT,
-          service_id    BIGINT NOT NULL REFERENCES service_records (id),
-          policy        TEXT NOT NULL,
-          rule          TEXT NOT NULL,
-          digest        TEXT,
-          finding       TEXT,
-          reason        TEXT NOT NULL,
-          expires_at    BIGINT NOT NULL,
-          requested_by  TEXT NOT NULL,
-          requested_at  BIGINT NOT NULL,
-          approved_by   TEXT,
-          approved_at   BIGINT,
-          revoked_by    TEXT,
-          revoked_at    BIGINT,
-          revoke_reason TEXT
-        )
-        """,
-        """
-        INSERT INTO waivers_v14 (id, service_id, policy, rule, digest, finding, reason, expires_at, requested_by, requested_at, approved_by, approved_at, revoked_by, revoked_at, revoke_reason)
-        SELECT w.id, s.id, w.policy, w.rule, w.digest, w.finding, w.reason, w.expires_at, w.requested_by, w.requested_at, w.approved_by, w.approved_at, w.revoked_by, w.revoked_at, w.revoke_reason
-        FROM waivers w JOIN service_records s ON s.name = w.service
-        """,
-        """
-        CREATE TABLE deployments_v14 (
-          id          INTEGER PRIMARY KEY AUTOINCREMENT,
-          service_id  BIGINT NOT NULL REFERENCES service_records (id),
-          version     TEXT NOT NULL,
-          digest      TEXT NOT NULL,
-          environment TEXT NOT NULL,
-          decision_id BIGINT NOT NULL REFERENCES gate_decisions (id),
-          deployed_by TEXT NOT NULL,
-          deployed_at BIGINT NOT NULL
-        )
-        """,
-        """
-        INSERT INTO deployments_v14 (id, service_id, version, digest, environment, decision_id, deployed_by, deployed_at)
-        SELECT d.id, s.id, d.version, d.digest, d.environment, d.decision_id, d.deployed_by, d.deployed_at
-        FROM deployments d JOIN service_records s ON s.name = d.service
-        """,
-        """
-        CREATE TABLE promotions_v14 (
-          service_id  BIGINT NOT NULL REFERENCES service_records (id),
-          digest      TEXT NOT NULL,
-          environment TEXT NOT NULL,
-          event       TEXT NOT NULL CHECK (event IN ('allowed', 'deployed')),
-          first_at    BIGINT NOT NULL,
-          PRIMARY KEY (service_id, digest, environment, event)
-        )
-        """,
-        """
-        INSERT INTO promotions_v14 (service_id, digest, environment, event, first_at)
-        SELECT s.id, p.digest, p.environment, p.event, p.first_at
-        FROM promotions p JOIN service_records s ON s.name = p.service
         """);
-    // AUTOINCREMENT keeps a table's high-water mark in sqlite_sequence under its name; the rebuilt
-    // table takes over the old one's, so an id of a row deleted before is never given out again.
-    for (String t : new String[] {"releases", "gate_decisions", "waivers", "deployments"}) {
+    for (String t : REFERRING) {
+      String sql = query(c, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", t);
+      Matcher head =
+          Pattern.compile("^CREATE\\s+TABLE\\s+\"?" + t + "\"?\\s*\\(", Pattern.CASE_INSENSITIVE)
+              .matcher(sql);
+      Matcher column = SERVICE_COLUMN.matcher(sql);
+      if (!head.find() || !column.find()) {
+        throw new SQLException("V14 does not recognize the definition of " + t + ": " + sql);
+      }
+      String rebuilt =
+          SERVICE_IN_KEY
+              .matcher(
+                  column.replaceFirst("service_id BIGINT NOT NULL REFERENCES service_records (id)"))
+              .replaceAll("($1service_id$2,");
+      rebuilt = "CREATE TABLE " + t + "_v14 (" + rebuilt.substring(head.end());
+      List<String> columns = new ArrayList<>();
+      try (Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("PRAGMA table_info(" + t + ")")) {
+        while (rs.next()) {
+          columns.add(rs.getString("name"));
+        }
+      }
+      String into =
+          columns.stream().map(n -> n.equals("service") ? "service_id" : n).collect(joining(", "));
+      String from =
+          columns.stream().map(n -> n.equals("service") ? "s.id" : "o." + n).collect(joining(", "));
       exec(
           c,
-          "INSERT INTO sqlite_sequence (name, seq) SELECT '"
+          rebuilt,
+          "INSERT INTO "
               + t
-              + "_v14', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = '"
+              + "_v14 ("
+              + into
+              + ") SELECT "
+              + from
+              + " FROM "
               + t
-              + "_v14')",
-          "UPDATE sqlite_sequence SET seq = (SELECT MAX(seq) FROM sqlite_sequence WHERE name IN ('"
-              + t
-              + "', '"
-              + t
-              + "_v14')) WHERE name = '"
-              + t
-              + "_v14'");
-    }
-    for (String t :
-        new String[] {"releases", "gate_decisions", "waivers", "deployments", "promotions"}) {
+              + " o JOIN service_records s ON s.name = o.service");
+      String before = query(c, "SELECT COUNT(*) FROM " + t);
+      String after = query(c, "SELECT COUNT(*) FROM " + t + "_v14");
+      if (!before.equals(after)) {
+        throw new SQLException(
+            "V14 would lose rows of " + t + " (" + before + " rows, " + after + " mapped)");
+      }
+      // AUTOINCREMENT keeps a table's high-water mark in sqlite_sequence under its name: the
+      // rebuilt table takes over the old one's, so an id of a row deleted before is not reused.
+      Long old = sequence(c, t);
+      if (old != null) {
+        Long copied = sequence(c, t + "_v14");
+        exec(c, "DELETE FROM sqlite_sequence WHERE name = '" + t + "_v14'");
+        exec(
+            c,
+            "INSERT INTO sqlite_sequence (name, seq) VALUES ('"
+                + t
+                + "_v14', "
+                + Math.max(old, copied == null ? 0 : copied)
+                + ")");
+      }
       exec(c, "DROP TABLE " + t, "ALTER TABLE " + t + "_v14 RENAME TO " + t);
     }
     exec(c, "DROP TABLE services");
+  }
+
+  private static Long sequence(Connection c, String table) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT MAX(seq) FROM sqlite_sequence WHERE name = ?")) {
+      ps.setString(1, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        long v = rs.getLong(1);
+        return rs.wasNull() ? null : v;
+      }
+    }
+  }
+
+  private static String query(Connection c, String sql, String... args) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        ps.setString(i + 1, args[i]);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new SQLException("V14: no answer to " + sql);
+        }
+        return rs.getString(1);
+      }
+    }
   }
 
   /** PostgreSQL: columns change in place; identity and foreign keys move from name to id. */
@@ -224,8 +214,7 @@ public class V14__Service_ids extends BaseJavaMigration {
         "ALTER TABLE service_records ADD COLUMN archived_at BIGINT",
         "ALTER TABLE service_records ADD COLUMN archived_by TEXT",
         "ALTER TABLE service_records ADD CONSTRAINT service_records_id UNIQUE (id)");
-    for (String t :
-        new String[] {"releases", "gate_decisions", "waivers", "deployments", "promotions"}) {
+    for (String t : REFERRING) {
       exec(
           c,
           "ALTER TABLE " + t + " ADD COLUMN service_id BIGINT",
@@ -246,8 +235,7 @@ public class V14__Service_ids extends BaseJavaMigration {
         "ALTER TABLE service_records DROP CONSTRAINT service_records_id",
         "ALTER TABLE releases ADD CONSTRAINT releases_service_version UNIQUE (service_id, version)",
         "ALTER TABLE promotions ADD PRIMARY KEY (service_id, digest, environment, event)");
-    for (String t :
-        new String[] {"releases", "gate_decisions", "waivers", "deployments", "promotions"}) {
+    for (String t : REFERRING) {
       exec(
           c,
           "ALTER TABLE "

@@ -55,6 +55,9 @@ class ServiceIdsMigrationTest {
               + D
               + "', 'prod', 'allowed', 1700)",
           "INSERT INTO waivers (service, policy, rule, reason, expires_at, requested_by, requested_at) VALUES ('pay-api', 'p', 'r', 'why', 9000, 'dev', 1700)",
+          // A column another migration added before V14: the rebuild keeps it and its values.
+          "ALTER TABLE waivers ADD COLUMN v14_probe TEXT",
+          "UPDATE waivers SET v14_probe = 'kept'",
           decision("service", "pay-api", 1200), // the current pay-api's
           decision("service", "pay-api", 500), // made before pay-api was created: a predecessor's
           decision("service", "gone-api", 1300), // a service deleted before V14
@@ -139,6 +142,8 @@ class ServiceIdsMigrationTest {
                     .as(t)
                     .containsExactly(id);
               }
+              assertThat(h.createQuery("SELECT v14_probe FROM waivers").mapTo(String.class).one())
+                  .isEqualTo("kept");
               assertThat(
                       h.createQuery("SELECT COUNT(*) FROM findings WHERE release_id = 1")
                           .mapTo(Long.class)
