@@ -106,7 +106,8 @@ abstract class ServiceIdentityContractTest {
     assertThat(http.post("/api/v1/services", alpha, service("reused-name", "alpha")).status())
         .isEqualTo(201);
     assertThat(release("reused-name", "1.0", alpha)).hasSize(2);
-    Http.Response vex = send("/api/v1/services/reused-name/vex", alpha, "POST", OPENVEX);
+    Http.Response vex =
+        send("/api/v1/services/reused-name/vex", ts.token("security", "alpha"), "POST", OPENVEX);
     assertThat(vex.status()).as(vex.text()).isEqualTo(200);
     assertThat(vex.json().path("decisions").asInt()).isEqualTo(2);
     assertThat(findings("reused-name", "1.0"))
