@@ -112,13 +112,42 @@ public final class GateBench {
     }
     // The bundle of PolicyBench's gate case: 90 one-line rules and 10 on the findings summary.
     String yaml = PolicyBench.yaml(90, PolicyBench.summaryRules());
+    var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    String pushed =
+        send(
+            http,
+            token,
+            base + "/api/v1/policies/bundles",
+            "POST",
+            mapper.writeValueAsString(Map.of("files", Map.of("bench.yaml", yaml))));
+    // A global bundle becomes active once a second person approves it.
+    String approver =
+        mapper
+            .readTree(
+                send(
+                    http,
+                    token,
+                    base + "/api/v1/tokens",
+                    "POST",
+                    mapper.writeValueAsString(
+                        Map.of(
+                            "name",
+                            "bench approver",
+                            "role",
+                            "admin",
+                            "subject",
+                            "bench-approver"))))
+            .path("token")
+            .asText();
     send(
         http,
-        token,
-        base + "/api/v1/policies/bundles",
+        approver,
+        base
+            + "/api/v1/policies/bundles/"
+            + mapper.readTree(pushed).path("id").asLong()
+            + "/approve",
         "POST",
-        new com.fasterxml.jackson.databind.ObjectMapper()
-            .writeValueAsString(Map.of("files", Map.of("bench.yaml", yaml))));
+        "{}");
     String body = "{\"service\": \"pay-api\", \"version\": \"1.0\", \"environment\": \"staging\"}";
     // Steady state first (see WARMUP).
     try (RawHttp raw = new RawHttp(port, token)) {

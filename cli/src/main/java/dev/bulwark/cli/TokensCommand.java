@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
     })
 final class TokensCommand {
   static final String[] COLUMNS = {
-    "id", "name", "role", "teams", "expiresAt", "revokedAt", "lastUsedAt"
+    "id", "name", "subject", "role", "teams", "expiresAt", "revokedAt", "lastUsedAt"
   };
 
   @Command(
@@ -53,12 +53,22 @@ final class TokensCommand {
         description = "Expiry, as 2027-01-31T00:00:00Z.")
     String expiresAt;
 
+    @Option(
+        names = "--subject",
+        paramLabel = "WHO",
+        description =
+            "The person or machine the token stands for (default: yours); approvals compare subjects.")
+    String subject;
+
     @Override
     public Integer call() {
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("name", name);
       body.put("role", role);
       body.put("teams", teams);
+      if (subject != null) {
+        body.put("subject", subject);
+      }
       if (expiresAt != null) {
         body.put("expiresAt", expiresAt);
       }
@@ -70,6 +80,7 @@ final class TokensCommand {
           null,
           "id",
           "name",
+          "subject",
           "role",
           "teams",
           "expiresAt",

@@ -123,7 +123,16 @@ public final class BulwarkServer implements AutoCloseable {
     }
     SlaPolicy sla = config.slaFile().map(SlaPolicy::read).orElse(SlaPolicy.DEFAULTS);
     var webhooks = new Webhooks(db, audit, clock);
-    var releases = new Releases(db, catalog, advisories, audit, clock, sla, webhooks);
+    var releases =
+        new Releases(
+            db,
+            catalog,
+            advisories,
+            audit,
+            clock,
+            sla,
+            webhooks,
+            config.secondPersonCriticalities());
     var dispatcher = new WebhookDispatcher(db, releases, webhooks, clock);
     var advisorySync =
         new AdvisorySyncJob(releases, new JobLock(db, clock), config.osvSyncInterval(), clock);
@@ -157,8 +166,8 @@ public final class BulwarkServer implements AutoCloseable {
         console.println(
             "Demo token " + t.token().role() + " " + t.token().teams() + ": " + t.secret());
       }
-      if (gates.bundles().isEmpty()) {
-        Gates.Pushed starter = gates.push(Principal.system(), "demo", DemoData.starterPolicies());
+      if (gates.bundles(Principal.system()).isEmpty()) {
+        Gates.Pushed starter = gates.seed(Principal.system(), "demo", DemoData.starterPolicies());
         console.println(
             "Demo policy bundle (the starter bundle): "
                 + starter.policies()

@@ -97,6 +97,23 @@ public final class OidcVerifier {
         }
       }
     }
-    return new Principal("oidc:" + claims.getSubject(), role, teams);
+    // A security identity without teams would be organization-wide security: that takes an
+    // explicit "*" in the teams claim, never a claim that is merely missing.
+    if (role == Role.security && teams.contains("*")) {
+      teams.clear();
+    } else if (role == Role.security && teams.isEmpty()) {
+      throw ApiException.forbidden(
+          "the JWT's "
+              + config.teamsClaim()
+              + " claim names no team; organization-wide security takes \"*\"");
+    } else {
+      teams.remove("*");
+    }
+    return new Principal(
+        "oidc:" + claims.getSubject(),
+        Principal.canonicalSubject(claims.getSubject()),
+        null,
+        role,
+        teams);
   }
 }

@@ -22,7 +22,8 @@ public final class TokenRoutes {
   }
 
   /** A request for a new token. */
-  public record CreateToken(String name, Role role, List<String> teams, Instant expiresAt)
+  public record CreateToken(
+      String name, Role role, List<String> teams, Instant expiresAt, String subject)
       implements Validatable {
     @Override
     public Validation validate(String prefix) {
@@ -36,8 +37,20 @@ public final class TokenRoutes {
           v.team("teams[" + i + "]", teams.get(i));
         }
       }
-      if (role != null && role != Role.admin && (teams == null || teams.isEmpty())) {
+      // A security token without teams is organization-wide security (docs/permissions.md).
+      if (role != null
+          && role != Role.admin
+          && role != Role.security
+          && (teams == null || teams.isEmpty())) {
         v.error("teams", "a " + role + " token needs at least one team");
+      }
+      if (subject != null) {
+        String s = Principal.canonicalSubject(subject);
+        if (s.isEmpty() || s.length() > 200 || s.chars().anyMatch(Character::isISOControl)) {
+          v.error("subject", "must be 1 to 200 printable characters");
+        } else if (s.startsWith("token:") || s.startsWith("decision:") || s.equals("system")) {
+          v.error("subject", "'token:', 'decision:' and 'system' are reserved for the server");
+        }
       }
       return v;
     }
@@ -48,6 +61,7 @@ public final class TokenRoutes {
   public record Created(
       String id,
       String name,
+      String subject,
       Role role,
       List<String> teams,
       Instant createdAt,
@@ -68,6 +82,7 @@ public final class TokenRoutes {
             call.principal(),
             call.requestId(),
             req.name(),
+            req.subject(),
             req.role(),
             req.teams() == null ? List.of() : req.teams(),
             req.expiresAt());
@@ -75,7 +90,14 @@ public final class TokenRoutes {
     call.respond(
         201,
         new Created(
-            t.id(), t.name(), t.role(), t.teams(), t.createdAt(), t.expiresAt(), issued.secret()));
+            t.id(),
+            t.name(),
+            t.subject(),
+            t.role(),
+            t.teams(),
+            t.createdAt(),
+            t.expiresAt(),
+            issued.secret()));
   }
 
   private void list(Call call) {

@@ -55,7 +55,8 @@ public final class ConfigLoader {
           "osv.syncMinutes",
           "gate.environments",
           "waiver.maxDays",
-          "provenance.keysFile");
+          "provenance.keysFile",
+          "findings.secondPersonCriticalities");
 
   /**
    * {@code BULWARK_*} variables that are not server settings: the client's, the config file's
@@ -258,7 +259,15 @@ public final class ConfigLoader {
                             .toList())
                 .orElse(ServerConfig.GateSettings.defaults().environments()),
             number(v, "waiver.maxDays", 1, 3650).orElse(90L).intValue(),
-            string(v, "provenance.keysFile").map(Path::of)));
+            string(v, "provenance.keysFile").map(Path::of)),
+        string(v, "findings.secondPersonCriticalities")
+            .map(
+                s ->
+                    java.util.Arrays.stream(s.split(","))
+                        .map(String::strip)
+                        .filter(x -> !x.isEmpty() && !x.equals("none"))
+                        .toList())
+            .orElse(List.of("high", "critical")));
   }
 
   private static boolean isUrl(String s) {

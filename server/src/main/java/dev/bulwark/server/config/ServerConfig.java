@@ -28,9 +28,20 @@ public record ServerConfig(
     Optional<Path> slaFile,
     Duration osvSyncInterval,
     List<URI> osvUrls,
-    GateSettings gates) {
+    GateSettings gates,
+    List<String> secondPersonCriticalities) {
+
+  /** Criticalities whose services need a second person for a by-hand not_affected or fixed. */
+  public static final List<String> CRITICALITIES = List.of("low", "medium", "high", "critical");
 
   public ServerConfig {
+    secondPersonCriticalities = List.copyOf(secondPersonCriticalities);
+    for (String c : secondPersonCriticalities) {
+      if (!CRITICALITIES.contains(c)) {
+        throw new ConfigException(
+            "findings.secondPersonCriticalities: '" + c + "' is not one of " + CRITICALITIES);
+      }
+    }
     Objects.requireNonNull(gates, "gates");
     osvUrls = List.copyOf(osvUrls);
     Objects.requireNonNull(osvSyncInterval, "osvSyncInterval");
@@ -138,6 +149,13 @@ public record ServerConfig(
     return b.build();
   }
 
+  /** The criticalities whose by-hand not_affected and fixed verdicts need a second person. */
+  public ServerConfig withSecondPersonCriticalities(List<String> value) {
+    Copy b = new Copy(this);
+    b.secondPersonCriticalities = value;
+    return b.build();
+  }
+
   public ServerConfig withDb(String url, String user, String password) {
     Copy b = new Copy(this);
     b.dbUrl = Optional.of(url);
@@ -221,9 +239,11 @@ public record ServerConfig(
     Duration osvSyncInterval;
     List<URI> osvUrls;
     GateSettings gates;
+    List<String> secondPersonCriticalities;
 
     Copy(ServerConfig c) {
       gates = c.gates;
+      secondPersonCriticalities = c.secondPersonCriticalities;
       host = c.host;
       port = c.port;
       dataDir = c.dataDir;
@@ -260,7 +280,8 @@ public record ServerConfig(
           slaFile,
           osvSyncInterval,
           osvUrls,
-          gates);
+          gates,
+          secondPersonCriticalities);
     }
   }
 
@@ -295,7 +316,8 @@ public record ServerConfig(
         Optional.empty(),
         Duration.ZERO,
         List.of(),
-        GateSettings.defaults());
+        GateSettings.defaults(),
+        List.of("high", "critical"));
   }
 
   /** Masks the database URL's password; the secret fields mask themselves. */

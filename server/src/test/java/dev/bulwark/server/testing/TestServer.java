@@ -41,8 +41,20 @@ public final class TestServer implements AutoCloseable {
     return console.toString(StandardCharsets.UTF_8);
   }
 
-  /** Issues a token through the API and returns its secret. */
+  private final java.util.concurrent.atomic.AtomicInteger people =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /**
+   * Issues a token through the API and returns its secret. Each token stands for a person of its
+   * own (subject {@code <role>-<teams>-<n>}), as two tokens of two engineers would.
+   */
   public String token(String role, String... teams) {
+    return tokenFor(
+        role + "-" + String.join("-", teams) + "-" + people.incrementAndGet(), role, teams);
+  }
+
+  /** Issues a token for a named subject (the person it stands for) and returns its secret. */
+  public String tokenFor(String subject, String role, String... teams) {
     var r =
         http.post(
             "/api/v1/tokens",
@@ -53,7 +65,9 @@ public final class TestServer implements AutoCloseable {
                 "role",
                 role,
                 "teams",
-                java.util.List.of(teams)));
+                java.util.List.of(teams),
+                "subject",
+                subject));
     if (r.status() != 201) {
       throw new AssertionError("cannot issue token: " + r.text());
     }
