@@ -6,29 +6,30 @@ ALTER TABLE tokens ADD COLUMN subject TEXT;
 ALTER TABLE tokens ADD COLUMN minted_by TEXT;
 UPDATE tokens SET subject = CASE WHEN id = 'tok_bootstrap' THEN 'admin' ELSE 'token:' || id END;
 UPDATE tokens SET minted_by = CASE
-  WHEN created_by LIKE 'oidc:%' THEN SUBSTR(created_by, 6)
+  WHEN created_by LIKE 'oidc:%' THEN LOWER(SUBSTR(created_by, 6))
   WHEN created_by LIKE 'token:%' THEN
     (SELECT m.subject FROM tokens m WHERE 'token:' || m.id = tokens.created_by)
   ELSE NULL END;
 
 -- Requests that a second person approves keep the requester's subject and minter; approvals keep
--- the approver's subject. Old rows: the actor was the only identity there was.
+-- the approver's subject. Old rows: the actor was the only identity there was (an OIDC actor
+-- stands for its sub claim, in the lower case subjects are compared in).
 ALTER TABLE waivers ADD COLUMN requested_subject TEXT;
 ALTER TABLE waivers ADD COLUMN requested_minter TEXT;
 ALTER TABLE waivers ADD COLUMN approved_subject TEXT;
 UPDATE waivers SET requested_subject = CASE
-  WHEN requested_by LIKE 'oidc:%' THEN SUBSTR(requested_by, 6) ELSE requested_by END;
+  WHEN requested_by LIKE 'oidc:%' THEN LOWER(SUBSTR(requested_by, 6)) ELSE requested_by END;
 UPDATE waivers SET approved_subject = CASE
-  WHEN approved_by LIKE 'oidc:%' THEN SUBSTR(approved_by, 6) ELSE approved_by END
+  WHEN approved_by LIKE 'oidc:%' THEN LOWER(SUBSTR(approved_by, 6)) ELSE approved_by END
 WHERE approved_by IS NOT NULL;
 
 ALTER TABLE risk_requests ADD COLUMN requested_subject TEXT;
 ALTER TABLE risk_requests ADD COLUMN requested_minter TEXT;
 ALTER TABLE risk_requests ADD COLUMN approved_subject TEXT;
 UPDATE risk_requests SET requested_subject = CASE
-  WHEN requested_by LIKE 'oidc:%' THEN SUBSTR(requested_by, 6) ELSE requested_by END;
+  WHEN requested_by LIKE 'oidc:%' THEN LOWER(SUBSTR(requested_by, 6)) ELSE requested_by END;
 UPDATE risk_requests SET approved_subject = CASE
-  WHEN approved_by LIKE 'oidc:%' THEN SUBSTR(approved_by, 6) ELSE approved_by END
+  WHEN approved_by LIKE 'oidc:%' THEN LOWER(SUBSTR(approved_by, 6)) ELSE approved_by END
 WHERE approved_by IS NOT NULL;
 
 -- A not_affected or fixed verdict by hand on a service of a configured criticality (or carried
@@ -78,7 +79,7 @@ CREATE TABLE policy_bundles_v13 (
 INSERT INTO policy_bundles_v13 (digest, team, files, policies, rules, pushed_by,
   pushed_subject, pushed_minter, pushed_at, status, active)
 SELECT digest, NULL, files, policies, rules, pushed_by,
-  CASE WHEN pushed_by LIKE 'oidc:%' THEN SUBSTR(pushed_by, 6) ELSE pushed_by END, NULL, pushed_at,
+  CASE WHEN pushed_by LIKE 'oidc:%' THEN LOWER(SUBSTR(pushed_by, 6)) ELSE pushed_by END, NULL, pushed_at,
   CASE WHEN active = 1 THEN 'active' ELSE 'superseded' END, active
 FROM policy_bundles ORDER BY id;
 DROP TABLE policy_bundles;

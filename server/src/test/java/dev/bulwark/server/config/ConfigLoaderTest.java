@@ -31,6 +31,23 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void secondPersonCriticalitiesDefaultToHighAndCriticalAndCanBeTurnedOff() {
+    assertThat(ConfigLoader.load(Map.of(), Map.of(), null).secondPersonCriticalities())
+        .containsExactly("high", "critical");
+    String key = ConfigLoader.envName("findings.secondPersonCriticalities");
+    assertThat(key).isEqualTo("BULWARK_FINDINGS_SECOND_PERSON_CRITICALITIES");
+    assertThat(
+            ConfigLoader.load(Map.of(), Map.of(key, "medium, high, critical"), null)
+                .secondPersonCriticalities())
+        .containsExactly("medium", "high", "critical");
+    assertThat(ConfigLoader.load(Map.of(), Map.of(key, "none"), null).secondPersonCriticalities())
+        .isEmpty();
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of(key, "severe"), null))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("findings.secondPersonCriticalities");
+  }
+
+  @Test
   void osvSourcesMixPathsAndUrls() {
     ServerConfig c =
         ConfigLoader.load(
