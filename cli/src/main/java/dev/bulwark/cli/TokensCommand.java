@@ -44,7 +44,10 @@ final class TokensCommand {
         description = "admin, security, ci, developer or auditor")
     String role;
 
-    @Option(names = "--team", description = "A team the token is scoped to (repeatable).")
+    @Option(
+        names = "--team",
+        description =
+            "A team the token is scoped to (repeatable); --team='*' on a security token: every team.")
     List<String> teams = new ArrayList<>();
 
     @Option(

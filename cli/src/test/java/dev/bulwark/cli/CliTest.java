@@ -63,6 +63,7 @@ class CliTest {
             "create",
             "--name=" + subject,
             "--role=security",
+            "--team=*",
             "--subject=" + subject,
             "--output=json");
     assertThat(r.code()).as(r.err()).isZero();

@@ -99,15 +99,15 @@ public final class OidcVerifier {
     }
     // A security identity without teams would be organization-wide security: that takes an
     // explicit "*" in the teams claim, never a claim that is merely missing.
-    if (role == Role.security && teams.contains("*")) {
-      teams.clear();
+    if (role == Role.security && teams.contains(Principal.ALL_TEAMS)) {
+      teams = List.of(Principal.ALL_TEAMS);
     } else if (role == Role.security && teams.isEmpty()) {
       throw ApiException.forbidden(
           "the JWT's "
               + config.teamsClaim()
               + " claim names no team; organization-wide security takes \"*\"");
     } else {
-      teams.remove("*");
+      teams.remove(Principal.ALL_TEAMS);
     }
     return new Principal(
         "oidc:" + claims.getSubject(),

@@ -10,8 +10,7 @@ import java.util.Objects;
  * records ({@code token:<id>} or {@code oidc:<subject>}); {@code subject} is the person or machine
  * behind it, the identity separation of duties compares; {@code mintedBy} is the subject that
  * issued the token (null for OIDC identities and the server's own). Admins and unscoped security
- * principals (a security token minted with no team) see every team; everyone else only {@link
- * #teams()}.
+ * principals (teams {@code ["*"]}) see every team; everyone else only {@link #teams()}.
  */
 public record Principal(
     String actor, String subject, String mintedBy, Role role, List<String> teams) {
@@ -32,10 +31,16 @@ public record Principal(
     return role == Role.admin || unscopedSecurity();
   }
 
-  /** A security principal with no team: organization-wide security, minted only by an admin. */
+  /**
+   * Organization-wide security: a security principal whose teams are exactly {@link #ALL_TEAMS} (an
+   * explicit wildcard, so that a missing or empty team list never widens a principal).
+   */
   public boolean unscopedSecurity() {
-    return role == Role.security && teams.isEmpty();
+    return role == Role.security && teams.equals(List.of(ALL_TEAMS));
   }
+
+  /** The teams entry of an unscoped security principal; never a team name. */
+  public static final String ALL_TEAMS = "*";
 
   /** May push and approve the global policy bundle: an admin or unscoped security. */
   public boolean globalAuthority() {

@@ -32,16 +32,16 @@ public final class TokenRoutes {
         v.error("name", "must be 1 to 128 characters");
       }
       v.require("role", role);
-      if (teams != null) {
+      // ["*"] on a security token is organization-wide security (docs/permissions.md).
+      boolean unscoped = teams != null && teams.equals(List.of(Principal.ALL_TEAMS));
+      if (unscoped && role != Role.security) {
+        v.error("teams", "only a security token is for every team (\"*\")");
+      } else if (teams != null && !unscoped) {
         for (int i = 0; i < teams.size(); i++) {
           v.team("teams[" + i + "]", teams.get(i));
         }
       }
-      // A security token without teams is organization-wide security (docs/permissions.md).
-      if (role != null
-          && role != Role.admin
-          && role != Role.security
-          && (teams == null || teams.isEmpty())) {
+      if (role != null && role != Role.admin && (teams == null || teams.isEmpty())) {
         v.error("teams", "a " + role + " token needs at least one team");
       }
       if (subject != null) {

@@ -59,8 +59,8 @@ abstract class AuthorityContractTest {
     service("bravo-api", "bravo", "critical", true);
     service("alpha-clean", "alpha", "low", false);
     service("bravo-clean", "bravo", "low", false);
-    leadA = ts.tokenFor("lead-a", "security");
-    leadB = ts.tokenFor("lead-b", "security");
+    leadA = ts.tokenFor("lead-a", "security", "*");
+    leadB = ts.tokenFor("lead-b", "security", "*");
     alice = ts.tokenFor("alice", "security", "alpha");
     aliceAgain = ts.tokenFor("alice", "security", "alpha");
     amy = ts.tokenFor("amy", "security", "alpha");
@@ -198,7 +198,7 @@ abstract class AuthorityContractTest {
     // Approvers: not the pusher, not the pusher's other token, not the admin that minted the
     // pusher's token, not a team-scoped security principal; another unscoped lead may.
     assertThat(approve(leadA, strict).status()).isEqualTo(403);
-    assertThat(approve(ts.tokenFor("lead-a", "security"), strict).text())
+    assertThat(approve(ts.tokenFor("lead-a", "security", "*"), strict).text())
         .contains("someone other than its pusher");
     assertThat(approve(ADMIN, strict).status()).as("the pusher's token's minter").isEqualTo(403);
     assertThat(approve(alice, strict).status()).isEqualTo(403);
@@ -236,7 +236,7 @@ abstract class AuthorityContractTest {
     assertThat(push(bob, "a.yaml", ALLOW_ALL, null).status()).isEqualTo(403);
     long byAdmin = pending(push(ADMIN, "a.yaml", ALLOW_ALL, null));
     assertThat(approve(alice, byAdmin).status()).isEqualTo(403);
-    assertThat(approve(ts.tokenFor("admin", "security"), byAdmin).status())
+    assertThat(approve(ts.tokenFor("admin", "security", "*"), byAdmin).status())
         .as("the admin's own subject through another token")
         .isEqualTo(403);
     assertThat(approve(leadA, byAdmin).status())
@@ -432,6 +432,15 @@ abstract class AuthorityContractTest {
                     Map.of())
                 .status())
         .isEqualTo(403);
+    // Organization-wide security is explicit: "*" alone, on a security token only.
+    for (Map<String, Object> bad :
+        List.<Map<String, Object>>of(
+            Map.of("name", "n", "role", "security", "teams", List.of()),
+            Map.of("name", "n", "role", "security"),
+            Map.of("name", "n", "role", "ci", "teams", List.of("*")),
+            Map.of("name", "n", "role", "security", "teams", List.of("*", "alpha")))) {
+      assertThat(http.post("/api/v1/tokens", ADMIN, bad).status()).as("%s", bad).isEqualTo(422);
+    }
     for (String reserved : List.of("token:tok_bootstrap", "system", " ", "x".repeat(201))) {
       assertThat(
               http.post(

@@ -81,8 +81,8 @@ abstract class GatesContractTest {
             "application/json",
             ReleasesContractTestAccess.sbom().getBytes(StandardCharsets.UTF_8));
     assertThat(up.status()).as(up.text()).isEqualTo(200);
-    lead = ts.tokenFor("lead-1", "security");
-    lead2 = ts.tokenFor("lead-2", "security");
+    lead = ts.tokenFor("lead-1", "security", "*");
+    lead2 = ts.tokenFor("lead-2", "security", "*");
   }
 
   /** Unscoped security engineers: the global bundle's authority. */
