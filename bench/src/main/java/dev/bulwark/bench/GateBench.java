@@ -112,33 +112,18 @@ public final class GateBench {
     }
     // The bundle of PolicyBench's gate case: 90 one-line rules and 10 on the findings summary.
     String yaml = PolicyBench.yaml(90, PolicyBench.summaryRules());
+    // A global bundle is pushed by one person and activated by another (neither the admin that
+    // minted their tokens).
     var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    String pusher = person(http, token, base, mapper, "bench-pusher");
+    String approver = person(http, token, base, mapper, "bench-approver");
     String pushed =
         send(
             http,
-            token,
+            pusher,
             base + "/api/v1/policies/bundles",
             "POST",
             mapper.writeValueAsString(Map.of("files", Map.of("bench.yaml", yaml))));
-    // A global bundle becomes active once a second person approves it.
-    String approver =
-        mapper
-            .readTree(
-                send(
-                    http,
-                    token,
-                    base + "/api/v1/tokens",
-                    "POST",
-                    mapper.writeValueAsString(
-                        Map.of(
-                            "name",
-                            "bench approver",
-                            "role",
-                            "admin",
-                            "subject",
-                            "bench-approver"))))
-            .path("token")
-            .asText();
     send(
         http,
         approver,
@@ -202,6 +187,35 @@ public final class GateBench {
         sorted.get((int) (sorted.size() * 0.9)),
         sorted.get((int) (sorted.size() * 0.99)),
         sorted.get(sorted.size() - 1));
+  }
+
+  /** An organization-wide security token for a subject of its own. */
+  static String person(
+      HttpClient http,
+      String admin,
+      String base,
+      com.fasterxml.jackson.databind.ObjectMapper mapper,
+      String subject)
+      throws Exception {
+    return mapper
+        .readTree(
+            send(
+                http,
+                admin,
+                base + "/api/v1/tokens",
+                "POST",
+                mapper.writeValueAsString(
+                    Map.of(
+                        "name",
+                        subject,
+                        "role",
+                        "security",
+                        "teams",
+                        List.of("*"),
+                        "subject",
+                        subject))))
+        .path("token")
+        .asText();
   }
 
   static String send(HttpClient http, String token, String url, String method, String body)

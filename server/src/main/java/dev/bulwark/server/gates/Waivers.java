@@ -142,6 +142,23 @@ public final class Waivers {
               if (!visible) {
                 throw ApiException.notFound("no service '" + r.service() + "'");
               }
+              // A team bundle's rule is named <team>:<policy>; a waiver of one for a service of
+              // another team could never apply, and would only confuse a reader of the ledger.
+              int colon = r.policy().indexOf(':');
+              if (colon >= 0) {
+                String team =
+                    h.createQuery("SELECT team FROM services WHERE name = :n")
+                        .bind("n", r.service())
+                        .mapTo(String.class)
+                        .one();
+                if (!r.policy().substring(0, colon).equals(team)) {
+                  throw ApiException.invalid(
+                      "policy",
+                      "a team bundle's policy is named "
+                          + team
+                          + ":<policy> for this service (its team)");
+                }
+              }
               long id =
                   dao.insertWaiver(
                       h,

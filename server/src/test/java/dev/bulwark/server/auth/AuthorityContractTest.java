@@ -341,6 +341,18 @@ abstract class AuthorityContractTest {
                 "reason", "a team waiver aimed at the global rule",
                 "expires", expires));
     http.post("/api/v1/waivers/" + other.json().path("id").asLong() + "/approve", amy, Map.of());
+    assertThat(
+            http.post(
+                    "/api/v1/waivers",
+                    dave,
+                    Map.of(
+                        "service", "alpha-api",
+                        "policy", "bravo:strict",
+                        "rule", "no-open",
+                        "reason", "another team's layer",
+                        "expires", expires))
+                .status())
+        .isEqualTo(422);
     assertThat(outcomes(gate("alpha-api", "prod"))).contains("strict/no-open=fail");
     assertThat(ledgerAfter("gate.decision").get(ledgerAfter("gate.decision").size() - 1))
         .contains("strict/no-open");
