@@ -149,11 +149,12 @@ public final class Gates {
         bundle.policyNames());
   }
 
+  /** Named by digest as before layers existed (an auditor's filter still finds its history). */
   private static Map<String, String> bundleSubject(long id, String digest, String team) {
     Map<String, String> subject = new LinkedHashMap<>();
     subject.put("kind", "policy-bundle");
-    subject.put("id", Long.toString(id));
-    subject.put("digest", digest);
+    subject.put("id", digest);
+    subject.put("bundle", Long.toString(id));
     if (team != null) {
       subject.put("team", team);
     }
