@@ -426,6 +426,66 @@ public final class FindingLifecycle {
             });
   }
 
+  /**
+   * Transition requests of findings the caller may see, newest first; {@code status} pending,
+   * approved or rejected, or null for all. What a reviewer reads to find the verdicts that wait.
+   */
+  public List<Map<String, Object>> transitionRequests(Principal caller, String status, int limit) {
+    if (status != null && !Set.of("pending", "approved", "rejected").contains(status)) {
+      throw ApiException.invalid("status", "must be pending, approved or rejected");
+    }
+    return db.jdbi()
+        .withHandle(
+            h -> {
+              var q =
+                  ReleaseDao.scoped(
+                      h.createQuery(
+                          """
+                          SELECT t.id, t.finding_id, r.service, r.version, t.to_state,
+                            t.justification, t.reason, t.scope, t.requested_by,
+                            t.requested_subject, t.requested_at, t.status, t.decided_by,
+                            t.decided_subject, t.decided_at
+                          FROM transition_requests t JOIN findings f ON f.id = t.finding_id
+                          JOIN releases r ON r.id = f.release_id
+                          JOIN services s ON s.name = r.service
+                          """
+                              + "WHERE "
+                              + (status == null ? "" : "t.status = :status AND ")
+                              + ReleaseDao.SCOPE
+                              + " ORDER BY t.id DESC LIMIT :limit"),
+                      caller);
+              if (status != null) {
+                q = q.bind("status", status);
+              }
+              return q.bind("limit", limit)
+                  .map(
+                      (rs, ctx) -> {
+                        Map<String, Object> m = new java.util.LinkedHashMap<>();
+                        m.put("id", rs.getLong("id"));
+                        m.put("finding", rs.getLong("finding_id"));
+                        m.put("service", rs.getString("service"));
+                        m.put("version", rs.getString("version"));
+                        m.put("state", rs.getString("to_state"));
+                        m.put("justification", rs.getString("justification"));
+                        m.put("reason", rs.getString("reason"));
+                        m.put("scope", rs.getString("scope"));
+                        m.put("requestedBy", rs.getString("requested_by"));
+                        m.put("requestedSubject", rs.getString("requested_subject"));
+                        m.put(
+                            "requestedAt",
+                            Instant.ofEpochMilli(rs.getLong("requested_at")).toString());
+                        m.put("status", rs.getString("status"));
+                        m.put("decidedBy", rs.getString("decided_by"));
+                        m.put("decidedSubject", rs.getString("decided_subject"));
+                        long at = rs.getLong("decided_at");
+                        m.put(
+                            "decidedAt", rs.wasNull() ? null : Instant.ofEpochMilli(at).toString());
+                        return m;
+                      })
+                  .list();
+            });
+  }
+
   /** A carried-over verdict: for the service, or for the package across the team's services. */
   private void decide(
       Handle h,

@@ -58,6 +58,7 @@ public final class ReleaseRoutes {
         post("/api/v1/findings/{id}/transitions", Permission.FINDING_TRIAGE, this::transition),
         post("/api/v1/findings/{id}/risk-acceptance", Permission.FINDING_TRIAGE, this::requestRisk),
         post("/api/v1/risk-acceptances/{id}/approve", Permission.RISK_APPROVE, this::approveRisk),
+        get("/api/v1/transition-requests", Permission.SERVICE_READ, this::transitionRequests),
         post(
             "/api/v1/transition-requests/{id}/approve",
             Permission.RISK_APPROVE,
@@ -284,6 +285,17 @@ public final class ReleaseRoutes {
         releases.lifecycle().transition(call.principal(), call.requestId(), id(call), t);
     // 202: the verdict waits for a second person (a transition request).
     call.respond("pending".equals(result.get("status")) ? 202 : 200, result);
+  }
+
+  private void transitionRequests(Call call) {
+    call.respond(
+        200,
+        Map.of(
+            "requests",
+            releases
+                .lifecycle()
+                .transitionRequests(
+                    call.principal(), call.query("status"), call.intQuery("limit", 100, 1, 500))));
   }
 
   private void approveTransition(Call call) {

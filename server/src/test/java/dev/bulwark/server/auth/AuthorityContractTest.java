@@ -547,6 +547,20 @@ abstract class AuthorityContractTest {
                 "justification",
                 "code_not_reachable"));
     assertThat(again.status()).isEqualTo(202);
+    // Reviewers find what waits for them, in their scope only.
+    JsonNode waiting =
+        http.get("/api/v1/transition-requests?status=pending", bob).json().path("requests");
+    assertThat(waiting).hasSize(1);
+    assertThat(waiting.get(0).path("id").asLong()).isEqualTo(again.json().path("request").asLong());
+    assertThat(waiting.get(0).path("requestedSubject").asText()).isEqualTo("bert");
+    assertThat(waiting.get(0).path("service").asText()).isEqualTo("bravo-api");
+    assertThat(
+            http.get("/api/v1/transition-requests?status=pending", alice)
+                .json()
+                .path("requests")
+                .size())
+        .isZero();
+    assertThat(http.get("/api/v1/transition-requests?status=maybe", bob).status()).isEqualTo(422);
     String againPath =
         "/api/v1/transition-requests/" + again.json().path("request").asLong() + "/approve";
     assertThat(http.post(againPath, ts.tokenFor("bert", "security", "bravo"), Map.of()).status())
@@ -581,5 +595,39 @@ abstract class AuthorityContractTest {
             "application/json",
             vex.getBytes(StandardCharsets.UTF_8));
     assertThat(bySec.status()).as(bySec.text()).isEqualTo(200);
+  }
+
+  /** findings.secondPersonCriticalities = none: one person's verdicts stand, as before. */
+  @Test
+  @Order(5)
+  void theSecondPersonRuleCanBeTurnedOff() throws Exception {
+    Path osv = Path.of(AuthorityContractTest.class.getResource("/osv").toURI());
+    try (TestServer off =
+        new TestServer(
+            kind(),
+            Files.createTempDirectory("bulwark-authority-off").resolve("data"),
+            c -> c.withOsvSources(List.of(osv)).withSecondPersonCriticalities(List.of()))) {
+      TestServer main = ts;
+      ts = off;
+      http = off.http;
+      try {
+        service("crit-api", "crit", "critical", true);
+        long gin = findingId("crit-api", "GO-2020-0001");
+        Http.Response r =
+            http.post(
+                "/api/v1/findings/" + gin + "/transitions",
+                ts.token("developer", "crit"),
+                Map.of(
+                    "state", "not_affected",
+                    "reason", "logger unused",
+                    "justification", "code_not_reachable",
+                    "scope", "team"));
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
+        assertThat(state("crit-api", "GO-2020-0001")).isEqualTo("not_affected");
+      } finally {
+        ts = main;
+        http = main.http;
+      }
+    }
   }
 }
