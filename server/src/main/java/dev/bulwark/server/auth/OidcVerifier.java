@@ -109,11 +109,14 @@ public final class OidcVerifier {
     } else {
       teams.remove(Principal.ALL_TEAMS);
     }
+    // The person: the verified sub, or the configured claim (an e-mail address, say, that tokens
+    // minted for the same person name as their subject too).
+    Object person = claims.getClaim(config.subjectClaim());
+    if (!(person instanceof String s) || s.isBlank()) {
+      throw new Unauthorized(
+          "the JWT's " + config.subjectClaim() + " claim (oidc.subjectClaim) is missing");
+    }
     return new Principal(
-        "oidc:" + claims.getSubject(),
-        Principal.canonicalSubject(claims.getSubject()),
-        null,
-        role,
-        teams);
+        "oidc:" + claims.getSubject(), Principal.canonicalSubject(s), null, role, teams);
   }
 }

@@ -46,6 +46,7 @@ public final class ConfigLoader {
           "oidc.roleClaim",
           "oidc.teamsClaim",
           "oidc.clockSkewSeconds",
+          "oidc.subjectClaim",
           "ledger.origin",
           "ledger.keyFile",
           "ledger.checkpointEvery",
@@ -212,7 +213,8 @@ public final class ConfigLoader {
                   jwks,
                   string(v, "oidc.roleClaim").orElse("bulwark_role"),
                   string(v, "oidc.teamsClaim").orElse("bulwark_teams"),
-                  Duration.ofSeconds(number(v, "oidc.clockSkewSeconds", 0, 300).orElse(30L))));
+                  Duration.ofSeconds(number(v, "oidc.clockSkewSeconds", 0, 300).orElse(30L)),
+                  string(v, "oidc.subjectClaim").orElse("sub")));
     } else {
       for (String k : KEYS) {
         if (k.startsWith("oidc.") && v.containsKey(k)) {

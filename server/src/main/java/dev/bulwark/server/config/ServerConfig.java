@@ -71,15 +71,30 @@ public record ServerConfig(
     return dbUrl.isEmpty();
   }
 
-  /** OIDC issuer settings: JWT bearer tokens from this issuer are accepted. */
+  /**
+   * OIDC issuer settings: JWT bearer tokens from this issuer are accepted. {@code subjectClaim}
+   * names the claim holding the person an identity stands for (default {@code sub}).
+   */
   public record Oidc(
       String issuer,
       String audience,
       URI jwksUri,
       String roleClaim,
       String teamsClaim,
-      Duration clockSkew) {
+      Duration clockSkew,
+      String subjectClaim) {
+    public Oidc(
+        String issuer,
+        String audience,
+        URI jwksUri,
+        String roleClaim,
+        String teamsClaim,
+        Duration clockSkew) {
+      this(issuer, audience, jwksUri, roleClaim, teamsClaim, clockSkew, "sub");
+    }
+
     public Oidc {
+      Objects.requireNonNull(subjectClaim, "subjectClaim");
       Objects.requireNonNull(issuer, "issuer");
       Objects.requireNonNull(audience, "audience");
       Objects.requireNonNull(jwksUri, "jwksUri");

@@ -170,6 +170,57 @@ class OidcTest {
     assertThat(ok.json().path("approvedSubject").asText()).isEqualTo("bob@example.test");
   }
 
+  /** oidc.subjectClaim: the person is the configured claim, e-mail here, not the opaque sub. */
+  @Test
+  void aConfiguredSubjectClaimNamesThePerson() throws Exception {
+    URI uri = URI.create("http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks.json");
+    TestServer main = ts;
+    try (TestServer byEmail =
+        new TestServer(
+            TestDatabases.Kind.SQLITE,
+            Files.createTempDirectory("bulwark-oidc-email"),
+            c ->
+                c.withOidc(
+                    new ServerConfig.Oidc(
+                        ISSUER,
+                        AUDIENCE,
+                        uri,
+                        "bulwark_role",
+                        "bulwark_teams",
+                        Duration.ofSeconds(30),
+                        "email")))) {
+      ts = byEmail;
+      byEmail.http.post(
+          "/api/v1/services",
+          TestServer.ADMIN,
+          Map.of("name", "oidc-red", "team", "red", "area", "data", "criticality", "low"));
+      var w =
+          byEmail.http.post(
+              "/api/v1/waivers",
+              byEmail.tokenFor("alice@corp.test", "security", "red"),
+              Map.of(
+                  "service", "oidc-red",
+                  "policy", "p",
+                  "rule", "r",
+                  "reason", "x",
+                  "expires", byEmail.clock.instant().plus(Duration.ofDays(3)).toString()));
+      assertThat(w.status()).as(w.text()).isEqualTo(201);
+      String approve = "/api/v1/waivers/" + w.json().path("id").asLong() + "/approve";
+      String alice =
+          jwt(
+              key,
+              c ->
+                  c.subject("00u1")
+                      .claim("email", "Alice@corp.test")
+                      .claim("bulwark_role", "security"));
+      assertThat(byEmail.http.post(approve, alice, Map.of()).status()).isEqualTo(403);
+      String noEmail = jwt(key, c -> c.subject("00u2").claim("bulwark_role", "security"));
+      assertThat(byEmail.http.get("/api/v1/services/oidc-red", noEmail).status()).isEqualTo(401);
+    } finally {
+      ts = main;
+    }
+  }
+
   @Test
   void wrongIssuerAudienceTimesOrSignatureAreRefused() throws Exception {
     assertThat(status(jwt(key, c -> c.issuer("https://evil.example.test")))).isEqualTo(401);

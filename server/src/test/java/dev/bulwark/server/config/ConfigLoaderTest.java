@@ -48,6 +48,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theOidcSubjectClaimDefaultsToSub() {
+    Map<String, String> env =
+        Map.of("BULWARK_OIDC_ISSUER", "https://idp.example", "BULWARK_OIDC_AUDIENCE", "bulwark");
+    assertThat(ConfigLoader.load(Map.of(), env, null).oidc().orElseThrow().subjectClaim())
+        .isEqualTo("sub");
+    Map<String, String> email = new java.util.HashMap<>(env);
+    email.put("BULWARK_OIDC_SUBJECT_CLAIM", "email");
+    assertThat(ConfigLoader.load(Map.of(), email, null).oidc().orElseThrow().subjectClaim())
+        .isEqualTo("email");
+  }
+
+  @Test
   void osvSourcesMixPathsAndUrls() {
     ServerConfig c =
         ConfigLoader.load(
