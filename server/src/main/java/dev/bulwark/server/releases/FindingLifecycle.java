@@ -22,7 +22,9 @@ import org.jdbi.v3.core.Handle;
  * justification), fixed and risk_accepted (reason, expiry, approved by a security reviewer who is
  * not the requester). Every transition records actor and reason, in the finding's event list and on
  * the ledger. A not_affected or risk_accepted verdict may carry over to later releases of the
- * service or to the package across a team's services, never beyond the caller's access.
+ * service or to the package across a team's services, never beyond the caller's access. A
+ * not_affected or fixed verdict by hand that reaches far (a service of a configured criticality, or
+ * team-wide) is a transition request until another person approves it, like a risk acceptance.
  */
 public final class FindingLifecycle {
   static final Set<String> STATES = Set.of("open", "triaged", "affected", "not_affected", "fixed");
