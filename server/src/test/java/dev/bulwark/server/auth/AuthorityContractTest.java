@@ -107,6 +107,10 @@ abstract class AuthorityContractTest {
     return http.post("/api/v1/policies/bundles", token, body);
   }
 
+  static String noProdBravo() {
+    return "name: bravo-rules\nrules:\n  - name: no-prod\n    expression: environment != 'prod'\n";
+  }
+
   Http.Response approve(String token, long bundle) {
     return http.post("/api/v1/policies/bundles/" + bundle + "/approve", token, Map.of());
   }
@@ -297,6 +301,27 @@ abstract class AuthorityContractTest {
     JsonNode bravo = gate("bravo-api", "prod");
     assertThat(outcomes(bravo)).containsExactly("strict/no-open=fail");
     assertThat(bravo.has("teamBundle")).isFalse();
+
+    // Global authority may push a team's bundle too; the team's security (another person) or an
+    // admin that did not mint the pusher's token decides it.
+    long forBravo = pending(push(leadA, "b.yaml", noProdBravo(), "bravo"));
+    assertThat(approve(alice, forBravo).status()).as("alpha does not see it").isEqualTo(404);
+    assertThat(approve(ADMIN, forBravo).status()).as("minted lead-a's token").isEqualTo(403);
+    Http.Response no =
+        http.post(
+            "/api/v1/policies/bundles/" + forBravo + "/reject", bob, Map.of("reason", "not now"));
+    assertThat(no.status()).as(no.text()).isEqualTo(200);
+    long byRoot = pending(push(root2, "b.yaml", noProdBravo(), "bravo"));
+    assertThat(approve(ts.tokenFor("root2", "security", "bravo"), byRoot).status()).isEqualTo(403);
+    assertThat(
+            http.post(
+                    "/api/v1/policies/bundles/" + byRoot + "/reject",
+                    root2,
+                    Map.of("reason", "withdrawn"))
+                .status())
+        .as("a pusher may withdraw its own")
+        .isEqualTo(200);
+    assertThat(gate("bravo-clean", "prod").path("decision").asText()).isEqualTo("allow");
 
     // A team bundle adds rules: alpha's services are held to them, bravo's are not.
     assertThat(gate("alpha-clean", "prod").path("decision").asText()).isEqualTo("allow");
