@@ -139,7 +139,10 @@ public final class BulwarkServer implements AutoCloseable {
     Optional<OidcVerifier> oidc = config.oidc().map(o -> new OidcVerifier(o, clock));
     var auth =
         new Authenticator(
-            tokens, oidc, new FailedAuthLimiter(config.authFailuresPerMinute(), clock));
+            tokens,
+            oidc,
+            new FailedAuthLimiter(config.authFailuresPerMinute(), clock),
+            config.exposure().trustedProxies());
 
     tokens
         .bootstrap(config.bootstrapToken().map(ServerConfig.Secret::value))
@@ -176,7 +179,7 @@ public final class BulwarkServer implements AutoCloseable {
 
     List<ApiRoute> routes = new ArrayList<>();
     routes.addAll(new SystemRoutes(metrics, () -> databaseUp(db)).routes());
-    routes.addAll(new TokenRoutes(tokens).routes());
+    routes.addAll(new TokenRoutes(tokens, config.exposure().tokenMaxLifetime(), clock).routes());
     routes.addAll(new CatalogRoutes(catalog).routes());
     routes.addAll(new ReleaseRoutes(releases).routes());
     routes.addAll(new WebhookRoutes(webhooks).routes());

@@ -55,7 +55,11 @@ public final class ConfigLoader {
           "osv.syncMinutes",
           "gate.environments",
           "waiver.maxDays",
-          "provenance.keysFile");
+          "provenance.keysFile",
+          "webhook.allowedNetworks",
+          "http.trustedProxies",
+          "token.maxDays",
+          "gate.decisionValidMinutes");
 
   /**
    * {@code BULWARK_*} variables that are not server settings: the client's, the config file's
@@ -258,7 +262,29 @@ public final class ConfigLoader {
                             .toList())
                 .orElse(ServerConfig.GateSettings.defaults().environments()),
             number(v, "waiver.maxDays", 1, 3650).orElse(90L).intValue(),
-            string(v, "provenance.keysFile").map(Path::of)));
+            string(v, "provenance.keysFile").map(Path::of),
+            number(v, "gate.decisionValidMinutes", 1, 525_600)
+                .map(Duration::ofMinutes)
+                .orElse(ServerConfig.GateSettings.DEFAULT_DECISION_VALIDITY)),
+        new ServerConfig.Exposure(
+            cidrs(v, "webhook.allowedNetworks"),
+            cidrs(v, "http.trustedProxies"),
+            number(v, "token.maxDays", 1, 36_500)
+                .map(Duration::ofDays)
+                .orElse(ServerConfig.Exposure.defaults().tokenMaxLifetime())));
+  }
+
+  /** A comma-separated list of IP addresses and CIDR blocks. */
+  private static List<dev.bulwark.server.net.Cidr> cidrs(Map<String, Value> v, String key) {
+    Value val = v.get(key);
+    if (val == null) {
+      return List.of();
+    }
+    try {
+      return dev.bulwark.server.net.Cidr.parseList(val.value());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key + ": " + e.getMessage() + " (from " + val.source() + ")");
+    }
   }
 
   private static boolean isUrl(String s) {

@@ -28,10 +28,12 @@ public record ServerConfig(
     Optional<Path> slaFile,
     Duration osvSyncInterval,
     List<URI> osvUrls,
-    GateSettings gates) {
+    GateSettings gates,
+    Exposure exposure) {
 
   public ServerConfig {
     Objects.requireNonNull(gates, "gates");
+    Objects.requireNonNull(exposure, "exposure");
     osvUrls = List.copyOf(osvUrls);
     Objects.requireNonNull(osvSyncInterval, "osvSyncInterval");
     Objects.requireNonNull(slaFile, "slaFile");
@@ -102,14 +104,53 @@ public record ServerConfig(
   }
 
   /**
-   * Release gates: the environments in promotion order, the longest a waiver may run, and the file
-   * of public keys trusted to sign attestations.
+   * Where the server meets the outside: the networks webhooks may reach although they are internal,
+   * the reverse proxies whose {@code X-Forwarded-For} is believed, and the longest an API token may
+   * live.
+   */
+  public record Exposure(
+      List<dev.bulwark.server.net.Cidr> webhookAllowedNetworks,
+      List<dev.bulwark.server.net.Cidr> trustedProxies,
+      Duration tokenMaxLifetime) {
+    public Exposure {
+      webhookAllowedNetworks = List.copyOf(webhookAllowedNetworks);
+      trustedProxies = List.copyOf(trustedProxies);
+      Objects.requireNonNull(tokenMaxLifetime, "tokenMaxLifetime");
+      if (tokenMaxLifetime.compareTo(Duration.ofDays(1)) < 0
+          || tokenMaxLifetime.compareTo(Duration.ofDays(36_500)) > 0) {
+        throw new ConfigException("token.maxDays must be between 1 and 36500");
+      }
+    }
+
+    public static Exposure defaults() {
+      return new Exposure(List.of(), List.of(), Duration.ofDays(365));
+    }
+  }
+
+  /**
+   * Release gates: the environments in promotion order, the longest a waiver may run, the file of
+   * public keys trusted to sign attestations, and how long an allow decision lets a digest deploy.
    */
   public record GateSettings(
-      List<String> environments, int waiverMaxDays, Optional<Path> trustedKeysFile) {
+      List<String> environments,
+      int waiverMaxDays,
+      Optional<Path> trustedKeysFile,
+      Duration decisionValidity) {
+    public static final Duration DEFAULT_DECISION_VALIDITY = Duration.ofHours(24);
+
+    public GateSettings(
+        List<String> environments, int waiverMaxDays, Optional<Path> trustedKeysFile) {
+      this(environments, waiverMaxDays, trustedKeysFile, DEFAULT_DECISION_VALIDITY);
+    }
+
     public GateSettings {
       environments = List.copyOf(environments);
       Objects.requireNonNull(trustedKeysFile, "trustedKeysFile");
+      Objects.requireNonNull(decisionValidity, "decisionValidity");
+      if (decisionValidity.compareTo(Duration.ofMinutes(1)) < 0
+          || decisionValidity.compareTo(Duration.ofDays(365)) > 0) {
+        throw new ConfigException("gate.decisionValidMinutes must be between 1 and 525600");
+      }
       if (environments.isEmpty()) {
         throw new ConfigException("gate.environments must name at least one environment");
       }
@@ -130,6 +171,12 @@ public record ServerConfig(
     public static GateSettings defaults() {
       return new GateSettings(List.of("dev", "staging", "prod"), 90, Optional.empty());
     }
+  }
+
+  public ServerConfig withExposure(Exposure value) {
+    Copy b = new Copy(this);
+    b.exposure = value;
+    return b.build();
   }
 
   public ServerConfig withGates(GateSettings value) {
@@ -221,9 +268,11 @@ public record ServerConfig(
     Duration osvSyncInterval;
     List<URI> osvUrls;
     GateSettings gates;
+    Exposure exposure;
 
     Copy(ServerConfig c) {
       gates = c.gates;
+      exposure = c.exposure;
       host = c.host;
       port = c.port;
       dataDir = c.dataDir;
@@ -260,7 +309,8 @@ public record ServerConfig(
           slaFile,
           osvSyncInterval,
           osvUrls,
-          gates);
+          gates,
+          exposure);
     }
   }
 
@@ -295,7 +345,8 @@ public record ServerConfig(
         Optional.empty(),
         Duration.ZERO,
         List.of(),
-        GateSettings.defaults());
+        GateSettings.defaults(),
+        Exposure.defaults());
   }
 
   /** Masks the database URL's password; the secret fields mask themselves. */
@@ -327,8 +378,13 @@ public record ServerConfig(
         "oidc=" + oidc.map(Oidc::issuer).orElse("off"));
   }
 
-  /** JDBC URLs may carry a password as a query parameter; never print it. */
+  /**
+   * A JDBC URL with every password masked: in the user information ({@code //user:pass@host}) and
+   * in any property whose name mentions a password or secret ({@code ?password=}, {@code
+   * &sslpassword=}, {@code ;secret=}).
+   */
   public static String maskUrl(String url) {
-    return url.replaceAll("(?i)(password=)[^&;]*", "$1****");
+    return url.replaceAll("(//[^/?#:@]*:)[^/?#]*@", "$1****@")
+        .replaceAll("(?i)([?&;][^=&;?#]*(?:password|passwd|pwd|secret)[^=&;?#]*=)[^&;]*", "$1****");
   }
 }
