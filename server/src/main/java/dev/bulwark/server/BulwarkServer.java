@@ -98,6 +98,12 @@ public final class BulwarkServer implements AutoCloseable {
   /** Starts on an already opened database, which the server then owns. */
   public static BulwarkServer start(
       ServerConfig config, Database db, Clock clock, PrintStream console) {
+    try {
+      dev.bulwark.server.db.PrivateFiles.tree(config.dataDir());
+    } catch (java.io.IOException e) {
+      throw new ConfigException(
+          "cannot make data directory " + config.dataDir() + " private: " + e.getMessage());
+    }
     var ledgerStore = new LedgerStore(db.jdbi(), db.dialect());
     var signer =
         LedgerKeys.loadOrCreate(

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.flywaydb.core.Flyway;
@@ -92,6 +91,16 @@ public final class Database implements AutoCloseable {
     DataDirLock lock = DataDirLock.acquire(dataDir);
     try {
       Path file = dataDir.resolve(SQLITE_FILE);
+      try {
+        // SQLite creates the WAL and shared-memory files with the database file's mode, so a
+        // database created 0600 here keeps all three private; files of older versions are
+        // narrowed too.
+        PrivateFiles.tree(dataDir);
+        PrivateFiles.file(file);
+      } catch (IOException e) {
+        throw new ConfigException(
+            "cannot make data directory " + dataDir + " private: " + e.getMessage());
+      }
       HikariConfig hc = new HikariConfig();
       hc.setPoolName("bulwark-sqlite");
       hc.setJdbcUrl("jdbc:sqlite:" + file.toAbsolutePath());
@@ -213,7 +222,8 @@ public final class Database implements AutoCloseable {
     /** Takes the lock or throws {@link DataDirInUseException} when another process holds it. */
     public static DataDirLock acquire(Path dataDir) {
       try {
-        Files.createDirectories(dataDir);
+        PrivateFiles.directory(dataDir);
+        PrivateFiles.file(dataDir.resolve(LOCK_FILE));
         FileChannel ch =
             FileChannel.open(
                 dataDir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
