@@ -384,7 +384,40 @@ public record ServerConfig(
    * &sslpassword=}, {@code ;secret=}).
    */
   public static String maskUrl(String url) {
+    if (url == null) {
+      return null;
+    }
     return url.replaceAll("(//[^/?#:@]*:)[^/?#]*@", "$1****@")
         .replaceAll("(?i)([?&;][^=&;?#]*(?:password|passwd|pwd|secret)[^=&;?#]*=)[^&;]*", "$1****");
+  }
+
+  /**
+   * {@code text} (a driver's error message, say) with every password of {@code url} and {@code
+   * password} itself replaced by {@code ****}, and any URL in it masked.
+   */
+  public static String maskSecrets(String text, String url, String password) {
+    if (text == null) {
+      return null;
+    }
+    String out = text;
+    java.util.List<String> secrets = new java.util.ArrayList<>();
+    if (password != null) {
+      secrets.add(password);
+    }
+    if (url != null) {
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile(
+                  "(?i)(?://[^/?#:@]*:([^/?#]*)@)|(?:[?&;][^=&;?#]*(?:password|passwd|pwd|secret)[^=&;?#]*=([^&;]*))")
+              .matcher(url);
+      while (m.find()) {
+        secrets.add(m.group(1) != null ? m.group(1) : m.group(2));
+      }
+    }
+    for (String s : secrets) {
+      if (s != null && !s.isEmpty()) {
+        out = out.replace(s, "****");
+      }
+    }
+    return maskUrl(out);
   }
 }

@@ -76,7 +76,10 @@ public final class Database implements AutoCloseable {
       ds = new HikariDataSource(hc);
     } catch (RuntimeException e) {
       throw new ConfigException(
-          "cannot connect to PostgreSQL at " + ServerConfig.maskUrl(url) + ": " + rootMessage(e));
+          "cannot connect to PostgreSQL at "
+              + ServerConfig.maskUrl(url)
+              + ": "
+              + ServerConfig.maskSecrets(rootMessage(e), url, password));
     }
     try {
       migrate(ds, Dialect.POSTGRESQL, schema);
