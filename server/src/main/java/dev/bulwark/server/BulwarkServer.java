@@ -25,8 +25,10 @@ import dev.bulwark.server.ledger.LedgerKeys;
 import dev.bulwark.server.ledger.LedgerRoutes;
 import dev.bulwark.server.ledger.LedgerStore;
 import dev.bulwark.server.ledger.LedgerWriter;
+import dev.bulwark.server.net.Destinations;
 import dev.bulwark.server.notify.WebhookDispatcher;
 import dev.bulwark.server.notify.WebhookRoutes;
+import dev.bulwark.server.notify.WebhookSecrets;
 import dev.bulwark.server.notify.Webhooks;
 import dev.bulwark.server.releases.Advisories;
 import dev.bulwark.server.releases.AdvisorySyncJob;
@@ -128,7 +130,23 @@ public final class BulwarkServer implements AutoCloseable {
       throw new ConfigException("cannot load the OSV sources: " + e.getMessage());
     }
     SlaPolicy sla = config.slaFile().map(SlaPolicy::read).orElse(SlaPolicy.DEFAULTS);
-    var webhooks = new Webhooks(db, audit, clock);
+    var webhooks =
+        new Webhooks(
+            db,
+            audit,
+            clock,
+            WebhookSecrets.loadOrCreate(
+                config
+                    .ledger()
+                    .keyFile()
+                    .orElse(config.dataDir().resolve("ledger-signing.key"))
+                    .toAbsolutePath()
+                    .resolveSibling(WebhookSecrets.KEY_FILE)),
+            new Destinations(config.exposure().webhookAllowedNetworks()));
+    int encrypted = webhooks.encryptStoredSecrets();
+    if (encrypted > 0) {
+      LOG.info("encrypted {} webhook secrets stored in clear by an older version", encrypted);
+    }
     var releases = new Releases(db, catalog, advisories, audit, clock, sla, webhooks);
     var dispatcher = new WebhookDispatcher(db, releases, webhooks, clock);
     var advisorySync =
