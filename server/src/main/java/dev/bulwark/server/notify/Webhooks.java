@@ -33,6 +33,7 @@ import org.jdbi.v3.core.statement.EmptyHandling;
  * notifies nobody; {@link WebhookDispatcher} delivers them.
  */
 public final class Webhooks {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Webhooks.class);
   public static final Set<String> EVENTS = Set.of("finding.new", "sla.breach");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -257,22 +258,36 @@ public final class Webhooks {
   }
 
   /**
-   * Encrypts the secrets stored in clear by versions before encryption at rest. Run at start; the
-   * conditional update makes it safe beside another node doing the same.
+   * Encrypts the secrets stored in clear by versions before encryption at rest, and warns about
+   * secrets the key file does not decrypt. Run at start; the conditional update makes it safe
+   * beside another node doing the same.
    */
   public int encryptStoredSecrets() {
     record Plain(long id, String secret) {}
-    List<Plain> plain =
-        db
-            .jdbi()
+    List<Plain> stored =
+        db.jdbi()
             .withHandle(
                 h ->
                     h.createQuery("SELECT id, secret FROM webhooks ORDER BY id")
                         .map((rs, ctx) -> new Plain(rs.getLong("id"), rs.getString("secret")))
-                        .list())
-            .stream()
-            .filter(p -> !WebhookSecrets.encrypted(p.secret()))
-            .toList();
+                        .list());
+    int unreadable = 0;
+    for (Plain p : stored) {
+      try {
+        secrets.decrypt(p.id(), p.secret());
+      } catch (WebhookSecrets.Unreadable e) {
+        unreadable++;
+      }
+    }
+    if (unreadable > 0) {
+      // Deliveries of these webhooks are logged secret-unreadable; the start goes on so the rest
+      // of the server stays available while the right key file is put back.
+      LOG.warn(
+          "{} webhook secrets do not decrypt with {}: restore the key file that encrypted them",
+          unreadable,
+          WebhookSecrets.KEY_FILE);
+    }
+    List<Plain> plain = stored.stream().filter(p -> !WebhookSecrets.encrypted(p.secret())).toList();
     if (plain.isEmpty()) {
       return 0;
     }
