@@ -33,11 +33,12 @@ public final class TokenRoutes {
    * longest, so that no token issued through the API lives forever.
    */
   private Instant boundedExpiry(Instant requested) {
-    Instant latest = clock.instant().plus(maxLifetime);
+    Instant limit = clock.instant().plus(maxLifetime);
+    Instant latest = limit.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     if (requested == null) {
       return latest;
     }
-    if (requested.isAfter(latest)) {
+    if (requested.isAfter(limit)) {
       throw ApiException.invalid(
           "expiresAt",
           "must be at most "
