@@ -11,7 +11,9 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The data directory and everything in it are its owner's only: directories 0700, files 0600. Java
@@ -81,17 +83,36 @@ public final class PrivateFiles {
   }
 
   /**
-   * Makes {@code root} 0700 and every directory below it 0700 and every file 0600: what a start
-   * does, so that files from an older version or a careless copy become private. Symbolic links are
-   * not followed.
+   * Makes {@code root} 0700 and Bulwark's own entries in it private: directories 0700, files 0600.
+   * What a start does, so that files from an older version or a careless copy become private. Only
+   * Bulwark's names are touched ({@code bulwark.*}, {@code *.key}, {@code osv-cache}, {@code
+   * backup-tmp}), so a data directory pointed at a directory with other files in it (the current
+   * one, say) does not have them changed. Symbolic links are not followed.
    */
   public static void tree(Path root) throws IOException {
     directory(root);
     if (!posix(root)) {
       return;
     }
+    List<Path> own;
+    try (Stream<Path> entries = Files.list(root)) {
+      own = entries.filter(p -> ours(p.getFileName().toString())).toList();
+    }
+    for (Path entry : own) {
+      walk(entry);
+    }
+  }
+
+  private static boolean ours(String name) {
+    return name.startsWith("bulwark.")
+        || name.endsWith(".key")
+        || name.equals("osv-cache")
+        || name.equals("backup-tmp");
+  }
+
+  private static void walk(Path start) throws IOException {
     Files.walkFileTree(
-        root,
+        start,
         new SimpleFileVisitor<>() {
           @Override
           public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)

@@ -84,9 +84,15 @@ abstract class FileModesContractTest {
       }
       assertPrivate(data);
     }
-    // Files an older version left readable become private at the next start.
+    // Files an older version left readable become private at the next start; files that are not
+    // Bulwark's are left alone.
     makeReadable(data);
+    Path foreign = data.resolve("notes.txt");
+    Files.writeString(foreign, "not Bulwark's");
     try (TestServer ts = new TestServer(kind(), data)) {
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(foreign)))
+          .isEqualTo("rw-r--r--");
+      Files.delete(foreign);
       assertPrivate(ts.dataDir);
     }
   }
