@@ -5,10 +5,13 @@ import static dev.bulwark.server.http.ApiRoute.get;
 import static dev.bulwark.server.http.ApiRoute.post;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.bulwark.server.http.ApiException;
 import dev.bulwark.server.http.ApiRoute;
 import dev.bulwark.server.http.Call;
 import dev.bulwark.server.http.Validatable;
 import dev.bulwark.server.http.Validation;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +19,34 @@ import java.util.Map;
 /** Token administration: admins only. */
 public final class TokenRoutes {
   private final TokenService tokens;
+  private final Duration maxLifetime;
+  private final Clock clock;
 
-  public TokenRoutes(TokenService tokens) {
+  public TokenRoutes(TokenService tokens, Duration maxLifetime, Clock clock) {
     this.tokens = tokens;
+    this.maxLifetime = maxLifetime;
+    this.clock = clock;
+  }
+
+  /**
+   * The requested expiry within the longest lifetime (token.maxDays); no expiry asks for the
+   * longest, so that no token issued through the API lives forever.
+   */
+  private Instant boundedExpiry(Instant requested) {
+    Instant limit = clock.instant().plus(maxLifetime);
+    Instant latest = limit.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    if (requested == null) {
+      return latest;
+    }
+    if (requested.isAfter(limit)) {
+      throw ApiException.invalid(
+          "expiresAt",
+          "must be at most "
+              + maxLifetime.toDays()
+              + " days from now (token.maxDays), no later than "
+              + latest);
+    }
+    return requested;
   }
 
   /** A request for a new token. */
@@ -85,7 +113,7 @@ public final class TokenRoutes {
             req.subject(),
             req.role(),
             req.teams() == null ? List.of() : req.teams(),
-            req.expiresAt());
+            boundedExpiry(req.expiresAt()));
     ApiToken t = issued.token();
     call.respond(
         201,

@@ -381,20 +381,26 @@ final class GateDao {
   }
 
   /** The latest gate decision for a digest of a service in an environment. */
-  record LatestDecision(long id, String decision, long ledgerIndex) {}
+  record LatestDecision(long id, String decision, long ledgerIndex, Instant decidedAt) {}
 
   Optional<LatestDecision> latestDecision(
       Handle h, String service, String digest, String environment) {
     return h.createQuery(
             """
-            SELECT id, decision, ledger_index FROM gate_decisions
+            SELECT id, decision, ledger_index, decided_at FROM gate_decisions
             WHERE service = :s AND digest = :d AND environment = :e
             ORDER BY id DESC LIMIT 1
             """)
         .bind("s", service)
         .bind("d", digest)
         .bind("e", environment)
-        .map((rs, ctx) -> new LatestDecision(rs.getLong(1), rs.getString(2), rs.getLong(3)))
+        .map(
+            (rs, ctx) ->
+                new LatestDecision(
+                    rs.getLong(1),
+                    rs.getString(2),
+                    rs.getLong(3),
+                    Instant.ofEpochMilli(rs.getLong("decided_at"))))
         .findOne();
   }
 

@@ -674,6 +674,21 @@ public final class Gates {
                         + d.ledgerIndex()
                         + ")");
               }
+              // An allow is a judgement of the findings and policies of its time: an old one may
+              // predate advisories and policy changes that would deny the digest now.
+              java.time.Instant validUntil = d.decidedAt().plus(settings.decisionValidity());
+              if (!clock.instant().isBefore(validUntil)) {
+                throw ApiException.conflict(
+                    "the latest gate decision for digest "
+                        + r.digest()
+                        + " in "
+                        + environment
+                        + " allowed it at "
+                        + d.decidedAt()
+                        + ", longer ago than gate.decisionValidMinutes ("
+                        + settings.decisionValidity().toMinutes()
+                        + " min); run bulwark gate again");
+              }
               long id =
                   dao.insertDeployment(h, r, environment, d.id(), caller.actor(), clock.millis());
               Map<String, String> subject = subject("deployment", r, environment);

@@ -346,6 +346,17 @@ abstract class GatesContractTest {
     assertThat(where.get(0).path("digest").asText()).isEqualTo(DIGEST);
     assertThat(http.get("/api/v1/deployments?environment=moon", auditor).status()).isEqualTo(422);
 
+    // An allow decision is good for gate.decisionValidMinutes (default 24 h): a day later the same
+    // digest needs a fresh decision before it is deployed again.
+    ts.clock.advance(Duration.ofHours(24));
+    Http.Response stale =
+        http.post(
+            "/api/v1/deployments",
+            ci,
+            Map.of("service", "pay-api", "version", "1.0", "environment", "prod"));
+    assertThat(stale.status()).as(stale.text()).isEqualTo(409);
+    assertThat(stale.json().path("detail").asText()).contains("gate.decisionValidMinutes");
+
     // The same inputs and bundle give the same decision (and the same input digest).
     JsonNode again = gate(ci, "prod", 200);
     assertThat(again.path("inputDigest").asText())

@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.UnaryOperator;
 
 /** A real server on a free port over a test database, with a known admin token and a fake clock. */
@@ -30,7 +31,12 @@ public final class TestServer implements AutoCloseable {
         tweak.apply(
             ServerConfig.embeddedDefaults(dataDir)
                 .withBootstrapToken(ADMIN)
-                .withLimits(64 * 1024, 20));
+                .withLimits(64 * 1024, 20)
+                // Tests move the clock by years; tokens that tests issue without an expiry must
+                // outlive that. AuthLimitsContractTest checks the real default.
+                .withExposure(
+                    new ServerConfig.Exposure(
+                        List.of(), List.of(), java.time.Duration.ofDays(36_500))));
     this.server =
         BulwarkServer.start(
             config, testDb.db(), clock, new PrintStream(console, true, StandardCharsets.UTF_8));
