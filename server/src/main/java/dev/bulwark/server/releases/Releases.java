@@ -48,7 +48,8 @@ public final class Releases {
       AuditLog audit,
       Clock clock,
       SlaPolicy sla,
-      Webhooks webhooks) {
+      Webhooks webhooks,
+      java.util.List<String> secondPersonCriticalities) {
     this.sla = sla;
     this.webhooks = webhooks;
     this.db = db;
@@ -56,7 +57,7 @@ public final class Releases {
     this.advisories = advisories;
     this.audit = audit;
     this.clock = clock;
-    this.lifecycle = new FindingLifecycle(db, audit, clock);
+    this.lifecycle = new FindingLifecycle(db, audit, clock, secondPersonCriticalities);
   }
 
   public SlaPolicy sla() {
