@@ -55,7 +55,12 @@ public final class ConfigLoader {
           "osv.syncMinutes",
           "gate.environments",
           "waiver.maxDays",
-          "provenance.keysFile");
+          "provenance.keysFile",
+          "gate.ceilingMillis",
+          "policy.ruleMaxMillis",
+          "policy.ruleMaxSize",
+          "policy.gateMaxIterations",
+          "policy.gateMaxSize");
 
   /**
    * {@code BULWARK_*} variables that are not server settings: the client's, the config file's
@@ -258,7 +263,21 @@ public final class ConfigLoader {
                             .toList())
                 .orElse(ServerConfig.GateSettings.defaults().environments()),
             number(v, "waiver.maxDays", 1, 3650).orElse(90L).intValue(),
-            string(v, "provenance.keysFile").map(Path::of)));
+            string(v, "provenance.keysFile").map(Path::of),
+            budget(v)));
+  }
+
+  /** What one gate's evaluation may cost; every value has its default in {@code Budget}. */
+  private static dev.bulwark.policy.Budget budget(Map<String, Value> v) {
+    dev.bulwark.policy.Budget d = dev.bulwark.policy.Budget.DEFAULT;
+    return new dev.bulwark.policy.Budget(
+        number(v, "policy.ruleMaxSize", 1000, 1L << 31).orElse(d.ruleSize()),
+        Duration.ofMillis(
+            number(v, "policy.ruleMaxMillis", 1, 600_000).orElse(d.ruleTime().toMillis())),
+        number(v, "policy.gateMaxIterations", 1, 1L << 40).orElse(d.gateIterations()),
+        number(v, "policy.gateMaxSize", 1000, 1L << 34).orElse(d.gateSize()),
+        Duration.ofMillis(
+            number(v, "gate.ceilingMillis", 1, 600_000).orElse(d.gateTime().toMillis())));
   }
 
   private static boolean isUrl(String s) {

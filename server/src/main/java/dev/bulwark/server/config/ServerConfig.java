@@ -102,14 +102,24 @@ public record ServerConfig(
   }
 
   /**
-   * Release gates: the environments in promotion order, the longest a waiver may run, and the file
-   * of public keys trusted to sign attestations.
+   * Release gates: the environments in promotion order, the longest a waiver may run, the file of
+   * public keys trusted to sign attestations, and what evaluating one gate may cost (its ceiling
+   * included).
    */
   public record GateSettings(
-      List<String> environments, int waiverMaxDays, Optional<Path> trustedKeysFile) {
+      List<String> environments,
+      int waiverMaxDays,
+      Optional<Path> trustedKeysFile,
+      dev.bulwark.policy.Budget budget) {
+    public GateSettings(
+        List<String> environments, int waiverMaxDays, Optional<Path> trustedKeysFile) {
+      this(environments, waiverMaxDays, trustedKeysFile, dev.bulwark.policy.Budget.DEFAULT);
+    }
+
     public GateSettings {
       environments = List.copyOf(environments);
       Objects.requireNonNull(trustedKeysFile, "trustedKeysFile");
+      Objects.requireNonNull(budget, "budget");
       if (environments.isEmpty()) {
         throw new ConfigException("gate.environments must name at least one environment");
       }

@@ -69,7 +69,7 @@ public final class Gates {
   public Pushed push(Principal caller, String requestId, Map<String, String> files) {
     PolicyBundle bundle;
     try {
-      bundle = PolicyBundle.compile(files, PolicyBundle.Limits.DEFAULT);
+      bundle = PolicyBundle.compile(files, PolicyBundle.Limits.DEFAULT, settings.budget());
     } catch (PolicyException e) {
       List<ApiException.FieldError> errors = new ArrayList<>();
       for (Diagnostic d : e.diagnostics()) {
@@ -147,7 +147,9 @@ public final class Gates {
         d -> {
           try {
             return PolicyBundle.compile(
-                files(dao.bundle(h, d).orElseThrow()), PolicyBundle.Limits.DEFAULT);
+                files(dao.bundle(h, d).orElseThrow()),
+                PolicyBundle.Limits.DEFAULT,
+                settings.budget());
           } catch (PolicyException e) {
             throw new IllegalStateException("stored bundle " + d + " no longer compiles", e);
           }
@@ -176,7 +178,8 @@ public final class Gates {
   public Answer evaluate(
       Principal caller, String requestId, String service, String version, String environment) {
     checkEnvironment(environment);
-    record Evaluated(GateDao.Release release, PolicyBundle bundle, Decision decision) {}
+    record Evaluated(
+        GateDao.Release release, PolicyBundle bundle, GateInput input, List<Waiver> waivers) {}
     // Plain reads, no transaction: on SQLite every transaction takes the write lock (BEGIN
     // IMMEDIATE), and a gate must not hold up writers. The cache stamp is read before the facts,
     // so a change committed in between can only make an entry look older than it is.
@@ -209,10 +212,11 @@ public final class Gates {
                             w.finding(),
                             w.expiresAt()));
                   }
-                  return new Evaluated(r, bundle, bundle.evaluate(input, waivers));
+                  return new Evaluated(r, bundle, input, waivers);
                 });
+    // Evaluated with no connection held: a slow bundle must not starve other requests of the pool.
     GateDao.Release r = e.release();
-    Decision d = e.decision();
+    Decision d = bounded(e.bundle(), e.input(), e.waivers());
     List<Map<String, Object>> results = results(d);
     List<String> failing =
         d.results().stream()
@@ -263,6 +267,50 @@ public final class Gates {
                   index);
             });
   }
+
+  /**
+   * Evaluates within the gate's ceiling. The bundle's meter stops the rules at the ceiling itself;
+   * this is the backstop for anything it could not interrupt: the evaluation runs on its own
+   * thread, and an answer that is not there shortly after the ceiling is a denial with every rule
+   * in error, while the thread is interrupted (the meter then stops at its next step).
+   */
+  private Decision bounded(PolicyBundle bundle, GateInput input, List<Waiver> waivers) {
+    java.time.Duration ceiling = settings.budget().gateTime();
+    java.util.concurrent.Future<Decision> f =
+        evaluators.submit(() -> bundle.evaluate(input, waivers));
+    try {
+      return f.get(
+          ceiling.plus(BACKSTOP_GRACE).toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.TimeoutException timeout) {
+      f.cancel(true);
+      return bundle.unfinished(
+          input,
+          "not evaluated: the gate's evaluation passed its time ceiling of "
+              + ceiling.toMillis()
+              + " ms (gate.ceilingMillis)");
+    } catch (java.util.concurrent.ExecutionException failed) {
+      if (failed.getCause() instanceof VirtualMachineError vm) {
+        // Fail closed rather than answer 500: the limits should have made this impossible.
+        return bundle.unfinished(
+            input, "not evaluated: the evaluation failed (" + vm.getClass().getSimpleName() + ")");
+      }
+      throw new IllegalStateException("gate evaluation failed", failed.getCause());
+    } catch (InterruptedException interrupted) {
+      f.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while evaluating a gate", interrupted);
+    }
+  }
+
+  static final java.time.Duration BACKSTOP_GRACE = java.time.Duration.ofMillis(250);
+
+  /**
+   * Platform threads, reused: a virtual thread that computes is never preempted, so a few hostile
+   * gates would hold every carrier and stall the gates of other teams behind them.
+   */
+  private final java.util.concurrent.ExecutorService evaluators =
+      java.util.concurrent.Executors.newCachedThreadPool(
+          Thread.ofPlatform().daemon().name("gate-eval-", 0).factory());
 
   /**
    * A release's facts as a gate input, kept per node while nothing it depends on changed: the
