@@ -818,7 +818,13 @@ public final class PolicyBundle {
         for (Rule r : p.rules()) {
           results.add(
               new Decision.RuleResult(
-                  p.name(), r.name(), r.action(), Outcome.error, why, List.of(), null));
+                  p.name(),
+                  r.name(),
+                  r.action(),
+                  Outcome.error,
+                  Decision.RuleResult.NOT_EVALUATED + why,
+                  List.of(),
+                  null));
         }
       }
     }
@@ -834,7 +840,7 @@ public final class PolicyBundle {
           r.name(),
           r.action(),
           Outcome.error,
-          "not evaluated: " + meter.spent(),
+          Decision.RuleResult.NOT_EVALUATED + meter.spent(),
           reads,
           null);
     }
@@ -853,7 +859,7 @@ public final class PolicyBundle {
           r.action(),
           Outcome.error,
           limit != null
-              ? "budget exceeded: " + limit.getMessage()
+              ? Decision.RuleResult.OVER_BUDGET + limit.getMessage()
               : "evaluation failed: " + e.getMessage(),
           reads,
           null);
@@ -917,7 +923,7 @@ public final class PolicyBundle {
       return "rule "
           + r.name()
           + " failed (its messageExpression could not be evaluated: "
-          + (limit != null ? "budget exceeded: " + limit.getMessage() : e.getMessage())
+          + (limit != null ? Decision.RuleResult.OVER_BUDGET + limit.getMessage() : e.getMessage())
           + ")";
     }
   }

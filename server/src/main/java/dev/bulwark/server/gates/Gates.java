@@ -285,14 +285,14 @@ public final class Gates {
       f.cancel(true);
       return bundle.unfinished(
           input,
-          "not evaluated: the gate's evaluation passed its time ceiling of "
+          "the gate's evaluation passed its time ceiling of "
               + ceiling.toMillis()
               + " ms (gate.ceilingMillis)");
     } catch (java.util.concurrent.ExecutionException failed) {
       if (failed.getCause() instanceof VirtualMachineError vm) {
         // Fail closed rather than answer 500: the limits should have made this impossible.
         return bundle.unfinished(
-            input, "not evaluated: the evaluation failed (" + vm.getClass().getSimpleName() + ")");
+            input, "the evaluation failed (" + vm.getClass().getSimpleName() + ")");
       }
       throw new IllegalStateException("gate evaluation failed", failed.getCause());
     } catch (InterruptedException interrupted) {
