@@ -1,5 +1,7 @@
 package dev.bulwark.cli;
 
+import dev.bulwark.policy.Budget;
+import dev.bulwark.policy.Decision;
 import dev.bulwark.policy.Diagnostic;
 import dev.bulwark.policy.PolicyBundle;
 import dev.bulwark.policy.PolicyException;
@@ -28,9 +30,63 @@ import picocli.CommandLine.Spec;
     })
 final class PolicyCommand {
 
+  /**
+   * The server's evaluation budget (its defaults; {@code docs/configuration.md}), so that a bundle
+   * that passes its tests here is evaluated within the same limits at the gate.
+   */
+  static final class BudgetOptions {
+    @picocli.CommandLine.Option(
+        names = "--rule-max-size",
+        paramLabel = "N",
+        description = "Characters and list items one rule may allocate (policy.ruleMaxSize).")
+    long ruleMaxSize = Budget.DEFAULT.ruleSize();
+
+    @picocli.CommandLine.Option(
+        names = "--rule-max-millis",
+        paramLabel = "MS",
+        description = "The longest one rule may run (policy.ruleMaxMillis).")
+    long ruleMaxMillis = Budget.DEFAULT.ruleTime().toMillis();
+
+    @picocli.CommandLine.Option(
+        names = "--gate-max-iterations",
+        paramLabel = "N",
+        description =
+            "Comprehension iterations of all rules of one case (policy.gateMaxIterations).")
+    long gateMaxIterations = Budget.DEFAULT.gateIterations();
+
+    @picocli.CommandLine.Option(
+        names = "--gate-max-size",
+        paramLabel = "N",
+        description = "What all rules of one case may allocate (policy.gateMaxSize).")
+    long gateMaxSize = Budget.DEFAULT.gateSize();
+
+    @picocli.CommandLine.Option(
+        names = "--gate-ceiling-millis",
+        paramLabel = "MS",
+        description = "The longest one case's evaluation may take (gate.ceilingMillis).")
+    long gateCeilingMillis = Budget.DEFAULT.gateTime().toMillis();
+
+    Budget budget() {
+      try {
+        return new Budget(
+            ruleMaxSize,
+            java.time.Duration.ofMillis(ruleMaxMillis),
+            gateMaxIterations,
+            gateMaxSize,
+            java.time.Duration.ofMillis(gateCeilingMillis));
+      } catch (IllegalArgumentException e) {
+        throw CliException.input(e.getMessage());
+      }
+    }
+  }
+
   static PolicyBundle load(Path dir, PrintWriter err) {
+    return load(dir, Budget.DEFAULT, err);
+  }
+
+  static PolicyBundle load(Path dir, Budget budget, PrintWriter err) {
     try {
-      return PolicyBundle.load(dir);
+      return PolicyBundle.load(dir, budget);
     } catch (PolicyException e) {
       for (Diagnostic d : e.diagnostics()) {
         err.println(dir.resolve(d.file()) + ":" + d.line() + ":" + d.column() + ": " + d.message());
@@ -53,11 +109,13 @@ final class PolicyCommand {
     @Parameters(index = "0", paramLabel = "DIR", description = "The policy bundle directory.")
     Path dir;
 
+    @picocli.CommandLine.Mixin BudgetOptions budget;
+
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
-      PolicyBundle b = load(dir, spec.commandLine().getErr());
+      PolicyBundle b = load(dir, budget.budget(), spec.commandLine().getErr());
       spec.commandLine()
           .getOut()
           .printf(
@@ -70,11 +128,13 @@ final class PolicyCommand {
   @Command(
       name = "test",
       description =
-          "Run the test cases in DIR/tests/*.yaml against the bundle, evaluated exactly as a gate evaluates it. Exit 0 when every case passes, 1 on any mismatch, 2 when the bundle or a test file does not load.",
+          "Run the test cases in DIR/tests/*.yaml against the bundle, evaluated exactly as a gate evaluates it, within the same budget. Exit 0 when every case passes, 1 on any mismatch or any rule past its budget, 2 when the bundle or a test file does not load.",
       mixinStandardHelpOptions = true)
   static final class Test implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "The policy bundle directory.")
     Path dir;
+
+    @picocli.CommandLine.Mixin BudgetOptions budget;
 
     @Spec CommandSpec spec;
 
@@ -82,7 +142,7 @@ final class PolicyCommand {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      PolicyBundle bundle = load(dir, err);
+      PolicyBundle bundle = load(dir, budget.budget(), err);
       List<PolicyTests.CaseResult> results;
       try {
         results = PolicyTests.run(bundle, dir);
@@ -100,8 +160,16 @@ final class PolicyCommand {
       }
       int failed = 0;
       for (PolicyTests.CaseResult r : results) {
-        if (r.passed()) {
+        // A rule past its budget would err at the gate too: never a passing case, even if the
+        // case expected the denial it causes.
+        List<Decision.RuleResult> over =
+            r.decision().results().stream().filter(Decision.RuleResult::overBudget).toList();
+        if (r.passed() && over.isEmpty()) {
           out.println("PASS " + r.name());
+        } else if (r.passed()) {
+          failed++;
+          out.println("LIMIT " + r.name());
+          over.forEach(x -> out.println("     " + x.id() + " " + x.outcome() + ": " + x.message()));
         } else {
           failed++;
           out.println("FAIL " + r.name());

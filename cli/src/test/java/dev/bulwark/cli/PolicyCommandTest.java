@@ -102,4 +102,72 @@ class PolicyCommandTest {
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("not a directory");
   }
+
+  /** Issue 12, repro 3: the bundle that made {@code policy test} use 5.6 GB. */
+  @Test
+  void aHostileBundleIsRefusedAtLoadOrReportsTheLimitAndNeverExhaustsMemory() throws Exception {
+    Path b = dir.resolve("hostile");
+    Files.createDirectories(b.resolve("tests"));
+    String chain = ".replace('a', '%s')".formatted("a".repeat(100)).repeat(4);
+    Files.writeString(
+        b.resolve("p.yaml"),
+        """
+        name: hostile
+        rules:
+          - name: huge
+            expression: "size('aaaaaaaaaaaaaaa'%s) > 0"
+        """
+            .formatted(chain));
+    Files.writeString(
+        b.resolve("tests/t.yaml"),
+        """
+        fixture:
+          service: {name: payments, team: pay, area: data, criticality: critical}
+          release: {version: 1.0.0, digest: "sha256:abc", sbom: true, components: 1}
+          environment: prod
+          now: 2026-11-27T12:00:00Z
+        cases:
+          - name: denies
+            expect: {decision: deny, failing: [hostile/huge]}
+        """);
+    long before = allocated();
+    Result refused = run("policy", "test", b.toString());
+    assertThat(refused.code()).isEqualTo(2);
+    assertThat(refused.err())
+        .contains(b.resolve("p.yaml") + ":4:")
+        .contains("characters; a rule may allocate 4000000 (policy.ruleMaxSize)");
+
+    // Hidden from the load-time estimate behind variables: the rule errs at its budget, and the
+    // case does not pass even though it expected the denial.
+    Files.writeString(
+        b.resolve("p.yaml"),
+        """
+        name: hostile
+        variables:
+          seed: aaaaaaaaaaaaaaa
+          hundred: %s
+        rules:
+          - name: huge
+            expression: size(vars.seed%s) > 0
+        """
+            .formatted("a".repeat(100), ".replace('a', vars.hundred)".repeat(4)));
+    Result limited = run("policy", "test", b.toString());
+    assertThat(limited.code()).as(limited.out() + limited.err()).isEqualTo(1);
+    assertThat(limited.out())
+        .contains("LIMIT denies")
+        .contains(
+            "hostile/huge error: budget exceeded: the rule would allocate more than 4000000"
+                + " characters and list items (policy.ruleMaxSize)")
+        .contains("1 cases: 0 passed, 1 failed");
+    // With a larger budget given on the command line the limit moves with it.
+    Result larger = run("policy", "test", "--rule-max-size", "20000000", b.toString());
+    assertThat(larger.out()).contains("more than 20000000 characters");
+    assertThat(allocated() - before).isLessThan(512L << 20);
+  }
+
+  static long allocated() {
+    return ((com.sun.management.ThreadMXBean)
+            java.lang.management.ManagementFactory.getThreadMXBean())
+        .getCurrentThreadAllocatedBytes();
+  }
 }

@@ -48,6 +48,15 @@ public record Decision(
       return policy + "/" + rule;
     }
 
+    /** True when the rule erred because its budget or the gate's ran out (see {@link Budget}). */
+    public boolean overBudget() {
+      return outcome == Outcome.error
+          && (message.startsWith(OVER_BUDGET) || message.startsWith(NOT_EVALUATED));
+    }
+
+    static final String OVER_BUDGET = "budget exceeded: ";
+    static final String NOT_EVALUATED = "not evaluated: ";
+
     /** Only a deny rule that fails or errs blocks: warn and audit rules never do. */
     public boolean blocks() {
       return action == Action.deny && (outcome == Outcome.fail || outcome == Outcome.error);

@@ -77,10 +77,24 @@ public final class PolicyBundle {
       String name,
       Action action,
       String expression,
-      CelRuntime.Program program,
+      Prog program,
       String message,
-      CelRuntime.Program messageProgram,
+      Prog messageProgram,
       List<ReadPath> reads) {}
+
+  /**
+   * A compiled expression. {@code loopSteps} holds the ids of its comprehensions' loop steps; a
+   * program with any runs on the interpreter, traced by the meter (which counts iterations there
+   * and checks the clock); one without is straight-line and runs untraced.
+   */
+  record Prog(CelRuntime.Program program, long[] loopSteps) {
+    Object eval(dev.cel.runtime.CelVariableResolver vars, Meter meter)
+        throws CelEvaluationException {
+      return loopSteps.length == 0
+          ? program.eval(vars)
+          : program.trace(vars, meter.tracing(loopSteps));
+    }
+  }
 
   /**
    * A path the rule reads, split once when the bundle compiles (every gate reports the values of
@@ -109,13 +123,19 @@ public final class PolicyBundle {
   private final Map<String, String> files;
   private final String digest;
   private final Limits limits;
+  private final Budget budget;
 
   private PolicyBundle(
-      List<Policy> policies, Map<String, String> files, String digest, Limits limits) {
+      List<Policy> policies,
+      Map<String, String> files,
+      String digest,
+      Limits limits,
+      Budget budget) {
     this.policies = policies;
     this.files = files;
     this.digest = digest;
     this.limits = limits;
+    this.budget = budget;
   }
 
   /**
@@ -125,6 +145,11 @@ public final class PolicyBundle {
    */
   public static PolicyBundle load(Path dir) throws PolicyException, IOException {
     return compile(read(dir), Limits.DEFAULT);
+  }
+
+  /** {@link #load(Path)} with a cost budget other than {@link Budget#DEFAULT}. */
+  public static PolicyBundle load(Path dir, Budget budget) throws PolicyException, IOException {
+    return compile(read(dir), Limits.DEFAULT, budget);
   }
 
   /** The policy files of a directory by relative path (forward slashes), sorted. */
@@ -155,6 +180,16 @@ public final class PolicyBundle {
   /** Compiles files (relative path to text) into a bundle, or reports every problem found. */
   public static PolicyBundle compile(Map<String, String> files, Limits limits)
       throws PolicyException {
+    return compile(files, limits, Budget.DEFAULT);
+  }
+
+  /**
+   * Compiles files into a bundle evaluated within {@code budget}. An expression whose strings can
+   * be bounded from its literals alone and exceed the rule's size budget is refused here, with its
+   * position, rather than failing at every gate.
+   */
+  public static PolicyBundle compile(Map<String, String> files, Limits limits, Budget budget)
+      throws PolicyException {
     List<Diagnostic> problems = new ArrayList<>();
     List<Policy> policies = new ArrayList<>();
     Set<String> names = new LinkedHashSet<>();
@@ -162,7 +197,7 @@ public final class PolicyBundle {
     int rules = 0;
     for (var f : sorted.entrySet()) {
       for (Node doc : Yaml.documents(f.getKey(), f.getValue(), problems)) {
-        Policy p = policy(f.getKey(), f.getValue(), doc, limits, problems);
+        Policy p = policy(f.getKey(), f.getValue(), doc, limits, budget, problems);
         if (p != null) {
           if (!names.add(p.name())) {
             problems.add(
@@ -183,7 +218,8 @@ public final class PolicyBundle {
     if (!problems.isEmpty()) {
       throw new PolicyException(problems);
     }
-    return new PolicyBundle(List.copyOf(policies), Map.copyOf(sorted), digestOf(sorted), limits);
+    return new PolicyBundle(
+        List.copyOf(policies), Map.copyOf(sorted), digestOf(sorted), limits, budget);
   }
 
   /** SHA-256 over the sorted files: each path, a NUL, its UTF-8 bytes' length and the bytes. */
@@ -205,7 +241,7 @@ public final class PolicyBundle {
   }
 
   private static Policy policy(
-      String file, String text, Node doc, Limits limits, List<Diagnostic> problems) {
+      String file, String text, Node doc, Limits limits, Budget budget, List<Diagnostic> problems) {
     Map<String, Node> m = Yaml.mapping(file, doc, "a policy", problems);
     if (m == null) {
       return null;
@@ -271,7 +307,7 @@ public final class PolicyBundle {
     } else {
       Set<String> ruleNames = new LinkedHashSet<>();
       for (Node r : seq.getValue()) {
-        Rule rule = rule(file, text, r, cel, messageCel, limits, problems);
+        Rule rule = rule(file, text, r, cel, messageCel, budget, problems);
         if (rule != null && !ruleNames.add(rule.name())) {
           problems.add(Yaml.at(file, r, "a rule named '" + rule.name() + "' exists already"));
         }
@@ -351,15 +387,19 @@ public final class PolicyBundle {
       return planner.compile(expression);
     }
 
-    CelRuntime.Program createProgram(CelAbstractSyntaxTree ast) throws CelEvaluationException {
-      return hasComprehension(ast) ? interpreter.createProgram(ast) : planner.createProgram(ast);
+    Prog createProgram(CelAbstractSyntaxTree ast) throws CelEvaluationException {
+      long[] steps = loopSteps(ast);
+      return new Prog(
+          steps.length > 0 ? interpreter.createProgram(ast) : planner.createProgram(ast), steps);
     }
 
-    static boolean hasComprehension(CelAbstractSyntaxTree ast) {
+    static long[] loopSteps(CelAbstractSyntaxTree ast) {
       return dev.cel.common.navigation.CelNavigableAst.fromAst(ast)
           .getRoot()
           .allNodes()
-          .anyMatch(n -> n.expr().exprKind().getKind() == CelExpr.ExprKind.Kind.COMPREHENSION);
+          .filter(n -> n.expr().exprKind().getKind() == CelExpr.ExprKind.Kind.COMPREHENSION)
+          .mapToLong(n -> n.expr().comprehension().loopStep().id())
+          .toArray();
     }
   }
 
@@ -375,11 +415,19 @@ public final class PolicyBundle {
             .build();
     List<Cel> both = new ArrayList<>();
     for (var b : List.of(CelFactory.plannerCelBuilder(), CelFactory.standardCelBuilder())) {
+      if (!both.isEmpty()) {
+        // The interpreter overrides standard bindings only this way; it only creates programs
+        // (the planner's compiler checks every expression), so its compiler needs no standard
+        // declarations.
+        b.setStandardEnvironmentEnabled(false);
+      }
       b.setOptions(options)
           .setTypeProvider(InputSchema.provider(varsType))
           .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
           .addCompilerLibraries(dev.cel.extensions.CelExtensions.strings())
-          .addRuntimeLibraries(dev.cel.extensions.CelExtensions.strings())
+          .setStandardFunctions(Meter.standardFunctions())
+          .addRuntimeLibraries(Meter.runtimeStrings())
+          .addFunctionBindings(Meter.bindings(options))
           .setResultType(result)
           .addVar("vars", varsType);
       InputSchema.VARIABLES.forEach(b::addVar);
@@ -394,7 +442,7 @@ public final class PolicyBundle {
       Node n,
       Env cel,
       Env messageCel,
-      Limits limits,
+      Budget budget,
       List<Diagnostic> problems) {
     Map<String, Node> m = Yaml.mapping(file, n, "a rule", problems);
     if (m == null) {
@@ -423,7 +471,7 @@ public final class PolicyBundle {
         problems.add(Yaml.at(file, m.get("action"), "action '" + a + "': deny, warn or audit"));
       }
     }
-    CelRuntime.Program program = null;
+    Prog program = null;
     String expression = null;
     List<ReadPath> reads = List.of();
     if (!m.containsKey("expression")) {
@@ -432,7 +480,7 @@ public final class PolicyBundle {
       expression = Yaml.string(file, m.get("expression"), "expression", problems);
       if (expression != null) {
         CelAbstractSyntaxTree ast =
-            check(file, text, m.get("expression"), expression, cel, problems);
+            check(file, text, m.get("expression"), expression, cel, budget, problems);
         if (ast != null) {
           program = program(cel, ast, file, m.get("expression"), problems);
           reads = reads(ast).stream().map(ReadPath::of).toList();
@@ -440,7 +488,7 @@ public final class PolicyBundle {
       }
     }
     String message = null;
-    CelRuntime.Program messageProgram = null;
+    Prog messageProgram = null;
     if (m.containsKey("message") && m.containsKey("messageExpression")) {
       problems.add(Yaml.at(file, n, "a rule has 'message' or 'messageExpression', not both"));
     } else if (m.containsKey("message")) {
@@ -449,7 +497,7 @@ public final class PolicyBundle {
       String e = Yaml.string(file, m.get("messageExpression"), "messageExpression", problems);
       if (e != null) {
         CelAbstractSyntaxTree ast =
-            check(file, text, m.get("messageExpression"), e, messageCel, problems);
+            check(file, text, m.get("messageExpression"), e, messageCel, budget, problems);
         if (ast != null) {
           messageProgram = program(messageCel, ast, file, m.get("messageExpression"), problems);
         }
@@ -469,7 +517,13 @@ public final class PolicyBundle {
   }
 
   private static CelAbstractSyntaxTree check(
-      String file, String text, Node node, String expression, Env cel, List<Diagnostic> problems) {
+      String file,
+      String text,
+      Node node,
+      String expression,
+      Env cel,
+      Budget budget,
+      List<Diagnostic> problems) {
     CelValidationResult r;
     try {
       r = cel.compile(expression);
@@ -492,6 +546,11 @@ public final class PolicyBundle {
     }
     int before = problems.size();
     checkLiterals(file, text, node, ast, problems);
+    SizeEstimate.check(ast, budget.ruleSize())
+        .ifPresent(
+            at ->
+                problems.add(
+                    position(file, text, node, CelIssue.formatError(at.location(), at.message()))));
     return problems.size() == before ? ast : null;
   }
 
@@ -573,7 +632,7 @@ public final class PolicyBundle {
     }
   }
 
-  private static CelRuntime.Program program(
+  private static Prog program(
       Env cel, CelAbstractSyntaxTree ast, String file, Node node, List<Diagnostic> problems) {
     try {
       return cel.createProgram(ast);
@@ -713,49 +772,106 @@ public final class PolicyBundle {
     return limits;
   }
 
-  /** Evaluates every rule of every policy whose scope covers the input. */
+  public Budget budget() {
+    return budget;
+  }
+
+  /**
+   * Evaluates every rule of every policy whose scope covers the input, within the bundle's {@link
+   * Budget}: a rule past its own budget is {@code error}; once the gate's budget is spent, the rule
+   * running then and every later one are {@code error} without running, and the gate denies.
+   */
   public Decision evaluate(GateInput in, List<Waiver> waivers) {
     List<Decision.RuleResult> results = new ArrayList<>();
     Set<String> used = new LinkedHashSet<>();
-    for (Policy p : policies) {
-      if (!p.scope().covers(in)) {
-        continue;
-      }
-      for (Rule r : p.rules()) {
-        Decision.RuleResult res = evaluate(p, r, in, waivers);
-        if (res.waiver() != null) {
-          used.add(res.waiver());
+    Meter meter = new Meter(budget).open();
+    try {
+      for (Policy p : policies) {
+        if (!p.scope().covers(in)) {
+          continue;
         }
-        results.add(res);
+        for (Rule r : p.rules()) {
+          Decision.RuleResult res = evaluate(p, r, in, waivers, meter);
+          if (res.waiver() != null) {
+            used.add(res.waiver());
+          }
+          results.add(res);
+        }
       }
+    } finally {
+      meter.close();
     }
-    boolean allowed = results.stream().noneMatch(Decision.RuleResult::blocks);
+    boolean allowed =
+        meter.spent() == null && results.stream().noneMatch(Decision.RuleResult::blocks);
     return new Decision(allowed, digest, in.digest(), results, List.copyOf(used));
   }
 
-  private Decision.RuleResult evaluate(Policy p, Rule r, GateInput in, List<Waiver> waivers) {
+  /**
+   * The decision when a gate's evaluation did not finish in time (the caller's backstop beside the
+   * meter's own checks): every rule in scope is {@code error} with {@code why}, and the gate
+   * denies.
+   */
+  public Decision unfinished(GateInput in, String why) {
+    List<Decision.RuleResult> results = new ArrayList<>();
+    for (Policy p : policies) {
+      if (p.scope().covers(in)) {
+        for (Rule r : p.rules()) {
+          results.add(
+              new Decision.RuleResult(
+                  p.name(),
+                  r.name(),
+                  r.action(),
+                  Outcome.error,
+                  Decision.RuleResult.NOT_EVALUATED + why,
+                  List.of(),
+                  null));
+        }
+      }
+    }
+    return new Decision(false, digest, in.digest(), results, List.of());
+  }
+
+  private Decision.RuleResult evaluate(
+      Policy p, Rule r, GateInput in, List<Waiver> waivers, Meter meter) {
     List<Decision.Read> reads = readValues(r, p, in);
-    Object value;
-    try {
-      value = r.program().eval(resolver(p, in));
-    } catch (CelEvaluationException | RuntimeException e) {
+    if (meter.spent() != null) {
       return new Decision.RuleResult(
           p.name(),
           r.name(),
           r.action(),
           Outcome.error,
-          "evaluation failed: " + e.getMessage(),
+          Decision.RuleResult.NOT_EVALUATED + meter.spent(),
+          reads,
+          null);
+    }
+    Object value;
+    try {
+      meter.startRule();
+      value = r.program().eval(resolver(p, in), meter);
+      if (meter.ruleSpent() != null) {
+        throw new Budget.Exceeded(meter.ruleSpent(), false);
+      }
+    } catch (CelEvaluationException | RuntimeException e) {
+      Budget.Exceeded limit = exceeded(e);
+      return new Decision.RuleResult(
+          p.name(),
+          r.name(),
+          r.action(),
+          Outcome.error,
+          limit != null
+              ? Decision.RuleResult.OVER_BUDGET + limit.getMessage()
+              : "evaluation failed: " + e.getMessage(),
           reads,
           null);
     }
     if (Boolean.TRUE.equals(value)) {
       return new Decision.RuleResult(p.name(), r.name(), r.action(), Outcome.pass, "", reads, null);
     }
-    String message = message(p, r, in);
+    String message = message(p, r, in, meter);
     if (r.action() != Action.audit) {
       for (Waiver w : waivers) {
         if (w.appliesTo(p.name(), r.name(), in)
-            && (w.findingId() == null || passesWithout(p, r, in, w))) {
+            && (w.findingId() == null || passesWithout(p, r, in, w, meter))) {
           return new Decision.RuleResult(
               p.name(),
               r.name(),
@@ -771,27 +887,43 @@ public final class PolicyBundle {
     return new Decision.RuleResult(p.name(), r.name(), r.action(), outcome, message, reads, null);
   }
 
+  /** The budget limit behind an evaluation failure, if one was reached. */
+  private static Budget.Exceeded exceeded(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof Budget.Exceeded x) {
+        return x;
+      }
+    }
+    return null;
+  }
+
   /** A finding-scoped waiver applies only if the rule passes once that finding is set aside. */
-  private boolean passesWithout(Policy p, Rule r, GateInput in, Waiver w) {
+  private boolean passesWithout(Policy p, Rule r, GateInput in, Waiver w, Meter meter) {
     try {
       return Boolean.TRUE.equals(
-          r.program().eval(resolver(p, in.withoutFindings(Set.of(w.findingId())))));
+              r.program().eval(resolver(p, in.withoutFindings(Set.of(w.findingId()))), meter))
+          && meter.ruleSpent() == null;
     } catch (CelEvaluationException | RuntimeException e) {
       return false;
     }
   }
 
-  private static String message(Policy p, Rule r, GateInput in) {
+  private static String message(Policy p, Rule r, GateInput in, Meter meter) {
     if (r.messageProgram() == null) {
       return r.message();
     }
     try {
-      return String.valueOf(r.messageProgram().eval(resolver(p, in)));
+      String message = String.valueOf(r.messageProgram().eval(resolver(p, in), meter));
+      if (meter.ruleSpent() != null) {
+        throw new Budget.Exceeded(meter.ruleSpent(), false);
+      }
+      return message;
     } catch (CelEvaluationException | RuntimeException e) {
+      Budget.Exceeded limit = exceeded(e);
       return "rule "
           + r.name()
           + " failed (its messageExpression could not be evaluated: "
-          + e.getMessage()
+          + (limit != null ? Decision.RuleResult.OVER_BUDGET + limit.getMessage() : e.getMessage())
           + ")";
     }
   }

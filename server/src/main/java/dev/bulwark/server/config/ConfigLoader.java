@@ -62,7 +62,12 @@ public final class ConfigLoader {
           "webhook.allowedNetworks",
           "http.trustedProxies",
           "token.maxDays",
-          "gate.decisionValidMinutes");
+          "gate.decisionValidMinutes",
+          "gate.ceilingMillis",
+          "policy.ruleMaxMillis",
+          "policy.ruleMaxSize",
+          "policy.gateMaxIterations",
+          "policy.gateMaxSize");
 
   /**
    * {@code BULWARK_*} variables that are not server settings: the client's, the config file's
@@ -303,7 +308,8 @@ public final class ConfigLoader {
             string(v, "provenance.keysFile").map(Path::of),
             number(v, "gate.decisionValidMinutes", 1, 525_600)
                 .map(Duration::ofMinutes)
-                .orElse(ServerConfig.GateSettings.DEFAULT_DECISION_VALIDITY)),
+                .orElse(ServerConfig.GateSettings.DEFAULT_DECISION_VALIDITY),
+            budget(v)),
         string(v, "findings.secondPersonCriticalities")
             .map(
                 s ->
@@ -331,6 +337,19 @@ public final class ConfigLoader {
     } catch (IllegalArgumentException e) {
       throw new ConfigException(key + ": " + e.getMessage() + " (from " + val.source() + ")");
     }
+  }
+
+  /** What one gate's evaluation may cost; every value has its default in {@code Budget}. */
+  private static dev.bulwark.policy.Budget budget(Map<String, Value> v) {
+    dev.bulwark.policy.Budget d = dev.bulwark.policy.Budget.DEFAULT;
+    return new dev.bulwark.policy.Budget(
+        number(v, "policy.ruleMaxSize", 1000, 1L << 31).orElse(d.ruleSize()),
+        Duration.ofMillis(
+            number(v, "policy.ruleMaxMillis", 1, 600_000).orElse(d.ruleTime().toMillis())),
+        number(v, "policy.gateMaxIterations", 1, 1L << 40).orElse(d.gateIterations()),
+        number(v, "policy.gateMaxSize", 1000, 1L << 34).orElse(d.gateSize()),
+        Duration.ofMillis(
+            number(v, "gate.ceilingMillis", 1, 600_000).orElse(d.gateTime().toMillis())));
   }
 
   private static boolean isUrl(String s) {

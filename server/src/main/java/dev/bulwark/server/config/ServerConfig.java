@@ -155,18 +155,46 @@ public record ServerConfig(
 
   /**
    * Release gates: the environments in promotion order, the longest a waiver may run, the file of
-   * public keys trusted to sign attestations, and how long an allow decision lets a digest deploy.
+   * public keys trusted to sign attestations, how long an allow decision lets a digest deploy, and
+   * what evaluating one gate may cost (its ceiling included).
    */
   public record GateSettings(
       List<String> environments,
       int waiverMaxDays,
       Optional<Path> trustedKeysFile,
-      Duration decisionValidity) {
+      Duration decisionValidity,
+      dev.bulwark.policy.Budget budget) {
     public static final Duration DEFAULT_DECISION_VALIDITY = Duration.ofHours(24);
 
     public GateSettings(
         List<String> environments, int waiverMaxDays, Optional<Path> trustedKeysFile) {
-      this(environments, waiverMaxDays, trustedKeysFile, DEFAULT_DECISION_VALIDITY);
+      this(
+          environments,
+          waiverMaxDays,
+          trustedKeysFile,
+          DEFAULT_DECISION_VALIDITY,
+          dev.bulwark.policy.Budget.DEFAULT);
+    }
+
+    public GateSettings(
+        List<String> environments,
+        int waiverMaxDays,
+        Optional<Path> trustedKeysFile,
+        Duration decisionValidity) {
+      this(
+          environments,
+          waiverMaxDays,
+          trustedKeysFile,
+          decisionValidity,
+          dev.bulwark.policy.Budget.DEFAULT);
+    }
+
+    public GateSettings(
+        List<String> environments,
+        int waiverMaxDays,
+        Optional<Path> trustedKeysFile,
+        dev.bulwark.policy.Budget budget) {
+      this(environments, waiverMaxDays, trustedKeysFile, DEFAULT_DECISION_VALIDITY, budget);
     }
 
     public GateSettings {
@@ -177,6 +205,7 @@ public record ServerConfig(
           || decisionValidity.compareTo(Duration.ofDays(365)) > 0) {
         throw new ConfigException("gate.decisionValidMinutes must be between 1 and 525600");
       }
+      Objects.requireNonNull(budget, "budget");
       if (environments.isEmpty()) {
         throw new ConfigException("gate.environments must name at least one environment");
       }

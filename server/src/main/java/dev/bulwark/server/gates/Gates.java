@@ -80,7 +80,7 @@ public final class Gates {
     checkAuthority(caller, team, "push");
     PolicyBundle bundle;
     try {
-      bundle = PolicyBundle.compile(files, PolicyBundle.Limits.DEFAULT);
+      bundle = PolicyBundle.compile(files, PolicyBundle.Limits.DEFAULT, settings.budget());
     } catch (PolicyException e) {
       List<ApiException.FieldError> errors = new ArrayList<>();
       for (Diagnostic d : e.diagnostics()) {
@@ -315,7 +315,9 @@ public final class Gates {
         d -> {
           try {
             return PolicyBundle.compile(
-                files(dao.bundle(h, d).orElseThrow()), PolicyBundle.Limits.DEFAULT);
+                files(dao.bundle(h, d).orElseThrow()),
+                PolicyBundle.Limits.DEFAULT,
+                settings.budget());
           } catch (PolicyException e) {
             throw new IllegalStateException("stored bundle " + d + " no longer compiles", e);
           }
@@ -400,7 +402,15 @@ public final class Gates {
       Principal caller, String requestId, String service, String version, String environment) {
     checkEnvironment(environment);
     record Evaluated(
-        GateDao.Release release, PolicyBundle bundle, String teamBundle, Decision decision) {}
+        GateDao.Release release,
+        PolicyBundle bundle,
+        PolicyBundle team,
+        GateInput input,
+        List<GateDao.UsableWaiver> waivers) {
+      String teamBundle() {
+        return team == null ? null : team.digest();
+      }
+    }
     // Plain reads, no transaction: on SQLite every transaction takes the write lock (BEGIN
     // IMMEDIATE), and a gate must not hold up writers. The cache stamp is read before the facts,
     // so a change committed in between can only make an entry look older than it is.
@@ -422,16 +432,13 @@ public final class Gates {
                   PolicyBundle bundle = compiledOf(h, active);
                   GateInput input =
                       input(h, caller, r, t.stamp(), environment, now, facts.promotions());
-                  Decision global = bundle.evaluate(input, layerWaivers(facts.waivers(), null));
-                  if (t.teamBundle().isEmpty()) {
-                    return new Evaluated(r, bundle, null, global);
-                  }
-                  PolicyBundle team = compiledOf(h, t.teamBundle().get());
-                  Decision local = team.evaluate(input, layerWaivers(facts.waivers(), r.team()));
-                  return new Evaluated(r, bundle, team.digest(), layered(global, local, r.team()));
+                  PolicyBundle team =
+                      t.teamBundle().isEmpty() ? null : compiledOf(h, t.teamBundle().get());
+                  return new Evaluated(r, bundle, team, input, facts.waivers());
                 });
+    // Evaluated with no connection held: a slow bundle must not starve other requests of the pool.
     GateDao.Release r = e.release();
-    Decision d = e.decision();
+    Decision d = bounded(e.bundle(), e.team(), r.team(), e.input(), e.waivers());
     List<Map<String, Object>> results = results(d);
     List<String> failing =
         d.results().stream()
@@ -487,6 +494,78 @@ public final class Gates {
                   e.teamBundle());
             });
   }
+
+  /**
+   * Evaluates within the gate's ceiling. The bundle's meter stops the rules at the ceiling itself;
+   * this is the backstop for anything it could not interrupt: the evaluation runs on its own
+   * thread, and an answer that is not there shortly after the ceiling is a denial with every rule
+   * in error, while the thread is interrupted (the meter then stops at its next step). The global
+   * bundle and then the team's (if any) run in one task, so the ceiling covers both layers; a
+   * denial for lack of time lists every rule of both layers in error.
+   */
+  private Decision bounded(
+      PolicyBundle bundle,
+      PolicyBundle team,
+      String teamName,
+      GateInput input,
+      List<GateDao.UsableWaiver> usable) {
+    java.time.Duration ceiling = settings.budget().gateTime();
+    java.util.concurrent.Future<Decision> f =
+        evaluators.submit(
+            () -> {
+              Decision global = bundle.evaluate(input, layerWaivers(usable, null));
+              if (team == null) {
+                return global;
+              }
+              Decision local = team.evaluate(input, layerWaivers(usable, teamName));
+              return layered(global, local, teamName);
+            });
+    try {
+      return f.get(
+          ceiling.plus(BACKSTOP_GRACE).toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.TimeoutException timeout) {
+      f.cancel(true);
+      return unfinished(
+          bundle,
+          team,
+          teamName,
+          input,
+          "the gate's evaluation passed its time ceiling of "
+              + ceiling.toMillis()
+              + " ms (gate.ceilingMillis)");
+    } catch (java.util.concurrent.ExecutionException failed) {
+      if (failed.getCause() instanceof VirtualMachineError vm) {
+        // Fail closed rather than answer 500: the limits should have made this impossible.
+        return unfinished(
+            bundle,
+            team,
+            teamName,
+            input,
+            "the evaluation failed (" + vm.getClass().getSimpleName() + ")");
+      }
+      throw new IllegalStateException("gate evaluation failed", failed.getCause());
+    } catch (InterruptedException interrupted) {
+      f.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while evaluating a gate", interrupted);
+    }
+  }
+
+  private static Decision unfinished(
+      PolicyBundle bundle, PolicyBundle team, String teamName, GateInput input, String why) {
+    Decision global = bundle.unfinished(input, why);
+    return team == null ? global : layered(global, team.unfinished(input, why), teamName);
+  }
+
+  static final java.time.Duration BACKSTOP_GRACE = java.time.Duration.ofMillis(250);
+
+  /**
+   * Platform threads, reused: a virtual thread that computes is never preempted, so a few hostile
+   * gates would hold every carrier and stall the gates of other teams behind them.
+   */
+  private final java.util.concurrent.ExecutorService evaluators =
+      java.util.concurrent.Executors.newCachedThreadPool(
+          Thread.ofPlatform().daemon().name("gate-eval-", 0).factory());
 
   /**
    * A release's facts as a gate input, kept per node while nothing it depends on changed: the
