@@ -63,6 +63,8 @@ abstract class GateBudgetContractTest {
                         new ServerConfig.GateSettings(
                             List.of("dev", "staging", "prod"), 30, Optional.empty(), BUDGET)));
     http = ts.http;
+    lead = ts.tokenFor("lead-1", "security", "*");
+    lead2 = ts.tokenFor("lead-2", "security", "*");
     for (String team : List.of("alpha", "bravo")) {
       assertThat(
               http.put(
@@ -79,6 +81,25 @@ abstract class GateBudgetContractTest {
                   .status())
           .isEqualTo(201);
     }
+  }
+
+  /** Unscoped security engineers: one pushes the global bundle, the other approves it. */
+  String lead;
+
+  String lead2;
+
+  /** Pushes a global bundle and, when the push was accepted, has a second person activate it. */
+  Http.Response pushActive(Map<String, String> files) {
+    Http.Response p = http.post("/api/v1/policies/bundles", lead, Map.of("files", files));
+    if (p.status() == 201) {
+      Http.Response a =
+          http.post(
+              "/api/v1/policies/bundles/" + p.json().path("id").asLong() + "/approve",
+              lead2,
+              Map.of());
+      assertThat(a.status()).as(a.text()).isEqualTo(200);
+    }
+    return p;
   }
 
   @AfterAll
@@ -112,11 +133,7 @@ abstract class GateBudgetContractTest {
             expression: "size('aaaaaaaaaaaaaaa'%s) > 0"
         """
             .formatted(".replace('a', '%s')".formatted("a".repeat(100)).repeat(4));
-    Http.Response r =
-        http.post(
-            "/api/v1/policies/bundles",
-            ADMIN,
-            Map.of("files", Map.of("hostile.yaml", hostile, "everyone.yaml", EVERYONE)));
+    Http.Response r = pushActive(Map.of("hostile.yaml", hostile, "everyone.yaml", EVERYONE));
     assertThat(r.status()).as(r.text()).isEqualTo(422);
     assertThat(r.text()).contains("hostile.yaml:4:").contains("policy.ruleMaxSize");
   }
@@ -144,11 +161,7 @@ abstract class GateBudgetContractTest {
         rules:
         %s"""
             .formatted("a".repeat(100), rules);
-    Http.Response pushed =
-        http.post(
-            "/api/v1/policies/bundles",
-            ADMIN,
-            Map.of("files", Map.of("hostile.yaml", hostile, "everyone.yaml", EVERYONE)));
+    Http.Response pushed = pushActive(Map.of("hostile.yaml", hostile, "everyone.yaml", EVERYONE));
     assertThat(pushed.status()).as(pushed.text()).isEqualTo(201);
     for (int round = 0; round < 3; round++) {
       Http.Response alpha = gate("alpha-api");
@@ -192,11 +205,7 @@ abstract class GateBudgetContractTest {
   @Order(3)
   void aThousandCheapRulesStopAtTheCeilingAndHostileGatesStallNeitherWritesNorOtherGates()
       throws Exception {
-    Http.Response pushed =
-        http.post(
-            "/api/v1/policies/bundles",
-            ADMIN,
-            Map.of("files", Map.of("slow.yaml", slowBundle(), "everyone.yaml", EVERYONE)));
+    Http.Response pushed = pushActive(Map.of("slow.yaml", slowBundle(), "everyone.yaml", EVERYONE));
     assertThat(pushed.status()).as(pushed.text()).isEqualTo(201);
 
     Http.Response alpha = gate("alpha-api");
