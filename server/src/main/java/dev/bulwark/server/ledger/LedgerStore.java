@@ -336,24 +336,51 @@ public final class LedgerStore {
                 .list());
   }
 
-  /** Newest entries first, optionally about one subject (for the audit view). */
-  public List<Stored> recent(String kind, String id, int limit) {
+  /**
+   * Newest entries first, optionally about one subject, limited to {@code teams} unless {@code
+   * all}. An entry belongs to the team its subject names; an entry that names only a service (a
+   * release, a gate decision, a waiver) belongs to the team that owned the service then, which is
+   * the team of the latest service entry before it, so a service deleted and created again by
+   * another team does not hand its history over. An entry that names neither (tokens, global policy
+   * bundles, advisory syncs, backups) is visible only to all-teams readers.
+   */
+  public List<Stored> recent(String kind, String id, int limit, boolean all, List<String> teams) {
+    String teamOf =
+        dialect == Dialect.POSTGRESQL
+            ? "(%s.entry::jsonb #>> '{subject,team}')"
+            : "json_extract(%s.entry, '$.subject.team')";
+    String scope =
+        all
+            ? ""
+            : """
+              AND COALESCE(%s,
+                (SELECT %s FROM ledger_entries s
+                 WHERE s.subject_kind = 'service' AND s.subject_id = e.service AND s.idx < e.idx
+                 ORDER BY s.idx DESC LIMIT 1)) IN (<teams>)
+              """
+                .formatted(teamOf.formatted("e"), teamOf.formatted("s"));
     return jdbi.withHandle(
-        h ->
-            h.createQuery(
-                    """
-                    SELECT idx, entry, payload FROM ledger_entries
-                    WHERE (:kind IS NULL OR subject_kind = :kind) AND (:id IS NULL OR subject_id = :id)
-                    ORDER BY idx DESC LIMIT :limit
-                    """)
-                .bind("kind", kind)
-                .bind("id", id)
-                .bind("limit", limit)
-                .map(
-                    (rs, ctx) ->
-                        new Stored(
-                            rs.getLong("idx"), rs.getString("entry"), rs.getString("payload")))
-                .list());
+        h -> {
+          var q =
+              h.createQuery(
+                      """
+                      SELECT e.idx, e.entry, e.payload FROM ledger_entries e
+                      WHERE (:kind IS NULL OR e.subject_kind = :kind)
+                        AND (:id IS NULL OR e.subject_id = :id)
+                      """
+                          + scope
+                          + "ORDER BY e.idx DESC LIMIT :limit")
+                  .bind("kind", kind)
+                  .bind("id", id)
+                  .bind("limit", limit);
+          if (!all) {
+            q.bindList(org.jdbi.v3.core.statement.EmptyHandling.NULL_KEYWORD, "teams", teams);
+          }
+          return q.map(
+                  (rs, ctx) ->
+                      new Stored(rs.getLong("idx"), rs.getString("entry"), rs.getString("payload")))
+              .list();
+        });
   }
 
   // ---- nodes ----

@@ -72,12 +72,14 @@ public final class VexImport {
     try {
       root = JSON.readTree(body);
     } catch (JacksonException e) {
+      // A constraint failure (nesting, number or string length) has no location.
+      var loc = e.getLocation();
       throw ApiException.invalid(
           "body",
-          "not JSON at line "
-              + e.getLocation().getLineNr()
-              + " column "
-              + e.getLocation().getColumnNr());
+          "not JSON"
+              + (loc == null ? "" : " at line " + loc.getLineNr() + " column " + loc.getColumnNr())
+              + ": "
+              + e.getOriginalMessage());
     } catch (IOException e) {
       throw ApiException.invalid("body", "unreadable");
     }
