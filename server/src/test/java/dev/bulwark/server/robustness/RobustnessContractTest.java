@@ -265,4 +265,40 @@ abstract class RobustnessContractTest {
     }
     assertThat(http.post("/api/v1/advisories/sync", ADMIN, Map.of()).status()).isEqualTo(200);
   }
+
+  /** Found by the fuzz test: bodies that reached a 500 before the HTTP edge refused them. */
+  @Test
+  void nullElementsAndNulCharactersInJsonAreProblems() {
+    Http.Response nullEvent =
+        http.send(
+            "/api/v1/webhooks",
+            ADMIN,
+            "POST",
+            "application/json",
+            "{\"url\": \"https://hooks.example.com/x\", \"events\": [null]}"
+                .getBytes(StandardCharsets.UTF_8));
+    assertProblem(nullEvent, 422);
+    assertThat(nullEvent.json().path("errors").get(0).path("field").asText())
+        .isEqualTo("events[0]");
+    Http.Response nul =
+        http.send(
+            "/api/v1/tokens",
+            ADMIN,
+            "POST",
+            "application/json",
+            "{\"name\": \"a\\u0000b\", \"role\": \"developer\", \"teams\": [\"alpha\"]}"
+                .getBytes(StandardCharsets.UTF_8));
+    assertProblem(nul, 422);
+    assertThat(nul.json().path("detail").asText()).contains("name").contains("U+0000");
+    release("alpha-api", "nul-name");
+    Http.Response sbom =
+        upload(
+            "alpha-api",
+            "nul-name",
+            """
+            {"bomFormat": "CycloneDX", "specVersion": "1.5", "components": [
+              {"bom-ref": "a", "name": "a\\u0000b", "purl": "pkg:npm/a@1.0.0"}]}
+            """);
+    assertThat(sbom.status()).as(sbom.text()).isLessThan(500);
+  }
 }
