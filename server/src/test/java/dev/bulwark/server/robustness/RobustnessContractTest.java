@@ -301,4 +301,41 @@ abstract class RobustnessContractTest {
             """);
     assertThat(sbom.status()).as(sbom.text()).isLessThan(500);
   }
+
+  /** Found by the fuzz test: an object where VEX has an array was read as a list of nulls. */
+  @Test
+  void aVexWithObjectsWhereArraysBelongIsAProblem() {
+    String openvex =
+        """
+        {"@context": "https://openvex.dev/ns/v0.2.0", "statements": [
+          {"vulnerability": {"name": "GO-2022-0493"}, "status": "fixed",
+           "products": {"@id": "pkg:golang/golang.org/x/sys@v0.1.0"}}]}
+        """;
+    String cyclonedx =
+        """
+        {"bomFormat": "CycloneDX", "specVersion": "1.6",
+         "vulnerabilities": {"id": "GO-2022-0493", "analysis": {"state": "resolved"}}}
+        """;
+    String affects =
+        """
+        {"bomFormat": "CycloneDX", "specVersion": "1.6", "vulnerabilities": [
+          {"id": "GO-2022-0493", "analysis": {"state": "resolved"}, "affects": {"ref": "x"}}]}
+        """;
+    for (String[] c :
+        new String[][] {
+          {openvex, "statements[0].products"},
+          {cyclonedx, "vulnerabilities"},
+          {affects, "vulnerabilities[0].affects"}
+        }) {
+      Http.Response r =
+          http.send(
+              "/api/v1/services/alpha-api/vex",
+              ADMIN,
+              "POST",
+              "application/json",
+              c[0].getBytes(StandardCharsets.UTF_8));
+      assertProblem(r, 422);
+      assertThat(r.text()).contains(c[1]).contains("must be an array");
+    }
+  }
 }
