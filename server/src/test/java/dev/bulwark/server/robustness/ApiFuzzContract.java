@@ -191,7 +191,7 @@ abstract class ApiFuzzContract {
         new Spec(
             JSON,
             "{\"files\": {\"p.yaml\": \"name: p\\nrules:\\n  - name: r\\n    expression:"
-                + " 'input.findings.size() >= 0'\\n\"}}"));
+                + " 'findings.size() >= 0'\\n\"}}"));
     SPECS.put(
         "POST /api/v1/gates/evaluate",
         new Spec(
@@ -271,6 +271,23 @@ abstract class ApiFuzzContract {
                 Map.of("reason", "fuzz", "expiresAt", "2026-12-24T00:00:00Z"))
             .json();
     ids.add(risk.path("id").asText("1"));
+    // An active bundle and a requested waiver, so gates and waiver routes go past "not found".
+    expect(
+        http.send(
+            "/api/v1/policies/bundles",
+            ADMIN,
+            "POST",
+            "application/json",
+            SPECS.get("POST /api/v1/policies/bundles").template().getBytes(StandardCharsets.UTF_8)),
+        201);
+    Http.Response waiver =
+        http.send(
+            "/api/v1/waivers",
+            ADMIN,
+            "POST",
+            "application/json",
+            SPECS.get("POST /api/v1/waivers").template().getBytes(StandardCharsets.UTF_8));
+    ids.add(waiver.status() == 201 ? waiver.json().path("id").asText("1") : "1");
     ids.addAll(List.of("1", "0", "-1", "99999999999999999999", "1e3", "abc", "%20"));
   }
 
