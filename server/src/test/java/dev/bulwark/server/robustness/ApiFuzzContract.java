@@ -465,7 +465,8 @@ abstract class ApiFuzzContract {
     RANDOM,
     TRUNCATE,
     RAW,
-    WRONG_TYPE
+    WRONG_TYPE,
+    TWICE
   }
 
   record Request(String route, Kind kind, int pick, JsonNode value, int cut, int type, String key) {
@@ -494,7 +495,7 @@ abstract class ApiFuzzContract {
     String type = spec.types().get(r.type() % spec.types().size());
     byte[] body;
     switch (r.kind()) {
-      case REPLACE, ADD, REMOVE -> body = mutate(spec, type, r);
+      case REPLACE, ADD, REMOVE, TWICE -> body = mutate(spec, type, r);
       case RANDOM -> body = Json.write(r.value());
       case TRUNCATE -> {
         byte[] whole = template(spec, type).getBytes(StandardCharsets.UTF_8);
@@ -559,18 +560,33 @@ abstract class ApiFuzzContract {
         }
       }
       default -> {
-        if (target instanceof ObjectNode o && o.size() > 0) {
-          List<String> names = new ArrayList<>();
-          o.fieldNames().forEachRemaining(names::add);
-          o.set(names.get(r.cut() % names.size()), r.value());
-        } else if (target instanceof ArrayNode a && a.size() > 0) {
-          a.set(r.cut() % a.size(), r.value());
-        } else {
+        if (!replace(target, r.cut(), r.value())) {
           return Json.write(r.value());
+        }
+        if (r.kind() == Kind.TWICE) {
+          // Every container once more, collected again: the first replacement may have moved them.
+          containers.clear();
+          collect(root, containers);
+          // A copy: the target may lie inside the first value, which must not contain itself.
+          replace(
+              containers.get(r.pick() / 13 % containers.size()), r.cut() / 7, r.value().deepCopy());
         }
       }
     }
     return Json.write(root);
+  }
+
+  private static boolean replace(JsonNode target, int cut, JsonNode value) {
+    if (target instanceof ObjectNode o && o.size() > 0) {
+      List<String> names = new ArrayList<>();
+      o.fieldNames().forEachRemaining(names::add);
+      o.set(names.get(cut % names.size()), value);
+      return true;
+    } else if (target instanceof ArrayNode a && a.size() > 0) {
+      a.set(cut % a.size(), value);
+      return true;
+    }
+    return false;
   }
 
   private static void collect(JsonNode n, List<JsonNode> out) {
@@ -663,7 +679,8 @@ abstract class ApiFuzzContract {
                 Tuple.of(2, Arbitraries.just(Kind.RANDOM)),
                 Tuple.of(1, Arbitraries.just(Kind.TRUNCATE)),
                 Tuple.of(1, Arbitraries.just(Kind.RAW)),
-                Tuple.of(1, Arbitraries.just(Kind.WRONG_TYPE))),
+                Tuple.of(1, Arbitraries.just(Kind.WRONG_TYPE)),
+                Tuple.of(2, Arbitraries.just(Kind.TWICE))),
             Arbitraries.integers().between(0, 1_000_000),
             value(3),
             Arbitraries.integers().between(0, 999),
