@@ -112,13 +112,27 @@ public final class GateBench {
     }
     // The bundle of PolicyBench's gate case: 90 one-line rules and 10 on the findings summary.
     String yaml = PolicyBench.yaml(90, PolicyBench.summaryRules());
+    // A global bundle is pushed by one person and activated by another (neither the admin that
+    // minted their tokens).
+    var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    String pusher = person(http, token, base, mapper, "bench-pusher");
+    String approver = person(http, token, base, mapper, "bench-approver");
+    String pushed =
+        send(
+            http,
+            pusher,
+            base + "/api/v1/policies/bundles",
+            "POST",
+            mapper.writeValueAsString(Map.of("files", Map.of("bench.yaml", yaml))));
     send(
         http,
-        token,
-        base + "/api/v1/policies/bundles",
+        approver,
+        base
+            + "/api/v1/policies/bundles/"
+            + mapper.readTree(pushed).path("id").asLong()
+            + "/approve",
         "POST",
-        new com.fasterxml.jackson.databind.ObjectMapper()
-            .writeValueAsString(Map.of("files", Map.of("bench.yaml", yaml))));
+        "{}");
     String body = "{\"service\": \"pay-api\", \"version\": \"1.0\", \"environment\": \"staging\"}";
     // Steady state first (see WARMUP).
     try (RawHttp raw = new RawHttp(port, token)) {
@@ -173,6 +187,35 @@ public final class GateBench {
         sorted.get((int) (sorted.size() * 0.9)),
         sorted.get((int) (sorted.size() * 0.99)),
         sorted.get(sorted.size() - 1));
+  }
+
+  /** An organization-wide security token for a subject of its own. */
+  static String person(
+      HttpClient http,
+      String admin,
+      String base,
+      com.fasterxml.jackson.databind.ObjectMapper mapper,
+      String subject)
+      throws Exception {
+    return mapper
+        .readTree(
+            send(
+                http,
+                admin,
+                base + "/api/v1/tokens",
+                "POST",
+                mapper.writeValueAsString(
+                    Map.of(
+                        "name",
+                        subject,
+                        "role",
+                        "security",
+                        "teams",
+                        List.of("*"),
+                        "subject",
+                        subject))))
+        .path("token")
+        .asText();
   }
 
   static String send(HttpClient http, String token, String url, String method, String body)

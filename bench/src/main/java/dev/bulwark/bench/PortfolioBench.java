@@ -61,10 +61,10 @@ public final class PortfolioBench {
       long now = System.currentTimeMillis();
       try (PreparedStatement s =
               c.prepareStatement(
-                  "INSERT INTO services (name, team, area, criticality, created_at, updated_at) VALUES (?, ?, 'backend', 'high', ?, ?)");
+                  "INSERT INTO service_records (id, name, name_key, team, area, criticality, created_at, updated_at) VALUES (?, ?, ?, ?, 'backend', 'high', ?, ?)");
           PreparedStatement r =
               c.prepareStatement(
-                  "INSERT INTO releases (id, service, version, digest, created_at) VALUES (?, ?, '1.0.0', ?, ?)");
+                  "INSERT INTO releases (id, service_id, version, digest, created_at) VALUES (?, ?, '1.0.0', ?, ?)");
           PreparedStatement comp =
               c.prepareStatement(
                   "INSERT INTO release_components (release_id, ref, name, version, purl, ecosystem, package) VALUES (?, ?, ?, ?, ?, 'NPM', ?)");
@@ -75,13 +75,15 @@ public final class PortfolioBench {
               c.prepareStatement("INSERT INTO finding_ids (finding_id, vuln_id) VALUES (?, ?)")) {
         long findingId = 0;
         for (int i = 0; i < services; i++) {
-          s.setString(1, "svc-" + i);
-          s.setString(2, "team-" + (i % 200));
-          s.setLong(3, now);
-          s.setLong(4, now);
+          s.setLong(1, i + 1);
+          s.setString(2, "svc-" + i);
+          s.setString(3, dev.bulwark.server.catalog.ServiceName.key("svc-" + i));
+          s.setString(4, "team-" + (i % 200));
+          s.setLong(5, now);
+          s.setLong(6, now);
           s.addBatch();
           r.setLong(1, i + 1);
-          r.setString(2, "svc-" + i);
+          r.setLong(2, i + 1);
           r.setString(3, "sha256:" + "a".repeat(64));
           r.setLong(4, now);
           r.addBatch();
@@ -160,7 +162,7 @@ public final class PortfolioBench {
       try (Connection c = DriverManager.getConnection(url, "postgres", null)) {
         // The rows were inserted with explicit ids: move the id sequences past them, as the
         // server's own inserts (a sync writing new findings) need.
-        for (String table : List.of("releases", "findings")) {
+        for (String table : List.of("service_records", "releases", "findings")) {
           c.createStatement()
               .execute(
                   "SELECT setval(pg_get_serial_sequence('"

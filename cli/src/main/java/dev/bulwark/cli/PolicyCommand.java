@@ -19,7 +19,13 @@ import picocli.CommandLine.Spec;
     description =
         "Policies as code: check a bundle and run its tests (offline), push it to the server.",
     mixinStandardHelpOptions = true,
-    subcommands = {PolicyCommand.Lint.class, PolicyCommand.Test.class, PolicyCommand.Push.class})
+    subcommands = {
+      PolicyCommand.Lint.class,
+      PolicyCommand.Test.class,
+      PolicyCommand.Push.class,
+      PolicyCommand.Approve.class,
+      PolicyCommand.Reject.class
+    })
 final class PolicyCommand {
 
   static PolicyBundle load(Path dir, PrintWriter err) {
@@ -115,7 +121,7 @@ final class PolicyCommand {
   @Command(
       name = "push",
       description =
-          "Check DIR like lint, then push it to the server, where it becomes the active bundle (security or admin).",
+          "Check DIR like lint, then push it to the server as a pending bundle: the global bundle (admin or unscoped security), or with --team a team's bundle, layered under the global one. A second person activates it with policy approve ID.",
       mixinStandardHelpOptions = true)
   static final class Push implements Callable<Integer> {
     @picocli.CommandLine.Mixin ClientOptions client;
@@ -123,24 +129,108 @@ final class PolicyCommand {
     @Parameters(index = "0", paramLabel = "DIR", description = "The policy bundle directory.")
     Path dir;
 
+    @picocli.CommandLine.Option(
+        names = "--team",
+        paramLabel = "TEAM",
+        description = "Push a team bundle: its rules apply to that team's services only.")
+    String team;
+
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
       PolicyBundle bundle = load(dir, spec.commandLine().getErr());
+      java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+      body.put("files", bundle.files());
+      if (team != null) {
+        body.put("team", team);
+      }
       com.fasterxml.jackson.databind.JsonNode r =
-          client
-              .client()
-              .post("/api/v1/policies/bundles", java.util.Map.of("files", bundle.files()));
+          client.client().post("/api/v1/policies/bundles", body);
       Printer.print(
           spec.commandLine().getOut(),
           client.output,
           r,
           null,
+          "id",
           "digest",
+          "team",
+          "status",
           "policies",
           "rules",
           "created");
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(
+      name = "approve",
+      description =
+          "Approve a pending bundle, which becomes its layer's active bundle. The approver is a second person: not the pusher.",
+      mixinStandardHelpOptions = true)
+  static final class Approve implements Callable<Integer> {
+    @picocli.CommandLine.Mixin ClientOptions client;
+
+    @Parameters(index = "0", paramLabel = "ID", description = "The pending bundle's id.")
+    long id;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      com.fasterxml.jackson.databind.JsonNode r =
+          client.client().post("/api/v1/policies/bundles/" + id + "/approve", java.util.Map.of());
+      Printer.print(
+          spec.commandLine().getOut(),
+          client.output,
+          r,
+          null,
+          "id",
+          "digest",
+          "team",
+          "status",
+          "pushedSubject",
+          "decidedSubject");
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(
+      name = "reject",
+      description = "Reject a pending bundle, with a reason.",
+      mixinStandardHelpOptions = true)
+  static final class Reject implements Callable<Integer> {
+    @picocli.CommandLine.Mixin ClientOptions client;
+
+    @Parameters(index = "0", paramLabel = "ID", description = "The pending bundle's id.")
+    long id;
+
+    @picocli.CommandLine.Option(
+        names = "--reason",
+        required = true,
+        paramLabel = "TEXT",
+        description = "Why the bundle is rejected.")
+    String reason;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      com.fasterxml.jackson.databind.JsonNode r =
+          client
+              .client()
+              .post(
+                  "/api/v1/policies/bundles/" + id + "/reject", java.util.Map.of("reason", reason));
+      Printer.print(
+          spec.commandLine().getOut(),
+          client.output,
+          r,
+          null,
+          "id",
+          "digest",
+          "team",
+          "status",
+          "decidedSubject");
       return ExitCodes.OK;
     }
   }

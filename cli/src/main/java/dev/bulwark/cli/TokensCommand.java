@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
     })
 final class TokensCommand {
   static final String[] COLUMNS = {
-    "id", "name", "role", "teams", "expiresAt", "revokedAt", "lastUsedAt"
+    "id", "name", "subject", "role", "teams", "expiresAt", "revokedAt", "lastUsedAt"
   };
 
   @Command(
@@ -44,7 +44,10 @@ final class TokensCommand {
         description = "admin, security, ci, developer or auditor")
     String role;
 
-    @Option(names = "--team", description = "A team the token is scoped to (repeatable).")
+    @Option(
+        names = "--team",
+        description =
+            "A team the token is scoped to (repeatable); --team='*' on a security token: every team.")
     List<String> teams = new ArrayList<>();
 
     @Option(
@@ -53,12 +56,22 @@ final class TokensCommand {
         description = "Expiry, as 2027-01-31T00:00:00Z.")
     String expiresAt;
 
+    @Option(
+        names = "--subject",
+        paramLabel = "WHO",
+        description =
+            "The person or machine the token stands for (default: yours); approvals compare subjects.")
+    String subject;
+
     @Override
     public Integer call() {
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("name", name);
       body.put("role", role);
       body.put("teams", teams);
+      if (subject != null) {
+        body.put("subject", subject);
+      }
       if (expiresAt != null) {
         body.put("expiresAt", expiresAt);
       }
@@ -70,6 +83,7 @@ final class TokensCommand {
           null,
           "id",
           "name",
+          "subject",
           "role",
           "teams",
           "expiresAt",

@@ -55,6 +55,29 @@ class CliTest {
     return new Result(code, out.toString(), err.toString());
   }
 
+  /** An unscoped security token for a subject, minted by the admin. */
+  String mint(String subject) {
+    Result r =
+        client(
+            "tokens",
+            "create",
+            "--name=" + subject,
+            "--role=security",
+            "--team=*",
+            "--subject=" + subject,
+            "--output=json");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.json().path("subject").asText()).isEqualTo(subject);
+    return r.json().path("token").asText();
+  }
+
+  Result as(String token, String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--server=http://127.0.0.1:" + ts.server.port());
+    all.add("--token=" + token);
+    return run(all.toArray(String[]::new));
+  }
+
   Result client(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.add("--server=http://127.0.0.1:" + ts.server.port());
@@ -329,9 +352,20 @@ class CliTest {
     Files.writeString(
         bundle.resolve("p.yaml"),
         "name: p\nrules:\n  - name: sbom\n    expression: release.sbom\n  - name: not-in-prod\n    expression: environment != 'prod'\n    message: not yet\n");
-    Result push = client("policy", "push", bundle.toString());
+    // The admin mints people: alice pushes the global bundle, bob (another subject) approves it.
+    String alice = mint("alice");
+    String bob = mint("bob");
+    Result push = as(alice, "policy", "push", bundle.toString());
     assertThat(push.code()).as(push.err()).isZero();
-    assertThat(push.out()).contains("sha256:");
+    assertThat(push.out()).contains("sha256:").contains("pending");
+    long pending =
+        as(alice, "policy", "push", bundle.toString(), "--output=json").json().path("id").asLong();
+    Result self = as(alice, "policy", "approve", Long.toString(pending));
+    assertThat(self.code()).isEqualTo(2);
+    assertThat(self.err()).contains("someone other than its pusher");
+    Result approved = as(bob, "policy", "approve", Long.toString(pending));
+    assertThat(approved.code()).as(approved.err()).isZero();
+    assertThat(approved.out()).contains("active").contains("bob");
 
     Result allow = client("gate", "--service=gate-api", "--version=1.0", "--env=staging");
     assertThat(allow.code()).as(allow.out() + allow.err()).isZero();

@@ -25,8 +25,10 @@ import dev.bulwark.server.ledger.LedgerKeys;
 import dev.bulwark.server.ledger.LedgerRoutes;
 import dev.bulwark.server.ledger.LedgerStore;
 import dev.bulwark.server.ledger.LedgerWriter;
+import dev.bulwark.server.net.Destinations;
 import dev.bulwark.server.notify.WebhookDispatcher;
 import dev.bulwark.server.notify.WebhookRoutes;
+import dev.bulwark.server.notify.WebhookSecrets;
 import dev.bulwark.server.notify.Webhooks;
 import dev.bulwark.server.releases.Advisories;
 import dev.bulwark.server.releases.AdvisorySyncJob;
@@ -98,6 +100,12 @@ public final class BulwarkServer implements AutoCloseable {
   /** Starts on an already opened database, which the server then owns. */
   public static BulwarkServer start(
       ServerConfig config, Database db, Clock clock, PrintStream console) {
+    try {
+      dev.bulwark.server.db.PrivateFiles.tree(config.dataDir());
+    } catch (java.io.IOException e) {
+      throw new ConfigException(
+          "cannot make data directory " + config.dataDir() + " private: " + e.getMessage());
+    }
     var ledgerStore = new LedgerStore(db.jdbi(), db.dialect());
     var signer =
         LedgerKeys.loadOrCreate(
@@ -122,8 +130,33 @@ public final class BulwarkServer implements AutoCloseable {
       throw new ConfigException("cannot load the OSV sources: " + e.getMessage());
     }
     SlaPolicy sla = config.slaFile().map(SlaPolicy::read).orElse(SlaPolicy.DEFAULTS);
-    var webhooks = new Webhooks(db, audit, clock);
-    var releases = new Releases(db, catalog, advisories, audit, clock, sla, webhooks);
+    var webhooks =
+        new Webhooks(
+            db,
+            audit,
+            clock,
+            WebhookSecrets.loadOrCreate(
+                config
+                    .ledger()
+                    .keyFile()
+                    .orElse(config.dataDir().resolve("ledger-signing.key"))
+                    .toAbsolutePath()
+                    .resolveSibling(WebhookSecrets.KEY_FILE)),
+            new Destinations(config.exposure().webhookAllowedNetworks()));
+    int encrypted = webhooks.encryptStoredSecrets();
+    if (encrypted > 0) {
+      LOG.info("encrypted {} webhook secrets stored in clear by an older version", encrypted);
+    }
+    var releases =
+        new Releases(
+            db,
+            catalog,
+            advisories,
+            audit,
+            clock,
+            sla,
+            webhooks,
+            config.secondPersonCriticalities());
     var dispatcher = new WebhookDispatcher(db, releases, webhooks, clock);
     var advisorySync =
         new AdvisorySyncJob(releases, new JobLock(db, clock), config.osvSyncInterval(), clock);
@@ -139,7 +172,10 @@ public final class BulwarkServer implements AutoCloseable {
     Optional<OidcVerifier> oidc = config.oidc().map(o -> new OidcVerifier(o, clock));
     var auth =
         new Authenticator(
-            tokens, oidc, new FailedAuthLimiter(config.authFailuresPerMinute(), clock));
+            tokens,
+            oidc,
+            new FailedAuthLimiter(config.authFailuresPerMinute(), clock),
+            config.exposure().trustedProxies());
 
     tokens
         .bootstrap(config.bootstrapToken().map(ServerConfig.Secret::value))
@@ -157,8 +193,8 @@ public final class BulwarkServer implements AutoCloseable {
         console.println(
             "Demo token " + t.token().role() + " " + t.token().teams() + ": " + t.secret());
       }
-      if (gates.bundles().isEmpty()) {
-        Gates.Pushed starter = gates.push(Principal.system(), "demo", DemoData.starterPolicies());
+      if (gates.bundles(Principal.system()).isEmpty()) {
+        Gates.Pushed starter = gates.seed(Principal.system(), "demo", DemoData.starterPolicies());
         console.println(
             "Demo policy bundle (the starter bundle): "
                 + starter.policies()
@@ -176,7 +212,7 @@ public final class BulwarkServer implements AutoCloseable {
 
     List<ApiRoute> routes = new ArrayList<>();
     routes.addAll(new SystemRoutes(metrics, () -> databaseUp(db)).routes());
-    routes.addAll(new TokenRoutes(tokens).routes());
+    routes.addAll(new TokenRoutes(tokens, config.exposure().tokenMaxLifetime(), clock).routes());
     routes.addAll(new CatalogRoutes(catalog).routes());
     routes.addAll(new ReleaseRoutes(releases).routes());
     routes.addAll(new WebhookRoutes(webhooks).routes());

@@ -1,6 +1,11 @@
 package dev.bulwark.server.auth;
 
 import dev.bulwark.server.http.ApiException;
+import dev.bulwark.server.net.Cidr;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
 import java.util.Optional;
 
 /** Turns an {@code Authorization} header into a {@link Principal}, or fails with 401 or 429. */
@@ -8,25 +13,77 @@ public final class Authenticator {
   private final TokenService tokens;
   private final Optional<OidcVerifier> oidc;
   private final FailedAuthLimiter limiter;
+  private final List<Cidr> trustedProxies;
 
   public Authenticator(
       TokenService tokens, Optional<OidcVerifier> oidc, FailedAuthLimiter limiter) {
+    this(tokens, oidc, limiter, List.of());
+  }
+
+  /**
+   * @param trustedProxies the reverse proxies whose {@code X-Forwarded-For} names the client
+   */
+  public Authenticator(
+      TokenService tokens,
+      Optional<OidcVerifier> oidc,
+      FailedAuthLimiter limiter,
+      List<Cidr> trustedProxies) {
     this.tokens = tokens;
     this.oidc = oidc;
     this.limiter = limiter;
+    this.trustedProxies = List.copyOf(trustedProxies);
   }
 
+  /**
+   * The principal of a valid credential, whatever the address's failures: only failures count and
+   * only failures are refused (429), so a guesser cannot lock valid users out of a shared address.
+   */
   public Principal authenticate(String authorizationHeader, String clientAddress) {
-    long wait = limiter.blockedForSeconds(clientAddress);
-    if (wait > 0) {
-      throw new TooManyFailures(wait);
-    }
     try {
       return check(authorizationHeader);
     } catch (Unauthorized e) {
+      long wait = limiter.blockedForSeconds(clientAddress);
+      if (wait > 0) {
+        throw new TooManyFailures(wait);
+      }
       limiter.recordFailure(clientAddress);
       throw e;
     }
+  }
+
+  /**
+   * The address failures are counted for. {@code X-Forwarded-For} is believed only when the peer is
+   * a trusted proxy, and then read from the right: the first hop that is not a trusted proxy is the
+   * client (entries left of it may be forged by the client itself).
+   */
+  public String clientAddress(String peer, Enumeration<String> forwardedFor) {
+    Optional<InetAddress> hop = Cidr.literal(peer);
+    if (trustedProxies.isEmpty()
+        || forwardedFor == null
+        || hop.isEmpty()
+        || !Cidr.anyContains(trustedProxies, hop.get())) {
+      return peer;
+    }
+    List<String> chain = new ArrayList<>();
+    while (forwardedFor.hasMoreElements()) {
+      for (String part : forwardedFor.nextElement().split(",")) {
+        if (!part.isBlank()) {
+          chain.add(part.strip());
+        }
+      }
+    }
+    String client = peer;
+    for (int i = chain.size() - 1; i >= 0; i--) {
+      Optional<InetAddress> a = Cidr.literal(chain.get(i));
+      if (a.isEmpty()) {
+        break; // not an address: the previous hop is the last one we can vouch for
+      }
+      client = a.get().getHostAddress();
+      if (!Cidr.anyContains(trustedProxies, a.get())) {
+        break;
+      }
+    }
+    return client;
   }
 
   private Principal check(String header) {

@@ -5,8 +5,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Counts failed authentications per client address in fixed one-minute windows. An address over its
- * limit is refused (429) until its window ends, whatever it presents, so guessing cannot go on in
- * parallel with valid requests. Memory is bounded: stale windows are dropped when the table grows.
+ * limit has its failed attempts refused (429) until its window ends; a valid credential is still
+ * accepted (see {@link Authenticator}), so guessing from an address shared with valid users (a NAT,
+ * a proxy) cannot lock them out. Memory is bounded: stale windows are dropped when the table grows.
  */
 public final class FailedAuthLimiter {
   private static final int MAX_TRACKED = 100_000;

@@ -97,6 +97,26 @@ public final class OidcVerifier {
         }
       }
     }
-    return new Principal("oidc:" + claims.getSubject(), role, teams);
+    // A security identity without teams would be organization-wide security: that takes an
+    // explicit "*" in the teams claim, never a claim that is merely missing.
+    if (role == Role.security && teams.contains(Principal.ALL_TEAMS)) {
+      teams = List.of(Principal.ALL_TEAMS);
+    } else if (role == Role.security && teams.isEmpty()) {
+      throw ApiException.forbidden(
+          "the JWT's "
+              + config.teamsClaim()
+              + " claim names no team; organization-wide security takes \"*\"");
+    } else {
+      teams.remove(Principal.ALL_TEAMS);
+    }
+    // The person: the verified sub, or the configured claim (an e-mail address, say, that tokens
+    // minted for the same person name as their subject too).
+    Object person = claims.getClaim(config.subjectClaim());
+    if (!(person instanceof String s) || s.isBlank()) {
+      throw new Unauthorized(
+          "the JWT's " + config.subjectClaim() + " claim (oidc.subjectClaim) is missing");
+    }
+    return new Principal(
+        "oidc:" + claims.getSubject(), Principal.canonicalSubject(s), null, role, teams);
   }
 }

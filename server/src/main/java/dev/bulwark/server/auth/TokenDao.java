@@ -15,7 +15,8 @@ import org.jdbi.v3.core.Jdbi;
 /** SQL for the {@code tokens} table. Secrets never reach this class, only their hashes. */
 final class TokenDao {
   private static final String COLUMNS =
-      "id, name, role, teams, created_at, created_by, expires_at, revoked_at, last_used_at";
+      "id, name, subject, role, teams, created_at, created_by, minted_by, expires_at, revoked_at,"
+          + " last_used_at";
   private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
 
   private final Jdbi jdbi;
@@ -27,11 +28,15 @@ final class TokenDao {
   void insert(Handle h, ApiToken t, String secretHash) {
     h.createUpdate(
             """
-            INSERT INTO tokens (id, name, role, teams, secret_hash, created_at, created_by, expires_at)
-            VALUES (:id, :name, :role, :teams, :hash, :createdAt, :createdBy, :expiresAt)
+            INSERT INTO tokens (id, name, subject, role, teams, secret_hash, created_at, created_by,
+              minted_by, expires_at)
+            VALUES (:id, :name, :subject, :role, :teams, :hash, :createdAt, :createdBy, :mintedBy,
+              :expiresAt)
             """)
         .bind("id", t.id())
         .bind("name", t.name())
+        .bind("subject", t.subject())
+        .bind("mintedBy", t.mintedBy())
         .bind("role", t.role().name())
         .bind("teams", new String(Json.write(t.teams()), java.nio.charset.StandardCharsets.UTF_8))
         .bind("hash", secretHash)
@@ -104,10 +109,12 @@ final class TokenDao {
     return new ApiToken(
         rs.getString("id"),
         rs.getString("name"),
+        rs.getString("subject"),
         Role.valueOf(rs.getString("role")),
         teams,
         Instant.ofEpochMilli(rs.getLong("created_at")),
         rs.getString("created_by"),
+        rs.getString("minted_by"),
         instant(rs, "expires_at"),
         instant(rs, "revoked_at"),
         instant(rs, "last_used_at"));

@@ -5,10 +5,13 @@ import static dev.bulwark.server.http.ApiRoute.get;
 import static dev.bulwark.server.http.ApiRoute.post;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.bulwark.server.http.ApiException;
 import dev.bulwark.server.http.ApiRoute;
 import dev.bulwark.server.http.Call;
 import dev.bulwark.server.http.Validatable;
 import dev.bulwark.server.http.Validation;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -16,13 +19,39 @@ import java.util.Map;
 /** Token administration: admins only. */
 public final class TokenRoutes {
   private final TokenService tokens;
+  private final Duration maxLifetime;
+  private final Clock clock;
 
-  public TokenRoutes(TokenService tokens) {
+  public TokenRoutes(TokenService tokens, Duration maxLifetime, Clock clock) {
     this.tokens = tokens;
+    this.maxLifetime = maxLifetime;
+    this.clock = clock;
+  }
+
+  /**
+   * The requested expiry within the longest lifetime (token.maxDays); no expiry asks for the
+   * longest, so that no token issued through the API lives forever.
+   */
+  private Instant boundedExpiry(Instant requested) {
+    Instant limit = clock.instant().plus(maxLifetime);
+    Instant latest = limit.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    if (requested == null) {
+      return latest;
+    }
+    if (requested.isAfter(limit)) {
+      throw ApiException.invalid(
+          "expiresAt",
+          "must be at most "
+              + maxLifetime.toDays()
+              + " days from now (token.maxDays), no later than "
+              + latest);
+    }
+    return requested;
   }
 
   /** A request for a new token. */
-  public record CreateToken(String name, Role role, List<String> teams, Instant expiresAt)
+  public record CreateToken(
+      String name, Role role, List<String> teams, Instant expiresAt, String subject)
       implements Validatable {
     @Override
     public Validation validate(String prefix) {
@@ -31,13 +60,25 @@ public final class TokenRoutes {
         v.error("name", "must be 1 to 128 characters");
       }
       v.require("role", role);
-      if (teams != null) {
+      // ["*"] on a security token is organization-wide security (docs/permissions.md).
+      boolean unscoped = teams != null && teams.equals(List.of(Principal.ALL_TEAMS));
+      if (unscoped && role != Role.security) {
+        v.error("teams", "only a security token is for every team (\"*\")");
+      } else if (teams != null && !unscoped) {
         for (int i = 0; i < teams.size(); i++) {
           v.team("teams[" + i + "]", teams.get(i));
         }
       }
       if (role != null && role != Role.admin && (teams == null || teams.isEmpty())) {
         v.error("teams", "a " + role + " token needs at least one team");
+      }
+      if (subject != null) {
+        String s = Principal.canonicalSubject(subject);
+        if (s.isEmpty() || s.length() > 200 || s.chars().anyMatch(Character::isISOControl)) {
+          v.error("subject", "must be 1 to 200 printable characters");
+        } else if (s.startsWith("token:") || s.startsWith("decision:") || s.equals("system")) {
+          v.error("subject", "'token:', 'decision:' and 'system' are reserved for the server");
+        }
       }
       return v;
     }
@@ -48,6 +89,7 @@ public final class TokenRoutes {
   public record Created(
       String id,
       String name,
+      String subject,
       Role role,
       List<String> teams,
       Instant createdAt,
@@ -68,14 +110,22 @@ public final class TokenRoutes {
             call.principal(),
             call.requestId(),
             req.name(),
+            req.subject(),
             req.role(),
             req.teams() == null ? List.of() : req.teams(),
-            req.expiresAt());
+            boundedExpiry(req.expiresAt()));
     ApiToken t = issued.token();
     call.respond(
         201,
         new Created(
-            t.id(), t.name(), t.role(), t.teams(), t.createdAt(), t.expiresAt(), issued.secret()));
+            t.id(),
+            t.name(),
+            t.subject(),
+            t.role(),
+            t.teams(),
+            t.createdAt(),
+            t.expiresAt(),
+            issued.secret()));
   }
 
   private void list(Call call) {

@@ -24,6 +24,9 @@ public final class TokenService {
   private static final String PREFIX = "bwk_";
   private static final Duration LAST_USED_RESOLUTION = Duration.ofMinutes(1);
 
+  /** The subject of the bootstrap admin token. */
+  public static final String BOOTSTRAP_SUBJECT = "admin";
+
   private final Jdbi jdbi;
   private final dev.bulwark.server.db.WriteBatcher writes;
   private final TokenDao dao;
@@ -50,7 +53,27 @@ public final class TokenService {
       Role role,
       List<String> teams,
       Instant expiresAt) {
-    return issue(by, requestId, name, role, teams, expiresAt, null, null);
+    return issue(by, requestId, name, null, role, teams, expiresAt);
+  }
+
+  /**
+   * Issues a token for {@code subject} (the person or machine it stands for), by default the
+   * issuer's own: a token an admin mints for itself is still the admin for separation of duties.
+   */
+  public Issued issue(
+      Principal by,
+      String requestId,
+      String name,
+      String subject,
+      Role role,
+      List<String> teams,
+      Instant expiresAt) {
+    // The server's own tokens (demo data) each stand for a subject of their own.
+    String s =
+        subject != null
+            ? Principal.canonicalSubject(subject)
+            : by.actor().equals("system") ? null : by.subject();
+    return issue(by, requestId, name, role, teams, expiresAt, null, null, s);
   }
 
   private Issued issue(
@@ -61,14 +84,29 @@ public final class TokenService {
       List<String> teams,
       Instant expiresAt,
       String fixedId,
-      String fixedSecret) {
+      String fixedSecret,
+      String subject) {
     Instant now = clock.instant();
     if (expiresAt != null && !expiresAt.isAfter(now)) {
       throw ApiException.invalid("expiresAt", "must be in the future");
     }
     String secret = fixedSecret != null ? fixedSecret : PREFIX + randomBase64(32);
     String id = fixedId != null ? fixedId : "tok_" + randomBase64(9);
-    ApiToken token = new ApiToken(id, name, role, teams, now, by.actor(), expiresAt, null, null);
+    // No person stands behind the server's own principal: it mints no one's token.
+    String mintedBy = by.actor().equals("system") ? null : by.subject();
+    ApiToken token =
+        new ApiToken(
+            id,
+            name,
+            subject == null ? "token:" + id : subject,
+            role,
+            teams,
+            now,
+            by.actor(),
+            mintedBy,
+            expiresAt,
+            null,
+            null);
     writes.inTransactionDo(
         h -> {
           dao.insert(h, token, hash(secret));
@@ -94,7 +132,8 @@ public final class TokenService {
             List.of(),
             null,
             "tok_bootstrap",
-            configured.orElse(null)));
+            configured.orElse(null),
+            BOOTSTRAP_SUBJECT));
   }
 
   /** The principal of a valid secret, or a 401 saying what is wrong with it. */
@@ -111,7 +150,7 @@ public final class TokenService {
     if (t.lastUsedAt() == null || t.lastUsedAt().isBefore(now.minus(LAST_USED_RESOLUTION))) {
       dao.touch(t.id(), now, now.minus(LAST_USED_RESOLUTION));
     }
-    return new Principal("token:" + t.id(), t.role(), t.teams());
+    return new Principal("token:" + t.id(), t.subject(), t.mintedBy(), t.role(), t.teams());
   }
 
   public List<ApiToken> list() {

@@ -5,6 +5,7 @@ import static dev.bulwark.server.http.ApiRoute.post;
 import dev.bulwark.server.audit.AuditLog;
 import dev.bulwark.server.auth.Permission;
 import dev.bulwark.server.db.Database;
+import dev.bulwark.server.db.PrivateFiles;
 import dev.bulwark.server.http.ApiException;
 import dev.bulwark.server.http.ApiRoute;
 import dev.bulwark.server.http.Call;
@@ -13,12 +14,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** {@code POST /api/v1/backup}: streams a consistent copy of the embedded database to an admin. */
+/**
+ * {@code POST /api/v1/backup}: streams a consistent copy of the embedded database to an admin. The
+ * copy's file is named by the server (never after anything the client sent), backups are taken one
+ * at a time, and the copy is checked as a restore would check it before the first byte goes out.
+ */
 public final class BackupRoutes {
+  private static final Logger LOG = LoggerFactory.getLogger(BackupRoutes.class);
+
   private final Database db;
   private final AuditLog audit;
   private final Path workDir;
+  private final ReentrantLock oneAtATime = new ReentrantLock(true);
 
   public BackupRoutes(Database db, AuditLog audit, Path dataDir) {
     this.db = db;
@@ -37,12 +49,30 @@ public final class BackupRoutes {
           "Not Implemented",
           "this server runs on PostgreSQL; back it up with pg_dump or your database's own backups");
     }
-    Files.createDirectories(workDir);
-    Path file = workDir.resolve("backup-" + call.requestId() + ".db");
-    Files.deleteIfExists(file);
+    PrivateFiles.directory(workDir);
+    Path file = workDir.resolve("backup-" + UUID.randomUUID() + ".db");
     try {
-      Backups.snapshot(db, file);
-      long size = Files.size(file);
+      long size;
+      // One snapshot at a time: each is a full copy of the database, and two at once only
+      // compete for the same disk.
+      oneAtATime.lockInterruptibly();
+      try {
+        Backups.snapshot(db, file);
+        try {
+          Backups.verify(file);
+        } catch (Backups.NotABackup e) {
+          LOG.error(
+              "request {}: the backup failed its check: {}", call.requestId(), e.getMessage());
+          throw new ApiException(
+              500,
+              "Internal Server Error",
+              "the backup failed its integrity check and was not sent; quote the request id when"
+                  + " reporting it");
+        }
+        size = Files.size(file);
+      } finally {
+        oneAtATime.unlock();
+      }
       // Audited after the snapshot, so the backup does not contain its own record.
       db.writes()
           .inTransactionDo(

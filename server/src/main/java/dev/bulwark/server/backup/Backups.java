@@ -1,6 +1,7 @@
 package dev.bulwark.server.backup;
 
 import dev.bulwark.server.db.Database;
+import dev.bulwark.server.db.PrivateFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +42,11 @@ public final class Backups {
                 ps.execute();
               }
             });
+    try {
+      PrivateFiles.restrict(target);
+    } catch (IOException e) {
+      throw new SQLException("cannot make the backup " + target + " private: " + e.getMessage(), e);
+    }
   }
 
   /** Thrown when a file is not a Bulwark backup; the message says why. */
@@ -64,7 +70,10 @@ public final class Backups {
       assert held != null;
       Path db = dataDir.resolve(Database.SQLITE_FILE);
       Path staged = dataDir.resolve(Database.SQLITE_FILE + ".restoring");
+      Files.deleteIfExists(staged);
+      PrivateFiles.file(staged);
       Files.copy(backup, staged, StandardCopyOption.REPLACE_EXISTING);
+      PrivateFiles.restrict(staged);
       Path kept = null;
       if (Files.exists(db)) {
         String stamp =
@@ -81,6 +90,8 @@ public final class Backups {
         }
       }
       Files.move(staged, db, StandardCopyOption.ATOMIC_MOVE);
+      // The database kept aside and its WAL stay as private as the restored one.
+      PrivateFiles.tree(dataDir);
       return kept;
     }
   }
@@ -106,7 +117,7 @@ public final class Backups {
       }
       try (ResultSet rs =
           st.executeQuery(
-              "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('flyway_schema_history', 'services', 'audit_log')")) {
+              "SELECT COUNT(*) FROM sqlite_master WHERE type IN ('table', 'view') AND name IN ('flyway_schema_history', 'services', 'audit_log')")) {
         if (!rs.next() || rs.getInt(1) != 3) {
           throw new NotABackup(file + " is an SQLite database but not a Bulwark backup");
         }

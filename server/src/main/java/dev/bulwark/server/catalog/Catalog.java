@@ -44,18 +44,33 @@ public final class Catalog {
     return jdbi.withHandle(h -> dao.list(h, caller, team));
   }
 
-  /** Creates a service; 409 when the name is taken, 403 when the team is not the caller's. */
+  /** Deleted services of the caller's teams (or of one of them), kept for audit. */
+  public List<ArchivedService> archived(Principal caller, String team) {
+    return jdbi.withHandle(h -> dao.archived(h, caller, team));
+  }
+
+  /**
+   * Creates a service; 409 when the name or a lookalike of it is taken, 403 when the team is not
+   * the caller's.
+   */
   public Service create(Principal caller, String requestId, ServiceInput input) {
     input.validate("").throwIfInvalid();
+    requireNewName(input.name());
     requireTeamInScope(caller, input.team());
     return writes.inTransaction(
         h -> {
           if (!dao.insert(h, input, clock.instant(), caller)) {
-            throw ApiException.conflict("a service named '" + input.name() + "' already exists");
+            throw refusal(h, input.name());
           }
           Service created = dao.find(h, input.name(), caller).orElseThrow();
           audit.record(
-              h, caller, requestId, "service.create", serviceSubject(input), null, created.input());
+              h,
+              caller,
+              requestId,
+              "service.create",
+              serviceSubject(h, input),
+              null,
+              created.input());
           return created;
         });
   }
@@ -75,11 +90,22 @@ public final class Catalog {
     for (int attempt = 0; attempt < 2; attempt++) {
       Optional<String> owner = dao.ownerForUpdate(h, input.name());
       if (owner.isEmpty()) {
+        // A service named before the name rules (V14) may still be updated; a new one follows them.
+        requireNewName(input.name());
         if (dao.insert(h, input, clock.instant(), caller)) {
           Service created = dao.find(h, input.name(), caller).orElseThrow();
           audit.record(
-              h, caller, requestId, "service.create", serviceSubject(input), null, created.input());
+              h,
+              caller,
+              requestId,
+              "service.create",
+              serviceSubject(h, input),
+              null,
+              created.input());
           return new Upserted(created, Outcome.created);
+        }
+        if (dao.ownerForUpdate(h, input.name()).isEmpty()) {
+          throw refusal(h, input.name());
         }
         continue;
       }
@@ -101,7 +127,7 @@ public final class Catalog {
           caller,
           requestId,
           "service.update",
-          serviceSubject(input),
+          serviceSubject(h, input),
           before.input(),
           after.input());
       return new Upserted(after, Outcome.updated);
@@ -109,19 +135,31 @@ public final class Catalog {
     throw ApiException.conflict("service '" + input.name() + "' changed concurrently; retry");
   }
 
+  /**
+   * Deletes a service from the catalog by archiving it: the name is free for a new service, which
+   * starts with none of the old one's releases, findings, decisions or waivers.
+   */
   public void delete(Principal caller, String requestId, String name) {
     writes.inTransactionDo(
         h -> {
           Service before =
               dao.find(h, name, caller)
                   .orElseThrow(() -> ApiException.notFound("no service named '" + name + "'"));
-          dao.delete(h, name, caller);
+          long id = dao.archive(h, name, caller, clock.instant(), caller.actor()).orElseThrow();
           audit.record(
               h,
               caller,
               requestId,
               "service.delete",
-              Map.of("kind", "service", "id", name, "team", before.team()),
+              Map.of(
+                  "kind",
+                  "service",
+                  "id",
+                  name,
+                  "team",
+                  before.team(),
+                  "serviceId",
+                  String.valueOf(id)),
               before.input(),
               null);
         });
@@ -136,9 +174,35 @@ public final class Catalog {
         h -> inputs.stream().map(in -> upsert(h, caller, requestId, in)).toList());
   }
 
-  /** A service as ledger entries name it: its name and its team. */
-  private static Map<String, String> serviceSubject(ServiceInput s) {
-    return Map.of("kind", "service", "id", s.name(), "team", s.team());
+  private static void requireNewName(String name) {
+    String why = ServiceName.problem(name);
+    if (why != null) {
+      throw ApiException.invalid("name", why);
+    }
+  }
+
+  /** Why an insert of {@code name} did nothing: the name is taken, or a lookalike of it is. */
+  private ApiException refusal(Handle h, String name) {
+    Optional<String> similar = dao.lookalike(h, name).filter(n -> !n.equals(name));
+    if (similar.isPresent()) {
+      return ApiException.conflict(
+          "service name '"
+              + name
+              + "' looks like the existing service '"
+              + similar.get()
+              + "' (Unicode TR39 confusables); choose a name that reads differently");
+    }
+    return ApiException.conflict("a service named '" + name + "' already exists");
+  }
+
+  /**
+   * A service as ledger entries name it: its name and its team, and its stable id, which tells it
+   * apart from an archived service that had the same name.
+   */
+  private Map<String, String> serviceSubject(Handle h, ServiceInput s) {
+    long id = dao.id(h, s.name(), Principal.system()).orElseThrow();
+    return Map.of(
+        "kind", "service", "id", s.name(), "team", s.team(), "serviceId", String.valueOf(id));
   }
 
   private static void requireTeamInScope(Principal caller, String team) {

@@ -14,9 +14,11 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -100,6 +102,7 @@ public final class CatalogFile {
 
   private static Parsed bulwark(String fileName, Node root, JsonNode tree) {
     List<Entity> entities = new ArrayList<>();
+    Map<String, Entity> byKey = new HashMap<>();
     List<Rejected> rejected = new ArrayList<>();
     Set<String> allowedTop = Set.of("apiVersion", "kind", "services");
     tree.fieldNames()
@@ -130,13 +133,14 @@ public final class CatalogFile {
         }
         continue;
       }
-      addChecked(entities, rejected, where, "services[" + i + "].", in);
+      addChecked(entities, byKey, rejected, where, "services[" + i + "].", in);
     }
     return new Parsed("bulwark", entities, rejected, List.of());
   }
 
   private static Parsed backstage(String fileName, List<Node> docs, List<JsonNode> trees) {
     List<Entity> entities = new ArrayList<>();
+    Map<String, Entity> byKey = new HashMap<>();
     List<Rejected> rejected = new ArrayList<>();
     List<Skipped> skipped = new ArrayList<>();
     for (int i = 0; i < trees.size(); i++) {
@@ -171,29 +175,45 @@ public final class CatalogFile {
         continue;
       }
       addChecked(
-          entities, rejected, where, label + ": ", new ServiceInput(name, team, area, crit, value));
+          entities,
+          byKey,
+          rejected,
+          where,
+          label + ": ",
+          new ServiceInput(name, team, area, crit, value));
     }
     return new Parsed("backstage", entities, rejected, skipped);
   }
 
   private static void addChecked(
       List<Entity> entities,
+      Map<String, Entity> byKey,
       List<Rejected> rejected,
       String where,
       String prefix,
       ServiceInput in) {
     Validation v = in.validate(prefix);
+    if (v.ok() && ServiceName.problem(in.name()) != null) {
+      v.error("name", ServiceName.problem(in.name()));
+    }
     if (!v.ok()) {
       v.errors().forEach(e -> rejected.add(new Rejected(where, e.field() + " " + e.message())));
       return;
     }
-    for (Entity e : entities) {
-      if (e.service().name().equals(in.name())) {
-        rejected.add(
-            new Rejected(
-                where, prefix + "service '" + in.name() + "' is also defined at " + e.where()));
-        return;
-      }
+    // One lookalike key per name: an exact repeat has the same key as its first definition.
+    Entity first = byKey.putIfAbsent(ServiceName.key(in.name()), new Entity(where, in));
+    if (first != null) {
+      rejected.add(
+          new Rejected(
+              where,
+              prefix
+                  + "service '"
+                  + in.name()
+                  + (first.service().name().equals(in.name())
+                      ? "' is also defined at "
+                      : "' looks like '" + first.service().name() + "' defined at ")
+                  + first.where()));
+      return;
     }
     entities.add(new Entity(where, in));
   }

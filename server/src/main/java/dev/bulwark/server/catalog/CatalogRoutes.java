@@ -45,6 +45,14 @@ public final class CatalogRoutes {
   }
 
   private void list(Call call) {
+    String archived = call.query("archived");
+    if (archived != null && !archived.equals("true") && !archived.equals("false")) {
+      throw ApiException.invalid("archived", "must be true or false");
+    }
+    if ("true".equals(archived)) {
+      call.respond(200, Map.of("services", catalog.archived(call.principal(), call.query("team"))));
+      return;
+    }
     call.respond(200, Map.of("services", catalog.list(call.principal(), call.query("team"))));
   }
 

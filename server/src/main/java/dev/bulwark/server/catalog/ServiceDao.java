@@ -11,9 +11,10 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.SqlStatement;
 
 /**
- * SQL for the {@code services} table. Every statement carries the caller's team scope in its WHERE
- * clause, so a query cannot return or change another team's service even if a caller forgot to
- * check: {@code (:all OR team IN (<teams>))}.
+ * SQL for the {@code service_records} table and its view of the live services, {@code services}. A
+ * deleted service is archived, never removed, so what refers to its id stays with it. Every
+ * statement carries the caller's team scope in its WHERE clause, so a query cannot return or change
+ * another team's service even if a caller forgot to check: {@code (:all OR team IN (<teams>))}.
  */
 final class ServiceDao {
   private static final String COLUMNS =
@@ -37,7 +38,9 @@ final class ServiceDao {
 
   /** The owning team of {@code name} whatever the scope, locked for the rest of the transaction. */
   Optional<String> ownerForUpdate(Handle h, String name) {
-    return h.createQuery("SELECT team FROM services WHERE name = :name" + dialect.forUpdate())
+    return h.createQuery(
+            "SELECT team FROM service_records WHERE name = :name AND archived_at IS NULL"
+                + dialect.forUpdate())
         .bind("name", name)
         .mapTo(String.class)
         .findOne();
@@ -57,18 +60,22 @@ final class ServiceDao {
         .list();
   }
 
-  /** Inserts unless the name exists or the team is outside the scope; true when inserted. */
+  /**
+   * Inserts unless a live service has the name or its lookalike key, or the team is outside the
+   * scope; true when inserted.
+   */
   boolean insert(Handle h, ServiceInput s, Instant now, Principal scope) {
     return scoped(
                 h.createUpdate(
                     """
-                    INSERT INTO services (name, team, area, criticality, value, created_at, updated_at)
-                    SELECT :name, :team, :area, :criticality, :value, :now, :now
+                    INSERT INTO service_records (name, name_key, team, area, criticality, value, created_at, updated_at)
+                    SELECT :name, :key, :team, :area, :criticality, :value, :now, :now
                     WHERE (:all OR :team IN (<teams>))
-                    ON CONFLICT (name) DO NOTHING
+                    ON CONFLICT DO NOTHING
                     """),
                 scope)
             .bind("name", s.name())
+            .bind("key", ServiceName.key(s.name()))
             .bind("team", s.team())
             .bind("area", s.area().name())
             .bind("criticality", s.criticality().name())
@@ -83,9 +90,9 @@ final class ServiceDao {
     return scoped(
                 h.createUpdate(
                     """
-                    UPDATE services
+                    UPDATE service_records
                     SET team = :team, area = :area, criticality = :criticality, value = :value, updated_at = :now
-                    WHERE name = :name AND (:all OR (team IN (<teams>) AND :team IN (<teams>)))
+                    WHERE name = :name AND archived_at IS NULL AND (:all OR (team IN (<teams>) AND :team IN (<teams>)))
                     """),
                 scope)
             .bind("name", s.name())
@@ -98,11 +105,82 @@ final class ServiceDao {
         == 1;
   }
 
-  boolean delete(Handle h, String name, Principal scope) {
-    return scoped(h.createUpdate("DELETE FROM services WHERE name = :name AND " + SCOPE), scope)
-            .bind("name", name)
-            .execute()
-        == 1;
+  /**
+   * The live service whose name looks like {@code name} (the same lookalike key), whatever the
+   * scope: a name is refused even when the service holding its lookalike is another team's.
+   */
+  Optional<String> lookalike(Handle h, String name) {
+    return h.createQuery("SELECT name FROM services WHERE name_key = :key")
+        .bind("key", ServiceName.key(name))
+        .mapTo(String.class)
+        .findOne();
+  }
+
+  /** Archived services in scope, by name and then by when they were archived. */
+  List<ArchivedService> archived(Handle h, Principal scope, String team) {
+    return scoped(
+            h.createQuery(
+                """
+                SELECT id, name, team, area, criticality, value, created_at, archived_at, archived_by
+                FROM service_records
+                WHERE archived_at IS NOT NULL AND (:all OR team IN (<teams>))
+                  AND (:team IS NULL OR team = :team)
+                ORDER BY name, archived_at
+                """),
+            scope)
+        .bind("team", team)
+        .map(
+            (rs, ctx) -> {
+              double v = rs.getDouble("value");
+              Double value = rs.wasNull() ? null : v;
+              return new ArchivedService(
+                  rs.getLong("id"),
+                  rs.getString("name"),
+                  rs.getString("team"),
+                  Area.valueOf(rs.getString("area")),
+                  Criticality.valueOf(rs.getString("criticality")),
+                  value,
+                  Instant.ofEpochMilli(rs.getLong("created_at")),
+                  Instant.ofEpochMilli(rs.getLong("archived_at")),
+                  rs.getString("archived_by"));
+            })
+        .list();
+  }
+
+  /** The stable id of the live service {@code name} in scope. */
+  Optional<Long> id(Handle h, String name, Principal scope) {
+    return scoped(h.createQuery("SELECT id FROM services WHERE name = :name AND " + SCOPE), scope)
+        .bind("name", name)
+        .mapTo(Long.class)
+        .findOne();
+  }
+
+  /**
+   * Archives a service: it leaves the live catalog with everything that refers to its id (releases
+   * and their findings, gate decisions, waivers, deployments, promotions), and its carried-over
+   * decisions stop applying. Nothing is deleted, so an auditor still reads it all.
+   */
+  Optional<Long> archive(Handle h, String name, Principal scope, Instant now, String actor) {
+    Optional<Long> id = id(h, name, scope);
+    if (id.isEmpty()
+        || scoped(
+                    h.createUpdate(
+                        "UPDATE service_records SET archived_at = :now, archived_by = :actor WHERE id = :id AND archived_at IS NULL AND "
+                            + SCOPE),
+                    scope)
+                .bind("id", id.get())
+                .bind("now", now.toEpochMilli())
+                .bind("actor", actor)
+                .execute()
+            != 1) {
+      return Optional.empty();
+    }
+    h.createUpdate(
+            "UPDATE decisions SET archived_at = :now WHERE service_id = :id AND archived_at IS NULL")
+        .bind("id", id.get())
+        .bind("now", now.toEpochMilli())
+        .execute();
+    return id;
   }
 
   private static <S extends SqlStatement<S>> S scoped(S statement, Principal scope) {

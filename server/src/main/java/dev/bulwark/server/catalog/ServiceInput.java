@@ -6,12 +6,18 @@ import dev.bulwark.server.http.Validation;
 
 /**
  * What a caller sends to create or replace a service. Validated as a whole: every bad field is
- * reported at once. {@code name} may be left out on {@code PUT}, where the path names the service.
+ * reported at once. {@code name} may be left out on {@code PUT}, where the path names the service;
+ * it is kept in NFC. A name the catalog creates must also follow {@link ServiceName}'s rules,
+ * checked where a service is created: a service named before them may still be updated.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ServiceInput(
     String name, String team, Area area, Criticality criticality, Double value)
     implements Validatable {
+
+  public ServiceInput {
+    name = ServiceName.normalize(name);
+  }
 
   /** Checks every field; {@code prefix} places the errors, such as {@code services[3].}. */
   @Override

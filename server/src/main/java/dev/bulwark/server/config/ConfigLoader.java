@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,6 +47,7 @@ public final class ConfigLoader {
           "oidc.roleClaim",
           "oidc.teamsClaim",
           "oidc.clockSkewSeconds",
+          "oidc.subjectClaim",
           "ledger.origin",
           "ledger.keyFile",
           "ledger.checkpointEvery",
@@ -55,7 +57,12 @@ public final class ConfigLoader {
           "osv.syncMinutes",
           "gate.environments",
           "waiver.maxDays",
-          "provenance.keysFile");
+          "provenance.keysFile",
+          "findings.secondPersonCriticalities",
+          "webhook.allowedNetworks",
+          "http.trustedProxies",
+          "token.maxDays",
+          "gate.decisionValidMinutes");
 
   /**
    * {@code BULWARK_*} variables that are not server settings: the client's, the config file's
@@ -184,6 +191,40 @@ public final class ConfigLoader {
             throw bad(v.get("db.url"), "db.url", "must be a jdbc:postgresql:// URL");
           }
         });
+    Optional<String> dbUser = string(v, "db.user");
+    Optional<ServerConfig.Secret> dbPassword =
+        string(v, "db.password").map(ServerConfig.Secret::new);
+    if (dbUrl.isPresent()) {
+      // PostgreSQL's driver reads no user or password before '@' (it takes them for the host name
+      // and prints them in its errors): they move to db.user and db.password, out of the URL.
+      String url = dbUrl.get();
+      String prefix = "jdbc:postgresql://";
+      int slash = url.indexOf('/', prefix.length());
+      String authority = url.substring(prefix.length(), slash < 0 ? url.length() : slash);
+      int at = authority.lastIndexOf('@');
+      if (at >= 0) {
+        if (dbUser.isPresent() || dbPassword.isPresent()) {
+          throw bad(
+              v.get("db.url"),
+              "db.url",
+              "names a user before '@' while db.user or db.password is set too; give them once");
+        }
+        String info = authority.substring(0, at);
+        int colon = info.indexOf(':');
+        String user = colon < 0 ? info : info.substring(0, colon);
+        if (!user.isEmpty()) {
+          dbUser = Optional.of(java.net.URLDecoder.decode(user, StandardCharsets.UTF_8));
+        }
+        if (colon >= 0) {
+          dbPassword =
+              Optional.of(
+                  new ServerConfig.Secret(
+                      java.net.URLDecoder.decode(
+                          info.substring(colon + 1), StandardCharsets.UTF_8)));
+        }
+        dbUrl = Optional.of(prefix + url.substring(prefix.length() + at + 1));
+      }
+    }
     long maxBody = number(v, "http.maxBodyBytes", 1024, 1L << 31).orElse(DEFAULT_MAX_BODY_BYTES);
     int failures =
         number(v, "auth.failuresPerMinute", 1, 1_000_000)
@@ -211,7 +252,8 @@ public final class ConfigLoader {
                   jwks,
                   string(v, "oidc.roleClaim").orElse("bulwark_role"),
                   string(v, "oidc.teamsClaim").orElse("bulwark_teams"),
-                  Duration.ofSeconds(number(v, "oidc.clockSkewSeconds", 0, 300).orElse(30L))));
+                  Duration.ofSeconds(number(v, "oidc.clockSkewSeconds", 0, 300).orElse(30L)),
+                  string(v, "oidc.subjectClaim").orElse("sub")));
     } else {
       for (String k : KEYS) {
         if (k.startsWith("oidc.") && v.containsKey(k)) {
@@ -236,8 +278,8 @@ public final class ConfigLoader {
         port,
         data,
         dbUrl,
-        string(v, "db.user"),
-        string(v, "db.password").map(ServerConfig.Secret::new),
+        dbUser,
+        dbPassword,
         string(v, "bootstrap.token").map(ServerConfig.Secret::new),
         maxBody,
         failures,
@@ -258,7 +300,37 @@ public final class ConfigLoader {
                             .toList())
                 .orElse(ServerConfig.GateSettings.defaults().environments()),
             number(v, "waiver.maxDays", 1, 3650).orElse(90L).intValue(),
-            string(v, "provenance.keysFile").map(Path::of)));
+            string(v, "provenance.keysFile").map(Path::of),
+            number(v, "gate.decisionValidMinutes", 1, 525_600)
+                .map(Duration::ofMinutes)
+                .orElse(ServerConfig.GateSettings.DEFAULT_DECISION_VALIDITY)),
+        string(v, "findings.secondPersonCriticalities")
+            .map(
+                s ->
+                    java.util.Arrays.stream(s.split(","))
+                        .map(String::strip)
+                        .filter(x -> !x.isEmpty() && !x.equals("none"))
+                        .toList())
+            .orElse(List.of("high", "critical")),
+        new ServerConfig.Exposure(
+            cidrs(v, "webhook.allowedNetworks"),
+            cidrs(v, "http.trustedProxies"),
+            number(v, "token.maxDays", 1, 36_500)
+                .map(Duration::ofDays)
+                .orElse(ServerConfig.Exposure.defaults().tokenMaxLifetime())));
+  }
+
+  /** A comma-separated list of IP addresses and CIDR blocks. */
+  private static List<dev.bulwark.server.net.Cidr> cidrs(Map<String, Value> v, String key) {
+    Value val = v.get(key);
+    if (val == null) {
+      return List.of();
+    }
+    try {
+      return dev.bulwark.server.net.Cidr.parseList(val.value());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key + ": " + e.getMessage() + " (from " + val.source() + ")");
+    }
   }
 
   private static boolean isUrl(String s) {

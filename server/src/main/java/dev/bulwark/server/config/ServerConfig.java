@@ -28,10 +28,23 @@ public record ServerConfig(
     Optional<Path> slaFile,
     Duration osvSyncInterval,
     List<URI> osvUrls,
-    GateSettings gates) {
+    GateSettings gates,
+    List<String> secondPersonCriticalities,
+    Exposure exposure) {
+
+  /** Criticalities whose services need a second person for a by-hand not_affected or fixed. */
+  public static final List<String> CRITICALITIES = List.of("low", "medium", "high", "critical");
 
   public ServerConfig {
+    secondPersonCriticalities = List.copyOf(secondPersonCriticalities);
+    for (String c : secondPersonCriticalities) {
+      if (!CRITICALITIES.contains(c)) {
+        throw new ConfigException(
+            "findings.secondPersonCriticalities: '" + c + "' is not one of " + CRITICALITIES);
+      }
+    }
     Objects.requireNonNull(gates, "gates");
+    Objects.requireNonNull(exposure, "exposure");
     osvUrls = List.copyOf(osvUrls);
     Objects.requireNonNull(osvSyncInterval, "osvSyncInterval");
     Objects.requireNonNull(slaFile, "slaFile");
@@ -60,15 +73,30 @@ public record ServerConfig(
     return dbUrl.isEmpty();
   }
 
-  /** OIDC issuer settings: JWT bearer tokens from this issuer are accepted. */
+  /**
+   * OIDC issuer settings: JWT bearer tokens from this issuer are accepted. {@code subjectClaim}
+   * names the claim holding the person an identity stands for (default {@code sub}).
+   */
   public record Oidc(
       String issuer,
       String audience,
       URI jwksUri,
       String roleClaim,
       String teamsClaim,
-      Duration clockSkew) {
+      Duration clockSkew,
+      String subjectClaim) {
+    public Oidc(
+        String issuer,
+        String audience,
+        URI jwksUri,
+        String roleClaim,
+        String teamsClaim,
+        Duration clockSkew) {
+      this(issuer, audience, jwksUri, roleClaim, teamsClaim, clockSkew, "sub");
+    }
+
     public Oidc {
+      Objects.requireNonNull(subjectClaim, "subjectClaim");
       Objects.requireNonNull(issuer, "issuer");
       Objects.requireNonNull(audience, "audience");
       Objects.requireNonNull(jwksUri, "jwksUri");
@@ -102,14 +130,53 @@ public record ServerConfig(
   }
 
   /**
-   * Release gates: the environments in promotion order, the longest a waiver may run, and the file
-   * of public keys trusted to sign attestations.
+   * Where the server meets the outside: the networks webhooks may reach although they are internal,
+   * the reverse proxies whose {@code X-Forwarded-For} is believed, and the longest an API token may
+   * live.
+   */
+  public record Exposure(
+      List<dev.bulwark.server.net.Cidr> webhookAllowedNetworks,
+      List<dev.bulwark.server.net.Cidr> trustedProxies,
+      Duration tokenMaxLifetime) {
+    public Exposure {
+      webhookAllowedNetworks = List.copyOf(webhookAllowedNetworks);
+      trustedProxies = List.copyOf(trustedProxies);
+      Objects.requireNonNull(tokenMaxLifetime, "tokenMaxLifetime");
+      if (tokenMaxLifetime.compareTo(Duration.ofDays(1)) < 0
+          || tokenMaxLifetime.compareTo(Duration.ofDays(36_500)) > 0) {
+        throw new ConfigException("token.maxDays must be between 1 and 36500");
+      }
+    }
+
+    public static Exposure defaults() {
+      return new Exposure(List.of(), List.of(), Duration.ofDays(365));
+    }
+  }
+
+  /**
+   * Release gates: the environments in promotion order, the longest a waiver may run, the file of
+   * public keys trusted to sign attestations, and how long an allow decision lets a digest deploy.
    */
   public record GateSettings(
-      List<String> environments, int waiverMaxDays, Optional<Path> trustedKeysFile) {
+      List<String> environments,
+      int waiverMaxDays,
+      Optional<Path> trustedKeysFile,
+      Duration decisionValidity) {
+    public static final Duration DEFAULT_DECISION_VALIDITY = Duration.ofHours(24);
+
+    public GateSettings(
+        List<String> environments, int waiverMaxDays, Optional<Path> trustedKeysFile) {
+      this(environments, waiverMaxDays, trustedKeysFile, DEFAULT_DECISION_VALIDITY);
+    }
+
     public GateSettings {
       environments = List.copyOf(environments);
       Objects.requireNonNull(trustedKeysFile, "trustedKeysFile");
+      Objects.requireNonNull(decisionValidity, "decisionValidity");
+      if (decisionValidity.compareTo(Duration.ofMinutes(1)) < 0
+          || decisionValidity.compareTo(Duration.ofDays(365)) > 0) {
+        throw new ConfigException("gate.decisionValidMinutes must be between 1 and 525600");
+      }
       if (environments.isEmpty()) {
         throw new ConfigException("gate.environments must name at least one environment");
       }
@@ -132,9 +199,22 @@ public record ServerConfig(
     }
   }
 
+  public ServerConfig withExposure(Exposure value) {
+    Copy b = new Copy(this);
+    b.exposure = value;
+    return b.build();
+  }
+
   public ServerConfig withGates(GateSettings value) {
     Copy b = new Copy(this);
     b.gates = value;
+    return b.build();
+  }
+
+  /** The criticalities whose by-hand not_affected and fixed verdicts need a second person. */
+  public ServerConfig withSecondPersonCriticalities(List<String> value) {
+    Copy b = new Copy(this);
+    b.secondPersonCriticalities = value;
     return b.build();
   }
 
@@ -221,9 +301,13 @@ public record ServerConfig(
     Duration osvSyncInterval;
     List<URI> osvUrls;
     GateSettings gates;
+    List<String> secondPersonCriticalities;
+    Exposure exposure;
 
     Copy(ServerConfig c) {
       gates = c.gates;
+      secondPersonCriticalities = c.secondPersonCriticalities;
+      exposure = c.exposure;
       host = c.host;
       port = c.port;
       dataDir = c.dataDir;
@@ -260,7 +344,9 @@ public record ServerConfig(
           slaFile,
           osvSyncInterval,
           osvUrls,
-          gates);
+          gates,
+          secondPersonCriticalities,
+          exposure);
     }
   }
 
@@ -295,7 +381,9 @@ public record ServerConfig(
         Optional.empty(),
         Duration.ZERO,
         List.of(),
-        GateSettings.defaults());
+        GateSettings.defaults(),
+        List.of("high", "critical"),
+        Exposure.defaults());
   }
 
   /** Masks the database URL's password; the secret fields mask themselves. */
@@ -327,8 +415,46 @@ public record ServerConfig(
         "oidc=" + oidc.map(Oidc::issuer).orElse("off"));
   }
 
-  /** JDBC URLs may carry a password as a query parameter; never print it. */
+  /**
+   * A JDBC URL with every password masked: in the user information ({@code //user:pass@host}) and
+   * in any property whose name mentions a password or secret ({@code ?password=}, {@code
+   * &sslpassword=}, {@code ;secret=}).
+   */
   public static String maskUrl(String url) {
-    return url.replaceAll("(?i)(password=)[^&;]*", "$1****");
+    if (url == null) {
+      return null;
+    }
+    return url.replaceAll("(//[^/?#:@]*:)[^/?#]*@", "$1****@")
+        .replaceAll("(?i)([?&;][^=&;?#]*(?:password|passwd|pwd|secret)[^=&;?#]*=)[^&;]*", "$1****");
+  }
+
+  /**
+   * {@code text} (a driver's error message, say) with every password of {@code url} and {@code
+   * password} itself replaced by {@code ****}, and any URL in it masked.
+   */
+  public static String maskSecrets(String text, String url, String password) {
+    if (text == null) {
+      return null;
+    }
+    String out = text;
+    java.util.List<String> secrets = new java.util.ArrayList<>();
+    if (password != null) {
+      secrets.add(password);
+    }
+    if (url != null) {
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile(
+                  "(?i)(?://[^/?#:@]*:([^/?#]*)@)|(?:[?&;][^=&;?#]*(?:password|passwd|pwd|secret)[^=&;?#]*=([^&;]*))")
+              .matcher(url);
+      while (m.find()) {
+        secrets.add(m.group(1) != null ? m.group(1) : m.group(2));
+      }
+    }
+    for (String s : secrets) {
+      if (s != null && !s.isEmpty()) {
+        out = out.replace(s, "****");
+      }
+    }
+    return maskUrl(out);
   }
 }

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.flywaydb.core.Flyway;
@@ -77,7 +76,10 @@ public final class Database implements AutoCloseable {
       ds = new HikariDataSource(hc);
     } catch (RuntimeException e) {
       throw new ConfigException(
-          "cannot connect to PostgreSQL at " + ServerConfig.maskUrl(url) + ": " + rootMessage(e));
+          "cannot connect to PostgreSQL at "
+              + ServerConfig.maskUrl(url)
+              + ": "
+              + ServerConfig.maskSecrets(rootMessage(e), url, password));
     }
     try {
       migrate(ds, Dialect.POSTGRESQL, schema);
@@ -92,6 +94,16 @@ public final class Database implements AutoCloseable {
     DataDirLock lock = DataDirLock.acquire(dataDir);
     try {
       Path file = dataDir.resolve(SQLITE_FILE);
+      try {
+        // SQLite creates the WAL and shared-memory files with the database file's mode, so a
+        // database created 0600 here keeps all three private; files of older versions are
+        // narrowed too.
+        PrivateFiles.tree(dataDir);
+        PrivateFiles.file(file);
+      } catch (IOException e) {
+        throw new ConfigException(
+            "cannot make data directory " + dataDir + " private: " + e.getMessage());
+      }
       HikariConfig hc = new HikariConfig();
       hc.setPoolName("bulwark-sqlite");
       hc.setJdbcUrl("jdbc:sqlite:" + file.toAbsolutePath());
@@ -213,7 +225,8 @@ public final class Database implements AutoCloseable {
     /** Takes the lock or throws {@link DataDirInUseException} when another process holds it. */
     public static DataDirLock acquire(Path dataDir) {
       try {
-        Files.createDirectories(dataDir);
+        PrivateFiles.directory(dataDir);
+        PrivateFiles.file(dataDir.resolve(LOCK_FILE));
         FileChannel ch =
             FileChannel.open(
                 dataDir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);

@@ -19,79 +19,232 @@ final class GateDao {
     return st.bind("all", p.allTeams()).bindList(EmptyHandling.NULL_KEYWORD, "teams", p.teams());
   }
 
+  /**
+   * A policy bundle of one layer: {@code team} null for the global bundle. Pending until a second
+   * person approves it; at most one active per layer.
+   */
   record Bundle(
       long id,
       String digest,
+      String team,
       String files,
       int policies,
       int rules,
       String pushedBy,
+      String pushedSubject,
+      String pushedMinter,
       Instant pushedAt,
-      boolean active) {}
+      String status,
+      String decidedBy,
+      String decidedSubject,
+      Instant decidedAt,
+      String decideReason) {
+    boolean active() {
+      return status.equals("active");
+    }
+  }
 
+  private static final String BUNDLE_COLUMNS =
+      """
+      id, digest, team, policies, rules, pushed_by, pushed_subject, pushed_minter, pushed_at,
+      status, decided_by, decided_subject, decided_at, decide_reason
+      """;
+
+  /** The layer key of a team (null: global) in SQL comparisons, which cannot compare NULLs. */
+  static String layer(String team) {
+    return team == null ? "" : team;
+  }
+
+  /** Some stored bundle with these contents (the files are the same in every layer). */
   Optional<Bundle> bundle(Handle h, String digest) {
     return h.createQuery(
-            """
-            SELECT id, digest, files, policies, rules, pushed_by, pushed_at, active
-            FROM policy_bundles WHERE digest = :d
-            """)
+            "SELECT "
+                + BUNDLE_COLUMNS
+                + ", files FROM policy_bundles WHERE digest = :d ORDER BY id LIMIT 1")
         .bind("d", digest)
-        .map((rs, ctx) -> bundleRow(rs))
+        .map((rs, ctx) -> bundleRow(rs, true))
         .findOne();
   }
 
-  /** The active bundle's digest: what a gate needs unless it must compile the bundle. */
-  Optional<String> activeDigest(Handle h) {
-    return h.createQuery("SELECT digest FROM policy_bundles WHERE active = 1")
+  /** A bundle with these contents that the caller may see: global, or of one of its teams. */
+  Optional<Bundle> visibleBundle(Handle h, Principal p, String digest) {
+    return scoped(
+            h.createQuery(
+                "SELECT "
+                    + BUNDLE_COLUMNS
+                    + ", files FROM policy_bundles s WHERE digest = :d AND (team IS NULL OR "
+                    + LAYER_SCOPE
+                    + ") ORDER BY id LIMIT 1"),
+            p)
+        .bind("d", digest)
+        .map((rs, ctx) -> bundleRow(rs, true))
+        .findOne();
+  }
+
+  /** Bundles are not service rows: their team column is the scope. */
+  private static final String LAYER_SCOPE = "(:all OR s.team IN (<teams>))";
+
+  Optional<Bundle> bundleInLayer(Handle h, String team, String digest) {
+    return h.createQuery(
+            "SELECT "
+                + BUNDLE_COLUMNS
+                + ", '' AS files FROM policy_bundles WHERE digest = :d AND COALESCE(team, '') = :l")
+        .bind("d", digest)
+        .bind("l", layer(team))
+        .map((rs, ctx) -> bundleRow(rs, false))
+        .findOne();
+  }
+
+  Optional<Bundle> bundleById(Handle h, long id) {
+    return h.createQuery(
+            "SELECT " + BUNDLE_COLUMNS + ", '' AS files FROM policy_bundles WHERE id = :id")
+        .bind("id", id)
+        .map((rs, ctx) -> bundleRow(rs, false))
+        .findOne();
+  }
+
+  /** The active bundle's digest of a layer. */
+  Optional<String> activeDigest(Handle h, String team) {
+    return h.createQuery(
+            "SELECT digest FROM policy_bundles WHERE active = 1 AND COALESCE(team, '') = :l")
+        .bind("l", layer(team))
         .mapTo(String.class)
         .findOne();
   }
 
-  List<Bundle> bundles(Handle h) {
-    return h.createQuery(
-            """
-            SELECT id, digest, '' AS files, policies, rules, pushed_by, pushed_at, active
-            FROM policy_bundles ORDER BY id DESC
-            """)
-        .map((rs, ctx) -> bundleRow(rs))
+  /** The global bundles and those of the caller's teams, newest first. */
+  List<Bundle> bundles(Handle h, Principal p) {
+    return scoped(
+            h.createQuery(
+                "SELECT "
+                    + BUNDLE_COLUMNS
+                    + ", '' AS files FROM policy_bundles s WHERE team IS NULL OR "
+                    + LAYER_SCOPE
+                    + " ORDER BY id DESC"),
+            p)
+        .map((rs, ctx) -> bundleRow(rs, false))
         .list();
   }
 
-  private static Bundle bundleRow(java.sql.ResultSet rs) throws java.sql.SQLException {
+  private static Bundle bundleRow(java.sql.ResultSet rs, boolean files)
+      throws java.sql.SQLException {
     return new Bundle(
         rs.getLong("id"),
         rs.getString("digest"),
-        rs.getString("files"),
+        rs.getString("team"),
+        files ? rs.getString("files") : "",
         rs.getInt("policies"),
         rs.getInt("rules"),
         rs.getString("pushed_by"),
+        rs.getString("pushed_subject"),
+        rs.getString("pushed_minter"),
         Instant.ofEpochMilli(rs.getLong("pushed_at")),
-        rs.getInt("active") == 1);
+        rs.getString("status"),
+        rs.getString("decided_by"),
+        rs.getString("decided_subject"),
+        instant(rs, "decided_at"),
+        rs.getString("decide_reason"));
   }
 
-  void insertBundle(
-      Handle h, String digest, String files, int policies, int rules, String by, long at) {
-    h.createUpdate(
+  long insertBundle(
+      Handle h,
+      String digest,
+      String team,
+      String files,
+      int policies,
+      int rules,
+      Principal by,
+      long at) {
+    return h.createUpdate(
             """
-            INSERT INTO policy_bundles (digest, files, policies, rules, pushed_by, pushed_at, active)
-            VALUES (:d, :f, :p, :r, :by, :at, 0)
+            INSERT INTO policy_bundles (digest, team, files, policies, rules, pushed_by,
+              pushed_subject, pushed_minter, pushed_at, status, active)
+            VALUES (:d, :team, :f, :p, :r, :by, :subject, :minter, :at, 'pending', 0)
             """)
         .bind("d", digest)
+        .bind("team", team)
         .bind("f", files)
         .bind("p", policies)
         .bind("r", rules)
-        .bind("by", by)
+        .bind("by", by.actor())
+        .bind("subject", by.subject())
+        .bind("minter", by.mintedBy())
+        .bind("at", at)
+        .executeAndReturnGeneratedKeys("id")
+        .mapTo(Long.class)
+        .one();
+  }
+
+  /** A superseded or rejected bundle pushed again: pending again, for the new pusher. */
+  void repush(Handle h, long id, Principal by, long at) {
+    h.createUpdate(
+            """
+            UPDATE policy_bundles SET status = 'pending', pushed_by = :by, pushed_subject = :subject,
+              pushed_minter = :minter, pushed_at = :at, decided_by = NULL, decided_subject = NULL,
+              decided_at = NULL, decide_reason = NULL
+            WHERE id = :id AND status IN ('superseded', 'rejected')
+            """)
+        .bind("id", id)
+        .bind("by", by.actor())
+        .bind("subject", by.subject())
+        .bind("minter", by.mintedBy())
         .bind("at", at)
         .execute();
   }
 
-  void activate(Handle h, String digest) {
-    h.createUpdate("UPDATE policy_bundles SET active = 0 WHERE active = 1 AND digest <> :d")
-        .bind("d", digest)
+  /**
+   * Makes a pending bundle its layer's active one (after {@link #supersede}: one active per layer).
+   * The checks that the approver is not the pusher are in the SQL too, unless the server seeds its
+   * own demo bundle; returns false when nothing changed.
+   */
+  boolean activate(Handle h, Bundle b, Principal by, long at, boolean reviewed) {
+    int changed =
+        h.createUpdate(
+                """
+                UPDATE policy_bundles SET status = 'active', active = 1, decided_by = :by,
+                  decided_subject = :subject, decided_at = :at
+                WHERE id = :id AND status = 'pending'
+                """
+                    + (reviewed
+                        ? """
+                          AND pushed_subject <> :subject AND pushed_subject <> :minter
+                          AND COALESCE(pushed_minter, '') <> :subject
+                          """
+                        : ""))
+            .bind("id", b.id())
+            .bind("by", by.actor())
+            .bind("subject", by.subject())
+            .bind("minter", by.minterOrEmpty())
+            .bind("at", at)
+            .execute();
+    return changed == 1;
+  }
+
+  void supersede(Handle h, String team, long except) {
+    h.createUpdate(
+            """
+            UPDATE policy_bundles SET status = 'superseded', active = 0
+            WHERE active = 1 AND COALESCE(team, '') = :l AND id <> :id
+            """)
+        .bind("l", layer(team))
+        .bind("id", except)
         .execute();
-    h.createUpdate("UPDATE policy_bundles SET active = 1 WHERE digest = :d")
-        .bind("d", digest)
-        .execute();
+  }
+
+  boolean reject(Handle h, long id, Principal by, long at, String reason) {
+    return h.createUpdate(
+                """
+                UPDATE policy_bundles SET status = 'rejected', decided_by = :by,
+                  decided_subject = :subject, decided_at = :at, decide_reason = :reason
+                WHERE id = :id AND status = 'pending'
+                """)
+            .bind("id", id)
+            .bind("by", by.actor())
+            .bind("subject", by.subject())
+            .bind("at", at)
+            .bind("reason", reason)
+            .execute()
+        == 1;
   }
 
   /** A release as the gate sees it: the caller may see its service. */
@@ -114,8 +267,12 @@ final class GateDao {
    */
   record Stamp(long factsRev, String team, String area, String criticality) {}
 
-  /** What a gate reads first: the release, its cache stamp, and the active bundle's digest. */
-  record GateTarget(Release release, Stamp stamp, Optional<String> activeBundle) {}
+  /**
+   * What a gate reads first: the release, its cache stamp, the active global bundle's digest, and
+   * the active bundle of the service's team, if any.
+   */
+  record GateTarget(
+      Release release, Stamp stamp, Optional<String> activeBundle, Optional<String> teamBundle) {}
 
   /**
    * The scoped release with its cache stamp and the active bundle's digest: one query instead of
@@ -123,10 +280,13 @@ final class GateDao {
    */
   private static final String TARGET =
       """
-      SELECT r.id, r.service, s.team, r.version, r.digest, r.facts_rev, s.area, s.criticality,
-        (SELECT b.digest FROM policy_bundles b WHERE b.active = 1) AS bundle
-      FROM releases r JOIN services s ON s.name = r.service
-      WHERE r.service = :service AND r.version = :version AND
+      SELECT r.id, r.service_id, s.name AS service, s.team, r.version, r.digest, r.facts_rev,
+        s.area, s.criticality,
+        (SELECT b.digest FROM policy_bundles b WHERE b.active = 1 AND b.team IS NULL) AS bundle,
+        (SELECT b.digest FROM policy_bundles b WHERE b.active = 1 AND b.team = s.team)
+          AS team_bundle
+      FROM releases r JOIN services s ON s.id = r.service_id
+      WHERE s.name = :service AND r.version = :version AND
       """
           + SCOPE;
 
@@ -149,7 +309,8 @@ final class GateDao {
                         rs.getString("team"),
                         rs.getString("area"),
                         rs.getString("criticality")),
-                    Optional.ofNullable(rs.getString("bundle"))))
+                    Optional.ofNullable(rs.getString("bundle")),
+                    Optional.ofNullable(rs.getString("team_bundle"))))
         .findOne()
         .orElseThrow(() -> notFound(service, version));
   }
@@ -168,9 +329,9 @@ final class GateDao {
       Handle h, String service, String digest, String environment, String event, long at) {
     h.createUpdate(
             """
-            INSERT INTO promotions (service, digest, environment, event, first_at)
-            VALUES (:s, :d, :e, :event, :at)
-            ON CONFLICT (service, digest, environment, event) DO UPDATE
+            INSERT INTO promotions (service_id, digest, environment, event, first_at)
+            VALUES ((SELECT id FROM services WHERE name = :s), :d, :e, :event, :at)
+            ON CONFLICT (service_id, digest, environment, event) DO UPDATE
             SET first_at = excluded.first_at WHERE excluded.first_at < promotions.first_at
             """)
         .bind("s", service)
@@ -187,6 +348,7 @@ final class GateDao {
       String environment,
       String decision,
       String bundle,
+      String teamBundle,
       String inputDigest,
       String waivers,
       long ledgerIndex,
@@ -197,9 +359,11 @@ final class GateDao {
     }
     return h.createUpdate(
             """
-            INSERT INTO gate_decisions (service, version, digest, environment, decision,
-              bundle_digest, input_digest, waivers, ledger_index, actor, decided_at)
-            VALUES (:s, :v, :d, :e, :decision, :b, :i, :w, :l, :actor, :at)
+            INSERT INTO gate_decisions (service_id, version, digest, environment, decision,
+              bundle_digest, input_digest, waivers, ledger_index, actor, decided_at,
+              team_bundle_digest)
+            VALUES ((SELECT id FROM services WHERE name = :s), :v, :d, :e, :decision, :b, :i, :w,
+              :l, :actor, :at, :tb)
             """)
         .bind("s", r.service())
         .bind("v", r.version())
@@ -207,6 +371,7 @@ final class GateDao {
         .bind("e", environment)
         .bind("decision", decision)
         .bind("b", bundle)
+        .bind("tb", teamBundle)
         .bind("i", inputDigest)
         .bind("w", waivers)
         .bind("l", ledgerIndex)
@@ -218,20 +383,27 @@ final class GateDao {
   }
 
   /** The latest gate decision for a digest of a service in an environment. */
-  record LatestDecision(long id, String decision, long ledgerIndex) {}
+  record LatestDecision(long id, String decision, long ledgerIndex, Instant decidedAt) {}
 
   Optional<LatestDecision> latestDecision(
       Handle h, String service, String digest, String environment) {
     return h.createQuery(
             """
-            SELECT id, decision, ledger_index FROM gate_decisions
-            WHERE service = :s AND digest = :d AND environment = :e
+            SELECT id, decision, ledger_index, decided_at FROM gate_decisions
+            WHERE service_id = (SELECT id FROM services WHERE name = :s)
+              AND digest = :d AND environment = :e
             ORDER BY id DESC LIMIT 1
             """)
         .bind("s", service)
         .bind("d", digest)
         .bind("e", environment)
-        .map((rs, ctx) -> new LatestDecision(rs.getLong(1), rs.getString(2), rs.getLong(3)))
+        .map(
+            (rs, ctx) ->
+                new LatestDecision(
+                    rs.getLong(1),
+                    rs.getString(2),
+                    rs.getLong(3),
+                    Instant.ofEpochMilli(rs.getLong("decided_at"))))
         .findOne();
   }
 
@@ -250,13 +422,16 @@ final class GateDao {
       Instant approvedAt,
       String revokedBy,
       Instant revokedAt,
-      String revokeReason) {}
+      String revokeReason,
+      String requestedSubject,
+      String requestedMinter,
+      String approvedSubject) {}
 
   private static final String WAIVER_COLUMNS =
       """
-      w.id, w.service, w.policy, w.rule, w.digest, w.finding, w.reason, w.expires_at,
+      w.id, s.name AS service, w.policy, w.rule, w.digest, w.finding, w.reason, w.expires_at,
       w.requested_by, w.requested_at, w.approved_by, w.approved_at, w.revoked_by, w.revoked_at,
-      w.revoke_reason
+      w.revoke_reason, w.requested_subject, w.requested_minter, w.approved_subject
       """;
 
   private static Instant instant(java.sql.ResultSet rs, String col) throws java.sql.SQLException {
@@ -280,7 +455,10 @@ final class GateDao {
         instant(rs, "approved_at"),
         rs.getString("revoked_by"),
         instant(rs, "revoked_at"),
-        rs.getString("revoke_reason"));
+        rs.getString("revoke_reason"),
+        rs.getString("requested_subject"),
+        rs.getString("requested_minter"),
+        rs.getString("approved_subject"));
   }
 
   /** A waiver as a gate applies it. */
@@ -309,16 +487,17 @@ final class GateDao {
                     + """
                     )
                     SELECT 't' AS kind, 0 AS o, id, service AS a, team AS b, version AS c,
-                      digest AS d, facts_rev AS n, area AS e, criticality AS f, bundle AS g
+                      digest AS d, facts_rev AS n, area AS e, criticality AS f, bundle AS g,
+                      team_bundle AS tb
                     FROM t
                     UNION ALL
                     SELECT 'p', p.first_at, 0, p.environment, p.event, NULL, NULL, p.first_at,
-                      NULL, NULL, NULL
-                    FROM promotions p JOIN t ON p.service = t.service AND p.digest = t.digest
+                      NULL, NULL, NULL, NULL
+                    FROM promotions p JOIN t ON p.service_id = t.service_id AND p.digest = t.digest
                     UNION ALL
                     SELECT 'w', w.id, w.id, w.policy, w.rule, w.digest, w.finding, w.expires_at,
-                      NULL, NULL, NULL
-                    FROM waivers w JOIN t ON w.service = t.service
+                      NULL, NULL, NULL, NULL
+                    FROM waivers w JOIN t ON w.service_id = t.service_id
                     WHERE w.approved_by IS NOT NULL AND w.revoked_at IS NULL
                       AND w.expires_at > :now
                     ORDER BY kind, o, a, b
@@ -344,7 +523,8 @@ final class GateDao {
                                 rs.getString("b"),
                                 rs.getString("e"),
                                 rs.getString("f")),
-                            Optional.ofNullable(rs.getString("g")));
+                            Optional.ofNullable(rs.getString("g")),
+                            Optional.ofNullable(rs.getString("tb")));
                 case "p" ->
                     promotions.add(
                         new Promotion(rs.getString("a"), rs.getString("b"), rs.getLong("n")));
@@ -372,7 +552,7 @@ final class GateDao {
             h.createQuery(
                 "SELECT "
                     + WAIVER_COLUMNS
-                    + " FROM waivers w JOIN services s ON s.name = w.service WHERE w.id = :id AND "
+                    + " FROM waivers w JOIN services s ON s.id = w.service_id WHERE w.id = :id AND "
                     + SCOPE),
             p)
         .bind("id", id)
@@ -386,8 +566,8 @@ final class GateDao {
             h.createQuery(
                 "SELECT "
                     + WAIVER_COLUMNS
-                    + " FROM waivers w JOIN services s ON s.name = w.service WHERE "
-                    + (service == null ? "" : "w.service = :service AND ")
+                    + " FROM waivers w JOIN services s ON s.id = w.service_id WHERE "
+                    + (service == null ? "" : "s.name = :service AND ")
                     + SCOPE
                     + " ORDER BY w.id"),
             p);
@@ -406,13 +586,14 @@ final class GateDao {
       String finding,
       String reason,
       long expires,
-      String by,
+      Principal by,
       long at) {
     return h.createUpdate(
             """
-            INSERT INTO waivers (service, policy, rule, digest, finding, reason, expires_at,
-              requested_by, requested_at)
-            VALUES (:s, :p, :r, :d, :f, :reason, :exp, :by, :at)
+            INSERT INTO waivers (service_id, policy, rule, digest, finding, reason, expires_at,
+              requested_by, requested_at, requested_subject, requested_minter)
+            VALUES ((SELECT id FROM services WHERE name = :s), :p, :r, :d, :f, :reason, :exp, :by,
+              :at, :subject, :minter)
             """)
         .bind("s", service)
         .bind("p", policy)
@@ -421,23 +602,32 @@ final class GateDao {
         .bind("f", finding)
         .bind("reason", reason)
         .bind("exp", expires)
-        .bind("by", by)
+        .bind("by", by.actor())
+        .bind("subject", by.subject())
+        .bind("minter", by.mintedBy())
         .bind("at", at)
         .executeAndReturnGeneratedKeys("id")
         .mapTo(Long.class)
         .one();
   }
 
-  /** Approves a pending waiver; the check that the approver is not the requester is in the SQL. */
-  int approve(Handle h, long id, String by, long at) {
+  /**
+   * Approves a pending waiver; the check that the approver is not the requester (by subject, and
+   * neither minted the other's token) is in the SQL too.
+   */
+  int approve(Handle h, long id, Principal by, long at) {
     return h.createUpdate(
             """
-            UPDATE waivers SET approved_by = :by, approved_at = :at
+            UPDATE waivers SET approved_by = :by, approved_at = :at, approved_subject = :subject
             WHERE id = :id AND approved_by IS NULL AND revoked_at IS NULL
               AND requested_by <> :by AND expires_at > :at
+              AND requested_subject <> :subject AND requested_subject <> :minter
+              AND COALESCE(requested_minter, '') <> :subject
             """)
         .bind("id", id)
-        .bind("by", by)
+        .bind("by", by.actor())
+        .bind("subject", by.subject())
+        .bind("minter", by.minterOrEmpty())
         .bind("at", at)
         .execute();
   }
@@ -555,9 +745,9 @@ final class GateDao {
     promote(h, r.service(), r.digest(), environment, "deployed", at);
     return h.createUpdate(
             """
-            INSERT INTO deployments (service, version, digest, environment, decision_id,
+            INSERT INTO deployments (service_id, version, digest, environment, decision_id,
               deployed_by, deployed_at)
-            VALUES (:s, :v, :d, :e, :decision, :by, :at)
+            VALUES ((SELECT id FROM services WHERE name = :s), :v, :d, :e, :decision, :by, :at)
             """)
         .bind("s", r.service())
         .bind("v", r.version())
@@ -587,15 +777,15 @@ final class GateDao {
         scoped(
             h.createQuery(
                 """
-                SELECT d.id, d.service, d.version, d.digest, d.environment, d.decision_id,
+                SELECT d.id, s.name AS service, d.version, d.digest, d.environment, d.decision_id,
                   d.deployed_by, d.deployed_at
-                FROM deployments d JOIN services s ON s.name = d.service
-                WHERE d.id IN (SELECT MAX(id) FROM deployments GROUP BY service, environment) AND
+                FROM deployments d JOIN services s ON s.id = d.service_id
+                WHERE d.id IN (SELECT MAX(id) FROM deployments GROUP BY service_id, environment) AND
                 """
                     + (environment == null ? "" : "d.environment = :env AND ")
-                    + (service == null ? "" : "d.service = :service AND ")
+                    + (service == null ? "" : "s.name = :service AND ")
                     + SCOPE
-                    + " ORDER BY d.service, d.environment"),
+                    + " ORDER BY s.name, d.environment"),
             p);
     if (environment != null) {
       q = q.bind("env", environment);
@@ -619,9 +809,9 @@ final class GateDao {
 
   private static final String DECISION_COLUMNS =
       """
-      SELECT g.id, g.service, g.version, g.digest, g.environment, g.decision, g.bundle_digest,
+      SELECT g.id, s.name AS service, g.version, g.digest, g.environment, g.decision, g.bundle_digest,
         g.input_digest, g.waivers, g.ledger_index, g.actor, g.decided_at
-      FROM gate_decisions g JOIN services s ON s.name = g.service
+      FROM gate_decisions g JOIN services s ON s.id = g.service_id
       """;
 
   /**
@@ -668,7 +858,7 @@ final class GateDao {
             h.createQuery(
                 DECISION_COLUMNS
                     + " WHERE "
-                    + (service == null ? "" : "g.service = :service AND ")
+                    + (service == null ? "" : "s.name = :service AND ")
                     + (environment == null ? "" : "g.environment = :env AND ")
                     + (digest == null ? "" : "g.digest = :digest AND ")
                     + SCOPE

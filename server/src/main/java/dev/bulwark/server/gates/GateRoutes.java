@@ -30,6 +30,8 @@ public final class GateRoutes {
         post("/api/v1/policies/bundles", Permission.POLICY_WRITE, this::push),
         get("/api/v1/policies/bundles", Permission.SERVICE_READ, this::bundles),
         get("/api/v1/policies/bundles/{digest}", Permission.SERVICE_READ, this::bundle),
+        post("/api/v1/policies/bundles/{id}/approve", Permission.POLICY_WRITE, this::approve),
+        post("/api/v1/policies/bundles/{id}/reject", Permission.POLICY_WRITE, this::reject),
         post("/api/v1/gates/evaluate", Permission.GATE_EVALUATE, this::evaluate),
         get("/api/v1/gates/environments", Permission.SERVICE_READ, this::environments),
         get("/api/v1/gates/decisions", Permission.SERVICE_READ, this::decisions),
@@ -50,7 +52,8 @@ public final class GateRoutes {
             this::listAttestations));
   }
 
-  public record PushBody(Map<String, String> files) {}
+  /** A push: the files, and the team whose layer it is (absent: the global bundle). */
+  public record PushBody(Map<String, String> files, String team) {}
 
   private void push(Call call) {
     PushBody body = Json.bindRecord(call.jsonTree(), PushBody.class);
@@ -67,28 +70,56 @@ public final class GateRoutes {
             "files", "'" + path + "' is not a relative path inside the bundle");
       }
     }
-    Gates.Pushed p = gates.push(call.principal(), call.requestId(), body.files());
+    if (body.team() != null) {
+      dev.bulwark.server.http.Validation v = new dev.bulwark.server.http.Validation("");
+      v.team("team", body.team());
+      v.throwIfInvalid();
+    }
+    Gates.Pushed p = gates.push(call.principal(), call.requestId(), body.files(), body.team());
     call.respond(p.created() ? 201 : 200, p);
+  }
+
+  private static long bundleId(Call call) {
+    try {
+      return Long.parseLong(call.pathParam("id"));
+    } catch (NumberFormatException e) {
+      throw ApiException.notFound("no policy bundle " + call.pathParam("id"));
+    }
+  }
+
+  private void approve(Call call) {
+    call.respond(200, view(gates.approve(call.principal(), call.requestId(), bundleId(call))));
+  }
+
+  private void reject(Call call) {
+    RevokeBody b = Json.bindRecord(call.jsonTree(), RevokeBody.class);
+    call.respond(
+        200, view(gates.reject(call.principal(), call.requestId(), bundleId(call), b.reason())));
+  }
+
+  private static Map<String, Object> view(GateDao.Bundle b) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", b.id());
+    m.put("digest", b.digest());
+    m.put("team", b.team());
+    m.put("status", b.status());
+    m.put("policies", b.policies());
+    m.put("rules", b.rules());
+    m.put("pushedBy", b.pushedBy());
+    m.put("pushedSubject", b.pushedSubject());
+    m.put("pushedAt", b.pushedAt());
+    m.put("decidedBy", b.decidedBy());
+    m.put("decidedSubject", b.decidedSubject());
+    m.put("decidedAt", b.decidedAt());
+    m.put("decideReason", b.decideReason());
+    m.put("active", b.active());
+    return m;
   }
 
   private void bundles(Call call) {
     call.respond(
         200,
-        Map.of(
-            "bundles",
-            gates.bundles().stream()
-                .map(
-                    b -> {
-                      Map<String, Object> m = new LinkedHashMap<>();
-                      m.put("digest", b.digest());
-                      m.put("policies", b.policies());
-                      m.put("rules", b.rules());
-                      m.put("pushedBy", b.pushedBy());
-                      m.put("pushedAt", b.pushedAt());
-                      m.put("active", b.active());
-                      return m;
-                    })
-                .toList()));
+        Map.of("bundles", gates.bundles(call.principal()).stream().map(GateRoutes::view).toList()));
   }
 
   private void bundle(Call call) {
@@ -98,7 +129,7 @@ public final class GateRoutes {
             "digest",
             call.pathParam("digest"),
             "files",
-            gates.bundleFiles(call.pathParam("digest"))));
+            gates.bundleFiles(call.principal(), call.pathParam("digest"))));
   }
 
   public record GateBody(String service, String version, String environment) {}

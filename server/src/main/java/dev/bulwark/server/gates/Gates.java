@@ -58,15 +58,26 @@ public final class Gates {
     return settings.environments();
   }
 
-  /** What a push answers: the bundle, and whether it was new. */
+  /** What a push answers: the bundle, its layer and status, and whether it was new. */
   public record Pushed(
-      String digest, int policies, int rules, boolean created, List<String> policyNames) {}
+      long id,
+      String digest,
+      String team,
+      String status,
+      int policies,
+      int rules,
+      boolean created,
+      List<String> policyNames) {}
 
   /**
-   * Compiles and stores a bundle and makes it the active one. A bundle with any problem is refused
-   * whole (422, every problem with its file:line:col). Pushing a digest again re-activates it.
+   * Compiles and stores a bundle of a layer (team null: the global bundle), pending until a second
+   * person approves it ({@link #approve}). A bundle with any problem is refused whole (422, every
+   * problem with its file:line:col). The global bundle is pushed only by an admin or unscoped
+   * security; a team bundle by a principal with that team in scope. Pushing a pending or active
+   * digest again changes nothing; a superseded or rejected one becomes pending again.
    */
-  public Pushed push(Principal caller, String requestId, Map<String, String> files) {
+  public Pushed push(Principal caller, String requestId, Map<String, String> files, String team) {
+    checkAuthority(caller, team, "push");
     PolicyBundle bundle;
     try {
       bundle = PolicyBundle.compile(files, PolicyBundle.Limits.DEFAULT);
@@ -84,50 +95,207 @@ public final class Gates {
     return db.writes()
         .inTransaction(
             h -> {
-              boolean created = dao.bundle(h, bundle.digest()).isEmpty();
-              if (created) {
-                dao.insertBundle(
-                    h,
-                    bundle.digest(),
-                    new String(Json.write(bundle.files()), StandardCharsets.UTF_8),
-                    bundle.policyNames().size(),
-                    bundle.ruleCount(),
-                    caller.actor(),
-                    clock.millis());
+              java.util.Optional<GateDao.Bundle> existing =
+                  dao.bundleInLayer(h, team, bundle.digest());
+              long id;
+              if (existing.isEmpty()) {
+                id =
+                    dao.insertBundle(
+                        h,
+                        bundle.digest(),
+                        team,
+                        new String(Json.write(bundle.files()), StandardCharsets.UTF_8),
+                        bundle.policyNames().size(),
+                        bundle.ruleCount(),
+                        caller,
+                        clock.millis());
+              } else if (existing.get().status().equals("pending") || existing.get().active()) {
+                GateDao.Bundle b = existing.get();
+                return pushed(b.id(), bundle, team, b.status(), false);
+              } else {
+                id = existing.get().id();
+                dao.repush(h, id, caller, clock.millis());
               }
-              String before = dao.activeDigest(h).orElse(null);
-              dao.activate(h, bundle.digest());
               Map<String, Object> after = new LinkedHashMap<>();
+              after.put("id", id);
               after.put("digest", bundle.digest());
+              after.put("team", team);
+              after.put("status", "pending");
               after.put("policies", bundle.policyNames());
               after.put("rules", bundle.ruleCount());
-              after.put("previous", before);
+              after.put("pushedSubject", caller.subject());
               audit.record(
                   h,
                   caller,
                   requestId,
-                  created ? "policy.push" : "policy.activate",
-                  Map.of("kind", "policy-bundle", "id", bundle.digest()),
-                  before == null ? null : Map.of("digest", before),
+                  "policy.push",
+                  bundleSubject(id, bundle.digest(), team),
+                  null,
                   after);
-              return new Pushed(
-                  bundle.digest(),
-                  bundle.policyNames().size(),
-                  bundle.ruleCount(),
-                  created,
-                  bundle.policyNames());
+              return pushed(id, bundle, team, "pending", existing.isEmpty());
             });
   }
 
-  public List<GateDao.Bundle> bundles() {
-    return db.jdbi().withHandle(dao::bundles);
+  private static Pushed pushed(
+      long id, PolicyBundle bundle, String team, String status, boolean created) {
+    return new Pushed(
+        id,
+        bundle.digest(),
+        team,
+        status,
+        bundle.policyNames().size(),
+        bundle.ruleCount(),
+        created,
+        bundle.policyNames());
   }
 
-  /** The active bundle's files, by digest (for {@code GET /api/v1/policies/bundles/{digest}}). */
-  public Map<String, String> bundleFiles(String digest) {
+  /** Named by digest as before layers existed (an auditor's filter still finds its history). */
+  private static Map<String, String> bundleSubject(long id, String digest, String team) {
+    Map<String, String> subject = new LinkedHashMap<>();
+    subject.put("kind", "policy-bundle");
+    subject.put("id", digest);
+    subject.put("bundle", Long.toString(id));
+    if (team != null) {
+      subject.put("team", team);
+    }
+    return subject;
+  }
+
+  /** Who may push, approve or reject a bundle of a layer. */
+  private static void checkAuthority(Principal caller, String team, String what) {
+    if (team == null && !caller.globalAuthority()) {
+      throw ApiException.forbidden(
+          "only an admin or unscoped security may "
+              + what
+              + " the global policy bundle; a team's security pushes a team bundle (team)");
+    }
+    if (team != null && !caller.inScope(team)) {
+      throw ApiException.forbidden("team " + team + " is outside your scope");
+    }
+  }
+
+  /**
+   * Activates a pending bundle: approved by a second person with authority over its layer, who is
+   * not its pusher (not the same subject, and neither minted the other's token). The bundle it
+   * replaces is superseded; both subjects go on the ledger.
+   */
+  public GateDao.Bundle approve(Principal caller, String requestId, long id) {
+    return db.writes()
+        .inTransaction(
+            h -> {
+              GateDao.Bundle b = visibleBundle(h, caller, id);
+              checkAuthority(caller, b.team(), "approve");
+              if (b.pushedBy().equals(caller.actor())
+                  || caller.samePersonAs(b.pushedSubject(), b.pushedMinter())) {
+                throw ApiException.forbidden(
+                    "a policy bundle is approved by someone other than its pusher (subject "
+                        + b.pushedSubject()
+                        + ")");
+              }
+              return activate(h, caller, requestId, b, true);
+            });
+  }
+
+  private GateDao.Bundle activate(
+      Handle h, Principal caller, String requestId, GateDao.Bundle b, boolean reviewed) {
+    if (!b.status().equals("pending")) {
+      throw ApiException.conflict(
+          "policy bundle " + b.id() + " is " + b.status() + ", not pending");
+    }
+    String before = dao.activeDigest(h, b.team()).orElse(null);
+    dao.supersede(h, b.team(), b.id());
+    if (!dao.activate(h, b, caller, clock.millis(), reviewed)) {
+      throw ApiException.conflict("policy bundle " + b.id() + " is no longer pending");
+    }
+    GateDao.Bundle after = dao.bundleById(h, b.id()).orElseThrow();
+    Map<String, Object> state = new LinkedHashMap<>();
+    state.put("id", b.id());
+    state.put("digest", b.digest());
+    state.put("team", b.team());
+    state.put("status", "active");
+    state.put("previous", before);
+    state.put("pushedBy", b.pushedBy());
+    state.put("pushedSubject", b.pushedSubject());
+    state.put("approvedBy", caller.actor());
+    state.put("approvedSubject", caller.subject());
+    audit.record(
+        h,
+        caller,
+        requestId,
+        "policy.activate",
+        bundleSubject(b.id(), b.digest(), b.team()),
+        before == null ? null : Map.of("digest", before),
+        state);
+    return after;
+  }
+
+  /** Rejects a pending bundle, with a reason; its pusher may withdraw it this way too. */
+  public GateDao.Bundle reject(Principal caller, String requestId, long id, String reason) {
+    if (reason == null || reason.isBlank()) {
+      throw ApiException.invalid("reason", "is required: why the bundle is rejected");
+    }
+    return db.writes()
+        .inTransaction(
+            h -> {
+              GateDao.Bundle b = visibleBundle(h, caller, id);
+              checkAuthority(caller, b.team(), "reject");
+              if (!dao.reject(h, id, caller, clock.millis(), reason)) {
+                throw ApiException.conflict(
+                    "policy bundle " + id + " is " + b.status() + ", not pending");
+              }
+              Map<String, Object> state = new LinkedHashMap<>();
+              state.put("id", id);
+              state.put("digest", b.digest());
+              state.put("team", b.team());
+              state.put("status", "rejected");
+              state.put("reason", reason);
+              state.put("pushedSubject", b.pushedSubject());
+              state.put("rejectedSubject", caller.subject());
+              audit.record(
+                  h,
+                  caller,
+                  requestId,
+                  "policy.reject",
+                  bundleSubject(id, b.digest(), b.team()),
+                  null,
+                  state);
+              return dao.bundleById(h, id).orElseThrow();
+            });
+  }
+
+  /** A bundle by id that the caller may see (global, or of a team in scope), or 404. */
+  private GateDao.Bundle visibleBundle(Handle h, Principal caller, long id) {
+    return dao.bundleById(h, id)
+        .filter(b -> b.team() == null || caller.inScope(b.team()))
+        .orElseThrow(() -> ApiException.notFound("no policy bundle " + id));
+  }
+
+  /**
+   * Pushes and activates the global bundle without a second person: only for the server's own demo
+   * data on a first start (no person is involved, and the ledger says so: actor {@code system}).
+   */
+  public Pushed seed(Principal system, String requestId, Map<String, String> files) {
+    if (!system.actor().equals("system")) {
+      throw new IllegalArgumentException("only the server seeds a bundle");
+    }
+    Pushed p = push(system, requestId, files, null);
+    if (p.status().equals("pending")) {
+      db.writes()
+          .inTransactionDo(
+              h -> activate(h, system, requestId, dao.bundleById(h, p.id()).orElseThrow(), false));
+    }
+    return p;
+  }
+
+  public List<GateDao.Bundle> bundles(Principal caller) {
+    return db.jdbi().withHandle(h -> dao.bundles(h, caller));
+  }
+
+  /** A bundle's files, by digest (for {@code GET /api/v1/policies/bundles/{digest}}). */
+  public Map<String, String> bundleFiles(Principal caller, String digest) {
     GateDao.Bundle b =
         db.jdbi()
-            .withHandle(h -> dao.bundle(h, digest))
+            .withHandle(h -> dao.visibleBundle(h, caller, digest))
             .orElseThrow(() -> ApiException.notFound("no policy bundle " + digest));
     return files(b);
   }
@@ -166,7 +334,62 @@ public final class Gates {
       @JsonRawValue String results,
       List<String> waivers,
       long decisionId,
-      long ledgerIndex) {}
+      long ledgerIndex,
+      @com.fasterxml.jackson.annotation.JsonInclude(
+              com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+          String teamBundle) {}
+
+  /**
+   * The waivers of one layer. A team bundle's rules are named {@code <team>:<policy>/<rule>} in
+   * decisions and waivers (':' is never part of a policy name), so a waiver of a team rule can
+   * never match a global rule of the same name, and the global layer gets only waivers of global
+   * rules.
+   */
+  static List<Waiver> layerWaivers(List<GateDao.UsableWaiver> usable, String team) {
+    List<Waiver> out = new ArrayList<>();
+    for (GateDao.UsableWaiver w : usable) {
+      String policy = w.policy();
+      if (team == null ? policy.contains(":") : !policy.startsWith(team + ":")) {
+        continue;
+      }
+      out.add(
+          new Waiver(
+              "W-" + w.id(),
+              team == null ? policy : policy.substring(team.length() + 1),
+              w.rule(),
+              w.digest(),
+              w.finding(),
+              w.expiresAt()));
+    }
+    return out;
+  }
+
+  /**
+   * The global decision with the team bundle's rules added under it: allowed only if both allow, so
+   * a team bundle can add rules but never turn a global rule's failure into a pass.
+   */
+  static Decision layered(Decision global, Decision team, String teamName) {
+    List<Decision.RuleResult> results = new ArrayList<>(global.results());
+    for (Decision.RuleResult r : team.results()) {
+      results.add(
+          new Decision.RuleResult(
+              teamName + ":" + r.policy(),
+              r.rule(),
+              r.action(),
+              r.outcome(),
+              r.message(),
+              r.reads(),
+              r.waiver()));
+    }
+    List<String> used = new ArrayList<>(global.waiversUsed());
+    team.waiversUsed().stream().filter(w -> !used.contains(w)).forEach(used::add);
+    return new Decision(
+        global.allowed() && team.allowed(),
+        global.bundleDigest(),
+        global.inputDigest(),
+        results,
+        used);
+  }
 
   /**
    * Reads the release's facts and evaluates them outside the single writer (a read of ten thousand
@@ -176,7 +399,8 @@ public final class Gates {
   public Answer evaluate(
       Principal caller, String requestId, String service, String version, String environment) {
     checkEnvironment(environment);
-    record Evaluated(GateDao.Release release, PolicyBundle bundle, Decision decision) {}
+    record Evaluated(
+        GateDao.Release release, PolicyBundle bundle, String teamBundle, Decision decision) {}
     // Plain reads, no transaction: on SQLite every transaction takes the write lock (BEGIN
     // IMMEDIATE), and a gate must not hold up writers. The cache stamp is read before the facts,
     // so a change committed in between can only make an entry look older than it is.
@@ -198,18 +422,13 @@ public final class Gates {
                   PolicyBundle bundle = compiledOf(h, active);
                   GateInput input =
                       input(h, caller, r, t.stamp(), environment, now, facts.promotions());
-                  List<Waiver> waivers = new ArrayList<>();
-                  for (GateDao.UsableWaiver w : facts.waivers()) {
-                    waivers.add(
-                        new Waiver(
-                            "W-" + w.id(),
-                            w.policy(),
-                            w.rule(),
-                            w.digest(),
-                            w.finding(),
-                            w.expiresAt()));
+                  Decision global = bundle.evaluate(input, layerWaivers(facts.waivers(), null));
+                  if (t.teamBundle().isEmpty()) {
+                    return new Evaluated(r, bundle, null, global);
                   }
-                  return new Evaluated(r, bundle, bundle.evaluate(input, waivers));
+                  PolicyBundle team = compiledOf(h, t.teamBundle().get());
+                  Decision local = team.evaluate(input, layerWaivers(facts.waivers(), r.team()));
+                  return new Evaluated(r, bundle, team.digest(), layered(global, local, r.team()));
                 });
     GateDao.Release r = e.release();
     Decision d = e.decision();
@@ -222,6 +441,9 @@ public final class Gates {
     Map<String, String> subject = subject("gate-decision", r, environment);
     subject.put("decision", d.decision());
     subject.put("bundle", d.bundleDigest());
+    if (e.teamBundle() != null) {
+      subject.put("teamBundle", e.teamBundle());
+    }
     subject.put("inputs", d.inputDigest());
     Map<String, Object> after = new LinkedHashMap<>();
     after.put("decision", d.decision());
@@ -244,6 +466,7 @@ public final class Gates {
                       environment,
                       d.decision(),
                       d.bundleDigest(),
+                      e.teamBundle(),
                       d.inputDigest(),
                       waiversJson,
                       index,
@@ -260,7 +483,8 @@ public final class Gates {
                   resultsJson,
                   d.waiversUsed(),
                   id,
-                  index);
+                  index,
+                  e.teamBundle());
             });
   }
 
@@ -449,6 +673,21 @@ public final class Gates {
                         + " denied it (ledger index "
                         + d.ledgerIndex()
                         + ")");
+              }
+              // An allow is a judgement of the findings and policies of its time: an old one may
+              // predate advisories and policy changes that would deny the digest now.
+              java.time.Instant validUntil = d.decidedAt().plus(settings.decisionValidity());
+              if (!clock.instant().isBefore(validUntil)) {
+                throw ApiException.conflict(
+                    "the latest gate decision for digest "
+                        + r.digest()
+                        + " in "
+                        + environment
+                        + " allowed it at "
+                        + d.decidedAt()
+                        + ", longer ago than gate.decisionValidMinutes ("
+                        + settings.decisionValidity().toMinutes()
+                        + " min); run bulwark gate again");
               }
               long id =
                   dao.insertDeployment(h, r, environment, d.id(), caller.actor(), clock.millis());

@@ -58,7 +58,9 @@ public final class Waivers {
       Instant approvedAt,
       String revokedBy,
       Instant revokedAt,
-      String revokeReason) {}
+      String revokeReason,
+      String requestedSubject,
+      String approvedSubject) {}
 
   View view(GateDao.Waiver w) {
     Instant now = clock.instant();
@@ -84,7 +86,9 @@ public final class Waivers {
         w.approvedAt(),
         w.revokedBy(),
         w.revokedAt(),
-        w.revokeReason());
+        w.revokeReason(),
+        w.requestedSubject(),
+        w.approvedSubject());
   }
 
   public View request(Principal caller, String requestId, Request r) {
@@ -138,6 +142,23 @@ public final class Waivers {
               if (!visible) {
                 throw ApiException.notFound("no service '" + r.service() + "'");
               }
+              // A team bundle's rule is named <team>:<policy>; a waiver of one for a service of
+              // another team could never apply, and would only confuse a reader of the ledger.
+              int colon = r.policy().indexOf(':');
+              if (colon >= 0) {
+                String team =
+                    h.createQuery("SELECT team FROM services WHERE name = :n")
+                        .bind("n", r.service())
+                        .mapTo(String.class)
+                        .one();
+                if (!r.policy().substring(0, colon).equals(team)) {
+                  throw ApiException.invalid(
+                      "policy",
+                      "a team bundle's policy is named "
+                          + team
+                          + ":<policy> for this service (its team)");
+                }
+              }
               long id =
                   dao.insertWaiver(
                       h,
@@ -148,7 +169,7 @@ public final class Waivers {
                       r.finding(),
                       r.reason(),
                       exp.toEpochMilli(),
-                      caller.actor(),
+                      caller,
                       now.toEpochMilli());
               GateDao.Waiver w = dao.waiver(h, caller, id).orElseThrow();
               audit.record(h, caller, requestId, "waiver.request", subject(w), null, view(w));
@@ -174,7 +195,11 @@ public final class Waivers {
     return s;
   }
 
-  /** Approves a requested waiver; the approver may not be its requester (403). */
+  /**
+   * Approves a requested waiver; the approver may not be its requester (403): not the same subject
+   * through another token, nor the subject that minted the requester's token or minted the
+   * approver's.
+   */
   public View approve(Principal caller, String requestId, long id) {
     return db.writes()
         .inTransaction(
@@ -182,11 +207,14 @@ public final class Waivers {
               GateDao.Waiver w =
                   dao.waiver(h, caller, id)
                       .orElseThrow(() -> ApiException.notFound("no waiver " + id));
-              if (w.requestedBy().equals(caller.actor())) {
+              if (w.requestedBy().equals(caller.actor())
+                  || caller.samePersonAs(w.requestedSubject(), w.requestedMinter())) {
                 throw ApiException.forbidden(
-                    "a waiver is approved by someone other than its requester");
+                    "a waiver is approved by someone other than its requester (subject "
+                        + w.requestedSubject()
+                        + ")");
               }
-              if (dao.approve(h, id, caller.actor(), clock.millis()) == 0) {
+              if (dao.approve(h, id, caller, clock.millis()) == 0) {
                 throw ApiException.conflict(
                     "waiver " + id + " is " + view(w).state() + ", not requested");
               }

@@ -85,6 +85,12 @@ public final class HttpApi {
                 HandlerType.findOrCreate(route.method().name()),
                 route.path(),
                 ctx -> handle(ctx, route, auth, maxBodyBytes));
+            if (route.method() == ApiRoute.Method.GET) {
+              // Left alone, Javalin answers HEAD on a GET route itself with an empty 200, without
+              // running the route's handler, that is without authentication.
+              config.routes.addHttpHandler(
+                  HandlerType.HEAD, route.path(), ctx -> handle(ctx, route, auth, maxBodyBytes));
+            }
           }
           config.routes.after(ctx -> record(ctx, metrics));
 
@@ -156,7 +162,11 @@ public final class HttpApi {
     ctx.attribute(ROUTE, route.method() + " " + route.path());
     Principal principal = null;
     if (route.permission() != Permission.PUBLIC) {
-      principal = auth.authenticate(ctx.header("Authorization"), ctx.ip());
+      principal =
+          auth.authenticate(
+              ctx.header("Authorization"),
+              auth.clientAddress(
+                  ctx.req().getRemoteAddr(), ctx.req().getHeaders("X-Forwarded-For")));
       if (!principal.role().may(route.permission())) {
         throw ApiException.forbidden(
             "role "

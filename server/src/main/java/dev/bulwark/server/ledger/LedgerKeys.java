@@ -65,7 +65,10 @@ public final class LedgerKeys {
             + "\n"
             + Base64.getEncoder().encodeToString(NoteKey.x509(key.verifier().publicKey()))
             + "\n";
-    Files.createDirectories(file.toAbsolutePath().getParent());
+    Path dir = file.toAbsolutePath().getParent();
+    if (!Files.isDirectory(dir)) {
+      dev.bulwark.server.db.PrivateFiles.directory(dir);
+    }
     boolean posix =
         Files.getFileStore(file.toAbsolutePath().getParent()).supportsFileAttributeView("posix");
     try {

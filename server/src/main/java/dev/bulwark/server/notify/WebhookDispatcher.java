@@ -2,20 +2,29 @@ package dev.bulwark.server.notify;
 
 import dev.bulwark.server.auth.Principal;
 import dev.bulwark.server.db.Database;
+import dev.bulwark.server.net.Destinations;
 import dev.bulwark.server.releases.Releases;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +32,15 @@ import org.slf4j.LoggerFactory;
  * Delivers queued webhook events and raises SLA breach events. One daemon thread per node; a
  * delivery is claimed with a conditional update before it is sent, so two nodes on one PostgreSQL
  * never send the same attempt twice. Failed attempts are retried after 30 s, 1, 2, 4 and 8 min;
- * after the sixth the delivery is marked failed. The delivery log keeps every outcome.
+ * after the sixth the delivery is marked failed. The delivery log keeps every outcome as a class
+ * (see {@link Webhooks.Delivery}).
+ *
+ * <p>Destinations are checked when the connection is made, not only when the webhook is created:
+ * Jetty's client asks our resolver for the addresses to connect to, the resolver resolves the name
+ * once, refuses it unless every address is permitted ({@link Destinations}), and hands back exactly
+ * those addresses, so the connection goes to the address that was checked (a DNS answer that
+ * changes in between, DNS rebinding, gains nothing). TLS still verifies the certificate against the
+ * host name, and SNI carries it. Redirects are not followed; proxies are not used.
  */
 public final class WebhookDispatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
@@ -40,16 +57,56 @@ public final class WebhookDispatcher implements AutoCloseable {
   private final ScheduledExecutorService executor;
   private long lastSlaCheck = Long.MIN_VALUE;
 
+  /** Every outcome class the delivery log records. */
+  static final Set<String> OUTCOMES =
+      Set.of(
+          "1xx",
+          "2xx",
+          "3xx",
+          "4xx",
+          "5xx",
+          "network-error",
+          "refused-destination",
+          "secret-unreadable");
+
+  static String statusClass(int status) {
+    return status >= 100 && status <= 599 ? (status / 100) + "xx" : "network-error";
+  }
+
   public WebhookDispatcher(Database db, Releases releases, Webhooks webhooks, Clock clock) {
     this.db = db;
     this.releases = releases;
     this.webhooks = webhooks;
     this.clock = clock;
-    this.http =
-        HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    Destinations destinations = webhooks.destinations();
+    QueuedThreadPool threads = new QueuedThreadPool(8, 1);
+    threads.setName("bulwark-webhooks-http");
+    threads.setDaemon(true);
+    this.http = new HttpClient();
+    http.setExecutor(threads);
+    http.setConnectTimeout(5_000);
+    http.setFollowRedirects(false);
+    http.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, "Bulwark-Webhooks"));
+    http.setSocketAddressResolver(
+        (host, port, context, promise) -> {
+          try {
+            List<InetSocketAddress> out = new java.util.ArrayList<>();
+            for (InetAddress a : destinations.resolve(host)) {
+              out.add(new InetSocketAddress(a, port));
+            }
+            promise.succeeded(out);
+          } catch (Destinations.Refused e) {
+            promise.failed(e);
+          }
+        });
+    try {
+      http.start();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start the webhook HTTP client", e);
+    }
+    // A response is an outcome, never a conversation: no authentication challenges answered (a
+    // 401 would otherwise fail as a protocol error), no redirects, no upgrades.
+    http.getProtocolHandlers().clear();
     this.executor =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -110,7 +167,14 @@ public final class WebhookDispatcher implements AutoCloseable {
   }
 
   record Pending(
-      long id, long next, String url, String secret, String event, String payload, int attempts) {}
+      long id,
+      long webhookId,
+      long next,
+      String url,
+      String secret,
+      String event,
+      String payload,
+      int attempts) {}
 
   void deliverDue() {
     long now = clock.millis();
@@ -119,7 +183,7 @@ public final class WebhookDispatcher implements AutoCloseable {
             .withHandle(
                 h ->
                     h.createQuery(
-                            "SELECT d.id, d.next_attempt_at, w.url, w.secret, d.event, d.payload, d.attempts "
+                            "SELECT d.id, d.webhook_id, d.next_attempt_at, w.url, w.secret, d.event, d.payload, d.attempts "
                                 + "FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id "
                                 + "WHERE d.status = 'pending' AND d.next_attempt_at <= :now ORDER BY d.id LIMIT 50")
                         .bind("now", now)
@@ -127,6 +191,7 @@ public final class WebhookDispatcher implements AutoCloseable {
                             (rs, ctx) ->
                                 new Pending(
                                     rs.getLong("id"),
+                                    rs.getLong("webhook_id"),
                                     rs.getLong("next_attempt_at"),
                                     rs.getString("url"),
                                     rs.getString("secret"),
@@ -156,35 +221,48 @@ public final class WebhookDispatcher implements AutoCloseable {
 
   private void send(Pending p) {
     byte[] body = p.payload().getBytes(StandardCharsets.UTF_8);
-    Integer status = null;
-    String error = null;
+    String outcome;
     try {
-      HttpRequest req =
-          HttpRequest.newBuilder(URI.create(p.url()))
-              .timeout(Duration.ofSeconds(10))
-              .header("Content-Type", "application/json")
-              .header("User-Agent", "Bulwark-Webhooks")
-              .header("Bulwark-Event", p.event())
-              .header("Bulwark-Delivery", Long.toString(p.id()))
-              .header(
-                  "Bulwark-Signature",
-                  Webhooks.signature(p.secret(), clock.instant().getEpochSecond(), body))
-              .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-              .build();
-      status = http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
-      if (status / 100 != 2) {
-        error = "HTTP " + status;
-      }
-    } catch (java.io.IOException | IllegalArgumentException e) {
-      error = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+      String secret = webhooks.secrets().decrypt(p.webhookId(), p.secret());
+      String signature = Webhooks.signature(secret, clock.instant().getEpochSecond(), body);
+      int status =
+          http.newRequest(URI.create(p.url()))
+              .method(HttpMethod.POST)
+              .timeout(10, TimeUnit.SECONDS)
+              .headers(
+                  h ->
+                      h.put("Bulwark-Event", p.event())
+                          .put("Bulwark-Delivery", Long.toString(p.id()))
+                          .put("Bulwark-Signature", signature))
+              .body(new BytesRequestContent("application/json", body))
+              .send()
+              .getStatus();
+      outcome = statusClass(status);
+    } catch (WebhookSecrets.Unreadable e) {
+      LOG.warn("webhook delivery {} not sent: {}", p.id(), e.getMessage());
+      outcome = "secret-unreadable";
+    } catch (ExecutionException e) {
+      outcome = refused(e) ? "refused-destination" : "network-error";
+    } catch (TimeoutException | IllegalArgumentException e) {
+      outcome = "network-error";
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return; // the lease runs out and the attempt is retried
     }
-    record(p, status, error);
+    record(p, outcome.equals("2xx") ? null : outcome);
   }
 
-  private void record(Pending p, Integer status, String error) {
+  private static boolean refused(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof Destinations.Refused) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Records an attempt; {@code error} is the outcome class of a failed one, null on success. */
+  private void record(Pending p, String error) {
     int attempts = p.attempts() + 1;
     long now = clock.millis();
     String state;
@@ -199,7 +277,7 @@ public final class WebhookDispatcher implements AutoCloseable {
       state = "pending";
       next = now + FIRST_RETRY.toMillis() * (1L << (attempts - 1));
     }
-    String detail = error == null ? null : error.substring(0, Math.min(error.length(), 500));
+    String detail = error == null ? "2xx" : error;
     db.writes()
         .inTransactionDo(
             h ->
@@ -208,7 +286,7 @@ public final class WebhookDispatcher implements AutoCloseable {
                     .bind("s", state)
                     .bind("a", attempts)
                     .bind("n", next)
-                    .bind("st", status)
+                    .bindNull("st", java.sql.Types.INTEGER)
                     .bind("e", detail)
                     .bind("d", error == null ? (Long) now : null)
                     .bind("id", p.id())
@@ -222,6 +300,11 @@ public final class WebhookDispatcher implements AutoCloseable {
       executor.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    try {
+      http.stop();
+    } catch (Exception e) {
+      LOG.warn("stopping the webhook HTTP client: {}", e.toString());
     }
   }
 }

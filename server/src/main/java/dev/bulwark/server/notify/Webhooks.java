@@ -8,6 +8,7 @@ import dev.bulwark.server.db.Database;
 import dev.bulwark.server.http.ApiException;
 import dev.bulwark.server.http.Validatable;
 import dev.bulwark.server.http.Validation;
+import dev.bulwark.server.net.Destinations;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -32,6 +33,7 @@ import org.jdbi.v3.core.statement.EmptyHandling;
  * notifies nobody; {@link WebhookDispatcher} delivers them.
  */
 public final class Webhooks {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Webhooks.class);
   public static final Set<String> EVENTS = Set.of("finding.new", "sla.breach");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -39,11 +41,24 @@ public final class Webhooks {
   private final Database db;
   private final AuditLog audit;
   private final Clock clock;
+  private final WebhookSecrets secrets;
+  private final Destinations destinations;
 
-  public Webhooks(Database db, AuditLog audit, Clock clock) {
+  public Webhooks(
+      Database db, AuditLog audit, Clock clock, WebhookSecrets secrets, Destinations destinations) {
     this.db = db;
     this.audit = audit;
     this.clock = clock;
+    this.secrets = secrets;
+    this.destinations = destinations;
+  }
+
+  WebhookSecrets secrets() {
+    return secrets;
+  }
+
+  Destinations destinations() {
+    return destinations;
   }
 
   /** A webhook to create. */
@@ -86,15 +101,18 @@ public final class Webhooks {
   /** The one response that carries the secret. */
   public record Created(Webhook webhook, String secret) {}
 
-  /** One delivery attempt record. */
+  /**
+   * One delivery's record. {@code lastOutcome} is a class ({@code 2xx}, {@code 3xx}, {@code 4xx},
+   * {@code 5xx}, {@code network-error}, {@code refused-destination}, {@code secret-unreadable}),
+   * never an exact status or error text: the log must not make webhooks a port scanner.
+   */
   public record Delivery(
       long id,
       String event,
       String status,
       int attempts,
       Instant nextAttemptAt,
-      Integer lastStatus,
-      String lastError,
+      String lastOutcome,
       Instant createdAt,
       Instant deliveredAt) {}
 
@@ -104,6 +122,12 @@ public final class Webhooks {
     }
     if (w.team() != null && !caller.inScope(w.team())) {
       throw ApiException.forbidden("team " + w.team() + " is outside your scope");
+    }
+    try {
+      // Checked again at every delivery: a name may resolve elsewhere later.
+      destinations.resolve(URI.create(w.url()).getHost());
+    } catch (Destinations.Refused e) {
+      throw ApiException.invalid("url", e.getMessage());
     }
     byte[] raw = new byte[32];
     RANDOM.nextBytes(raw);
@@ -119,12 +143,17 @@ public final class Webhooks {
                       .bind("u", w.url())
                       .bind("t", w.team())
                       .bind("e", String.join(",", events))
-                      .bind("s", secret)
+                      .bind("s", "")
                       .bind("by", caller.actor())
                       .bind("at", now.toEpochMilli())
                       .executeAndReturnGeneratedKeys("id")
                       .mapTo(Long.class)
                       .one();
+              // Encrypted with the row's id authenticated, so it is known only after the insert.
+              h.createUpdate("UPDATE webhooks SET secret = :s WHERE id = :id")
+                  .bind("s", secrets.encrypt(id, secret))
+                  .bind("id", id)
+                  .execute();
               Webhook hook = new Webhook(id, w.url(), w.team(), events, caller.actor(), now);
               audit.record(
                   h,
@@ -202,7 +231,16 @@ public final class Webhooks {
                     .map(
                         (rs, ctx) -> {
                           int status = rs.getInt("last_status");
-                          Integer last = rs.wasNull() ? null : status;
+                          Integer lastStatus = rs.wasNull() ? null : status;
+                          String lastError = rs.getString("last_error");
+                          // Rows from before outcome classes kept the exact status or error.
+                          String outcome =
+                              lastStatus != null
+                                  ? WebhookDispatcher.statusClass(lastStatus)
+                                  : lastError == null
+                                          || WebhookDispatcher.OUTCOMES.contains(lastError)
+                                      ? lastError
+                                      : "network-error";
                           long delivered = rs.getLong("delivered_at");
                           Instant deliveredAt =
                               rs.wasNull() ? null : Instant.ofEpochMilli(delivered);
@@ -212,12 +250,62 @@ public final class Webhooks {
                               rs.getString("status"),
                               rs.getInt("attempts"),
                               Instant.ofEpochMilli(rs.getLong("next_attempt_at")),
-                              last,
-                              rs.getString("last_error"),
+                              outcome,
                               Instant.ofEpochMilli(rs.getLong("created_at")),
                               deliveredAt);
                         })
                     .list());
+  }
+
+  /**
+   * Encrypts the secrets stored in clear by versions before encryption at rest, and warns about
+   * secrets the key file does not decrypt. Run at start; the conditional update makes it safe
+   * beside another node doing the same.
+   */
+  public int encryptStoredSecrets() {
+    record Plain(long id, String secret) {}
+    List<Plain> stored =
+        db.jdbi()
+            .withHandle(
+                h ->
+                    h.createQuery("SELECT id, secret FROM webhooks ORDER BY id")
+                        .map((rs, ctx) -> new Plain(rs.getLong("id"), rs.getString("secret")))
+                        .list());
+    int unreadable = 0;
+    for (Plain p : stored) {
+      try {
+        secrets.decrypt(p.id(), p.secret());
+      } catch (WebhookSecrets.Unreadable e) {
+        unreadable++;
+      }
+    }
+    if (unreadable > 0) {
+      // Deliveries of these webhooks are logged secret-unreadable; the start goes on so the rest
+      // of the server stays available while the right key file is put back.
+      LOG.warn(
+          "{} webhook secrets do not decrypt with {}: restore the key file that encrypted them",
+          unreadable,
+          WebhookSecrets.KEY_FILE);
+    }
+    List<Plain> plain = stored.stream().filter(p -> !WebhookSecrets.encrypted(p.secret())).toList();
+    if (plain.isEmpty()) {
+      return 0;
+    }
+    return db.writes()
+        .inTransaction(
+            h -> {
+              int n = 0;
+              for (Plain p : plain) {
+                n +=
+                    h.createUpdate(
+                            "UPDATE webhooks SET secret = :enc WHERE id = :id AND secret = :old")
+                        .bind("enc", secrets.encrypt(p.id(), p.secret()))
+                        .bind("id", p.id())
+                        .bind("old", p.secret())
+                        .execute();
+              }
+              return n;
+            });
   }
 
   /**

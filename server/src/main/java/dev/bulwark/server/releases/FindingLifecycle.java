@@ -22,7 +22,9 @@ import org.jdbi.v3.core.Handle;
  * justification), fixed and risk_accepted (reason, expiry, approved by a security reviewer who is
  * not the requester). Every transition records actor and reason, in the finding's event list and on
  * the ledger. A not_affected or risk_accepted verdict may carry over to later releases of the
- * service or to the package across a team's services, never beyond the caller's access.
+ * service or to the package across a team's services, never beyond the caller's access. A
+ * not_affected or fixed verdict by hand that reaches far (a service of a configured criticality, or
+ * team-wide) is a transition request until another person approves it, like a risk acceptance.
  */
 public final class FindingLifecycle {
   static final Set<String> STATES = Set.of("open", "triaged", "affected", "not_affected", "fixed");
@@ -51,11 +53,14 @@ public final class FindingLifecycle {
   private final Database db;
   private final AuditLog audit;
   private final Clock clock;
+  private final Set<String> secondPerson;
 
-  public FindingLifecycle(Database db, AuditLog audit, Clock clock) {
+  public FindingLifecycle(
+      Database db, AuditLog audit, Clock clock, List<String> secondPersonCriticalities) {
     this.db = db;
     this.audit = audit;
     this.clock = clock;
+    this.secondPerson = Set.copyOf(secondPersonCriticalities);
   }
 
   /** A transition request. */
@@ -123,8 +128,8 @@ public final class FindingLifecycle {
     Optional<Target> t =
         ReleaseDao.scoped(
                 h.createQuery(
-                    "SELECT f.id, f.release_id, r.service, s.team, f.state, c.ecosystem, c.package FROM findings f "
-                        + "JOIN releases r ON r.id = f.release_id JOIN services s ON s.name = r.service "
+                    "SELECT f.id, f.release_id, s.name AS service, s.team, f.state, c.ecosystem, c.package FROM findings f "
+                        + "JOIN releases r ON r.id = f.release_id JOIN services s ON s.id = r.service_id "
                         + "LEFT JOIN release_components c ON c.release_id = f.release_id AND c.ref = f.component_ref "
                         + "WHERE f.id = :id AND "
                         + ReleaseDao.SCOPE),
@@ -212,6 +217,9 @@ public final class FindingLifecycle {
         .inTransaction(
             h -> {
               Target t = target(h, caller, findingId);
+              if (needsSecondPerson(h, t, tr)) {
+                return requestTransition(h, caller, requestId, t, tr);
+              }
               setState(h, t, caller.actor(), tr.state(), tr.reason(), tr.justification(), null);
               String scope = tr.scope() == null ? "release" : tr.scope();
               if ("not_affected".equals(tr.state()) && !scope.equals("release")) {
@@ -226,6 +234,257 @@ public final class FindingLifecycle {
                   Map.of("state", t.state()),
                   Map.of("state", tr.state(), "reason", tr.reason(), "scope", scope));
               return Map.of("finding", findingId, "state", tr.state(), "scope", scope);
+            });
+  }
+
+  /**
+   * A not_affected or fixed verdict by hand needs a second person on a service of a configured
+   * criticality, and a not_affected carried over team-wide always does (it reaches every service of
+   * the team, whatever their criticality, including those created later). An empty setting turns
+   * both off.
+   */
+  private boolean needsSecondPerson(Handle h, Target t, Transition tr) {
+    if (secondPerson.isEmpty()
+        || !(tr.state().equals("not_affected") || tr.state().equals("fixed"))) {
+      return false;
+    }
+    return "team".equals(tr.scope()) || secondPerson.contains(criticality(h, t.service()));
+  }
+
+  private static String criticality(Handle h, String service) {
+    return h.createQuery("SELECT criticality FROM services WHERE name = :n")
+        .bind("n", service)
+        .mapTo(String.class)
+        .one();
+  }
+
+  private Map<String, Object> requestTransition(
+      Handle h, Principal caller, String requestId, Target t, Transition tr) {
+    String scope = tr.scope() == null ? "release" : tr.scope();
+    if (scope.equals("team") && !caller.inScope(t.team())) {
+      throw ApiException.forbidden("team " + t.team() + " is outside your scope");
+    }
+    long id =
+        h.createUpdate(
+                """
+                INSERT INTO transition_requests (finding_id, to_state, justification, reason, scope,
+                  requested_by, requested_subject, requested_minter, requested_at, status)
+                VALUES (:f, :state, :j, :r, :scope, :by, :subject, :minter, :at, 'pending')
+                """)
+            .bind("f", t.id())
+            .bind("state", tr.state())
+            .bind("j", tr.justification())
+            .bind("r", tr.reason())
+            .bind("scope", scope)
+            .bind("by", caller.actor())
+            .bind("subject", caller.subject())
+            .bind("minter", caller.mintedBy())
+            .bind("at", clock.millis())
+            .executeAndReturnGeneratedKeys("id")
+            .mapTo(Long.class)
+            .one();
+    Map<String, Object> after = new java.util.LinkedHashMap<>();
+    after.put("request", id);
+    after.put("state", tr.state());
+    after.put("reason", tr.reason());
+    after.put("scope", scope);
+    after.put("requestedSubject", caller.subject());
+    audit.record(
+        h,
+        caller,
+        requestId,
+        "finding.transition.request",
+        subject(t),
+        Map.of("state", t.state()),
+        after);
+    return Map.of(
+        "request", id, "status", "pending", "finding", t.id(), "state", tr.state(), "scope", scope);
+  }
+
+  /** A pending not_affected or fixed verdict, as its approver reads it. */
+  private record TransitionRequest(
+      long finding,
+      String state,
+      String justification,
+      String reason,
+      String scope,
+      String by,
+      String subject,
+      String minter,
+      String status) {}
+
+  /**
+   * Approves or rejects a pending verdict: by a reviewer who may see the finding and is not its
+   * requester (not the same subject, and neither minted the other's token). Approval applies the
+   * verdict as it was requested; both subjects go on the ledger.
+   */
+  public Map<String, Object> decideTransition(
+      Principal caller, String requestId, long requestIdNumber, boolean approve, String note) {
+    if (!approve && (note == null || note.isBlank())) {
+      throw ApiException.invalid("reason", "is required: why the verdict is rejected");
+    }
+    return db.writes()
+        .inTransaction(
+            h -> {
+              TransitionRequest req =
+                  h.createQuery(
+                          """
+                          SELECT finding_id, to_state, justification, reason, scope, requested_by,
+                            requested_subject, requested_minter, status
+                          FROM transition_requests WHERE id = :id
+                          """)
+                      .bind("id", requestIdNumber)
+                      .map(
+                          (rs, ctx) ->
+                              new TransitionRequest(
+                                  rs.getLong("finding_id"),
+                                  rs.getString("to_state"),
+                                  rs.getString("justification"),
+                                  rs.getString("reason"),
+                                  rs.getString("scope"),
+                                  rs.getString("requested_by"),
+                                  rs.getString("requested_subject"),
+                                  rs.getString("requested_minter"),
+                                  rs.getString("status")))
+                      .findOne()
+                      .orElseThrow(
+                          () -> ApiException.notFound("no transition request " + requestIdNumber));
+              Target t;
+              try {
+                t = target(h, caller, req.finding());
+              } catch (ApiException e) {
+                throw ApiException.notFound("no transition request " + requestIdNumber);
+              }
+              if (req.by().equals(caller.actor())
+                  || caller.samePersonAs(req.subject(), req.minter())) {
+                throw ApiException.forbidden(
+                    "a verdict is approved by someone other than its requester (subject "
+                        + req.subject()
+                        + ")");
+              }
+              if (!req.status().equals("pending")) {
+                throw ApiException.conflict(
+                    "transition request " + requestIdNumber + " is already " + req.status());
+              }
+              h.createUpdate(
+                      """
+                      UPDATE transition_requests SET status = :status, decided_by = :by,
+                        decided_subject = :subject, decided_at = :at
+                      WHERE id = :id AND status = 'pending'
+                      """)
+                  .bind("status", approve ? "approved" : "rejected")
+                  .bind("by", caller.actor())
+                  .bind("subject", caller.subject())
+                  .bind("at", clock.millis())
+                  .bind("id", requestIdNumber)
+                  .execute();
+              Map<String, Object> after = new java.util.LinkedHashMap<>();
+              after.put("request", requestIdNumber);
+              after.put("state", approve ? req.state() : t.state());
+              after.put("requestedBy", req.by());
+              after.put("requestedSubject", req.subject());
+              after.put(approve ? "approvedSubject" : "rejectedSubject", caller.subject());
+              after.put("scope", req.scope());
+              if (approve) {
+                setState(
+                    h,
+                    t,
+                    caller.actor(),
+                    req.state(),
+                    req.reason() + " (requested by " + req.by() + ")",
+                    req.justification(),
+                    null);
+                if (req.state().equals("not_affected") && !req.scope().equals("release")) {
+                  decide(
+                      h,
+                      caller,
+                      t,
+                      req.scope(),
+                      "not_affected",
+                      req.justification(),
+                      req.reason(),
+                      null);
+                }
+              } else {
+                after.put("reason", note);
+              }
+              audit.record(
+                  h,
+                  caller,
+                  requestId,
+                  approve ? "finding." + req.state() : "finding.transition.reject",
+                  subject(t),
+                  Map.of("state", t.state()),
+                  after);
+              return Map.of(
+                  "request",
+                  requestIdNumber,
+                  "status",
+                  approve ? "approved" : "rejected",
+                  "finding",
+                  req.finding(),
+                  "state",
+                  approve ? req.state() : t.state());
+            });
+  }
+
+  /**
+   * Transition requests of findings the caller may see, newest first; {@code status} pending,
+   * approved or rejected, or null for all. What a reviewer reads to find the verdicts that wait.
+   */
+  public List<Map<String, Object>> transitionRequests(Principal caller, String status, int limit) {
+    if (status != null && !Set.of("pending", "approved", "rejected").contains(status)) {
+      throw ApiException.invalid("status", "must be pending, approved or rejected");
+    }
+    return db.jdbi()
+        .withHandle(
+            h -> {
+              var q =
+                  ReleaseDao.scoped(
+                      h.createQuery(
+                          """
+                          SELECT t.id, t.finding_id, s.name AS service, r.version, t.to_state,
+                            t.justification, t.reason, t.scope, t.requested_by,
+                            t.requested_subject, t.requested_at, t.status, t.decided_by,
+                            t.decided_subject, t.decided_at
+                          FROM transition_requests t JOIN findings f ON f.id = t.finding_id
+                          JOIN releases r ON r.id = f.release_id
+                          JOIN services s ON s.id = r.service_id
+                          """
+                              + "WHERE "
+                              + (status == null ? "" : "t.status = :status AND ")
+                              + ReleaseDao.SCOPE
+                              + " ORDER BY t.id DESC LIMIT :limit"),
+                      caller);
+              if (status != null) {
+                q = q.bind("status", status);
+              }
+              return q.bind("limit", limit)
+                  .map(
+                      (rs, ctx) -> {
+                        Map<String, Object> m = new java.util.LinkedHashMap<>();
+                        m.put("id", rs.getLong("id"));
+                        m.put("finding", rs.getLong("finding_id"));
+                        m.put("service", rs.getString("service"));
+                        m.put("version", rs.getString("version"));
+                        m.put("state", rs.getString("to_state"));
+                        m.put("justification", rs.getString("justification"));
+                        m.put("reason", rs.getString("reason"));
+                        m.put("scope", rs.getString("scope"));
+                        m.put("requestedBy", rs.getString("requested_by"));
+                        m.put("requestedSubject", rs.getString("requested_subject"));
+                        m.put(
+                            "requestedAt",
+                            Instant.ofEpochMilli(rs.getLong("requested_at")).toString());
+                        m.put("status", rs.getString("status"));
+                        m.put("decidedBy", rs.getString("decided_by"));
+                        m.put("decidedSubject", rs.getString("decided_subject"));
+                        long at = rs.getLong("decided_at");
+                        m.put(
+                            "decidedAt", rs.wasNull() ? null : Instant.ofEpochMilli(at).toString());
+                        return m;
+                      })
+                  .list();
             });
   }
 
@@ -248,8 +507,8 @@ public final class FindingLifecycle {
       throw ApiException.forbidden("team " + t.team() + " is outside your scope");
     }
     h.createUpdate(
-            "INSERT INTO decisions (scope, scope_value, ecosystem, package, vuln_ids, state, justification, reason, expires_at, actor, at) "
-                + "VALUES (:scope, :value, :eco, :pkg, :ids, :state, :j, :r, :e, :a, :at)")
+            "INSERT INTO decisions (scope, scope_value, service_id, ecosystem, package, vuln_ids, state, justification, reason, expires_at, actor, at) "
+                + "VALUES (:scope, :value, (SELECT id FROM services WHERE name = :value AND :scope = 'service'), :eco, :pkg, :ids, :state, :j, :r, :e, :a, :at)")
         .bind("scope", scope)
         .bind("value", value)
         .bind("eco", t.ecosystem())
@@ -280,9 +539,11 @@ public final class FindingLifecycle {
               Target t = target(h, caller, findingId);
               long id =
                   h.createUpdate(
-                          "INSERT INTO risk_requests (finding_id, requested_by, requested_at, reason, expires_at, scope, status) VALUES (:f, :by, :at, :r, :e, :s, 'pending')")
+                          "INSERT INTO risk_requests (finding_id, requested_by, requested_at, reason, expires_at, scope, status, requested_subject, requested_minter) VALUES (:f, :by, :at, :r, :e, :s, 'pending', :subject, :minter)")
                       .bind("f", t.id())
                       .bind("by", caller.actor())
+                      .bind("subject", caller.subject())
+                      .bind("minter", caller.mintedBy())
                       .bind("at", now.toEpochMilli())
                       .bind("r", r.reason())
                       .bind("e", r.expiresAt().toEpochMilli())
@@ -313,10 +574,12 @@ public final class FindingLifecycle {
                   String reason,
                   long expires,
                   String scope,
-                  String status) {}
+                  String status,
+                  String subject,
+                  String minter) {}
               Req req =
                   h.createQuery(
-                          "SELECT finding_id, requested_by, reason, expires_at, scope, status FROM risk_requests WHERE id = :id")
+                          "SELECT finding_id, requested_by, reason, expires_at, scope, status, requested_subject, requested_minter FROM risk_requests WHERE id = :id")
                       .bind("id", riskRequestId)
                       .map(
                           (rs, ctx) ->
@@ -326,15 +589,21 @@ public final class FindingLifecycle {
                                   rs.getString("reason"),
                                   rs.getLong("expires_at"),
                                   rs.getString("scope"),
-                                  rs.getString("status")))
+                                  rs.getString("status"),
+                                  rs.getString("requested_subject"),
+                                  rs.getString("requested_minter")))
                       .findOne()
                       .orElseThrow(
                           () ->
                               ApiException.notFound("no risk acceptance request " + riskRequestId));
               Target t = target(h, caller, req.finding());
-              if (req.by().equals(caller.actor())) {
+              if (req.by().equals(caller.actor())
+                  || caller.samePersonAs(req.subject(), req.minter())) {
                 throw ApiException.forbidden(
-                    "a risk acceptance must be approved by someone other than its requester");
+                    "a risk acceptance must be approved by someone other than its requester"
+                        + " (subject "
+                        + req.subject()
+                        + ")");
               }
               if (!req.status().equals("pending")) {
                 throw ApiException.conflict(
@@ -346,8 +615,9 @@ public final class FindingLifecycle {
                     "expiresAt", "the requested expiry has passed; request again");
               }
               h.createUpdate(
-                      "UPDATE risk_requests SET status = 'approved', approved_by = :by, approved_at = :at WHERE id = :id")
+                      "UPDATE risk_requests SET status = 'approved', approved_by = :by, approved_at = :at, approved_subject = :subject WHERE id = :id")
                   .bind("by", caller.actor())
+                  .bind("subject", caller.subject())
                   .bind("at", clock.instant().toEpochMilli())
                   .bind("id", riskRequestId)
                   .execute();
@@ -374,6 +644,10 @@ public final class FindingLifecycle {
                       "risk_accepted",
                       "requestedBy",
                       req.by(),
+                      "requestedSubject",
+                      req.subject(),
+                      "approvedSubject",
+                      caller.subject(),
                       "expiresAt",
                       expires.toString(),
                       "scope",
@@ -474,7 +748,8 @@ public final class FindingLifecycle {
       List<Decision> ds =
           h.createQuery(
                   "SELECT id, state, justification, reason, expires_at, vuln_ids, version FROM decisions WHERE ecosystem = :eco AND package = :pkg "
-                      + "AND ((scope = 'service' AND scope_value = :service) OR (scope = 'team' AND scope_value = :team)) "
+                      + "AND ((scope = 'service' AND service_id = (SELECT id FROM services WHERE name = :service)) OR (scope = 'team' AND scope_value = :team)) "
+                      + "AND archived_at IS NULL "
                       + "AND (expires_at IS NULL OR expires_at > :now) ORDER BY id DESC")
               .bind("eco", row.eco())
               .bind("pkg", row.pkg())
@@ -483,13 +758,16 @@ public final class FindingLifecycle {
               .bind("now", now)
               .map(
                   (rs, ctx) -> {
+                    // wasNull() speaks of the last column read: ask it right after expires_at (a
+                    // NULL read as 0 made verdicts without expiry expire in 1970).
                     long e = rs.getLong("expires_at");
+                    Long expires = rs.wasNull() ? null : e;
                     return new Decision(
                         rs.getLong("id"),
                         rs.getString("state"),
                         rs.getString("justification"),
                         rs.getString("reason"),
-                        rs.wasNull() ? null : e,
+                        expires,
                         ReleaseJson.strings(rs.getString("vuln_ids")),
                         rs.getString("version"));
                   })
@@ -556,6 +834,17 @@ public final class FindingLifecycle {
                       .mapTo(String.class)
                       .findOne()
                       .orElseThrow(() -> ApiException.notFound("no service " + service));
+              // VEX verdicts on a service that needs a second person for them by hand come from
+              // a security reviewer at least (docs/permissions.md).
+              String criticality = criticality(h, service);
+              if (secondPerson.contains(criticality)
+                  && !caller.role().may(dev.bulwark.server.auth.Permission.RISK_APPROVE)) {
+                throw ApiException.forbidden(
+                    "VEX for a "
+                        + criticality
+                        + " service is imported by security or admin"
+                        + " (findings.secondPersonCriticalities)");
+              }
               int applied = 0;
               int kept = 0;
               int decisions = 0;
@@ -564,9 +853,9 @@ public final class FindingLifecycle {
                 List<Hit> hits =
                     h.createQuery(
                             "SELECT f.id, f.release_id, f.state, c.purl FROM findings f "
-                                + "JOIN releases r ON r.id = f.release_id "
+                                + "JOIN releases r ON r.id = f.release_id JOIN services s ON s.id = r.service_id "
                                 + "JOIN release_components c ON c.release_id = f.release_id AND c.ref = f.component_ref "
-                                + "WHERE r.service = :s AND c.ecosystem = :eco AND c.package = :pkg "
+                                + "WHERE s.name = :s AND c.ecosystem = :eco AND c.package = :pkg "
                                 + "AND EXISTS (SELECT 1 FROM finding_ids i WHERE i.finding_id = f.id AND i.vuln_id = :v) "
                                 + "ORDER BY f.id")
                         .bind("s", service)
@@ -605,8 +894,8 @@ public final class FindingLifecycle {
                 }
                 if (st.state().equals("not_affected")) {
                   h.createUpdate(
-                          "INSERT INTO decisions (scope, scope_value, ecosystem, package, vuln_ids, state, justification, reason, expires_at, actor, at, version, source) "
-                              + "VALUES ('service', :value, :eco, :pkg, :ids, 'not_affected', :j, :r, NULL, :a, :at, :ver, 'vex')")
+                          "INSERT INTO decisions (scope, scope_value, service_id, ecosystem, package, vuln_ids, state, justification, reason, expires_at, actor, at, version, source) "
+                              + "VALUES ('service', :value, (SELECT id FROM services WHERE name = :value), :eco, :pkg, :ids, 'not_affected', :j, :r, NULL, :a, :at, :ver, 'vex')")
                       .bind("value", service)
                       .bind("eco", st.ecosystem())
                       .bind("pkg", st.pkg())

@@ -54,7 +54,7 @@ final class OsvDownloader {
   record Fetched(Path file, Outcome outcome) {}
 
   Fetched fetch(URI url) throws IOException {
-    Files.createDirectories(cacheDir);
+    dev.bulwark.server.db.PrivateFiles.directory(cacheDir);
     String key = sha256(url.toString());
     Path file = cacheDir.resolve(key + ".zip");
     Path meta = cacheDir.resolve(key + ".json");
@@ -95,6 +95,7 @@ final class OsvDownloader {
         r.headers().firstValue("ETag").ifPresent(v -> next.put("etag", v));
         r.headers().firstValue("Last-Modified").ifPresent(v -> next.put("lastModified", v));
         Files.writeString(meta, JSON.writeValueAsString(next));
+        dev.bulwark.server.db.PrivateFiles.restrict(meta);
         LOG.info("downloaded {} ({} bytes)", url, n);
         return new Fetched(file, Outcome.DOWNLOADED);
       } finally {

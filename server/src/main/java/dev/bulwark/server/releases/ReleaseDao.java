@@ -48,9 +48,9 @@ public final class ReleaseDao {
   Optional<Release> find(Handle h, Principal p, String service, String version) {
     return scoped(
             h.createQuery(
-                "SELECT r.id, r.service, r.version, r.digest, r.created_at, r.sbom_sha256, r.sbom_format "
-                    + "FROM releases r JOIN services s ON s.name = r.service "
-                    + "WHERE r.service = :service AND r.version = :version AND "
+                "SELECT r.id, s.name AS service, r.version, r.digest, r.created_at, r.sbom_sha256, r.sbom_format "
+                    + "FROM releases r JOIN services s ON s.id = r.service_id "
+                    + "WHERE s.name = :service AND r.version = :version AND "
                     + SCOPE),
             p)
         .bind("service", service)
@@ -70,7 +70,7 @@ public final class ReleaseDao {
 
   void insert(Handle h, String service, String version, String digest, Instant at) {
     h.createUpdate(
-            "INSERT INTO releases (service, version, digest, created_at) VALUES (:s, :v, :d, :at)")
+            "INSERT INTO releases (service_id, version, digest, created_at) VALUES ((SELECT id FROM services WHERE name = :s), :v, :d, :at)")
         .bind("s", service)
         .bind("v", version)
         .bind("d", digest)
@@ -236,11 +236,11 @@ public final class ReleaseDao {
   List<OpenFinding> openFindings(Handle h, Principal p, String team, Instant now) {
     return scoped(
             h.createQuery(
-                "SELECT r.service, s.team, s.criticality, s.area, r.version, f.vuln_id, f.severity, f.purl, f.first_seen, f.id "
-                    + "FROM findings f JOIN releases r ON r.id = f.release_id JOIN services s ON s.name = r.service "
+                "SELECT s.name AS service, s.team, s.criticality, s.area, r.version, f.vuln_id, f.severity, f.purl, f.first_seen, f.id "
+                    + "FROM findings f JOIN releases r ON r.id = f.release_id JOIN services s ON s.id = r.service_id "
                     + "WHERE (f.state = 'open' OR (f.state = 'risk_accepted' AND f.expires_at <= :now)) AND "
                     + SCOPE
-                    + " AND (:team IS NULL OR s.team = :team) ORDER BY f.first_seen, r.service"),
+                    + " AND (:team IS NULL OR s.team = :team) ORDER BY f.first_seen, s.name"),
             p)
         .bind("team", team)
         .bind("now", now.toEpochMilli())
@@ -399,11 +399,11 @@ public final class ReleaseDao {
   List<Hit> withPackage(Handle h, Principal p, String ecosystem, String pkg) {
     return scoped(
             h.createQuery(
-                "SELECT r.service, s.team, r.version, r.digest, c.version AS cversion, c.purl FROM release_components c "
-                    + "JOIN releases r ON r.id = c.release_id JOIN services s ON s.name = r.service "
+                "SELECT s.name AS service, s.team, r.version, r.digest, c.version AS cversion, c.purl FROM release_components c "
+                    + "JOIN releases r ON r.id = c.release_id JOIN services s ON s.id = r.service_id "
                     + "WHERE c.ecosystem = :eco AND c.package = :pkg AND "
                     + SCOPE
-                    + " ORDER BY r.service, r.version"),
+                    + " ORDER BY s.name, r.version"),
             p)
         .bind("eco", ecosystem)
         .bind("pkg", pkg)
@@ -415,13 +415,13 @@ public final class ReleaseDao {
   List<Hit> affectedBy(Handle h, Principal p, String anyId) {
     return scoped(
             h.createQuery(
-                "SELECT DISTINCT r.service, s.team, r.version, r.digest, c.version AS cversion, f.purl FROM finding_ids i "
+                "SELECT DISTINCT s.name AS service, s.team, r.version, r.digest, c.version AS cversion, f.purl FROM finding_ids i "
                     + "JOIN findings f ON f.id = i.finding_id JOIN releases r ON r.id = f.release_id "
-                    + "JOIN services s ON s.name = r.service "
+                    + "JOIN services s ON s.id = r.service_id "
                     + "LEFT JOIN release_components c ON c.release_id = f.release_id AND c.ref = f.component_ref "
                     + "WHERE i.vuln_id = :id AND "
                     + SCOPE
-                    + " ORDER BY r.service, r.version"),
+                    + " ORDER BY s.name, r.version"),
             p)
         .bind("id", anyId)
         .map((rs, ctx) -> hit(rs))

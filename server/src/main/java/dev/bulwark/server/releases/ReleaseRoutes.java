@@ -58,6 +58,15 @@ public final class ReleaseRoutes {
         post("/api/v1/findings/{id}/transitions", Permission.FINDING_TRIAGE, this::transition),
         post("/api/v1/findings/{id}/risk-acceptance", Permission.FINDING_TRIAGE, this::requestRisk),
         post("/api/v1/risk-acceptances/{id}/approve", Permission.RISK_APPROVE, this::approveRisk),
+        get("/api/v1/transition-requests", Permission.SERVICE_READ, this::transitionRequests),
+        post(
+            "/api/v1/transition-requests/{id}/approve",
+            Permission.RISK_APPROVE,
+            this::approveTransition),
+        post(
+            "/api/v1/transition-requests/{id}/reject",
+            Permission.RISK_APPROVE,
+            this::rejectTransition),
         get("/api/v1/findings/{id}/events", Permission.SERVICE_READ, this::events),
         get("/api/v1/services/{name}/releases/{version}/plan", Permission.SERVICE_READ, this::plan),
         get("/api/v1/services/{name}/releases/{version}/vex", Permission.SERVICE_READ, this::vex),
@@ -272,8 +281,41 @@ public final class ReleaseRoutes {
 
   private void transition(Call call) {
     var t = call.json(FindingLifecycle.Transition.class);
+    Map<String, Object> result =
+        releases.lifecycle().transition(call.principal(), call.requestId(), id(call), t);
+    // 202: the verdict waits for a second person (a transition request).
+    call.respond("pending".equals(result.get("status")) ? 202 : 200, result);
+  }
+
+  private void transitionRequests(Call call) {
     call.respond(
-        200, releases.lifecycle().transition(call.principal(), call.requestId(), id(call), t));
+        200,
+        Map.of(
+            "requests",
+            releases
+                .lifecycle()
+                .transitionRequests(
+                    call.principal(), call.query("status"), call.intQuery("limit", 100, 1, 500))));
+  }
+
+  private void approveTransition(Call call) {
+    call.respond(
+        200,
+        releases
+            .lifecycle()
+            .decideTransition(call.principal(), call.requestId(), id(call), true, null));
+  }
+
+  /** A rejection says why. */
+  public record RejectBody(String reason) {}
+
+  private void rejectTransition(Call call) {
+    RejectBody b = dev.bulwark.server.http.Json.bindRecord(call.jsonTree(), RejectBody.class);
+    call.respond(
+        200,
+        releases
+            .lifecycle()
+            .decideTransition(call.principal(), call.requestId(), id(call), false, b.reason()));
   }
 
   private void requestRisk(Call call) {

@@ -48,7 +48,8 @@ public final class Releases {
       AuditLog audit,
       Clock clock,
       SlaPolicy sla,
-      Webhooks webhooks) {
+      Webhooks webhooks,
+      java.util.List<String> secondPersonCriticalities) {
     this.sla = sla;
     this.webhooks = webhooks;
     this.db = db;
@@ -56,7 +57,7 @@ public final class Releases {
     this.advisories = advisories;
     this.audit = audit;
     this.clock = clock;
-    this.lifecycle = new FindingLifecycle(db, audit, clock);
+    this.lifecycle = new FindingLifecycle(db, audit, clock, secondPersonCriticalities);
   }
 
   public SlaPolicy sla() {
@@ -497,8 +498,8 @@ public final class Releases {
               Map<Long, List<Stored>> byRelease = new LinkedHashMap<>();
               for (PackageRef p : packages) {
                 h.createQuery(
-                        "SELECT c.release_id, r.service, s.team, r.version, c.ref, c.name, c.version AS cv, c.purl "
-                            + "FROM release_components c JOIN releases r ON r.id = c.release_id JOIN services s ON s.name = r.service "
+                        "SELECT c.release_id, s.name AS service, s.team, r.version, c.ref, c.name, c.version AS cv, c.purl "
+                            + "FROM release_components c JOIN releases r ON r.id = c.release_id JOIN services s ON s.id = r.service_id "
                             + "WHERE c.ecosystem = :eco AND c.package = :pkg")
                     .bind("eco", p.ecosystem().name())
                     .bind("pkg", p.name())

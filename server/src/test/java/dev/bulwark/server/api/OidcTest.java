@@ -132,6 +132,95 @@ class OidcTest {
     assertThat(events.get(0).path("actor").asText()).isEqualTo("oidc:alice@example.test");
   }
 
+  /**
+   * An OIDC identity is a subject like a token's: the same person through a token and through the
+   * IdP is one person for separation of duties. Organization-wide security takes an explicit "*".
+   */
+  @Test
+  void subjectsAreComparedAcrossTokensAndOidcAndUnscopedSecurityIsExplicit() throws Exception {
+    String star =
+        jwt(key, c -> c.claim("bulwark_role", "security").claim("bulwark_teams", List.of("*")));
+    assertThat(ts.http.get("/api/v1/services/oidc-blue", star).status()).isEqualTo(200);
+    String none =
+        jwt(key, c -> c.claim("bulwark_role", "security").claim("bulwark_teams", List.of()));
+    var refused = ts.http.get("/api/v1/services/oidc-red", none);
+    assertThat(refused.status()).isEqualTo(403);
+    assertThat(refused.text()).contains("names no team");
+
+    String aliceToken = ts.tokenFor("Alice@Example.test", "security", "red");
+    var w =
+        ts.http.post(
+            "/api/v1/waivers",
+            aliceToken,
+            Map.of(
+                "service", "oidc-red",
+                "policy", "p",
+                "rule", "r",
+                "reason", "x",
+                "expires", ts.clock.instant().plus(Duration.ofDays(3)).toString()));
+    assertThat(w.status()).as(w.text()).isEqualTo(201);
+    String approve = "/api/v1/waivers/" + w.json().path("id").asLong() + "/approve";
+    String aliceOidc = jwt(key, c -> c.claim("bulwark_role", "security"));
+    assertThat(ts.http.post(approve, aliceOidc, Map.of()).status())
+        .as("alice through the IdP is alice")
+        .isEqualTo(403);
+    String bobOidc = jwt(key, c -> c.subject("bob@example.test").claim("bulwark_role", "security"));
+    var ok = ts.http.post(approve, bobOidc, Map.of());
+    assertThat(ok.status()).as(ok.text()).isEqualTo(200);
+    assertThat(ok.json().path("approvedSubject").asText()).isEqualTo("bob@example.test");
+  }
+
+  /** oidc.subjectClaim: the person is the configured claim, e-mail here, not the opaque sub. */
+  @Test
+  void aConfiguredSubjectClaimNamesThePerson() throws Exception {
+    URI uri = URI.create("http://127.0.0.1:" + jwks.getAddress().getPort() + "/jwks.json");
+    TestServer main = ts;
+    try (TestServer byEmail =
+        new TestServer(
+            TestDatabases.Kind.SQLITE,
+            Files.createTempDirectory("bulwark-oidc-email"),
+            c ->
+                c.withOidc(
+                    new ServerConfig.Oidc(
+                        ISSUER,
+                        AUDIENCE,
+                        uri,
+                        "bulwark_role",
+                        "bulwark_teams",
+                        Duration.ofSeconds(30),
+                        "email")))) {
+      ts = byEmail;
+      byEmail.http.post(
+          "/api/v1/services",
+          TestServer.ADMIN,
+          Map.of("name", "oidc-red", "team", "red", "area", "data", "criticality", "low"));
+      var w =
+          byEmail.http.post(
+              "/api/v1/waivers",
+              byEmail.tokenFor("alice@corp.test", "security", "red"),
+              Map.of(
+                  "service", "oidc-red",
+                  "policy", "p",
+                  "rule", "r",
+                  "reason", "x",
+                  "expires", byEmail.clock.instant().plus(Duration.ofDays(3)).toString()));
+      assertThat(w.status()).as(w.text()).isEqualTo(201);
+      String approve = "/api/v1/waivers/" + w.json().path("id").asLong() + "/approve";
+      String alice =
+          jwt(
+              key,
+              c ->
+                  c.subject("00u1")
+                      .claim("email", "Alice@corp.test")
+                      .claim("bulwark_role", "security"));
+      assertThat(byEmail.http.post(approve, alice, Map.of()).status()).isEqualTo(403);
+      String noEmail = jwt(key, c -> c.subject("00u2").claim("bulwark_role", "security"));
+      assertThat(byEmail.http.get("/api/v1/services/oidc-red", noEmail).status()).isEqualTo(401);
+    } finally {
+      ts = main;
+    }
+  }
+
   @Test
   void wrongIssuerAudienceTimesOrSignatureAreRefused() throws Exception {
     assertThat(status(jwt(key, c -> c.issuer("https://evil.example.test")))).isEqualTo(401);

@@ -73,7 +73,7 @@ class ServiceDaoScopeTest {
                             now,
                             red))
                     .isFalse();
-                assertThat(dao.delete(h, "b1", red)).isFalse();
+                assertThat(dao.archive(h, "b1", red, now, "red")).isEmpty();
                 assertThat(dao.find(h, "b1", admin).orElseThrow().area()).isEqualTo(Area.data);
                 assertThat(dao.list(h, admin, null)).hasSize(2);
               });

@@ -31,6 +31,35 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void secondPersonCriticalitiesDefaultToHighAndCriticalAndCanBeTurnedOff() {
+    assertThat(ConfigLoader.load(Map.of(), Map.of(), null).secondPersonCriticalities())
+        .containsExactly("high", "critical");
+    String key = ConfigLoader.envName("findings.secondPersonCriticalities");
+    assertThat(key).isEqualTo("BULWARK_FINDINGS_SECOND_PERSON_CRITICALITIES");
+    assertThat(
+            ConfigLoader.load(Map.of(), Map.of(key, "medium, high, critical"), null)
+                .secondPersonCriticalities())
+        .containsExactly("medium", "high", "critical");
+    assertThat(ConfigLoader.load(Map.of(), Map.of(key, "none"), null).secondPersonCriticalities())
+        .isEmpty();
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of(key, "severe"), null))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("findings.secondPersonCriticalities");
+  }
+
+  @Test
+  void theOidcSubjectClaimDefaultsToSub() {
+    Map<String, String> env =
+        Map.of("BULWARK_OIDC_ISSUER", "https://idp.example", "BULWARK_OIDC_AUDIENCE", "bulwark");
+    assertThat(ConfigLoader.load(Map.of(), env, null).oidc().orElseThrow().subjectClaim())
+        .isEqualTo("sub");
+    Map<String, String> email = new java.util.HashMap<>(env);
+    email.put("BULWARK_OIDC_SUBJECT_CLAIM", "email");
+    assertThat(ConfigLoader.load(Map.of(), email, null).oidc().orElseThrow().subjectClaim())
+        .isEqualTo("email");
+  }
+
+  @Test
   void osvSourcesMixPathsAndUrls() {
     ServerConfig c =
         ConfigLoader.load(

@@ -81,6 +81,28 @@ abstract class GatesContractTest {
             "application/json",
             ReleasesContractTestAccess.sbom().getBytes(StandardCharsets.UTF_8));
     assertThat(up.status()).as(up.text()).isEqualTo(200);
+    lead = ts.tokenFor("lead-1", "security", "*");
+    lead2 = ts.tokenFor("lead-2", "security", "*");
+  }
+
+  /** Unscoped security engineers: the global bundle's authority. */
+  String lead;
+
+  String lead2;
+
+  /** Pushes a global bundle as one unscoped security engineer and approves it as another. */
+  String activate(Map<String, String> files) {
+    Http.Response p = http.post("/api/v1/policies/bundles", lead, Map.of("files", files));
+    assertThat(p.status()).as(p.text()).isIn(200, 201);
+    if (p.json().path("status").asText().equals("pending")) {
+      Http.Response a =
+          http.post(
+              "/api/v1/policies/bundles/" + p.json().path("id").asLong() + "/approve",
+              lead2,
+              Map.of());
+      assertThat(a.status()).as(a.text()).isEqualTo(200);
+    }
+    return p.json().path("digest").asText();
   }
 
   @AfterAll
@@ -163,7 +185,7 @@ abstract class GatesContractTest {
     Map<String, String> broken = new java.util.TreeMap<>(starter);
     broken.put(
         "sbom.yaml", starter.get("sbom.yaml").replace("release.components", "release.componentz"));
-    Http.Response bad = http.post("/api/v1/policies/bundles", security, Map.of("files", broken));
+    Http.Response bad = http.post("/api/v1/policies/bundles", lead, Map.of("files", broken));
     assertThat(bad.status()).isEqualTo(422);
     assertThat(bad.text()).contains("sbom.yaml:5:").contains("undefined field 'componentz'");
     assertThat(http.post("/api/v1/policies/bundles", developer, Map.of("files", starter)).status())
@@ -179,12 +201,18 @@ abstract class GatesContractTest {
         .isEqualTo(422);
     assertThat(http.post("/api/v1/policies/bundles", security, Map.of("files", "x")).status())
         .isEqualTo(422);
-    Http.Response pushed =
-        http.post("/api/v1/policies/bundles", security, Map.of("files", starter));
+    Http.Response pushed = http.post("/api/v1/policies/bundles", lead, Map.of("files", starter));
     assertThat(pushed.status()).as(pushed.text()).isEqualTo(201);
+    assertThat(pushed.json().path("status").asText()).isEqualTo("pending");
     String bundle = pushed.json().path("digest").asText();
-    assertThat(http.post("/api/v1/policies/bundles", security, Map.of("files", starter)).status())
+    assertThat(http.post("/api/v1/policies/bundles", lead, Map.of("files", starter)).status())
         .isEqualTo(200);
+    // Pending is not active; the pusher cannot approve it, a second person can.
+    assertThat(gate(ci, "staging", 409).path("detail").asText())
+        .contains("no policy bundle is active");
+    String approve = "/api/v1/policies/bundles/" + pushed.json().path("id").asLong() + "/approve";
+    assertThat(http.post(approve, lead, Map.of()).status()).isEqualTo(403);
+    assertThat(http.post(approve, lead2, Map.of()).status()).isEqualTo(200);
 
     // Hostile and wrong gate requests.
     assertThat(
@@ -317,6 +345,17 @@ abstract class GatesContractTest {
     assertThat(where.size()).isEqualTo(1);
     assertThat(where.get(0).path("digest").asText()).isEqualTo(DIGEST);
     assertThat(http.get("/api/v1/deployments?environment=moon", auditor).status()).isEqualTo(422);
+
+    // An allow decision is good for gate.decisionValidMinutes (default 24 h): a day later the same
+    // digest needs a fresh decision before it is deployed again.
+    ts.clock.advance(Duration.ofHours(24));
+    Http.Response stale =
+        http.post(
+            "/api/v1/deployments",
+            ci,
+            Map.of("service", "pay-api", "version", "1.0", "environment", "prod"));
+    assertThat(stale.status()).as(stale.text()).isEqualTo(409);
+    assertThat(stale.json().path("detail").asText()).contains("gate.decisionValidMinutes");
 
     // The same inputs and bundle give the same decision (and the same input digest).
     JsonNode again = gate(ci, "prod", 200);
@@ -455,21 +494,15 @@ abstract class GatesContractTest {
     String developer = ts.token("developer", "pay");
     String ci = ts.token("ci", "pay");
     // A bundle whose only rule every open finding fails, once it is overdue.
-    Http.Response pushed =
-        http.post(
-            "/api/v1/policies/bundles",
-            security,
-            Map.of(
-                "files",
-                Map.of(
-                    "overdue.yaml",
-                    """
-                    name: overdue
-                    rules:
-                      - name: none-overdue
-                        expression: "!findings.exists(f, f.state == 'open' && f.overdue)"
-                    """)));
-    assertThat(pushed.status()).as(pushed.text()).isIn(200, 201);
+    activate(
+        Map.of(
+            "overdue.yaml",
+            """
+            name: overdue
+            rules:
+              - name: none-overdue
+                expression: "!findings.exists(f, f.state == 'open' && f.overdue)"
+            """));
     ts.clock.advance(Duration.ofDays(400));
     try {
       JsonNode denied = gate(ci, "dev", 200);
@@ -562,7 +595,7 @@ abstract class GatesContractTest {
           .isZero();
     } finally {
       ts.clock.advance(Duration.ofDays(-411));
-      http.post("/api/v1/policies/bundles", security, Map.of("files", DemoData.starterPolicies()));
+      activate(DemoData.starterPolicies());
     }
   }
 

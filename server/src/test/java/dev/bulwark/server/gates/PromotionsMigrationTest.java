@@ -129,7 +129,8 @@ class PromotionsMigrationTest {
         .withHandle(
             h ->
                 h.createQuery(
-                        "SELECT service, digest, environment, event, first_at FROM promotions ORDER BY first_at")
+                        "SELECT s.name, p.digest, p.environment, p.event, p.first_at FROM promotions p "
+                            + "JOIN services s ON s.id = p.service_id ORDER BY p.first_at")
                     .map(
                         (rs, ctx) ->
                             rs.getString(1)

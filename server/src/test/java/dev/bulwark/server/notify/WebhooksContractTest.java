@@ -1,10 +1,13 @@
 package dev.bulwark.server.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.bulwark.server.config.ServerConfig;
+import dev.bulwark.server.net.Cidr;
 import dev.bulwark.server.testing.Http;
 import dev.bulwark.server.testing.TestDatabases;
 import dev.bulwark.server.testing.TestServer;
@@ -17,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,6 +36,14 @@ abstract class WebhooksContractTest {
   HttpServer receiver;
   final List<Received> received = new CopyOnWriteArrayList<>();
   final ConcurrentLinkedQueue<Integer> replies = new ConcurrentLinkedQueue<>();
+  final AtomicInteger redirectedTo = new AtomicInteger();
+
+  static ServerConfig.Exposure allowing(String... networks) {
+    return new ServerConfig.Exposure(
+        java.util.Arrays.stream(networks).map(Cidr::parse).toList(),
+        List.of(),
+        ServerConfig.Exposure.defaults().tokenMaxLifetime());
+  }
 
   record Received(Map<String, List<String>> headers, byte[] body) {
     String header(String name) {
@@ -58,16 +70,30 @@ abstract class WebhooksContractTest {
           received.add(
               new Received(Map.copyOf(ex.getRequestHeaders()), ex.getRequestBody().readAllBytes()));
           Integer status = replies.poll();
+          if (status != null && status / 100 == 3) {
+            ex.getResponseHeaders()
+                .add(
+                    "Location",
+                    "http://127.0.0.1:" + receiver.getAddress().getPort() + "/internal-only");
+          }
           ex.sendResponseHeaders(status == null ? 200 : status, -1);
           ex.close();
         });
     receiver.start();
     Path osv = Path.of(WebhooksContractTest.class.getResource("/osv-webhooks").toURI());
+    receiver.createContext(
+        "/internal-only",
+        ex -> {
+          redirectedTo.incrementAndGet();
+          ex.sendResponseHeaders(200, -1);
+          ex.close();
+        });
+    // The receiver is on loopback, which webhooks may reach only when allowed.
     ts =
         new TestServer(
             kind(),
             Files.createTempDirectory("bulwark-webhooks"),
-            c -> c.withOsvSources(List.of(osv)));
+            c -> c.withOsvSources(List.of(osv)).withExposure(allowing("127.0.0.1/32")));
     http = ts.http;
   }
 
@@ -195,11 +221,16 @@ abstract class WebhooksContractTest {
     await("the first attempt", () -> received.size() >= 1);
     await(
         "the failure in the delivery log",
-        () -> deliveries(sec, hook).path(0).path("lastStatus").asInt() == 500);
+        () -> deliveries(sec, hook).path(0).path("lastOutcome").asText().equals("5xx"));
     JsonNode first = deliveries(sec, hook).get(0);
     assertThat(first.path("status").asText()).isEqualTo("pending");
     assertThat(first.path("attempts").asInt()).isEqualTo(1);
     assertThat(first.path("event").asText()).isEqualTo("finding.new");
+    assertThat(first.has("lastStatus")).isFalse();
+    assertThat(first.has("lastError")).isFalse();
+    // At rest the secret is encrypted, bound to its webhook.
+    String stored = storedSecret(hook);
+    assertThat(stored).startsWith("v1:").doesNotContain(secret).doesNotContain("whsec_");
 
     Received r = received.get(0);
     assertThat(r.header("Bulwark-Event")).isEqualTo("finding.new");
@@ -256,5 +287,232 @@ abstract class WebhooksContractTest {
     assertThat(http.delete("/api/v1/webhooks/" + hook, sec).status()).isEqualTo(204);
     assertThat(http.get("/api/v1/webhooks", sec).text()).doesNotContain(url);
     assertThat(http.delete("/api/v1/webhooks/abc", sec).status()).isEqualTo(404);
+  }
+
+  String storedSecret(long hook) {
+    return ts.testDb
+        .db()
+        .jdbi()
+        .withHandle(
+            h ->
+                h.createQuery("SELECT secret FROM webhooks WHERE id = :id")
+                    .bind("id", hook)
+                    .mapTo(String.class)
+                    .one());
+  }
+
+  /** Queues one delivery for {@code hook} by hand, due now. */
+  static void queue(TestServer server, long hook) {
+    server
+        .testDb
+        .db()
+        .jdbi()
+        .useHandle(
+            h ->
+                h.createUpdate(
+                        "INSERT INTO webhook_deliveries (webhook_id, event, payload, status, attempts, next_attempt_at, created_at) "
+                            + "VALUES (:w, 'finding.new', '{}', 'pending', 0, :now, :now)")
+                    .bind("w", hook)
+                    .bind("now", server.clock.millis())
+                    .execute());
+  }
+
+  @Test
+  void internalDestinationsAreRefusedUnlessAllowedAtCreationAndAtDelivery() throws Exception {
+    int port = receiver.getAddress().getPort();
+    try (TestServer strict =
+        new TestServer(kind(), Files.createTempDirectory("bulwark-webhooks-strict"))) {
+      List<String> internal =
+          List.of(
+              "http://127.0.0.1:" + port + "/hook",
+              "http://127.1.2.3:" + port + "/hook",
+              "http://[::1]:" + port + "/hook",
+              "http://localhost:" + port + "/hook",
+              "http://169.254.169.254/latest/meta-data/",
+              "http://[fd00:ec2::254]/latest/meta-data/",
+              "http://[fe80::1]/",
+              "http://10.1.2.3/",
+              "http://172.16.0.1/",
+              "http://192.168.1.1/",
+              "http://100.64.0.1/",
+              "http://0.0.0.0:" + port + "/hook",
+              "http://[::]:" + port + "/hook",
+              "http://[::ffff:127.0.0.1]:" + port + "/hook",
+              "http://[::ffff:169.254.169.254]/",
+              "https://[fc00::1]/");
+      for (String url : internal) {
+        Http.Response r =
+            strict.http.post(
+                "/api/v1/webhooks", ADMIN, Map.of("url", url, "events", List.of("finding.new")));
+        assertThat(r.status()).as(url + ": " + r.text()).isEqualTo(422);
+        assertThat(r.text()).as(url).contains("webhook.allowedNetworks");
+      }
+      for (String url :
+          List.of("http://2130706433:" + port + "/hook", "http://0x7f.1:" + port + "/hook")) {
+        assertThat(
+                strict
+                    .http
+                    .post(
+                        "/api/v1/webhooks",
+                        ADMIN,
+                        Map.of("url", url, "events", List.of("finding.new")))
+                    .status())
+            .as(url)
+            .isEqualTo(422);
+      }
+      assertThat(strict.http.get("/api/v1/webhooks", ADMIN).json().path("webhooks")).isEmpty();
+
+      // A name that resolved to a public address when the webhook was created and resolves to
+      // loopback now (DNS rebinding) is checked again when the delivery connects.
+      long rebound =
+          strict
+              .testDb
+              .db()
+              .jdbi()
+              .withHandle(
+                  h ->
+                      h.createUpdate(
+                              "INSERT INTO webhooks (url, team, events, secret, created_by, created_at) "
+                                  + "VALUES (:u, 'ops', 'finding.new', 'whsec_rebound', 'test', 0)")
+                          .bind("u", "http://localhost:" + port + "/rebound")
+                          .executeAndReturnGeneratedKeys("id")
+                          .mapTo(Long.class)
+                          .one());
+      AtomicInteger reached = new AtomicInteger();
+      receiver.createContext(
+          "/rebound",
+          ex -> {
+            reached.incrementAndGet();
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+          });
+      queue(strict, rebound);
+      await(
+          "the refused delivery",
+          () ->
+              strict
+                  .http
+                  .get("/api/v1/webhooks/" + rebound + "/deliveries", ADMIN)
+                  .json()
+                  .path("deliveries")
+                  .path(0)
+                  .path("lastOutcome")
+                  .asText()
+                  .equals("refused-destination"));
+      assertThat(reached.get()).isZero();
+    }
+  }
+
+  @Test
+  void theDeliveryLogKeepsOutcomeClassesNotProbes() throws Exception {
+    receiver.createContext(
+        "/deny",
+        ex -> {
+          ex.sendResponseHeaders(401, -1);
+          ex.close();
+        });
+    int closedPort;
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      closedPort = s.getLocalPort();
+    }
+    String base = "http://127.0.0.1:" + receiver.getAddress().getPort();
+    Map<String, String> expected =
+        Map.of(
+            base + "/deny", "4xx",
+            "http://127.0.0.1:" + closedPort + "/hook", "network-error",
+            base + "/moved", "3xx");
+    receiver.createContext(
+        "/moved",
+        ex -> {
+          ex.getResponseHeaders().add("Location", base + "/internal-only");
+          ex.sendResponseHeaders(302, -1);
+          ex.close();
+        });
+    for (Map.Entry<String, String> e : expected.entrySet()) {
+      Http.Response created =
+          http.post(
+              "/api/v1/webhooks",
+              ADMIN,
+              Map.of("url", e.getKey(), "events", List.of("finding.new"), "team", "ops"));
+      assertThat(created.status()).as(created.text()).isEqualTo(201);
+      long hook = created.json().path("webhook").path("id").asLong();
+      queue(ts, hook);
+      await(
+          "the outcome of " + e.getKey(),
+          () -> !deliveries(ADMIN, hook).path(0).path("lastOutcome").isNull());
+      JsonNode d = deliveries(ADMIN, hook).path(0);
+      assertThat(d.path("lastOutcome").asText()).as(e.getKey()).isEqualTo(e.getValue());
+      assertThat(d.toString())
+          .doesNotContain("401")
+          .doesNotContain("302")
+          .doesNotContainIgnoringCase("connect")
+          .doesNotContain("Exception");
+    }
+    assertThat(redirectedTo.get()).as("redirects are not followed").isZero();
+  }
+
+  @Test
+  void secretsStoredInClearByOlderVersionsAreEncryptedAtStart() throws Exception {
+    Path dir = Files.createTempDirectory("bulwark-webhooks-legacy");
+    String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+    TestServer first = new TestServer(kind(), dir, c -> c.withExposure(allowing("127.0.0.1/32")));
+    try {
+      long hook =
+          first
+              .http
+              .post(
+                  "/api/v1/webhooks",
+                  ADMIN,
+                  Map.of("url", url, "events", List.of("finding.new"), "team", "ops"))
+              .json()
+              .path("webhook")
+              .path("id")
+              .asLong();
+      first
+          .testDb
+          .db()
+          .jdbi()
+          .useHandle(
+              h ->
+                  h.createUpdate("UPDATE webhooks SET secret = 'whsec_from-an-older-version'")
+                      .execute());
+      if (kind() == TestDatabases.Kind.SQLITE) {
+        first.close();
+        first = new TestServer(kind(), dir, c -> c.withExposure(allowing("127.0.0.1/32")));
+      } else {
+        // A second node starting on the same database encrypts what it finds in clear.
+        dev.bulwark.server.BulwarkServer.start(
+                ServerConfig.embeddedDefaults(dir),
+                TestDatabases.secondPostgresNode(first.testDb),
+                first.clock,
+                new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+            .close();
+      }
+      TestServer reader = first;
+      String now =
+          reader
+              .testDb
+              .db()
+              .jdbi()
+              .withHandle(
+                  h ->
+                      h.createQuery("SELECT secret FROM webhooks WHERE id = :id")
+                          .bind("id", hook)
+                          .mapTo(String.class)
+                          .one());
+      assertThat(now).startsWith("v1:").doesNotContain("from-an-older-version");
+      assertThat(
+              WebhookSecrets.loadOrCreate(dir.resolve(WebhookSecrets.KEY_FILE)).decrypt(hook, now))
+          .isEqualTo("whsec_from-an-older-version");
+      assertThatThrownBy(
+              () ->
+                  WebhookSecrets.loadOrCreate(dir.resolve(WebhookSecrets.KEY_FILE))
+                      .decrypt(hook + 1, now))
+          .as("bound to its webhook")
+          .isInstanceOf(WebhookSecrets.Unreadable.class);
+    } finally {
+      first.close();
+    }
   }
 }

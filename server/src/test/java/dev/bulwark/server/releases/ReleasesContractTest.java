@@ -621,7 +621,16 @@ abstract class ReleasesContractTest {
                 "vulnerable_code_not_in_execute_path",
                 "scope",
                 "service"));
-    assertThat(verdict.status()).as(verdict.text()).isEqualTo(200);
+    // pay-api is a high service: a by-hand not_affected waits for a second person.
+    assertThat(verdict.status()).as(verdict.text()).isEqualTo(202);
+    assertThat(finding("pay-api", "1.0", "GO-2020-0001").path("state").asText())
+        .isEqualTo("triaged");
+    Http.Response approved =
+        http.post(
+            "/api/v1/transition-requests/" + verdict.json().path("request").asLong() + "/approve",
+            ts.token("security", "pay"),
+            Map.of());
+    assertThat(approved.status()).as(approved.text()).isEqualTo(200);
     JsonNode f = finding("pay-api", "1.0", "GO-2020-0001");
     assertThat(f.path("state").asText()).isEqualTo("not_affected");
     assertThat(f.path("justification").asText()).isEqualTo("vulnerable_code_not_in_execute_path");
@@ -791,7 +800,10 @@ abstract class ReleasesContractTest {
     assertThat(importVex(ts.token("auditor", "imp"), openVex).status()).isEqualTo(403);
     assertThat(importVex(ts.token("developer", "web"), openVex).status()).isEqualTo(404);
 
-    Http.Response ok = importVex(dev, openVex);
+    // imp-api is a high service: its VEX comes from security, not from one developer.
+    assertThat(importVex(dev, openVex).status()).isEqualTo(403);
+    String sec = ts.token("security", "imp");
+    Http.Response ok = importVex(sec, openVex);
     assertThat(ok.status()).as(ok.text()).isEqualTo(200);
     assertThat(ok.json().path("statements").asInt()).isEqualTo(2);
     assertThat(ok.json().path("applied").asInt()).isEqualTo(2);
@@ -827,7 +839,7 @@ abstract class ReleasesContractTest {
            "affects": [{"ref": "sys"}]},
           {"id": "GO-2020-0001", "affects": [{"ref": "sys"}]}]}
         """;
-    Http.Response cdxOk = importVex(dev, cdx);
+    Http.Response cdxOk = importVex(sec, cdx);
     assertThat(cdxOk.status()).as(cdxOk.text()).isEqualTo(200);
     assertThat(cdxOk.json().path("statements").asInt())
         .as("a vulnerability without analysis is no statement")
@@ -837,7 +849,7 @@ abstract class ReleasesContractTest {
     assertThat(finding("imp-api", "1.2", "GO-2022-0493").path("state").asText())
         .isEqualTo("affected");
     assertThat(
-            importVex(dev, cdx.replace("\"ref\": \"sys\"}]},", "\"ref\": \"nowhere\"}]},")).text())
+            importVex(sec, cdx.replace("\"ref\": \"sys\"}]},", "\"ref\": \"nowhere\"}]},")).text())
         .contains("vulnerabilities[0].affects[0].ref");
   }
 

@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.UnaryOperator;
 
 /** A real server on a free port over a test database, with a known admin token and a fake clock. */
@@ -30,7 +31,12 @@ public final class TestServer implements AutoCloseable {
         tweak.apply(
             ServerConfig.embeddedDefaults(dataDir)
                 .withBootstrapToken(ADMIN)
-                .withLimits(64 * 1024, 20));
+                .withLimits(64 * 1024, 20)
+                // Tests move the clock by years; tokens that tests issue without an expiry must
+                // outlive that. AuthLimitsContractTest checks the real default.
+                .withExposure(
+                    new ServerConfig.Exposure(
+                        List.of(), List.of(), java.time.Duration.ofDays(36_500))));
     this.server =
         BulwarkServer.start(
             config, testDb.db(), clock, new PrintStream(console, true, StandardCharsets.UTF_8));
@@ -41,8 +47,20 @@ public final class TestServer implements AutoCloseable {
     return console.toString(StandardCharsets.UTF_8);
   }
 
-  /** Issues a token through the API and returns its secret. */
+  private final java.util.concurrent.atomic.AtomicInteger people =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /**
+   * Issues a token through the API and returns its secret. Each token stands for a person of its
+   * own (subject {@code <role>-<teams>-<n>}), as two tokens of two engineers would.
+   */
   public String token(String role, String... teams) {
+    return tokenFor(
+        role + "-" + String.join("-", teams) + "-" + people.incrementAndGet(), role, teams);
+  }
+
+  /** Issues a token for a named subject (the person it stands for) and returns its secret. */
+  public String tokenFor(String subject, String role, String... teams) {
     var r =
         http.post(
             "/api/v1/tokens",
@@ -53,7 +71,9 @@ public final class TestServer implements AutoCloseable {
                 "role",
                 role,
                 "teams",
-                java.util.List.of(teams)));
+                java.util.List.of(teams),
+                "subject",
+                subject));
     if (r.status() != 201) {
       throw new AssertionError("cannot issue token: " + r.text());
     }
