@@ -192,6 +192,11 @@ abstract class ApiFuzzContract {
             JSON,
             "{\"files\": {\"p.yaml\": \"name: p\\nrules:\\n  - name: r\\n    expression:"
                 + " 'findings.size() >= 0'\\n\"}}"));
+    SPECS.put("POST /api/v1/policies/bundles/{id}/approve", new Spec(JSON, "{}"));
+    SPECS.put("POST /api/v1/policies/bundles/{id}/reject", new Spec(JSON, "{\"reason\": \"no\"}"));
+    SPECS.put("POST /api/v1/transition-requests/{id}/approve", new Spec(JSON, "{}"));
+    SPECS.put(
+        "POST /api/v1/transition-requests/{id}/reject", new Spec(JSON, "{\"reason\": \"no\"}"));
     SPECS.put(
         "POST /api/v1/gates/evaluate",
         new Spec(
@@ -418,9 +423,12 @@ abstract class ApiFuzzContract {
           "{\"service\": \"fuzz-api\", \"policy\": \"p\", \"rule\": \"r\", \"reason\": \"x\", \"expires\": \"+999999999-12-31\"}"
         });
     corpus.add(new String[] {"POST /api/v1/backup", "application/json", "{}"});
-    // The token expiresAt overflow of issue 12 (+1000000000-01-01T00:00:00Z, an
-    // ArithmeticException) belongs to the `edges` helper's fix of token expiry; it is sent here
-    // once that lands (the integrator adds it: see the report of branch h/robustness).
+    corpus.add(
+        new String[] {
+          "POST /api/v1/tokens",
+          "application/json",
+          "{\"name\": \"t\", \"role\": \"developer\", \"teams\": [\"fuzz\"], \"expiresAt\": \"+1000000000-01-01T00:00:00Z\"}"
+        });
     for (String[] c : corpus) {
       String path = c[0].substring(c[0].indexOf(' ') + 1);
       String method = c[0].substring(0, c[0].indexOf(' '));
