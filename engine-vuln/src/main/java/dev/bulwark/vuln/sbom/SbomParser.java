@@ -119,10 +119,10 @@ public final class SbomParser {
               + e.getOriginalMessage());
     }
     if ("CycloneDX".equals(bomFormat)) {
-      return new Sbom("CycloneDX", specVersion, components, deps);
+      return new Sbom("CycloneDX", specVersion, uniqueRefs(components), deps);
     }
     if (spdxVersion != null && spdxVersion.startsWith("SPDX-")) {
-      return new Sbom("SPDX", spdxVersion.substring(5), components, deps);
+      return new Sbom("SPDX", spdxVersion.substring(5), uniqueRefs(components), deps);
     }
     throw new SbomFormatException(
         name + ": not an SBOM (no bomFormat \"CycloneDX\" and no spdxVersion)");
@@ -398,7 +398,39 @@ public final class SbomParser {
         }
       }
     }
-    return new Sbom("CycloneDX", specVersion, components, deps);
+    return new Sbom("CycloneDX", specVersion, uniqueRefs(components), deps);
+  }
+
+  /**
+   * Gives every component a reference of its own. A document may repeat a {@code bom-ref} (or an
+   * SPDXID), and the references made up for components without one can meet a real one; keeping
+   * only the first would let a vulnerable component hide behind the reference of a clean one, so
+   * each later repeat is renamed {@code <ref>#<n>} with the first free n, and still matched. The
+   * dependency graph keeps pointing at the first.
+   */
+  static List<Component> uniqueRefs(List<Component> components) {
+    java.util.Set<String> taken = new java.util.HashSet<>();
+    components.forEach(c -> taken.add(c.ref()));
+    if (taken.size() == components.size()) {
+      return components;
+    }
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    List<Component> out = new ArrayList<>(components.size());
+    for (Component c : components) {
+      if (seen.add(c.ref())) {
+        out.add(c);
+        continue;
+      }
+      int n = 2;
+      while (taken.contains(c.ref() + "#" + n)) {
+        n++;
+      }
+      String ref = c.ref() + "#" + n;
+      taken.add(ref);
+      seen.add(ref);
+      out.add(new Component(ref, c.name(), c.version(), c.purl()));
+    }
+    return out;
   }
 
   private static String at(Location l) {

@@ -36,23 +36,53 @@ public enum VersionScheme {
     }
     String v = version.strip();
     try {
-      return switch (this) {
-        case MAVEN -> new ComparableVersion(v);
-        case RUBYGEMS -> RubyGemsVersion.parse(v);
-        case PYPI -> Pep440Version.parse(v);
-        case GO -> VersionFactory.forScheme(versatileScheme, goCanonical(v));
-        case SEMVER -> VersionFactory.forScheme(versatileScheme, semverCanonical(v));
-        default -> VersionFactory.forScheme(versatileScheme, v);
-      };
+      Comparable parsed =
+          switch (this) {
+            case MAVEN -> new ComparableVersion(v);
+            case RUBYGEMS -> RubyGemsVersion.parse(v);
+            case PYPI -> Pep440Version.parse(v);
+            case GO -> VersionFactory.forScheme(versatileScheme, goCanonical(v));
+            case SEMVER -> VersionFactory.forScheme(versatileScheme, semverCanonical(v));
+            default -> VersionFactory.forScheme(versatileScheme, v);
+          };
+      if (versatileScheme != null) {
+        probe(parsed, v);
+      }
+      return parsed;
     } catch (IllegalArgumentException e) {
       throw new dev.bulwark.vuln.version.InvalidVersionException(
           "'"
-              + v
+              + shown(v)
               + "' is not a valid "
               + name().toLowerCase(java.util.Locale.ROOT)
               + " version: "
-              + e.getMessage());
+              + (e instanceof NumberFormatException
+                  ? "a number in it is larger than 2147483647, the largest this scheme orders"
+                  : shown(String.valueOf(e.getMessage()))));
     }
+  }
+
+  /**
+   * versatile's Go, NuGet and Debian versions keep their parts as strings and convert them with
+   * {@code Integer.parseInt} only while comparing, so a part beyond an int parses here and throws
+   * later, in the middle of matching. Comparing with an equal, separately parsed copy walks every
+   * part (nothing differs, so nothing stops early) and fails here instead, where the caller can
+   * report the component as unmatched.
+   */
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  private void probe(Comparable parsed, String v) {
+    Comparable copy =
+        switch (this) {
+          case GO -> VersionFactory.forScheme(versatileScheme, goCanonical(v));
+          case SEMVER -> VersionFactory.forScheme(versatileScheme, semverCanonical(v));
+          default -> VersionFactory.forScheme(versatileScheme, v);
+        };
+    parsed.compareTo(copy);
+  }
+
+  /** A version or message as a reason may quote it: a hostile one can be megabytes long. */
+  private static String shown(String s) {
+    return s.length() <= 80 ? s : s.substring(0, 60) + "... (" + s.length() + " characters)";
   }
 
   /** Compares two versions of this scheme; the test suites use it to check ordering vectors. */

@@ -147,4 +147,41 @@ class SbomParserTest {
     assertThatThrownBy(() -> parse("{\"bomFormat\": \"CycloneDX\"} {}"))
         .hasMessageContaining("trailing");
   }
+
+  @Test
+  void repeatedReferencesAreRenamedSoNoComponentIsLost() throws Exception {
+    Sbom json =
+        parse(
+            """
+        {"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [
+          {"bom-ref": "x", "name": "clean", "purl": "pkg:npm/clean@1.0"},
+          {"bom-ref": "x", "name": "vulnerable", "purl": "pkg:npm/vulnerable@1.0"},
+          {"bom-ref": "x#2", "name": "taken"},
+          {"bom-ref": "x", "name": "third"},
+          {"name": "no-ref"},
+          {"bom-ref": "component-4", "name": "collides-with-a-made-up-ref"}]}
+        """);
+    assertThat(json.components())
+        .extracting(Component::ref)
+        .containsExactly("x", "x#3", "x#2", "x#4", "component-4", "component-4#2");
+    assertThat(json.components().get(1).purl()).isEqualTo("pkg:npm/vulnerable@1.0");
+    Sbom xml =
+        parse(
+            """
+        <bom xmlns="http://cyclonedx.org/schema/bom/1.5"><components>
+          <component bom-ref="a"><name>one</name></component>
+          <component bom-ref="a"><name>two</name></component>
+        </components></bom>
+        """);
+    assertThat(xml.components()).extracting(Component::ref).containsExactly("a", "a#2");
+    Sbom spdx =
+        parse(
+            """
+        {"spdxVersion": "SPDX-2.3", "packages": [
+          {"SPDXID": "SPDXRef-p", "name": "one"}, {"SPDXID": "SPDXRef-p", "name": "two"}]}
+        """);
+    assertThat(spdx.components())
+        .extracting(Component::ref)
+        .containsExactly("SPDXRef-p", "SPDXRef-p#2");
+  }
 }

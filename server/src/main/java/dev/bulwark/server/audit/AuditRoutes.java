@@ -15,7 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The audit trail as people read it: the newest ledger entries, optionally about one subject. */
+/**
+ * The audit trail as people read it: the newest ledger entries, optionally about one subject, of
+ * the caller's teams (the scope is part of the query, see {@link LedgerStore#recent}).
+ */
 public final class AuditRoutes {
   private final LedgerStore ledger;
 
@@ -31,7 +34,12 @@ public final class AuditRoutes {
     int limit = call.intQuery("limit", 100, 1, 1000);
     List<Object> events = new ArrayList<>();
     for (LedgerStore.Stored s :
-        ledger.recent(call.query("subjectKind"), call.query("subjectId"), limit)) {
+        ledger.recent(
+            call.query("subjectKind"),
+            call.query("subjectId"),
+            limit,
+            call.principal().allTeams(),
+            call.principal().teams())) {
       JsonNode e;
       try {
         e = Json.MAPPER.readTree(s.canonical());

@@ -106,6 +106,18 @@ public final class HttpApi {
           config.routes.exception(
               Exception.class,
               (e, ctx) -> {
+                if (unstorableText(e)) {
+                  // A document route's text the database cannot hold (PostgreSQL and U+0000):
+                  // the input's fault, so a 422, not a server error.
+                  problem(
+                      ctx,
+                      new ApiException(
+                          422,
+                          "Unprocessable Content",
+                          "the request holds a character the database cannot store (such as"
+                              + " U+0000)"));
+                  return;
+                }
                 LOG.error("request {} {} {} failed", requestId(ctx), ctx.method(), ctx.path(), e);
                 problem(
                     ctx,
@@ -123,6 +135,17 @@ public final class HttpApi {
                 }
               });
         });
+  }
+
+  /** PostgreSQL's "character not in repertoire" and "untranslatable character". */
+  private static boolean unstorableText(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLException sql
+          && ("22021".equals(sql.getSQLState()) || "22P05".equals(sql.getSQLState()))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String detailFor(int status, Context ctx) {

@@ -63,7 +63,11 @@ public final class Json {
       return bindRecord(tree, type);
     }
     try {
-      return MAPPER.readValue(body, type);
+      T value = MAPPER.readValue(body, type);
+      if (value instanceof JsonNode tree) {
+        refuseNul(tree, "$");
+      }
+      return value;
     } catch (UnrecognizedPropertyException e) {
       throw ApiException.invalid(path(e), "unknown field");
     } catch (InvalidFormatException e) {
@@ -104,6 +108,59 @@ public final class Json {
     }
   }
 
+  /**
+   * No text of a request may hold U+0000: PostgreSQL cannot store it in a text column (the write
+   * would fail as a server error), and on SQLite it would cut names short in C code and displays.
+   */
+  private static void refuseNul(JsonNode n, String at) {
+    if (n.isTextual() && n.textValue().indexOf('\u0000') >= 0) {
+      throw ApiException.invalid(field(at), "must not contain U+0000");
+    }
+    if (n.isObject()) {
+      for (var f : n.properties()) {
+        if (f.getKey().indexOf('\u0000') >= 0) {
+          throw ApiException.invalid(field(at), "a field name must not contain U+0000");
+        }
+        refuseNul(f.getValue(), at + "." + f.getKey());
+      }
+    } else if (n.isArray()) {
+      for (int i = 0; i < n.size(); i++) {
+        refuseNul(n.get(i), at + "[" + i + "]");
+      }
+    }
+  }
+
+  private static String field(String at) {
+    return at.startsWith("$.") ? at.substring(2) : at;
+  }
+
+  /**
+   * A list or map of a request is never allowed a null element: validations (and {@code Set.of},
+   * {@code List.copyOf}) downstream would throw on it, and no field of the API means anything by
+   * one.
+   */
+  private static boolean nullElements(
+      String field, Object value, List<ApiException.FieldError> errors) {
+    int before = errors.size();
+    if (value instanceof List<?> l) {
+      for (int i = 0; i < l.size(); i++) {
+        if (l.get(i) == null) {
+          errors.add(new ApiException.FieldError(field + "[" + i + "]", "must not be null"));
+        }
+      }
+    } else if (value instanceof java.util.Collection<?> c && c.contains(null)) {
+      errors.add(new ApiException.FieldError(field, "must not contain null"));
+    } else if (value instanceof java.util.Map<?, ?> m) {
+      m.forEach(
+          (k, v) -> {
+            if (v == null) {
+              errors.add(new ApiException.FieldError(field + "." + k, "must not be null"));
+            }
+          });
+    }
+    return errors.size() > before;
+  }
+
   /** Binds a JSON object to a record, reporting all unknown and ill-typed fields together. */
   public static <T> T bindRecord(JsonNode tree, Class<T> type) {
     if (!tree.isObject()) {
@@ -122,6 +179,9 @@ public final class Json {
       }
       try {
         args[i] = MAPPER.readerFor(MAPPER.constructType(c.getGenericType())).readValue(v);
+        if (nullElements(c.getName(), args[i], errors)) {
+          args[i] = null; // reported, like a field that failed to bind
+        }
       } catch (ApiException e) {
         errors.addAll(e.errors());
       } catch (IOException | RuntimeException e) {

@@ -336,24 +336,83 @@ public final class LedgerStore {
                 .list());
   }
 
-  /** Newest entries first, optionally about one subject (for the audit view). */
-  public List<Stored> recent(String kind, String id, int limit) {
-    return jdbi.withHandle(
-        h ->
-            h.createQuery(
-                    """
-                    SELECT idx, entry, payload FROM ledger_entries
-                    WHERE (:kind IS NULL OR subject_kind = :kind) AND (:id IS NULL OR subject_id = :id)
-                    ORDER BY idx DESC LIMIT :limit
-                    """)
-                .bind("kind", kind)
-                .bind("id", id)
-                .bind("limit", limit)
-                .map(
-                    (rs, ctx) ->
-                        new Stored(
-                            rs.getLong("idx"), rs.getString("entry"), rs.getString("payload")))
-                .list());
+  /**
+   * Newest entries first, optionally about one subject, limited to {@code teams} unless {@code
+   * all}. An entry belongs to the team its subject names. An entry that names only a service (a
+   * release, a gate decision, a waiver) belongs to the team that owned the service when the entry
+   * was written: the team of the latest service entry before it, or, when there is none or it is
+   * the service's deletion (a catalog import records no entry per service), the owner of the
+   * service row created at or before the entry's time. So a service deleted and created again by
+   * another team does not hand its history over. An entry that names neither (tokens, global policy
+   * bundles, advisory syncs, backups) is visible only to all-teams readers. The first clause only
+   * narrows, to services the teams own or ever owned (computed once), so that entries about other
+   * teams' services are passed over without reading their JSON.
+   */
+  public List<Stored> recent(String kind, String id, int limit, boolean all, List<String> teams) {
+    String json =
+        dialect == Dialect.POSTGRESQL
+            ? "(%s.entry::jsonb #>> '{%s}')"
+            : "json_extract(%s.entry, '$.%s')";
+    String scope =
+        all
+            ? ""
+            : """
+              AND (e.service IS NULL OR %se.service IN (
+                SELECT v.name FROM services v WHERE v.team IN (<teams>)
+                UNION
+                SELECT o.subject_id FROM ledger_entries o
+                WHERE o.subject_kind = 'service' AND %s IN (<teams>)))
+              AND COALESCE(%s,
+                (SELECT CASE WHEN %s = 'service.delete' THEN NULL ELSE %s END
+                 FROM ledger_entries s
+                 WHERE s.subject_kind = 'service' AND s.subject_id = e.service AND s.idx < e.idx
+                 ORDER BY s.idx DESC LIMIT 1),
+                (SELECT v.team FROM services v WHERE v.name = e.service AND v.created_at <= e.at
+                 ORDER BY v.created_at DESC LIMIT 1)) IN (<teams>)
+              """
+                .formatted(
+                    // SQLite: the unary + keeps the planner on the newest-first scan, which stops
+                    // at the limit, instead of the service index, which reads all of a team's rows.
+                    dialect == Dialect.SQLITE ? "+" : "",
+                    path(json, "o", "subject.team"),
+                    path(json, "e", "subject.team"),
+                    path(json, "s", "action"),
+                    path(json, "s", "subject.team"));
+    return jdbi.inTransaction(
+        h -> {
+          if (!all && dialect == Dialect.POSTGRESQL) {
+            // The JSON reads make the planner's estimate large enough to JIT-compile the query,
+            // which then costs several times what running it does.
+            h.execute("SET LOCAL jit = off");
+          }
+          var q =
+              h.createQuery(
+                      """
+                      SELECT e.idx, e.entry, e.payload FROM ledger_entries e
+                      WHERE (:kind IS NULL OR e.subject_kind = :kind)
+                        AND (:id IS NULL OR e.subject_id = :id)
+                      """
+                          + scope
+                          + "ORDER BY e.idx DESC LIMIT :limit")
+                  .bind("kind", kind)
+                  .bind("id", id)
+                  .bind("limit", limit);
+          if (!all) {
+            q.bindList(org.jdbi.v3.core.statement.EmptyHandling.NULL_KEYWORD, "teams", teams);
+          }
+          return q.map(
+                  (rs, ctx) ->
+                      new Stored(rs.getLong("idx"), rs.getString("entry"), rs.getString("payload")))
+              .list();
+        });
+  }
+
+  /**
+   * A JSON path of an entry in the dialect's spelling ({@code a.b}: PostgreSQL's {@code {a,b}}).
+   */
+  private String path(String template, String alias, String dotted) {
+    return template.formatted(
+        alias, dialect == Dialect.POSTGRESQL ? dotted.replace('.', ',') : dotted);
   }
 
   // ---- nodes ----

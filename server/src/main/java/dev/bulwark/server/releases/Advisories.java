@@ -33,6 +33,7 @@ public final class Advisories {
 
   private final List<java.net.URI> urls;
   private final OsvDownloader downloader;
+  private final Path cacheDir;
 
   public Advisories(List<Path> sources) {
     this(sources, List.of(), null);
@@ -43,6 +44,47 @@ public final class Advisories {
     this.sources = List.copyOf(sources);
     this.urls = List.copyOf(urls);
     this.downloader = urls.isEmpty() ? null : new OsvDownloader(cacheDir);
+    this.cacheDir = cacheDir;
+  }
+
+  private static final java.util.regex.Pattern ABSOLUTE_PATH =
+      java.util.regex.Pattern.compile("(?<![\\w.:/])/[^\\s'\"!,;)]+");
+
+  /**
+   * A load failure as API clients may read it: each source is named by its place in the
+   * configuration and its last name ({@code source 2 (Go.zip)}), a record inside a directory by its
+   * path below that directory, and any other absolute path is left out. The server's own paths (and
+   * a URL's credentials) stay in the server log, which has the full message.
+   */
+  public String redact(String message) {
+    record Label(String needle, String label) {}
+    List<Label> labels = new ArrayList<>();
+    for (int i = 0; i < sources.size(); i++) {
+      Path src = sources.get(i).toAbsolutePath().normalize();
+      String label =
+          "source " + (i + 1) + (src.getFileName() == null ? "" : " (" + src.getFileName() + ")");
+      labels.add(new Label(src.toString(), label));
+      if (!src.toString().equals(sources.get(i).toString())) {
+        labels.add(new Label(sources.get(i).toString(), label));
+      }
+    }
+    for (int i = 0; i < urls.size(); i++) {
+      String label = "source " + (sources.size() + i + 1) + " (" + urls.get(i).getHost() + ")";
+      labels.add(new Label(urls.get(i).toString(), label));
+    }
+    if (cacheDir != null) {
+      labels.add(new Label(cacheDir.toAbsolutePath().normalize().toString(), "the download cache"));
+      labels.add(new Label(cacheDir.toString(), "the download cache"));
+    }
+    // Longest first, so a source inside another's directory is named as itself.
+    labels.sort(java.util.Comparator.comparingInt((Label l) -> l.needle().length()).reversed());
+    String m = String.valueOf(message);
+    for (Label l : labels) {
+      m =
+          m.replace(l.needle() + java.io.File.separator, l.label() + ": ")
+              .replace(l.needle(), l.label());
+    }
+    return ABSOLUTE_PATH.matcher(m).replaceAll("(a server path)");
   }
 
   /**

@@ -459,9 +459,12 @@ public final class Releases {
     try {
       change = advisories.load();
     } catch (dev.bulwark.vuln.osv.OsvFormatException | java.io.IOException e) {
+      org.slf4j.LoggerFactory.getLogger(Releases.class)
+          .warn("request {}: advisory sync failed: {}", requestId, e.toString());
       throw ApiException.invalid(
           "sources",
-          "cannot load the OSV sources; the previous advisories stay: " + e.getMessage());
+          "cannot load the OSV sources; the previous advisories stay: "
+              + advisories.redact(e.getMessage()));
     }
     long t0 = System.nanoTime();
     java.util.Set<PackageRef> packages =

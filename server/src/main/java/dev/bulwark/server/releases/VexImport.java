@@ -72,12 +72,14 @@ public final class VexImport {
     try {
       root = JSON.readTree(body);
     } catch (JacksonException e) {
+      // A constraint failure (nesting, number or string length) has no location.
+      var loc = e.getLocation();
       throw ApiException.invalid(
           "body",
-          "not JSON at line "
-              + e.getLocation().getLineNr()
-              + " column "
-              + e.getLocation().getColumnNr());
+          "not JSON"
+              + (loc == null ? "" : " at line " + loc.getLineNr() + " column " + loc.getColumnNr())
+              + ": "
+              + e.getOriginalMessage());
     } catch (IOException e) {
       throw ApiException.invalid("body", "unreadable");
     }
@@ -105,13 +107,13 @@ public final class VexImport {
 
   private static List<Statement> cyclonedx(JsonNode root, List<FieldError> errors) {
     Map<String, String> purls = new HashMap<>();
-    for (JsonNode c : root.path("components")) {
+    for (JsonNode c : array(root.path("components"), "components", errors)) {
       if (c.hasNonNull("bom-ref") && c.hasNonNull("purl")) {
         purls.put(c.get("bom-ref").asText(), c.get("purl").asText());
       }
     }
     List<Statement> out = new ArrayList<>();
-    JsonNode vulns = root.path("vulnerabilities");
+    JsonNode vulns = array(root.path("vulnerabilities"), "vulnerabilities", errors);
     for (int i = 0; i < vulns.size(); i++) {
       JsonNode v = vulns.get(i);
       String at = "vulnerabilities[" + i + "]";
@@ -147,7 +149,7 @@ public final class VexImport {
       if (!check(state, justification, falsePositive, at + ".analysis.justification", errors)) {
         continue;
       }
-      JsonNode affects = v.path("affects");
+      JsonNode affects = array(v.path("affects"), at + ".affects", errors);
       if (affects.isEmpty()) {
         errors.add(new FieldError(at + ".affects", "names no component"));
       }
@@ -213,7 +215,7 @@ public final class VexImport {
           s.hasNonNull("impact_statement")
               ? s.get("impact_statement").asText()
               : s.path("action_statement").asText(null);
-      JsonNode products = s.path("products");
+      JsonNode products = array(s.path("products"), at + ".products", errors);
       if (products.isEmpty()) {
         errors.add(new FieldError(at + ".products", "names no product"));
       }
@@ -221,7 +223,8 @@ public final class VexImport {
         JsonNode p = products.get(j);
         // The vulnerable package is the subcomponent when one is named; the product otherwise.
         List<String> ids = new ArrayList<>();
-        for (JsonNode sub : p.path("subcomponents")) {
+        for (JsonNode sub :
+            array(p.path("subcomponents"), at + ".products[" + j + "].subcomponents", errors)) {
           ids.add(sub.isTextual() ? sub.asText() : sub.path("@id").asText(""));
         }
         if (ids.isEmpty()) {
@@ -240,6 +243,20 @@ public final class VexImport {
       }
     }
     return out;
+  }
+
+  /**
+   * {@code n} when it is an array, an empty one when it is missing; anything else is an error at
+   * {@code at} (an object here would otherwise be read as a list of nulls).
+   */
+  private static JsonNode array(JsonNode n, String at, List<FieldError> errors) {
+    if (n.isArray()) {
+      return n;
+    }
+    if (!n.isMissingNode() && !n.isNull()) {
+      errors.add(new FieldError(at, "must be an array"));
+    }
+    return JSON.createArrayNode();
   }
 
   private static boolean check(

@@ -1,0 +1,10 @@
+package dev.bulwark.server.robustness;
+
+import dev.bulwark.server.testing.TestDatabases;
+
+class SqliteApiFuzzProperties extends ApiFuzzContract {
+  @Override
+  TestDatabases.Kind kind() {
+    return TestDatabases.Kind.SQLITE;
+  }
+}
