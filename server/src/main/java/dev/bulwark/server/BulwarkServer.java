@@ -123,7 +123,9 @@ public final class BulwarkServer implements AutoCloseable {
     }
     SlaPolicy sla = config.slaFile().map(SlaPolicy::read).orElse(SlaPolicy.DEFAULTS);
     var webhooks = new Webhooks(db, audit, clock);
-    var releases = new Releases(db, catalog, advisories, audit, clock, sla, webhooks);
+    var releases =
+        new Releases(db, catalog, advisories, audit, clock, sla, webhooks, config.uploads());
+    releases.cleanUpAbandonedUploads();
     var dispatcher = new WebhookDispatcher(db, releases, webhooks, clock);
     var advisorySync =
         new AdvisorySyncJob(releases, new JobLock(db, clock), config.osvSyncInterval(), clock);
@@ -184,6 +186,10 @@ public final class BulwarkServer implements AutoCloseable {
     routes.addAll(new LedgerRoutes(new Ledger(ledgerStore), signer.verifier()).routes());
     routes.addAll(new BackupRoutes(db, audit, config.dataDir()).routes());
     routes.addAll(new dev.bulwark.server.gates.GateRoutes(gates, waivers, attestations).routes());
+    var heavy =
+        new dev.bulwark.server.http.HeavyRequests(
+            config.uploads().perToken(), config.uploads().maxBytes());
+    routes.replaceAll(heavy::guard);
 
     List<HandlerMetaInfo> registered = new ArrayList<>();
     Javalin app =

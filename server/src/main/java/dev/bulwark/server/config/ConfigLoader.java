@@ -55,7 +55,11 @@ public final class ConfigLoader {
           "osv.syncMinutes",
           "gate.environments",
           "waiver.maxDays",
-          "provenance.keysFile");
+          "provenance.keysFile",
+          "uploads.maxBytes",
+          "uploads.maxComponents",
+          "uploads.maxFindings",
+          "uploads.perToken");
 
   /**
    * {@code BULWARK_*} variables that are not server settings: the client's, the config file's
@@ -258,7 +262,19 @@ public final class ConfigLoader {
                             .toList())
                 .orElse(ServerConfig.GateSettings.defaults().environments()),
             number(v, "waiver.maxDays", 1, 3650).orElse(90L).intValue(),
-            string(v, "provenance.keysFile").map(Path::of)));
+            string(v, "provenance.keysFile").map(Path::of)),
+        uploads(v));
+  }
+
+  private static ServerConfig.UploadSettings uploads(Map<String, Value> v) {
+    ServerConfig.UploadSettings d = ServerConfig.UploadSettings.defaults();
+    return new ServerConfig.UploadSettings(
+        number(v, "uploads.maxBytes", 1024, 1L << 31).orElse(d.maxBytes()),
+        number(v, "uploads.maxComponents", 1, 10_000_000)
+            .orElse((long) d.maxComponents())
+            .intValue(),
+        number(v, "uploads.maxFindings", 1, 100_000_000).orElse((long) d.maxFindings()).intValue(),
+        number(v, "uploads.perToken", 1, 1000).orElse((long) d.perToken()).intValue());
   }
 
   private static boolean isUrl(String s) {

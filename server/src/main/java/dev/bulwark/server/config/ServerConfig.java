@@ -28,9 +28,11 @@ public record ServerConfig(
     Optional<Path> slaFile,
     Duration osvSyncInterval,
     List<URI> osvUrls,
-    GateSettings gates) {
+    GateSettings gates,
+    UploadSettings uploads) {
 
   public ServerConfig {
+    Objects.requireNonNull(uploads, "uploads");
     Objects.requireNonNull(gates, "gates");
     osvUrls = List.copyOf(osvUrls);
     Objects.requireNonNull(osvSyncInterval, "osvSyncInterval");
@@ -132,6 +134,37 @@ public record ServerConfig(
     }
   }
 
+  /**
+   * Heavy uploads (SBOM, SARIF, VEX, catalog import): the largest body, the most components and
+   * findings one SBOM may bring, and how many heavy requests one token may have running at once.
+   */
+  public record UploadSettings(long maxBytes, int maxComponents, int maxFindings, int perToken) {
+    public UploadSettings {
+      if (maxBytes < 1024) {
+        throw new ConfigException("uploads.maxBytes must be at least 1024, was " + maxBytes);
+      }
+      if (maxComponents < 1) {
+        throw new ConfigException("uploads.maxComponents must be at least 1");
+      }
+      if (maxFindings < 1) {
+        throw new ConfigException("uploads.maxFindings must be at least 1");
+      }
+      if (perToken < 1) {
+        throw new ConfigException("uploads.perToken must be at least 1");
+      }
+    }
+
+    public static UploadSettings defaults() {
+      return new UploadSettings(ConfigLoader.DEFAULT_MAX_BODY_BYTES, 60_000, 180_000, 2);
+    }
+  }
+
+  public ServerConfig withUploads(UploadSettings value) {
+    Copy b = new Copy(this);
+    b.uploads = value;
+    return b.build();
+  }
+
   public ServerConfig withGates(GateSettings value) {
     Copy b = new Copy(this);
     b.gates = value;
@@ -221,8 +254,10 @@ public record ServerConfig(
     Duration osvSyncInterval;
     List<URI> osvUrls;
     GateSettings gates;
+    UploadSettings uploads;
 
     Copy(ServerConfig c) {
+      uploads = c.uploads;
       gates = c.gates;
       host = c.host;
       port = c.port;
@@ -260,7 +295,8 @@ public record ServerConfig(
           slaFile,
           osvSyncInterval,
           osvUrls,
-          gates);
+          gates,
+          uploads);
     }
   }
 
@@ -295,7 +331,8 @@ public record ServerConfig(
         Optional.empty(),
         Duration.ZERO,
         List.of(),
-        GateSettings.defaults());
+        GateSettings.defaults(),
+        UploadSettings.defaults());
   }
 
   /** Masks the database URL's password; the secret fields mask themselves. */

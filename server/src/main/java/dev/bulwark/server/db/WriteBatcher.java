@@ -21,7 +21,11 @@ import org.slf4j.LoggerFactory;
 public final class WriteBatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WriteBatcher.class);
 
-  private record Work<T>(Function<Handle, T> body, CompletableFuture<T> result) {}
+  private record Work<T>(Function<Handle, T> body, CompletableFuture<T> result, boolean bulk) {
+    Work(Function<Handle, T> body, CompletableFuture<T> result) {
+      this(body, result, false);
+    }
+  }
 
   private final Jdbi jdbi;
   private final int maxBatch;
@@ -117,6 +121,10 @@ public final class WriteBatcher implements AutoCloseable {
     }
     CompletableFuture<T> f = new CompletableFuture<>();
     queue.add(new Work<>(body, f));
+    return await(f);
+  }
+
+  private static <T> T await(CompletableFuture<T> f) {
     try {
       return f.get();
     } catch (InterruptedException e) {
@@ -131,6 +139,24 @@ public final class WriteBatcher implements AutoCloseable {
       }
       throw new IllegalStateException(e.getCause());
     }
+  }
+
+  /**
+   * Runs {@code body}, one bounded step of a heavy operation (an SBOM's rows, a catalog import's
+   * batch), in a transaction of its own and returns its result once that has committed. Between two
+   * bulk steps the writer first runs every ordinary change that queued meanwhile, so an ordinary
+   * change waits for at most one bulk step, however many heavy operations are running.
+   */
+  public <T> T inBulkTransaction(Function<Handle, T> body) {
+    if (current.get() != null) {
+      throw new IllegalStateException("a bulk step cannot run inside another change");
+    }
+    if (!running) {
+      throw new IllegalStateException("the writer is stopped");
+    }
+    CompletableFuture<T> f = new CompletableFuture<>();
+    queue.add(new Work<>(body, f, true));
+    return await(f);
   }
 
   /**
@@ -155,16 +181,33 @@ public final class WriteBatcher implements AutoCloseable {
   }
 
   private void loop() {
+    List<Work<?>> drained = new ArrayList<>(maxBatch);
     List<Work<?>> batch = new ArrayList<>(maxBatch);
-    while (running || !queue.isEmpty()) {
+    // Bulk steps wait here, in arrival order, while ordinary changes go first.
+    java.util.ArrayDeque<Work<?>> bulk = new java.util.ArrayDeque<>();
+    while (running || !queue.isEmpty() || !bulk.isEmpty()) {
       try {
-        Work<?> first = queue.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
-        if (first == null) {
-          continue;
+        Work<?> first =
+            bulk.isEmpty()
+                ? queue.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS)
+                : queue.poll();
+        if (first != null) {
+          drained.add(first);
+          queue.drainTo(drained, maxBatch - 1);
         }
-        batch.add(first);
-        queue.drainTo(batch, maxBatch - 1);
-        run(batch);
+        for (Work<?> w : drained) {
+          (w.bulk() ? bulk : batch).add(w);
+        }
+        drained.clear();
+        if (!batch.isEmpty()) {
+          run(batch);
+          batch.clear();
+        }
+        Work<?> step = bulk.poll();
+        if (step != null) {
+          batch.add(step);
+          run(batch);
+        }
       } catch (InterruptedException e) {
         if (!running) {
           break;
@@ -177,6 +220,9 @@ public final class WriteBatcher implements AutoCloseable {
       } finally {
         batch.clear();
       }
+    }
+    for (Work<?> w : bulk) {
+      w.result().completeExceptionally(new IllegalStateException("the server is stopping"));
     }
   }
 

@@ -21,6 +21,11 @@ public final class Call {
     this.maxBodyBytes = maxBodyBytes;
   }
 
+  /** The same call with its body limited to at most {@code limit} bytes. */
+  Call withBodyLimit(long limit) {
+    return new Call(ctx, principal, requestId, Math.min(maxBodyBytes, limit));
+  }
+
   public Principal principal() {
     return principal;
   }

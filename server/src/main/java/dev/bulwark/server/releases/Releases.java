@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPOutputStream;
+import org.jdbi.v3.core.Handle;
 
 /** Releases of catalog services, their SBOMs and the findings made of them. */
 public final class Releases {
@@ -40,6 +41,8 @@ public final class Releases {
 
   private final SlaPolicy sla;
   private final Webhooks webhooks;
+  private final dev.bulwark.server.config.ServerConfig.UploadSettings limits;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Releases.class);
 
   public Releases(
       Database db,
@@ -49,6 +52,27 @@ public final class Releases {
       Clock clock,
       SlaPolicy sla,
       Webhooks webhooks) {
+    this(
+        db,
+        catalog,
+        advisories,
+        audit,
+        clock,
+        sla,
+        webhooks,
+        dev.bulwark.server.config.ServerConfig.UploadSettings.defaults());
+  }
+
+  public Releases(
+      Database db,
+      Catalog catalog,
+      Advisories advisories,
+      AuditLog audit,
+      Clock clock,
+      SlaPolicy sla,
+      Webhooks webhooks,
+      dev.bulwark.server.config.ServerConfig.UploadSettings limits) {
+    this.limits = limits;
     this.sla = sla;
     this.webhooks = webhooks;
     this.db = db;
@@ -160,6 +184,27 @@ public final class Releases {
       Map<String, Integer> bySeverity,
       List<Map<String, String>> unmatched) {}
 
+  /** Rows written per bulk step: each step is a short transaction of its own (ADR 0008). */
+  static final int COMPONENTS_PER_STEP = 2000;
+
+  static final int EDGES_PER_STEP = 4000;
+  static final int FINDINGS_PER_STEP = 1000;
+
+  /**
+   * An upload not heard of for this long is taken to be abandoned (its node stopped): a new upload
+   * of the same release, or a start of the server, removes what it wrote.
+   */
+  static final java.time.Duration UPLOAD_LEASE = java.time.Duration.ofMinutes(10);
+
+  private record Claim(ReleaseDao.Release release, String team, Instant started, boolean clear) {}
+
+  /**
+   * Stores an SBOM and the findings made of it. Everything slow happens outside the writer: parse
+   * (the caller), match, and building the rows. The rows are then written in bounded steps, each
+   * its own short transaction in the writer's bulk lane, while the release names the upload as
+   * pending so that no reader sees half of it; a last short transaction sets the SBOM and makes the
+   * rows visible, with the ledger entry. A failure removes what was written (docs/adr/0008).
+   */
   public Uploaded uploadSbom(
       Principal caller,
       String requestId,
@@ -168,72 +213,327 @@ public final class Releases {
       byte[] body,
       Sbom sbom,
       boolean force) {
+    List<ReleaseDao.ComponentRow> rows = componentRows(sbom);
+    if (rows.size() > limits.maxComponents()) {
+      throw new ApiException(
+          422,
+          "Unprocessable Content",
+          "the SBOM lists "
+              + rows.size()
+              + " components; at most "
+              + limits.maxComponents()
+              + " are accepted per upload (setting uploads.maxComponents)");
+    }
     String sha = sha256(body);
     ScanResult result = advisories.scanner().scan(sbom);
+    if (result.findingCount() > limits.maxFindings()) {
+      throw new ApiException(
+          422,
+          "Unprocessable Content",
+          "the SBOM's components have "
+              + result.findingCount()
+              + " findings; at most "
+              + limits.maxFindings()
+              + " are accepted per upload (setting uploads.maxFindings)");
+    }
+    String upload = java.util.UUID.randomUUID().toString();
+    Object claimed =
+        db.writes()
+            .inTransaction(
+                h -> {
+                  ReleaseDao.Release r = release(h, caller, service, version);
+                  Instant now = clock.instant();
+                  boolean stale = false;
+                  if (r.pending() != null) {
+                    if (r.pendingAt() != null && r.pendingAt().plus(UPLOAD_LEASE).isAfter(now)) {
+                      throw ApiException.conflict(
+                          "an SBOM upload for release "
+                              + service
+                              + " "
+                              + version
+                              + " is in progress; retry when it has finished");
+                    }
+                    stale = true;
+                  } else if (sha.equals(r.sbomSha256())) {
+                    return summary("unchanged", sbom, sha, result);
+                  }
+                  if (r.sbomSha256() != null) {
+                    if (!force) {
+                      throw ApiException.conflict(
+                          "release "
+                              + service
+                              + " "
+                              + version
+                              + " already has a different SBOM (sha256:"
+                              + r.sbomSha256()
+                              + "); an admin may replace it with ?force=true");
+                    }
+                    if (caller.role() != Role.admin) {
+                      throw ApiException.forbidden(
+                          "only an admin may replace the SBOM of a release");
+                    }
+                  }
+                  String team =
+                      catalog
+                          .find(caller, service)
+                          .map(dev.bulwark.server.catalog.Service::team)
+                          .orElseThrow();
+                  dao.claim(h, r.id(), upload, now);
+                  return new Claim(r, team, now, stale || r.sbomSha256() != null);
+                });
+    if (claimed instanceof Uploaded unchanged) {
+      return unchanged;
+    }
+    Claim c = (Claim) claimed;
+    long id = c.release().id();
+    List<ReleaseDao.FindingRow> findings = findingRows(result);
     byte[] gz = gzip(body);
-    return db.writes()
-        .inTransaction(
+    try {
+      if (c.clear()) {
+        while (step(id, upload, h -> dao.deleteAnalysisStep(h, id, COMPONENTS_PER_STEP)) > 0) {
+          // until the withdrawn analysis is gone
+        }
+      }
+      for (List<ReleaseDao.ComponentRow> part : chunks(rows, COMPONENTS_PER_STEP)) {
+        stepDo(id, upload, h -> dao.insertComponents(h, id, part));
+      }
+      for (Map<String, List<String>> part : chunks(sbom.dependencies(), EDGES_PER_STEP)) {
+        stepDo(id, upload, h -> dao.insertDependencies(h, id, part));
+      }
+      java.util.Set<String> decided = db.jdbi().withHandle(h -> dao.decidedPackages(h, null));
+      Map<String, String> packageOf = packageOf(rows);
+      for (List<ReleaseDao.FindingRow> part : chunks(findings, FINDINGS_PER_STEP)) {
+        java.util.Set<String> refs = decidedRefs(part, packageOf, decided);
+        stepDo(
+            id,
+            upload,
             h -> {
-              ReleaseDao.Release r = release(h, caller, service, version);
-              if (sha.equals(r.sbomSha256())) {
-                return summary("unchanged", sbom, sha, result);
+              dao.insertFindingsBatched(h, id, part, c.started());
+              if (!refs.isEmpty()) {
+                lifecycle.carryOver(h, id, service, c.team(), refs);
               }
-              if (r.sbomSha256() != null) {
-                if (!force) {
-                  throw ApiException.conflict(
-                      "release "
-                          + service
-                          + " "
-                          + version
-                          + " already has a different SBOM (sha256:"
-                          + r.sbomSha256()
-                          + "); an admin may replace it with ?force=true");
-                }
-                if (caller.role() != Role.admin) {
-                  throw ApiException.forbidden("only an admin may replace the SBOM of a release");
-                }
-                dao.clearAnalysis(h, r.id());
-              }
-              dao.setSbom(h, r.id(), sha, sbom.format() + " " + sbom.specVersion(), gz);
-              List<ReleaseDao.ComponentRow> rows = new ArrayList<>();
-              java.util.Set<String> refs = new java.util.HashSet<>();
-              for (Component c : sbom.components()) {
-                if (!refs.add(c.ref())) {
-                  continue; // a duplicate bom-ref: the first one stands (the document is malformed
-                  // there)
-                }
-                String eco = null;
-                String pkg = null;
-                if (c.purl() != null
-                    && PackageRef.fromPurl(c.purl()) instanceof PackageRef.Parsed.Ok ok) {
-                  eco = ok.ref().ecosystem().name();
-                  pkg = ok.ref().name();
-                }
-                rows.add(
-                    new ReleaseDao.ComponentRow(
-                        c.ref(), c.name(), c.version(), c.purl(), eco, pkg));
-              }
-              dao.insertComponents(h, r.id(), rows);
-              dao.insertDependencies(h, r.id(), sbom.dependencies());
-              List<ReleaseDao.FindingRow> findings = findingRows(result);
-              dao.insertFindings(h, r.id(), findings, clock.instant());
-              String team =
-                  catalog
-                      .find(caller, service)
-                      .map(dev.bulwark.server.catalog.Service::team)
-                      .orElseThrow();
-              lifecycle.carryOver(h, r.id(), service, team);
-              notifyNewFindings(h, service, team, version, r.id());
-              audit.record(
-                  h,
-                  caller,
-                  requestId,
-                  r.sbomSha256() == null ? "release.sbom" : "release.sbom.replace",
-                  subject(service, version, r.digest()),
-                  r.sbomSha256() == null ? null : Map.of("sbom", r.sbomSha256()),
-                  Map.of("sbom", sha, "components", rows.size(), "findings", findings.size()));
-              return summary(r.sbomSha256() == null ? "stored" : "replaced", sbom, sha, result);
             });
+      }
+    } catch (RuntimeException e) {
+      abandon(caller, requestId, service, version, c, upload);
+      throw e;
+    }
+    try {
+      return db.writes()
+          .inTransaction(
+              h -> {
+                // Decisions taken while the rows were written: what the steps did not see.
+                java.util.Set<String> late = dao.decidedPackages(h, c.started());
+                if (!late.isEmpty()) {
+                  lifecycle.carryOver(
+                      h, id, service, c.team(), decidedRefs(findings, packageOf(rows), late));
+                }
+                if (!dao.publish(
+                    h, id, upload, sha, sbom.format() + " " + sbom.specVersion(), gz)) {
+                  throw ApiException.conflict(
+                      "the upload lost release " + service + " " + version + "; upload again");
+                }
+                notifyNewFindings(h, service, c.team(), version, id);
+                ReleaseDao.Release r = c.release();
+                audit.record(
+                    h,
+                    caller,
+                    requestId,
+                    r.sbomSha256() == null ? "release.sbom" : "release.sbom.replace",
+                    subject(service, version, r.digest()),
+                    r.sbomSha256() == null ? null : Map.of("sbom", r.sbomSha256()),
+                    Map.of("sbom", sha, "components", rows.size(), "findings", findings.size()));
+                return summary(r.sbomSha256() == null ? "stored" : "replaced", sbom, sha, result);
+              });
+    } catch (RuntimeException e) {
+      abandon(caller, requestId, service, version, c, upload);
+      throw e;
+    }
+  }
+
+  private static Map<String, String> packageOf(List<ReleaseDao.ComponentRow> rows) {
+    Map<String, String> out = new java.util.HashMap<>();
+    for (ReleaseDao.ComponentRow row : rows) {
+      if (row.pkg() != null) {
+        out.put(row.ref(), row.ecosystem() + ":" + row.pkg());
+      }
+    }
+    return out;
+  }
+
+  /** The components of {@code findings} whose packages a decision names. */
+  private static java.util.Set<String> decidedRefs(
+      List<ReleaseDao.FindingRow> findings,
+      Map<String, String> packageOf,
+      java.util.Set<String> decided) {
+    java.util.Set<String> refs = new java.util.HashSet<>();
+    if (decided.isEmpty()) {
+      return refs;
+    }
+    for (ReleaseDao.FindingRow f : findings) {
+      String pkg = packageOf.get(f.componentRef());
+      if (pkg != null && decided.contains(pkg)) {
+        refs.add(f.componentRef());
+      }
+    }
+    return refs;
+  }
+
+  /** One bulk step of {@code upload}, refused if the upload no longer owns the release. */
+  private <T> T step(long release, String upload, java.util.function.Function<Handle, T> body) {
+    return db.writes()
+        .inBulkTransaction(
+            h -> {
+              if (!dao.stillPending(h, release, upload, clock.instant())) {
+                throw ApiException.conflict(
+                    "the SBOM upload was cut off (the release was removed or another upload took"
+                        + " it over); upload again");
+              }
+              return body.apply(h);
+            });
+  }
+
+  private void stepDo(long release, String upload, java.util.function.Consumer<Handle> body) {
+    step(
+        release,
+        upload,
+        h -> {
+          body.accept(h);
+          return null;
+        });
+  }
+
+  /**
+   * Removes what a failed upload wrote, in bulk steps, and ends it: the release then has no SBOM. A
+   * replace had withdrawn the old analysis first, so its failure is a change of its own, on the
+   * ledger. Best effort: what a crash leaves, the next upload or start removes.
+   */
+  private void abandon(
+      Principal caller, String requestId, String service, String version, Claim c, String upload) {
+    long id = c.release().id();
+    try {
+      while (step(id, upload, h -> dao.deleteAnalysisStep(h, id, COMPONENTS_PER_STEP)) > 0) {
+        // until the upload's rows are gone
+      }
+      db.writes()
+          .inTransactionDo(
+              h -> {
+                if (dao.abandon(h, id, upload) && c.release().sbomSha256() != null) {
+                  audit.record(
+                      h,
+                      caller,
+                      requestId,
+                      "release.sbom.withdraw",
+                      subject(service, version, c.release().digest()),
+                      Map.of("sbom", c.release().sbomSha256()),
+                      Map.of("reason", "the replacing upload failed"));
+                }
+              });
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "could not clean up the failed SBOM upload of {} {}: {}",
+          service,
+          version,
+          e.getMessage());
+    }
+  }
+
+  /**
+   * Removes uploads abandoned by a stopped node (or, on the embedded database, by this server's
+   * previous run): their rows go in bulk steps and the release is left without an SBOM.
+   */
+  public int cleanUpAbandonedUploads() {
+    // The embedded database has one server, which holds its directory: whatever is pending at its
+    // start was left by its previous run.
+    java.time.Duration olderThan =
+        db.dialect() == dev.bulwark.server.db.Dialect.SQLITE
+            ? java.time.Duration.ofMillis(-1)
+            : UPLOAD_LEASE;
+    List<Map.Entry<Long, String>> gone =
+        db.jdbi().withHandle(h -> dao.abandoned(h, clock.instant().minus(olderThan)));
+    for (Map.Entry<Long, String> e : gone) {
+      long id = e.getKey();
+      String upload = e.getValue();
+      while (db.writes()
+              .inBulkTransaction(
+                  h ->
+                      upload.equals(pendingOf(h, id))
+                          ? dao.deleteAnalysisStep(h, id, COMPONENTS_PER_STEP)
+                          : 0)
+          > 0) {
+        // until its rows are gone
+      }
+      db.writes()
+          .inTransactionDo(
+              h -> {
+                if (dao.abandon(h, id, upload)) {
+                  audit.record(
+                      h,
+                      Principal.system(),
+                      "startup",
+                      "release.sbom.abandon",
+                      Map.of("kind", "release", "id", Long.toString(id)),
+                      null,
+                      Map.of("upload", upload, "reason", "the uploading server stopped"));
+                }
+              });
+    }
+    return gone.size();
+  }
+
+  private static String pendingOf(Handle h, long release) {
+    return h.createQuery("SELECT sbom_pending FROM releases WHERE id = :id")
+        .bind("id", release)
+        .mapTo(String.class)
+        .findOne()
+        .orElse(null);
+  }
+
+  private static <T> List<List<T>> chunks(List<T> all, int size) {
+    List<List<T>> out = new ArrayList<>();
+    for (int i = 0; i < all.size(); i += size) {
+      out.add(all.subList(i, Math.min(all.size(), i + size)));
+    }
+    return out;
+  }
+
+  /** The graph in parts of about {@code size} edges. */
+  private static List<Map<String, List<String>>> chunks(Map<String, List<String>> graph, int size) {
+    List<Map<String, List<String>>> out = new ArrayList<>();
+    Map<String, List<String>> part = new LinkedHashMap<>();
+    int n = 0;
+    for (var e : graph.entrySet()) {
+      part.put(e.getKey(), e.getValue());
+      n += e.getValue().size();
+      if (n >= size) {
+        out.add(part);
+        part = new LinkedHashMap<>();
+        n = 0;
+      }
+    }
+    if (!part.isEmpty()) {
+      out.add(part);
+    }
+    return out;
+  }
+
+  /** The SBOM's components as rows; a repeated bom-ref keeps its first component. */
+  private static List<ReleaseDao.ComponentRow> componentRows(Sbom sbom) {
+    List<ReleaseDao.ComponentRow> rows = new ArrayList<>();
+    java.util.Set<String> refs = new java.util.HashSet<>();
+    for (Component c : sbom.components()) {
+      if (!refs.add(c.ref())) {
+        continue; // a duplicate bom-ref: the first one stands (the document is malformed there)
+      }
+      String eco = null;
+      String pkg = null;
+      if (c.purl() != null && PackageRef.fromPurl(c.purl()) instanceof PackageRef.Parsed.Ok ok) {
+        eco = ok.ref().ecosystem().name();
+        pkg = ok.ref().name();
+      }
+      rows.add(new ReleaseDao.ComponentRow(c.ref(), c.name(), c.version(), c.purl(), eco, pkg));
+    }
+    return rows;
   }
 
   private static Uploaded summary(String outcome, Sbom sbom, String sha, ScanResult result) {
@@ -310,6 +610,15 @@ public final class Releases {
   public GateFacts gateFacts(
       org.jdbi.v3.core.Handle h, Principal caller, String service, String version) {
     ReleaseDao.Release r = release(h, caller, service, version);
+    if (r.pending() != null) {
+      // Fail closed: what the gate would read is being written.
+      throw ApiException.conflict(
+          "an SBOM upload for release "
+              + service
+              + " "
+              + version
+              + " is in progress; evaluate the gate when it has finished");
+    }
     var svc = catalog.find(caller, service).orElseThrow();
     Instant now = clock.instant();
     // Only the columns a rule reads, in the order the findings listing uses; SLA due dates per
@@ -496,7 +805,8 @@ public final class Releases {
                 h.createQuery(
                         "SELECT c.release_id, r.service, s.team, r.version, c.ref, c.name, c.version AS cv, c.purl "
                             + "FROM release_components c JOIN releases r ON r.id = c.release_id JOIN services s ON s.name = r.service "
-                            + "WHERE c.ecosystem = :eco AND c.package = :pkg")
+                            + "WHERE c.ecosystem = :eco AND c.package = :pkg AND "
+                            + ReleaseDao.VISIBLE)
                     .bind("eco", p.ecosystem().name())
                     .bind("pkg", p.name())
                     .map(
