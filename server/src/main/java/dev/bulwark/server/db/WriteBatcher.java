@@ -104,6 +104,30 @@ public final class WriteBatcher implements AutoCloseable {
   private volatile boolean running = true;
 
   public WriteBatcher(Jdbi jdbi, int maxBatch) {
+    this(jdbi, maxBatch, null, null);
+  }
+
+  /**
+   * Statements run on the connection around each bulk step (outside its transaction): what the
+   * database needs to commit such a step without waiting for the disk.
+   */
+  private final java.util.function.Consumer<Handle> beforeBulk;
+
+  private final java.util.function.Consumer<Handle> afterBulk;
+
+  /**
+   * {@code beforeBulk} and {@code afterBulk} run on a bulk step's connection before its transaction
+   * begins and after it ends: a step's rows are not visible until a later ordinary change makes
+   * them so, and that change's durable commit flushes the log up to it, the step's records
+   * included, so a step need not wait for the disk itself (docs/adr/0008).
+   */
+  public WriteBatcher(
+      Jdbi jdbi,
+      int maxBatch,
+      java.util.function.Consumer<Handle> beforeBulk,
+      java.util.function.Consumer<Handle> afterBulk) {
+    this.beforeBulk = beforeBulk;
+    this.afterBulk = afterBulk;
     this.jdbi = jdbi;
     this.maxBatch = maxBatch;
     this.thread = Thread.ofPlatform().daemon().name("bulwark-writer").start(this::loop);
@@ -236,7 +260,8 @@ public final class WriteBatcher implements AutoCloseable {
     List<Object> results = new ArrayList<>(batch.size());
     Batch[] ran = new Batch[1];
     try {
-      jdbi.useTransaction(
+      transaction(
+          batch.get(0).bulk(),
           h -> {
             current.set(h);
             Batch b = new Batch(h, true);
@@ -264,6 +289,22 @@ public final class WriteBatcher implements AutoCloseable {
     complete(batch, results, null);
   }
 
+  private void transaction(boolean bulk, org.jdbi.v3.core.HandleConsumer<RuntimeException> body) {
+    if (!bulk || beforeBulk == null) {
+      jdbi.useTransaction(body);
+      return;
+    }
+    jdbi.useHandle(
+        h -> {
+          beforeBulk.accept(h);
+          try {
+            h.useTransaction(body);
+          } finally {
+            afterBulk.accept(h);
+          }
+        });
+  }
+
   /** Jdbi wraps exceptions thrown inside a transaction callback only when they are checked. */
   private static Throwable unwrap(Throwable t) {
     return t;
@@ -273,7 +314,8 @@ public final class WriteBatcher implements AutoCloseable {
     List<Object> results = new ArrayList<>(batch.size());
     List<Boolean> ok = new ArrayList<>(batch.size());
     Batch[] ran = new Batch[1];
-    jdbi.useTransaction(
+    transaction(
+        false,
         h -> {
           current.set(h);
           Batch b = new Batch(h, false);

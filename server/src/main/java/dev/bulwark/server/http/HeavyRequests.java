@@ -28,12 +28,30 @@ public final class HeavyRequests {
   private final long maxBytes;
   private final ConcurrentHashMap<String, Integer> running = new ConcurrentHashMap<>();
 
+  /**
+   * Heavy requests run on platform threads of their own. On a virtual thread, seconds of parsing
+   * and matching without a blocking call would hold a carrier thread (there are as many as cores),
+   * and a few such uploads would leave no carrier for any other request; the operating system
+   * shares the cores between these threads and the carriers instead. Bodies are read before a
+   * request gets one of these threads, so a slow client holds none.
+   */
+  private final java.util.concurrent.ExecutorService pool;
+
   public HeavyRequests(int perCaller, long maxBytes) {
     if (perCaller < 1) {
       throw new IllegalArgumentException("perCaller must be at least 1");
     }
     this.perCaller = perCaller;
     this.maxBytes = maxBytes;
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    this.pool =
+        java.util.concurrent.Executors.newFixedThreadPool(
+            Math.max(2, Runtime.getRuntime().availableProcessors()),
+            r ->
+                Thread.ofPlatform()
+                    .daemon()
+                    .name("bulwark-heavy-" + n.incrementAndGet())
+                    .unstarted(r));
   }
 
   /** True for the routes this guards. */
@@ -64,7 +82,26 @@ public final class HeavyRequests {
                     + " finished (limit uploads.perToken)");
           }
           try {
-            inner.handle(call.withBodyLimit(maxBytes));
+            // Read here, on the request's own thread: a slow client holds no pool thread.
+            Call limited = call.readAhead(maxBytes);
+            var done =
+                pool.submit(
+                    () -> {
+                      inner.handle(limited);
+                      return null;
+                    });
+            try {
+              done.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+              if (e.getCause() instanceof Error err) {
+                throw err;
+              }
+              throw e.getCause() instanceof Exception x ? x : new IllegalStateException(e);
+            } catch (InterruptedException e) {
+              done.cancel(true);
+              Thread.currentThread().interrupt();
+              throw e;
+            }
           } finally {
             running.computeIfPresent(who, (k, v) -> v == 1 ? null : v - 1);
           }

@@ -192,8 +192,8 @@ public final class ReleaseDao {
   }
 
   /**
-   * Inserts findings and their ids with two batched statements (the ids found again by the
-   * findings' unique key, so no generated keys are needed on either database).
+   * Inserts findings and their ids with two batched statements (on PostgreSQL rewritten into
+   * multi-row inserts by the driver) and one query for the new ids.
    */
   void insertFindingsBatched(Handle h, long release, List<FindingRow> rows, Instant at) {
     java.sql.Connection c = h.getConnection();
@@ -224,18 +224,23 @@ public final class ReleaseDao {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot store the findings", e);
     }
+    // The new findings' ids, read back by the unique key: one query, no generated keys.
+    java.util.Map<String, Long> idOf = new java.util.HashMap<>();
+    h.createQuery(
+            "SELECT id, component_ref, vuln_id FROM findings WHERE release_id = :r AND component_ref IN (<refs>)")
+        .bind("r", release)
+        .bindList("refs", rows.stream().map(FindingRow::componentRef).distinct().toList())
+        .map(
+            (rs, ctx) ->
+                java.util.Map.entry(rs.getString(2) + "\n" + rs.getString(3), rs.getLong(1)))
+        .forEach(e -> idOf.put(e.getKey(), e.getValue()));
     try (PreparedStatement ps =
-        c.prepareStatement(
-            """
-            INSERT INTO finding_ids (finding_id, vuln_id)
-            SELECT id, ? FROM findings WHERE release_id = ? AND component_ref = ? AND vuln_id = ?
-            """)) {
+        c.prepareStatement("INSERT INTO finding_ids (finding_id, vuln_id) VALUES (?, ?)")) {
       for (FindingRow f : rows) {
+        long id = idOf.get(f.componentRef() + "\n" + f.vulnId());
         for (String vid : new java.util.LinkedHashSet<>(f.ids())) {
-          ps.setString(1, vid);
-          ps.setLong(2, release);
-          ps.setString(3, f.componentRef());
-          ps.setString(4, f.vulnId());
+          ps.setLong(1, id);
+          ps.setString(2, vid);
           ps.addBatch();
         }
       }

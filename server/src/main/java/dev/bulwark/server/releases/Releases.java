@@ -184,11 +184,38 @@ public final class Releases {
       Map<String, Integer> bySeverity,
       List<Map<String, String>> unmatched) {}
 
-  /** Rows written per bulk step: each step is a short transaction of its own (ADR 0008). */
-  static final int COMPONENTS_PER_STEP = 2000;
+  /** Rows deleted per bulk step of each kind when an analysis is withdrawn or abandoned. */
+  static final int DELETES_PER_STEP = 500;
 
-  static final int EDGES_PER_STEP = 4000;
-  static final int FINDINGS_PER_STEP = 1000;
+  /**
+   * Rows per bulk step, adjusted while an upload runs so that a step's statements take about {@link
+   * #TARGET}: an ordinary change waits for at most one step, and how long a step takes depends on
+   * the database and on how loaded the host is, not only on its rows.
+   */
+  static final class Pacer {
+    static final long TARGET = java.time.Duration.ofMillis(15).toNanos();
+    private final int min;
+    private final int max;
+    private int size;
+
+    Pacer(int start, int min, int max) {
+      this.size = start;
+      this.min = min;
+      this.max = max;
+    }
+
+    int size() {
+      return size;
+    }
+
+    void took(long nanos, int rows) {
+      if (nanos > 2 * TARGET) {
+        size = Math.max(min, size / 2);
+      } else if (nanos < TARGET / 2 && rows == size) {
+        size = Math.min(max, size * 2);
+      }
+    }
+  }
 
   /**
    * An upload not heard of for this long is taken to be abandoned (its node stopped): a new upload
@@ -290,30 +317,40 @@ public final class Releases {
     byte[] gz = gzip(body);
     try {
       if (c.clear()) {
-        while (step(id, upload, h -> dao.deleteAnalysisStep(h, id, COMPONENTS_PER_STEP)) > 0) {
+        while (step(id, upload, h -> dao.deleteAnalysisStep(h, id, DELETES_PER_STEP)) > 0) {
           // until the withdrawn analysis is gone
         }
       }
-      for (List<ReleaseDao.ComponentRow> part : chunks(rows, COMPONENTS_PER_STEP)) {
-        stepDo(id, upload, h -> dao.insertComponents(h, id, part));
-      }
-      for (Map<String, List<String>> part : chunks(sbom.dependencies(), EDGES_PER_STEP)) {
-        stepDo(id, upload, h -> dao.insertDependencies(h, id, part));
-      }
+      paced(
+          id,
+          upload,
+          rows,
+          new Pacer(250, 25, 5000),
+          (h, part) -> dao.insertComponents(h, id, part));
+      paced(
+          id,
+          upload,
+          List.copyOf(sbom.dependencies().entrySet()),
+          new Pacer(250, 25, 5000),
+          (h, part) -> {
+            Map<String, List<String>> graph = new LinkedHashMap<>();
+            part.forEach(e -> graph.put(e.getKey(), e.getValue()));
+            dao.insertDependencies(h, id, graph);
+          });
       java.util.Set<String> decided = db.jdbi().withHandle(h -> dao.decidedPackages(h, null));
       Map<String, String> packageOf = packageOf(rows);
-      for (List<ReleaseDao.FindingRow> part : chunks(findings, FINDINGS_PER_STEP)) {
-        java.util.Set<String> refs = decidedRefs(part, packageOf, decided);
-        stepDo(
-            id,
-            upload,
-            h -> {
-              dao.insertFindingsBatched(h, id, part, c.started());
-              if (!refs.isEmpty()) {
-                lifecycle.carryOver(h, id, service, c.team(), refs);
-              }
-            });
-      }
+      paced(
+          id,
+          upload,
+          findings,
+          new Pacer(100, 10, 2000),
+          (h, part) -> {
+            dao.insertFindingsBatched(h, id, part, c.started());
+            java.util.Set<String> refs = decidedRefs(part, packageOf, decided);
+            if (!refs.isEmpty()) {
+              lifecycle.carryOver(h, id, service, c.team(), refs);
+            }
+          });
     } catch (RuntimeException e) {
       abandon(caller, requestId, service, version, c, upload);
       throw e;
@@ -393,14 +430,27 @@ public final class Releases {
             });
   }
 
-  private void stepDo(long release, String upload, java.util.function.Consumer<Handle> body) {
-    step(
-        release,
-        upload,
-        h -> {
-          body.accept(h);
-          return null;
-        });
+  /** Writes {@code all} in bulk steps of the size {@code pacer} keeps adjusting. */
+  private <T> void paced(
+      long release,
+      String upload,
+      List<T> all,
+      Pacer pacer,
+      java.util.function.BiConsumer<Handle, List<T>> write) {
+    for (int i = 0; i < all.size(); ) {
+      List<T> part = all.subList(i, Math.min(all.size(), i + pacer.size()));
+      long took =
+          step(
+              release,
+              upload,
+              h -> {
+                long t0 = System.nanoTime();
+                write.accept(h, part);
+                return System.nanoTime() - t0;
+              });
+      pacer.took(took, part.size());
+      i += part.size();
+    }
   }
 
   /**
@@ -412,7 +462,7 @@ public final class Releases {
       Principal caller, String requestId, String service, String version, Claim c, String upload) {
     long id = c.release().id();
     try {
-      while (step(id, upload, h -> dao.deleteAnalysisStep(h, id, COMPONENTS_PER_STEP)) > 0) {
+      while (step(id, upload, h -> dao.deleteAnalysisStep(h, id, DELETES_PER_STEP)) > 0) {
         // until the upload's rows are gone
       }
       db.writes()
@@ -458,7 +508,7 @@ public final class Releases {
               .inBulkTransaction(
                   h ->
                       upload.equals(pendingOf(h, id))
-                          ? dao.deleteAnalysisStep(h, id, COMPONENTS_PER_STEP)
+                          ? dao.deleteAnalysisStep(h, id, DELETES_PER_STEP)
                           : 0)
           > 0) {
         // until its rows are gone
@@ -487,34 +537,6 @@ public final class Releases {
         .mapTo(String.class)
         .findOne()
         .orElse(null);
-  }
-
-  private static <T> List<List<T>> chunks(List<T> all, int size) {
-    List<List<T>> out = new ArrayList<>();
-    for (int i = 0; i < all.size(); i += size) {
-      out.add(all.subList(i, Math.min(all.size(), i + size)));
-    }
-    return out;
-  }
-
-  /** The graph in parts of about {@code size} edges. */
-  private static List<Map<String, List<String>>> chunks(Map<String, List<String>> graph, int size) {
-    List<Map<String, List<String>>> out = new ArrayList<>();
-    Map<String, List<String>> part = new LinkedHashMap<>();
-    int n = 0;
-    for (var e : graph.entrySet()) {
-      part.put(e.getKey(), e.getValue());
-      n += e.getValue().size();
-      if (n >= size) {
-        out.add(part);
-        part = new LinkedHashMap<>();
-        n = 0;
-      }
-    }
-    if (!part.isEmpty()) {
-      out.add(part);
-    }
-    return out;
   }
 
   /** The SBOM's components as rows; a repeated bom-ref keeps its first component. */
@@ -699,6 +721,16 @@ public final class Releases {
    */
   private void notifyNewFindings(
       org.jdbi.v3.core.Handle h, String service, String team, String version, long release) {
+    boolean subscribed =
+        h.createQuery(
+                    "SELECT COUNT(*) FROM webhooks WHERE (team IS NULL OR team = :t) AND events LIKE '%finding.new%'")
+                .bind("t", team)
+                .mapTo(Long.class)
+                .one()
+            > 0;
+    if (!subscribed) {
+      return; // nobody to tell: the findings need not be read in this transaction
+    }
     List<Map<String, Object>> serious = new ArrayList<>();
     h.createQuery(
             "SELECT id, vuln_id, severity, purl FROM findings WHERE release_id = :r AND state = 'open' AND severity IN ('critical', 'high') ORDER BY id")
