@@ -192,48 +192,51 @@ public final class ReleaseDao {
   }
 
   /**
-   * Inserts findings and their ids with two batched statements (on PostgreSQL rewritten into
-   * multi-row inserts by the driver) and one query for the new ids.
+   * Inserts findings with one multi-row statement and their ids with one batch (on PostgreSQL
+   * rewritten into multi-row inserts by the driver). At most 3,000 rows: the statement binds ten
+   * parameters per row, and SQLite takes at most 32,766.
    */
   void insertFindingsBatched(Handle h, long release, List<FindingRow> rows, Instant at) {
+    if (rows.isEmpty()) {
+      return;
+    }
     java.sql.Connection c = h.getConnection();
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            """
-            INSERT INTO findings (release_id, component_ref, purl, vuln_id, aliases, severity, score, fixed, summary, state, first_seen)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)
-            """)) {
+    // One multi-row statement that returns the new ids: no second lookup (which on PostgreSQL, with
+    // the statistics of a table that has just grown, can turn into a scan per step).
+    StringBuilder sql =
+        new StringBuilder(
+            "INSERT INTO findings (release_id, component_ref, purl, vuln_id, aliases, severity, score, fixed, summary, state, first_seen) VALUES ");
+    for (int i = 0; i < rows.size(); i++) {
+      sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)");
+    }
+    sql.append(" RETURNING id, component_ref, vuln_id");
+    java.util.Map<String, Long> idOf = new java.util.HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      int p = 1;
       for (FindingRow f : rows) {
-        ps.setLong(1, release);
-        ps.setString(2, f.componentRef());
-        ps.setString(3, f.purl());
-        ps.setString(4, f.vulnId());
-        ps.setString(5, f.aliasesJson());
-        ps.setString(6, f.severity());
+        ps.setLong(p++, release);
+        ps.setString(p++, f.componentRef());
+        ps.setString(p++, f.purl());
+        ps.setString(p++, f.vulnId());
+        ps.setString(p++, f.aliasesJson());
+        ps.setString(p++, f.severity());
         if (f.score() == null) {
-          ps.setNull(7, java.sql.Types.DOUBLE);
+          ps.setNull(p++, java.sql.Types.DOUBLE);
         } else {
-          ps.setDouble(7, f.score());
+          ps.setDouble(p++, f.score());
         }
-        ps.setString(8, f.fixed());
-        ps.setString(9, f.summary());
-        ps.setLong(10, at.toEpochMilli());
-        ps.addBatch();
+        ps.setString(p++, f.fixed());
+        ps.setString(p++, f.summary());
+        ps.setLong(p++, at.toEpochMilli());
       }
-      ps.executeBatch();
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          idOf.put(rs.getString(2) + "\n" + rs.getString(3), rs.getLong(1));
+        }
+      }
     } catch (SQLException e) {
       throw new IllegalStateException("cannot store the findings", e);
     }
-    // The new findings' ids, read back by the unique key: one query, no generated keys.
-    java.util.Map<String, Long> idOf = new java.util.HashMap<>();
-    h.createQuery(
-            "SELECT id, component_ref, vuln_id FROM findings WHERE release_id = :r AND component_ref IN (<refs>)")
-        .bind("r", release)
-        .bindList("refs", rows.stream().map(FindingRow::componentRef).distinct().toList())
-        .map(
-            (rs, ctx) ->
-                java.util.Map.entry(rs.getString(2) + "\n" + rs.getString(3), rs.getLong(1)))
-        .forEach(e -> idOf.put(e.getKey(), e.getValue()));
     try (PreparedStatement ps =
         c.prepareStatement("INSERT INTO finding_ids (finding_id, vuln_id) VALUES (?, ?)")) {
       for (FindingRow f : rows) {

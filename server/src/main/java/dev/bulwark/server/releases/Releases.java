@@ -193,7 +193,7 @@ public final class Releases {
    * the database and on how loaded the host is, not only on its rows.
    */
   static final class Pacer {
-    static final long TARGET = java.time.Duration.ofMillis(15).toNanos();
+    static final long TARGET = java.time.Duration.ofMillis(10).toNanos();
     private final int min;
     private final int max;
     private int size;
