@@ -31,9 +31,10 @@ public final class HeavyRequests {
   /**
    * Heavy requests run on platform threads of their own. On a virtual thread, seconds of parsing
    * and matching without a blocking call would hold a carrier thread (there are as many as cores),
-   * and a few such uploads would leave no carrier for any other request; the operating system
-   * shares the cores between these threads and the carriers instead. Bodies are read before a
-   * request gets one of these threads, so a slow client holds none.
+   * and a few such uploads would leave no carrier for any other request. One core fewer than the
+   * host has: one stays with ordinary requests and the writer, and heavy requests beyond the pool
+   * wait for a thread (their rows go through the one writer anyway). Bodies are read before a
+   * request gets a thread, so a slow client holds none.
    */
   private final java.util.concurrent.ExecutorService pool;
 
@@ -46,7 +47,7 @@ public final class HeavyRequests {
     java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
     this.pool =
         java.util.concurrent.Executors.newFixedThreadPool(
-            Math.max(2, Runtime.getRuntime().availableProcessors()),
+            Math.max(1, Runtime.getRuntime().availableProcessors() - 1),
             r ->
                 Thread.ofPlatform()
                     .daemon()
