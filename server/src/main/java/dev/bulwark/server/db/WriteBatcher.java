@@ -21,9 +21,11 @@ import org.slf4j.LoggerFactory;
 public final class WriteBatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WriteBatcher.class);
 
-  private record Work<T>(Function<Handle, T> body, CompletableFuture<T> result, boolean bulk) {
+  /** {@code staged}: a bulk step whose rows no reader sees until a later change publishes them. */
+  private record Work<T>(
+      Function<Handle, T> body, CompletableFuture<T> result, boolean bulk, boolean staged) {
     Work(Function<Handle, T> body, CompletableFuture<T> result) {
-      this(body, result, false);
+      this(body, result, false, false);
     }
   }
 
@@ -108,18 +110,16 @@ public final class WriteBatcher implements AutoCloseable {
   }
 
   /**
-   * Statements run on the connection around each bulk step (outside its transaction): what the
-   * database needs to commit such a step without waiting for the disk.
+   * Statements run on the connection around each staged bulk step (outside its transaction): what
+   * the database needs to commit such a step without waiting for the disk.
    */
   private final java.util.function.Consumer<Handle> beforeBulk;
 
   private final java.util.function.Consumer<Handle> afterBulk;
 
   /**
-   * {@code beforeBulk} and {@code afterBulk} run on a bulk step's connection before its transaction
-   * begins and after it ends: a step's rows are not visible until a later ordinary change makes
-   * them so, and that change's durable commit flushes the log up to it, the step's records
-   * included, so a step need not wait for the disk itself (docs/adr/0008).
+   * {@code beforeBulk} and {@code afterBulk} run on a staged bulk step's connection before its
+   * transaction begins and after it ends (docs/adr/0008).
    */
   public WriteBatcher(
       Jdbi jdbi,
@@ -172,6 +172,19 @@ public final class WriteBatcher implements AutoCloseable {
    * change waits for at most one bulk step, however many heavy operations are running.
    */
   public <T> T inBulkTransaction(Function<Handle, T> body) {
+    return bulk(body, false);
+  }
+
+  /**
+   * {@link #inBulkTransaction} for a step whose rows no reader sees until a later ordinary change
+   * publishes them: its commit need not wait for the disk, since the publishing change's durable
+   * commit flushes the log up to it, this step's records included.
+   */
+  public <T> T inStagedBulkTransaction(Function<Handle, T> body) {
+    return bulk(body, true);
+  }
+
+  private <T> T bulk(Function<Handle, T> body, boolean staged) {
     if (current.get() != null) {
       throw new IllegalStateException("a bulk step cannot run inside another change");
     }
@@ -179,7 +192,7 @@ public final class WriteBatcher implements AutoCloseable {
       throw new IllegalStateException("the writer is stopped");
     }
     CompletableFuture<T> f = new CompletableFuture<>();
-    queue.add(new Work<>(body, f, true));
+    queue.add(new Work<>(body, f, true, staged));
     return await(f);
   }
 
@@ -261,7 +274,7 @@ public final class WriteBatcher implements AutoCloseable {
     Batch[] ran = new Batch[1];
     try {
       transaction(
-          batch.get(0).bulk(),
+          batch.get(0).staged(),
           h -> {
             current.set(h);
             Batch b = new Batch(h, true);
@@ -289,8 +302,8 @@ public final class WriteBatcher implements AutoCloseable {
     complete(batch, results, null);
   }
 
-  private void transaction(boolean bulk, org.jdbi.v3.core.HandleConsumer<RuntimeException> body) {
-    if (!bulk || beforeBulk == null) {
+  private void transaction(boolean staged, org.jdbi.v3.core.HandleConsumer<RuntimeException> body) {
+    if (!staged || beforeBulk == null) {
       jdbi.useTransaction(body);
       return;
     }

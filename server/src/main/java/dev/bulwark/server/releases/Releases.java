@@ -419,7 +419,7 @@ public final class Releases {
   /** One bulk step of {@code upload}, refused if the upload no longer owns the release. */
   private <T> T step(long release, String upload, java.util.function.Function<Handle, T> body) {
     return db.writes()
-        .inBulkTransaction(
+        .inStagedBulkTransaction(
             h -> {
               if (!dao.stillPending(h, release, upload, clock.instant())) {
                 throw ApiException.conflict(
@@ -505,7 +505,7 @@ public final class Releases {
       long id = e.getKey();
       String upload = e.getValue();
       while (db.writes()
-              .inBulkTransaction(
+              .inStagedBulkTransaction(
                   h ->
                       upload.equals(pendingOf(h, id))
                           ? dao.deleteAnalysisStep(h, id, DELETES_PER_STEP)
