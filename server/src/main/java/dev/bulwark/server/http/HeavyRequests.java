@@ -24,6 +24,17 @@ public final class HeavyRequests {
           "POST /api/v1/backup",
           "POST /api/v1/advisories/sync");
 
+  /**
+   * The heavy routes that parse and match what they read, on the pool below; backups and syncs keep
+   * their own threads (a long backup must not hold every upload up).
+   */
+  private static final Set<String> POOLED =
+      Set.of(
+          "PUT /api/v1/services/{name}/releases/{version}/sbom",
+          "POST /api/v1/services/{name}/releases/{version}/sarif",
+          "POST /api/v1/services/{name}/vex",
+          "POST /api/v1/catalog/import");
+
   private final int perCaller;
   private final long maxBytes;
   private final ConcurrentHashMap<String, Integer> running = new ConcurrentHashMap<>();
@@ -66,6 +77,7 @@ public final class HeavyRequests {
       return route;
     }
     ApiRoute.Handler inner = route.handler();
+    boolean pooled = POOLED.contains(route.method() + " " + route.path());
     return new ApiRoute(
         route.method(),
         route.path(),
@@ -85,6 +97,10 @@ public final class HeavyRequests {
           try {
             // Read here, on the request's own thread: a slow client holds no pool thread.
             Call limited = call.readAhead(maxBytes);
+            if (!pooled) {
+              inner.handle(limited);
+              return;
+            }
             var done =
                 pool.submit(
                     () -> {
