@@ -156,7 +156,9 @@ public final class BulwarkServer implements AutoCloseable {
             clock,
             sla,
             webhooks,
-            config.secondPersonCriticalities());
+            config.secondPersonCriticalities(),
+            config.uploads());
+    releases.cleanUpAbandonedUploads();
     var dispatcher = new WebhookDispatcher(db, releases, webhooks, clock);
     var advisorySync =
         new AdvisorySyncJob(releases, new JobLock(db, clock), config.osvSyncInterval(), clock);
@@ -220,6 +222,10 @@ public final class BulwarkServer implements AutoCloseable {
     routes.addAll(new LedgerRoutes(new Ledger(ledgerStore), signer.verifier()).routes());
     routes.addAll(new BackupRoutes(db, audit, config.dataDir()).routes());
     routes.addAll(new dev.bulwark.server.gates.GateRoutes(gates, waivers, attestations).routes());
+    var heavy =
+        new dev.bulwark.server.http.HeavyRequests(
+            config.uploads().perToken(), config.uploads().maxBytes());
+    routes.replaceAll(heavy::guard);
 
     List<HandlerMetaInfo> registered = new ArrayList<>();
     Javalin app =

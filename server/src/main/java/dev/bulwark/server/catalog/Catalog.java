@@ -94,7 +94,7 @@ public final class Catalog {
         requireNewName(input.name());
         if (dao.insert(h, input, clock.instant(), caller)) {
           Service created = dao.find(h, input.name(), caller).orElseThrow();
-          audit.record(
+          record(
               h,
               caller,
               requestId,
@@ -122,7 +122,7 @@ public final class Catalog {
             "service '" + input.name() + "' cannot be moved outside your teams");
       }
       Service after = dao.find(h, input.name(), caller).orElseThrow();
-      audit.record(
+      record(
           h,
           caller,
           requestId,
@@ -165,13 +165,152 @@ public final class Catalog {
         });
   }
 
-  /** Applies a whole import in one transaction: all of it or, on any error, none of it. */
+  /** Services per step of an import: one short transaction and one ledger entry each. */
+  static final int IMPORT_BATCH = 500;
+
+  private static final String IMPORT = "catalog.import.changes";
+
+  /** One change an import made, as its batch's ledger entry lists it. */
+  private record Change(String action, String name, ServiceInput before, ServiceInput after) {}
+
+  /** Records a change, or inside an import's step collects it for the step's one ledger entry. */
+  private void record(
+      Handle h,
+      Principal caller,
+      String requestId,
+      String action,
+      Map<String, String> subject,
+      ServiceInput before,
+      ServiceInput after) {
+    var batch = dev.bulwark.server.db.WriteBatcher.batchOf(h);
+    if (batch.isPresent() && batch.get().attribute(IMPORT, () -> null) instanceof List<?> changes) {
+      @SuppressWarnings("unchecked")
+      List<Change> list = (List<Change>) changes;
+      list.add(new Change(action, subject.get("id"), before, after));
+      return;
+    }
+    audit.record(h, caller, requestId, action, subject, before, after);
+  }
+
+  /**
+   * Applies a whole import, all of it or none of it, in steps of {@link #IMPORT_BATCH} services:
+   * each step is a short transaction in the writer's bulk lane with one ledger entry listing its
+   * changes, so other writers go between steps. Everything that can be checked first is (scope,
+   * owners); if a step still fails, the steps before it are undone, newest first, each undo with
+   * its ledger entry, and the import fails (docs/adr/0008).
+   */
   public List<Upserted> importAll(Principal caller, String requestId, List<ServiceInput> inputs) {
     for (ServiceInput in : inputs) {
       requireTeamInScope(caller, in.team());
     }
-    return writes.inTransaction(
-        h -> inputs.stream().map(in -> upsert(h, caller, requestId, in)).toList());
+    requireOwnersInScope(caller, inputs);
+    List<List<ServiceInput>> steps = new java.util.ArrayList<>();
+    for (int i = 0; i < inputs.size(); i += IMPORT_BATCH) {
+      steps.add(inputs.subList(i, Math.min(inputs.size(), i + IMPORT_BATCH)));
+    }
+    List<Upserted> done = new java.util.ArrayList<>(inputs.size());
+    List<List<Change>> applied = new java.util.ArrayList<>();
+    for (int k = 0; k < steps.size(); k++) {
+      List<ServiceInput> step = steps.get(k);
+      String part = (k + 1) + "/" + steps.size();
+      try {
+        List<Change> changes = new java.util.ArrayList<>();
+        done.addAll(
+            writes.inBulkTransaction(
+                h -> {
+                  changes.clear();
+                  dev.bulwark.server.db.WriteBatcher.batchOf(h)
+                      .orElseThrow()
+                      .attribute(IMPORT, () -> changes);
+                  List<Upserted> out =
+                      step.stream().map(in -> upsert(h, caller, requestId, in)).toList();
+                  if (!changes.isEmpty()) {
+                    audit.record(
+                        h,
+                        caller,
+                        requestId,
+                        "catalog.import",
+                        Map.of("kind", "catalog-import", "id", requestId, "part", part),
+                        changes.stream()
+                            .filter(c -> c.before() != null)
+                            .map(Change::before)
+                            .toList(),
+                        changes.stream().map(Change::after).toList());
+                  }
+                  return out;
+                }));
+        applied.add(List.copyOf(changes));
+      } catch (RuntimeException e) {
+        undo(caller, requestId, applied);
+        throw e;
+      }
+    }
+    return done;
+  }
+
+  /** Undoes applied import steps, newest first; a service changed since by someone else stays. */
+  private void undo(Principal caller, String requestId, List<List<Change>> applied) {
+    for (int k = applied.size() - 1; k >= 0; k--) {
+      List<Change> changes = applied.get(k);
+      String part = (k + 1) + "/" + applied.size();
+      writes.inBulkTransaction(
+          h -> {
+            List<ServiceInput> restored = new java.util.ArrayList<>();
+            List<ServiceInput> undone = new java.util.ArrayList<>();
+            for (Change c : changes) {
+              Optional<Service> now = dao.find(h, c.name(), caller);
+              if (now.isEmpty() || !now.get().input().equals(c.after())) {
+                continue;
+              }
+              if (c.before() == null) {
+                // Archived like any deleted service: a service row is never removed.
+                dao.archive(h, c.name(), caller, clock.instant(), caller.actor());
+              } else {
+                dao.update(h, c.before(), clock.instant(), caller);
+                restored.add(c.before());
+              }
+              undone.add(c.after());
+            }
+            if (!undone.isEmpty()) {
+              audit.record(
+                  h,
+                  caller,
+                  requestId,
+                  "catalog.import.undo",
+                  Map.of("kind", "catalog-import", "id", requestId, "part", part),
+                  undone,
+                  restored);
+            }
+            return null;
+          });
+    }
+  }
+
+  /** 403 before anything is written when the import names a service of a team out of scope. */
+  private void requireOwnersInScope(Principal caller, List<ServiceInput> inputs) {
+    if (caller.allTeams()) {
+      return;
+    }
+    for (int i = 0; i < inputs.size(); i += IMPORT_BATCH) {
+      List<String> names =
+          inputs.subList(i, Math.min(inputs.size(), i + IMPORT_BATCH)).stream()
+              .map(ServiceInput::name)
+              .toList();
+      jdbi.useHandle(
+          h ->
+              h.createQuery("SELECT name, team FROM services WHERE name IN (<names>)")
+                  .bindList("names", names)
+                  .map((rs, ctx) -> Map.entry(rs.getString("name"), rs.getString("team")))
+                  .forEach(
+                      e -> {
+                        if (!caller.inScope(e.getValue())) {
+                          throw ApiException.forbidden(
+                              "service '"
+                                  + e.getKey()
+                                  + "' belongs to a team outside your scope; nothing was imported");
+                        }
+                      }));
+    }
   }
 
   private static void requireNewName(String name) {

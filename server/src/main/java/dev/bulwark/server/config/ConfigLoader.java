@@ -67,7 +67,11 @@ public final class ConfigLoader {
           "policy.ruleMaxMillis",
           "policy.ruleMaxSize",
           "policy.gateMaxIterations",
-          "policy.gateMaxSize");
+          "policy.gateMaxSize",
+          "uploads.maxBytes",
+          "uploads.maxComponents",
+          "uploads.maxFindings",
+          "uploads.perToken");
 
   /**
    * {@code BULWARK_*} variables that are not server settings: the client's, the config file's
@@ -323,7 +327,8 @@ public final class ConfigLoader {
             cidrs(v, "http.trustedProxies"),
             number(v, "token.maxDays", 1, 36_500)
                 .map(Duration::ofDays)
-                .orElse(ServerConfig.Exposure.defaults().tokenMaxLifetime())));
+                .orElse(ServerConfig.Exposure.defaults().tokenMaxLifetime())),
+        uploads(v));
   }
 
   /** A comma-separated list of IP addresses and CIDR blocks. */
@@ -350,6 +355,17 @@ public final class ConfigLoader {
         number(v, "policy.gateMaxSize", 1000, 1L << 34).orElse(d.gateSize()),
         Duration.ofMillis(
             number(v, "gate.ceilingMillis", 1, 600_000).orElse(d.gateTime().toMillis())));
+  }
+
+  private static ServerConfig.UploadSettings uploads(Map<String, Value> v) {
+    ServerConfig.UploadSettings d = ServerConfig.UploadSettings.defaults();
+    return new ServerConfig.UploadSettings(
+        number(v, "uploads.maxBytes", 1024, 1L << 31).orElse(d.maxBytes()),
+        number(v, "uploads.maxComponents", 1, 10_000_000)
+            .orElse((long) d.maxComponents())
+            .intValue(),
+        number(v, "uploads.maxFindings", 1, 100_000_000).orElse((long) d.maxFindings()).intValue(),
+        number(v, "uploads.perToken", 1, 1000).orElse((long) d.perToken()).intValue());
   }
 
   private static boolean isUrl(String s) {

@@ -30,12 +30,14 @@ public record ServerConfig(
     List<URI> osvUrls,
     GateSettings gates,
     List<String> secondPersonCriticalities,
-    Exposure exposure) {
+    Exposure exposure,
+    UploadSettings uploads) {
 
   /** Criticalities whose services need a second person for a by-hand not_affected or fixed. */
   public static final List<String> CRITICALITIES = List.of("low", "medium", "high", "critical");
 
   public ServerConfig {
+    Objects.requireNonNull(uploads, "uploads");
     secondPersonCriticalities = List.copyOf(secondPersonCriticalities);
     for (String c : secondPersonCriticalities) {
       if (!CRITICALITIES.contains(c)) {
@@ -228,6 +230,37 @@ public record ServerConfig(
     }
   }
 
+  /**
+   * Heavy uploads (SBOM, SARIF, VEX, catalog import): the largest body, the most components and
+   * findings one SBOM may bring, and how many heavy requests one token may have running at once.
+   */
+  public record UploadSettings(long maxBytes, int maxComponents, int maxFindings, int perToken) {
+    public UploadSettings {
+      if (maxBytes < 1024) {
+        throw new ConfigException("uploads.maxBytes must be at least 1024, was " + maxBytes);
+      }
+      if (maxComponents < 1) {
+        throw new ConfigException("uploads.maxComponents must be at least 1");
+      }
+      if (maxFindings < 1) {
+        throw new ConfigException("uploads.maxFindings must be at least 1");
+      }
+      if (perToken < 1) {
+        throw new ConfigException("uploads.perToken must be at least 1");
+      }
+    }
+
+    public static UploadSettings defaults() {
+      return new UploadSettings(ConfigLoader.DEFAULT_MAX_BODY_BYTES, 60_000, 180_000, 2);
+    }
+  }
+
+  public ServerConfig withUploads(UploadSettings value) {
+    Copy b = new Copy(this);
+    b.uploads = value;
+    return b.build();
+  }
+
   public ServerConfig withExposure(Exposure value) {
     Copy b = new Copy(this);
     b.exposure = value;
@@ -332,8 +365,10 @@ public record ServerConfig(
     GateSettings gates;
     List<String> secondPersonCriticalities;
     Exposure exposure;
+    UploadSettings uploads;
 
     Copy(ServerConfig c) {
+      uploads = c.uploads;
       gates = c.gates;
       secondPersonCriticalities = c.secondPersonCriticalities;
       exposure = c.exposure;
@@ -375,7 +410,8 @@ public record ServerConfig(
           osvUrls,
           gates,
           secondPersonCriticalities,
-          exposure);
+          exposure,
+          uploads);
     }
   }
 
@@ -412,7 +448,8 @@ public record ServerConfig(
         List.of(),
         GateSettings.defaults(),
         List.of("high", "critical"),
-        Exposure.defaults());
+        Exposure.defaults(),
+        UploadSettings.defaults());
   }
 
   /** Masks the database URL's password; the secret fields mask themselves. */

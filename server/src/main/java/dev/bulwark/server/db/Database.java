@@ -41,7 +41,18 @@ public final class Database implements AutoCloseable {
     this.sqliteFile = sqliteFile;
     this.lock = lock;
     this.jdbi = Jdbi.create(ds);
-    this.writes = new WriteBatcher(jdbi, 4000);
+    this.writes =
+        dialect == Dialect.SQLITE
+            ? new WriteBatcher(
+                jdbi,
+                4000,
+                h -> h.execute("PRAGMA synchronous=NORMAL"),
+                h -> h.execute("PRAGMA synchronous=FULL"))
+            : new WriteBatcher(
+                jdbi,
+                4000,
+                h -> h.execute("SET synchronous_commit = off"),
+                h -> h.execute("RESET synchronous_commit"));
   }
 
   public static Database open(ServerConfig config) {
@@ -70,6 +81,9 @@ public final class Database implements AutoCloseable {
       hc.setSchema(schema);
     }
     hc.setMaximumPoolSize(16);
+    // A JDBC batch of inserts goes as a few multi-row statements instead of one execution per
+    // row: the bulk steps of heavy uploads stay short (docs/adr/0008).
+    hc.addDataSourceProperty("reWriteBatchedInserts", "true");
     hc.setInitializationFailTimeout(10_000);
     HikariDataSource ds;
     try {

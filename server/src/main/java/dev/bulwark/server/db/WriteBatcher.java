@@ -21,7 +21,13 @@ import org.slf4j.LoggerFactory;
 public final class WriteBatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WriteBatcher.class);
 
-  private record Work<T>(Function<Handle, T> body, CompletableFuture<T> result) {}
+  /** {@code staged}: a bulk step whose rows no reader sees until a later change publishes them. */
+  private record Work<T>(
+      Function<Handle, T> body, CompletableFuture<T> result, boolean bulk, boolean staged) {
+    Work(Function<Handle, T> body, CompletableFuture<T> result) {
+      this(body, result, false, false);
+    }
+  }
 
   private final Jdbi jdbi;
   private final int maxBatch;
@@ -100,6 +106,28 @@ public final class WriteBatcher implements AutoCloseable {
   private volatile boolean running = true;
 
   public WriteBatcher(Jdbi jdbi, int maxBatch) {
+    this(jdbi, maxBatch, null, null);
+  }
+
+  /**
+   * Statements run on the connection around each staged bulk step (outside its transaction): what
+   * the database needs to commit such a step without waiting for the disk.
+   */
+  private final java.util.function.Consumer<Handle> beforeBulk;
+
+  private final java.util.function.Consumer<Handle> afterBulk;
+
+  /**
+   * {@code beforeBulk} and {@code afterBulk} run on a staged bulk step's connection before its
+   * transaction begins and after it ends (docs/adr/0008).
+   */
+  public WriteBatcher(
+      Jdbi jdbi,
+      int maxBatch,
+      java.util.function.Consumer<Handle> beforeBulk,
+      java.util.function.Consumer<Handle> afterBulk) {
+    this.beforeBulk = beforeBulk;
+    this.afterBulk = afterBulk;
     this.jdbi = jdbi;
     this.maxBatch = maxBatch;
     this.thread = Thread.ofPlatform().daemon().name("bulwark-writer").start(this::loop);
@@ -117,6 +145,10 @@ public final class WriteBatcher implements AutoCloseable {
     }
     CompletableFuture<T> f = new CompletableFuture<>();
     queue.add(new Work<>(body, f));
+    return await(f);
+  }
+
+  private static <T> T await(CompletableFuture<T> f) {
     try {
       return f.get();
     } catch (InterruptedException e) {
@@ -131,6 +163,37 @@ public final class WriteBatcher implements AutoCloseable {
       }
       throw new IllegalStateException(e.getCause());
     }
+  }
+
+  /**
+   * Runs {@code body}, one bounded step of a heavy operation (an SBOM's rows, a catalog import's
+   * batch), in a transaction of its own and returns its result once that has committed. Between two
+   * bulk steps the writer first runs every ordinary change that queued meanwhile, so an ordinary
+   * change waits for at most one bulk step, however many heavy operations are running.
+   */
+  public <T> T inBulkTransaction(Function<Handle, T> body) {
+    return bulk(body, false);
+  }
+
+  /**
+   * {@link #inBulkTransaction} for a step whose rows no reader sees until a later ordinary change
+   * publishes them: its commit need not wait for the disk, since the publishing change's durable
+   * commit flushes the log up to it, this step's records included.
+   */
+  public <T> T inStagedBulkTransaction(Function<Handle, T> body) {
+    return bulk(body, true);
+  }
+
+  private <T> T bulk(Function<Handle, T> body, boolean staged) {
+    if (current.get() != null) {
+      throw new IllegalStateException("a bulk step cannot run inside another change");
+    }
+    if (!running) {
+      throw new IllegalStateException("the writer is stopped");
+    }
+    CompletableFuture<T> f = new CompletableFuture<>();
+    queue.add(new Work<>(body, f, true, staged));
+    return await(f);
   }
 
   /**
@@ -155,16 +218,33 @@ public final class WriteBatcher implements AutoCloseable {
   }
 
   private void loop() {
+    List<Work<?>> drained = new ArrayList<>(maxBatch);
     List<Work<?>> batch = new ArrayList<>(maxBatch);
-    while (running || !queue.isEmpty()) {
+    // Bulk steps wait here, in arrival order, while ordinary changes go first.
+    java.util.ArrayDeque<Work<?>> bulk = new java.util.ArrayDeque<>();
+    while (running || !queue.isEmpty() || !bulk.isEmpty()) {
       try {
-        Work<?> first = queue.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
-        if (first == null) {
-          continue;
+        Work<?> first =
+            bulk.isEmpty()
+                ? queue.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS)
+                : queue.poll();
+        if (first != null) {
+          drained.add(first);
+          queue.drainTo(drained, maxBatch - 1);
         }
-        batch.add(first);
-        queue.drainTo(batch, maxBatch - 1);
-        run(batch);
+        for (Work<?> w : drained) {
+          (w.bulk() ? bulk : batch).add(w);
+        }
+        drained.clear();
+        if (!batch.isEmpty()) {
+          run(batch);
+          batch.clear();
+        }
+        Work<?> step = bulk.poll();
+        if (step != null) {
+          batch.add(step);
+          run(batch);
+        }
       } catch (InterruptedException e) {
         if (!running) {
           break;
@@ -178,6 +258,9 @@ public final class WriteBatcher implements AutoCloseable {
         batch.clear();
       }
     }
+    for (Work<?> w : bulk) {
+      w.result().completeExceptionally(new IllegalStateException("the server is stopping"));
+    }
   }
 
   /**
@@ -190,7 +273,8 @@ public final class WriteBatcher implements AutoCloseable {
     List<Object> results = new ArrayList<>(batch.size());
     Batch[] ran = new Batch[1];
     try {
-      jdbi.useTransaction(
+      transaction(
+          batch.get(0).staged(),
           h -> {
             current.set(h);
             Batch b = new Batch(h, true);
@@ -218,6 +302,22 @@ public final class WriteBatcher implements AutoCloseable {
     complete(batch, results, null);
   }
 
+  private void transaction(boolean staged, org.jdbi.v3.core.HandleConsumer<RuntimeException> body) {
+    if (!staged || beforeBulk == null) {
+      jdbi.useTransaction(body);
+      return;
+    }
+    jdbi.useHandle(
+        h -> {
+          beforeBulk.accept(h);
+          try {
+            h.useTransaction(body);
+          } finally {
+            afterBulk.accept(h);
+          }
+        });
+  }
+
   /** Jdbi wraps exceptions thrown inside a transaction callback only when they are checked. */
   private static Throwable unwrap(Throwable t) {
     return t;
@@ -227,7 +327,8 @@ public final class WriteBatcher implements AutoCloseable {
     List<Object> results = new ArrayList<>(batch.size());
     List<Boolean> ok = new ArrayList<>(batch.size());
     Batch[] ran = new Batch[1];
-    jdbi.useTransaction(
+    transaction(
+        false,
         h -> {
           current.set(h);
           Batch b = new Batch(h, false);

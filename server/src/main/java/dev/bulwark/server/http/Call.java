@@ -13,12 +13,28 @@ public final class Call {
   private final Principal principal;
   private final String requestId;
   private final long maxBodyBytes;
+  private final byte[] readAhead;
 
   Call(Context ctx, Principal principal, String requestId, long maxBodyBytes) {
+    this(ctx, principal, requestId, maxBodyBytes, null);
+  }
+
+  private Call(
+      Context ctx, Principal principal, String requestId, long maxBodyBytes, byte[] readAhead) {
     this.ctx = ctx;
     this.principal = principal;
     this.requestId = requestId;
     this.maxBodyBytes = maxBodyBytes;
+    this.readAhead = readAhead;
+  }
+
+  /**
+   * The same call with its body, limited to at most {@code limit} bytes, already read: whoever
+   * handles it then waits for no client.
+   */
+  Call readAhead(long limit) {
+    long max = Math.min(maxBodyBytes, limit);
+    return new Call(ctx, principal, requestId, max, read(max));
   }
 
   public Principal principal() {
@@ -85,16 +101,20 @@ public final class Call {
               + String.join(", ", accepted.stream().sorted().toList())
               + (mediaType == null ? "" : ", not " + mediaType));
     }
+    return readAhead != null ? readAhead : read(maxBodyBytes);
+  }
+
+  private byte[] read(long maxBodyBytes) {
     long declared = ctx.req().getContentLengthLong();
     if (declared > maxBodyBytes) {
       drain();
-      throw tooLarge();
+      throw tooLarge(maxBodyBytes);
     }
     try (InputStream in = ctx.req().getInputStream()) {
       byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
       if (bytes.length > maxBodyBytes) {
         drain();
-        throw tooLarge();
+        throw tooLarge(maxBodyBytes);
       }
       return bytes;
     } catch (IOException e) {
@@ -119,7 +139,7 @@ public final class Call {
     }
   }
 
-  private ApiException tooLarge() {
+  private static ApiException tooLarge(long maxBodyBytes) {
     return new ApiException(
         413,
         "Content Too Large",

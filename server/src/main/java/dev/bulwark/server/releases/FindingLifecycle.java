@@ -132,6 +132,8 @@ public final class FindingLifecycle {
                         + "JOIN releases r ON r.id = f.release_id JOIN services s ON s.id = r.service_id "
                         + "LEFT JOIN release_components c ON c.release_id = f.release_id AND c.ref = f.component_ref "
                         + "WHERE f.id = :id AND "
+                        + ReleaseDao.VISIBLE
+                        + " AND "
                         + ReleaseDao.SCOPE),
                 p)
             .bind("id", findingId)

@@ -18,6 +18,16 @@ public final class ReleaseDao {
   /** The team scope inside the SQL; shared by every query of this feature over services s. */
   static final String SCOPE = "(:all OR s.team IN (<teams>))";
 
+  /**
+   * A release's analysis (components, dependencies, findings) is visible unless an SBOM upload is
+   * still writing it (docs/adr/0008); for statements over {@code releases r}.
+   */
+  static final String VISIBLE = "r.sbom_pending IS NULL";
+
+  /** The same for statements that name the release by {@code :r}. */
+  private static final String VISIBLE_R =
+      "EXISTS (SELECT 1 FROM releases v WHERE v.id = :r AND v.sbom_pending IS NULL)";
+
   record Release(
       long id,
       String service,
@@ -25,7 +35,9 @@ public final class ReleaseDao {
       String digest,
       Instant createdAt,
       String sbomSha256,
-      String sbomFormat) {}
+      String sbomFormat,
+      String pending,
+      Instant pendingAt) {}
 
   record ComponentRow(
       String ref, String name, String version, String purl, String ecosystem, String pkg) {}
@@ -48,7 +60,8 @@ public final class ReleaseDao {
   Optional<Release> find(Handle h, Principal p, String service, String version) {
     return scoped(
             h.createQuery(
-                "SELECT r.id, s.name AS service, r.version, r.digest, r.created_at, r.sbom_sha256, r.sbom_format "
+                "SELECT r.id, s.name AS service, r.version, r.digest, r.created_at, r.sbom_sha256, r.sbom_format, "
+                    + "r.sbom_pending, r.sbom_pending_at "
                     + "FROM releases r JOIN services s ON s.id = r.service_id "
                     + "WHERE s.name = :service AND r.version = :version AND "
                     + SCOPE),
@@ -64,8 +77,180 @@ public final class ReleaseDao {
                     rs.getString("digest"),
                     Instant.ofEpochMilli(rs.getLong("created_at")),
                     rs.getString("sbom_sha256"),
-                    rs.getString("sbom_format")))
+                    rs.getString("sbom_format"),
+                    rs.getString("sbom_pending"),
+                    pendingAt(rs)))
         .findOne();
+  }
+
+  private static Instant pendingAt(java.sql.ResultSet rs) throws SQLException {
+    long at = rs.getLong("sbom_pending_at");
+    return rs.wasNull() ? null : Instant.ofEpochMilli(at);
+  }
+
+  /** Marks the release as being written by {@code upload}; gates reading it now see a change. */
+  void claim(Handle h, long release, String upload, Instant now) {
+    h.createUpdate(
+            "UPDATE releases SET sbom_pending = :u, sbom_pending_at = :now, facts_rev = facts_rev + 1 WHERE id = :id")
+        .bind("u", upload)
+        .bind("now", now.toEpochMilli())
+        .bind("id", release)
+        .execute();
+  }
+
+  /** True while {@code upload} still owns the release; also shows that it is alive. */
+  boolean stillPending(Handle h, long release, String upload, Instant now) {
+    return h.createUpdate(
+                "UPDATE releases SET sbom_pending_at = :now WHERE id = :id AND sbom_pending = :u")
+            .bind("u", upload)
+            .bind("now", now.toEpochMilli())
+            .bind("id", release)
+            .execute()
+        == 1;
+  }
+
+  /** Sets the SBOM and makes the upload's rows visible; false if the upload lost the release. */
+  boolean publish(
+      Handle h, long release, String upload, String sha256, String format, byte[] gzipped) {
+    return h.createUpdate(
+                """
+                UPDATE releases SET sbom_sha256 = :sha, sbom_format = :f, sbom = :b,
+                  sbom_pending = NULL, sbom_pending_at = NULL, facts_rev = facts_rev + 1
+                WHERE id = :id AND sbom_pending = :u
+                """)
+            .bind("sha", sha256)
+            .bind("f", format)
+            .bind("b", gzipped)
+            .bind("id", release)
+            .bind("u", upload)
+            .execute()
+        == 1;
+  }
+
+  /**
+   * Ends a failed or abandoned upload whose rows are gone: the release has no SBOM (a replace had
+   * already withdrawn the old analysis).
+   */
+  boolean abandon(Handle h, long release, String upload) {
+    return h.createUpdate(
+                """
+                UPDATE releases SET sbom_sha256 = NULL, sbom_format = NULL, sbom = NULL,
+                  sbom_pending = NULL, sbom_pending_at = NULL, facts_rev = facts_rev + 1
+                WHERE id = :id AND sbom_pending = :u
+                """)
+            .bind("id", release)
+            .bind("u", upload)
+            .execute()
+        == 1;
+  }
+
+  /** Uploads not heard of since {@code before}: their node stopped while writing. */
+  List<java.util.Map.Entry<Long, String>> abandoned(Handle h, Instant before) {
+    return h.createQuery(
+            "SELECT id, sbom_pending FROM releases WHERE sbom_pending IS NOT NULL AND sbom_pending_at < :t")
+        .bind("t", before.toEpochMilli())
+        .map((rs, ctx) -> java.util.Map.entry(rs.getLong("id"), rs.getString("sbom_pending")))
+        .list();
+  }
+
+  /**
+   * Deletes up to {@code limit} rows of each kind of the release's analysis; returns how many went
+   * (0 when none are left). Rows that refer to findings (ids, events, risk requests) go with them.
+   */
+  int deleteAnalysisStep(Handle h, long release, int limit) {
+    int n =
+        h.createUpdate(
+                "DELETE FROM findings WHERE id IN (SELECT id FROM findings WHERE release_id = :r LIMIT :n)")
+            .bind("r", release)
+            .bind("n", limit)
+            .execute();
+    n +=
+        h.createUpdate(
+                "DELETE FROM release_dependencies WHERE release_id = :r AND ref IN (SELECT DISTINCT ref FROM release_dependencies WHERE release_id = :r LIMIT :n)")
+            .bind("r", release)
+            .bind("n", Math.max(1, limit / 4))
+            .execute();
+    n +=
+        h.createUpdate(
+                "DELETE FROM release_components WHERE release_id = :r AND ref IN (SELECT ref FROM release_components WHERE release_id = :r LIMIT :n)")
+            .bind("r", release)
+            .bind("n", limit)
+            .execute();
+    return n;
+  }
+
+  /**
+   * The packages carried-over decisions name (those taken since {@code since}, or all when null):
+   * only their findings need a carry-over pass.
+   */
+  java.util.Set<String> decidedPackages(Handle h, Instant since) {
+    return new java.util.HashSet<>(
+        h.createQuery("SELECT DISTINCT ecosystem, package FROM decisions WHERE at >= :since")
+            .bind("since", since == null ? Long.MIN_VALUE : since.toEpochMilli())
+            .map((rs, ctx) -> rs.getString("ecosystem") + ":" + rs.getString("package"))
+            .list());
+  }
+
+  /**
+   * Inserts findings with one multi-row statement and their ids with one batch (on PostgreSQL
+   * rewritten into multi-row inserts by the driver). At most 3,000 rows: the statement binds ten
+   * parameters per row, and SQLite takes at most 32,766.
+   */
+  void insertFindingsBatched(Handle h, long release, List<FindingRow> rows, Instant at) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    java.sql.Connection c = h.getConnection();
+    // One multi-row statement that returns the new ids: no second lookup (which on PostgreSQL, with
+    // the statistics of a table that has just grown, can turn into a scan per step).
+    StringBuilder sql =
+        new StringBuilder(
+            "INSERT INTO findings (release_id, component_ref, purl, vuln_id, aliases, severity, score, fixed, summary, state, first_seen) VALUES ");
+    for (int i = 0; i < rows.size(); i++) {
+      sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)");
+    }
+    sql.append(" RETURNING id, component_ref, vuln_id");
+    java.util.Map<String, Long> idOf = new java.util.HashMap<>();
+    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      int p = 1;
+      for (FindingRow f : rows) {
+        ps.setLong(p++, release);
+        ps.setString(p++, f.componentRef());
+        ps.setString(p++, f.purl());
+        ps.setString(p++, f.vulnId());
+        ps.setString(p++, f.aliasesJson());
+        ps.setString(p++, f.severity());
+        if (f.score() == null) {
+          ps.setNull(p++, java.sql.Types.DOUBLE);
+        } else {
+          ps.setDouble(p++, f.score());
+        }
+        ps.setString(p++, f.fixed());
+        ps.setString(p++, f.summary());
+        ps.setLong(p++, at.toEpochMilli());
+      }
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          idOf.put(rs.getString(2) + "\n" + rs.getString(3), rs.getLong(1));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot store the findings", e);
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement("INSERT INTO finding_ids (finding_id, vuln_id) VALUES (?, ?)")) {
+      for (FindingRow f : rows) {
+        long id = idOf.get(f.componentRef() + "\n" + f.vulnId());
+        for (String vid : new java.util.LinkedHashSet<>(f.ids())) {
+          ps.setLong(1, id);
+          ps.setString(2, vid);
+          ps.addBatch();
+        }
+      }
+      ps.executeBatch();
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot store the findings' ids", e);
+    }
   }
 
   void insert(Handle h, String service, String version, String digest, Instant at) {
@@ -136,7 +321,9 @@ public final class ReleaseDao {
   java.util.Map<String, List<String>> dependencies(Handle h, long release) {
     java.util.Map<String, List<String>> out = new java.util.TreeMap<>();
     h.createQuery(
-            "SELECT ref, depends_on FROM release_dependencies WHERE release_id = :r ORDER BY ref, depends_on")
+            "SELECT ref, depends_on FROM release_dependencies WHERE release_id = :r AND "
+                + VISIBLE_R
+                + " ORDER BY ref, depends_on")
         .bind("r", release)
         .map((rs, ctx) -> java.util.Map.entry(rs.getString("ref"), rs.getString("depends_on")))
         .forEach(
@@ -240,6 +427,8 @@ public final class ReleaseDao {
                     + "FROM findings f JOIN releases r ON r.id = f.release_id JOIN services s ON s.id = r.service_id "
                     + "WHERE (f.state = 'open' OR (f.state = 'risk_accepted' AND f.expires_at <= :now)) AND "
                     + SCOPE
+                    + " AND "
+                    + VISIBLE
                     + " AND (:team IS NULL OR s.team = :team) ORDER BY f.first_seen, s.name"),
             p)
         .bind("team", team)
@@ -263,7 +452,9 @@ public final class ReleaseDao {
   List<Finding> findings(
       Handle h, long release, java.util.function.BiFunction<String, Instant, Instant> due) {
     return h.createQuery(
-            "SELECT id, vuln_id, aliases, severity, score, purl, component_ref, fixed, summary, state, first_seen, justification, state_reason, expires_at FROM findings WHERE release_id = :r ORDER BY vuln_id, component_ref")
+            "SELECT id, vuln_id, aliases, severity, score, purl, component_ref, fixed, summary, state, first_seen, justification, state_reason, expires_at FROM findings WHERE release_id = :r AND "
+                + VISIBLE_R
+                + " ORDER BY vuln_id, component_ref")
         .bind("r", release)
         .map(
             (rs, ctx) -> {
@@ -293,7 +484,9 @@ public final class ReleaseDao {
 
   List<ComponentRow> components(Handle h, long release) {
     return h.createQuery(
-            "SELECT ref, name, version, purl, ecosystem, package FROM release_components WHERE release_id = :r ORDER BY ref")
+            "SELECT ref, name, version, purl, ecosystem, package FROM release_components WHERE release_id = :r AND "
+                + VISIBLE_R
+                + " ORDER BY ref")
         .bind("r", release)
         .map(
             (rs, ctx) ->
@@ -402,6 +595,8 @@ public final class ReleaseDao {
                 "SELECT s.name AS service, s.team, r.version, r.digest, c.version AS cversion, c.purl FROM release_components c "
                     + "JOIN releases r ON r.id = c.release_id JOIN services s ON s.id = r.service_id "
                     + "WHERE c.ecosystem = :eco AND c.package = :pkg AND "
+                    + VISIBLE
+                    + " AND "
                     + SCOPE
                     + " ORDER BY s.name, r.version"),
             p)
@@ -420,6 +615,8 @@ public final class ReleaseDao {
                     + "JOIN services s ON s.id = r.service_id "
                     + "LEFT JOIN release_components c ON c.release_id = f.release_id AND c.ref = f.component_ref "
                     + "WHERE i.vuln_id = :id AND "
+                    + VISIBLE
+                    + " AND "
                     + SCOPE
                     + " ORDER BY s.name, r.version"),
             p)

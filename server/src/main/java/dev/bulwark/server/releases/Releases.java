@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPOutputStream;
+import org.jdbi.v3.core.Handle;
 
 /** Releases of catalog services, their SBOMs and the findings made of them. */
 public final class Releases {
@@ -40,6 +41,8 @@ public final class Releases {
 
   private final SlaPolicy sla;
   private final Webhooks webhooks;
+  private final dev.bulwark.server.config.ServerConfig.UploadSettings limits;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Releases.class);
 
   public Releases(
       Database db,
@@ -49,7 +52,9 @@ public final class Releases {
       Clock clock,
       SlaPolicy sla,
       Webhooks webhooks,
-      java.util.List<String> secondPersonCriticalities) {
+      java.util.List<String> secondPersonCriticalities,
+      dev.bulwark.server.config.ServerConfig.UploadSettings limits) {
+    this.limits = limits;
     this.sla = sla;
     this.webhooks = webhooks;
     this.db = db;
@@ -161,6 +166,54 @@ public final class Releases {
       Map<String, Integer> bySeverity,
       List<Map<String, String>> unmatched) {}
 
+  /** Rows deleted per bulk step of each kind when an analysis is withdrawn or abandoned. */
+  static final int DELETES_PER_STEP = 500;
+
+  /**
+   * Rows per bulk step, adjusted while an upload runs so that a step's statements take about {@link
+   * #TARGET}: an ordinary change waits for at most one step, and how long a step takes depends on
+   * the database and on how loaded the host is, not only on its rows.
+   */
+  static final class Pacer {
+    static final long TARGET = java.time.Duration.ofMillis(10).toNanos();
+    private final int min;
+    private final int max;
+    private int size;
+
+    Pacer(int start, int min, int max) {
+      this.size = start;
+      this.min = min;
+      this.max = max;
+    }
+
+    int size() {
+      return size;
+    }
+
+    void took(long nanos, int rows) {
+      if (nanos > 2 * TARGET) {
+        size = Math.max(min, size / 2);
+      } else if (nanos < TARGET / 2 && rows == size) {
+        size = Math.min(max, size * 2);
+      }
+    }
+  }
+
+  /**
+   * An upload not heard of for this long is taken to be abandoned (its node stopped): a new upload
+   * of the same release, or a start of the server, removes what it wrote.
+   */
+  static final java.time.Duration UPLOAD_LEASE = java.time.Duration.ofMinutes(10);
+
+  private record Claim(ReleaseDao.Release release, String team, Instant started, boolean clear) {}
+
+  /**
+   * Stores an SBOM and the findings made of it. Everything slow happens outside the writer: parse
+   * (the caller), match, and building the rows. The rows are then written in bounded steps, each
+   * its own short transaction in the writer's bulk lane, while the release names the upload as
+   * pending so that no reader sees half of it; a last short transaction sets the SBOM and makes the
+   * rows visible, with the ledger entry. A failure removes what was written (docs/adr/0008).
+   */
   public Uploaded uploadSbom(
       Principal caller,
       String requestId,
@@ -169,72 +222,322 @@ public final class Releases {
       byte[] body,
       Sbom sbom,
       boolean force) {
+    List<ReleaseDao.ComponentRow> rows = componentRows(sbom);
+    if (rows.size() > limits.maxComponents()) {
+      throw new ApiException(
+          422,
+          "Unprocessable Content",
+          "the SBOM lists "
+              + rows.size()
+              + " components; at most "
+              + limits.maxComponents()
+              + " are accepted per upload (setting uploads.maxComponents)");
+    }
     String sha = sha256(body);
     ScanResult result = advisories.scanner().scan(sbom);
+    if (result.findingCount() > limits.maxFindings()) {
+      throw new ApiException(
+          422,
+          "Unprocessable Content",
+          "the SBOM's components have "
+              + result.findingCount()
+              + " findings; at most "
+              + limits.maxFindings()
+              + " are accepted per upload (setting uploads.maxFindings)");
+    }
+    String upload = java.util.UUID.randomUUID().toString();
+    Object claimed =
+        db.writes()
+            .inTransaction(
+                h -> {
+                  ReleaseDao.Release r = release(h, caller, service, version);
+                  Instant now = clock.instant();
+                  boolean stale = false;
+                  if (r.pending() != null) {
+                    if (r.pendingAt() != null && r.pendingAt().plus(UPLOAD_LEASE).isAfter(now)) {
+                      throw ApiException.conflict(
+                          "an SBOM upload for release "
+                              + service
+                              + " "
+                              + version
+                              + " is in progress; retry when it has finished");
+                    }
+                    stale = true;
+                  } else if (sha.equals(r.sbomSha256())) {
+                    return summary("unchanged", sbom, sha, result);
+                  }
+                  if (r.sbomSha256() != null) {
+                    if (!force) {
+                      throw ApiException.conflict(
+                          "release "
+                              + service
+                              + " "
+                              + version
+                              + " already has a different SBOM (sha256:"
+                              + r.sbomSha256()
+                              + "); an admin may replace it with ?force=true");
+                    }
+                    if (caller.role() != Role.admin) {
+                      throw ApiException.forbidden(
+                          "only an admin may replace the SBOM of a release");
+                    }
+                  }
+                  String team =
+                      catalog
+                          .find(caller, service)
+                          .map(dev.bulwark.server.catalog.Service::team)
+                          .orElseThrow();
+                  dao.claim(h, r.id(), upload, now);
+                  return new Claim(r, team, now, stale || r.sbomSha256() != null);
+                });
+    if (claimed instanceof Uploaded unchanged) {
+      return unchanged;
+    }
+    Claim c = (Claim) claimed;
+    long id = c.release().id();
+    List<ReleaseDao.FindingRow> findings = findingRows(result);
     byte[] gz = gzip(body);
-    return db.writes()
-        .inTransaction(
-            h -> {
-              ReleaseDao.Release r = release(h, caller, service, version);
-              if (sha.equals(r.sbomSha256())) {
-                return summary("unchanged", sbom, sha, result);
-              }
-              if (r.sbomSha256() != null) {
-                if (!force) {
+    try {
+      if (c.clear()) {
+        while (step(id, upload, h -> dao.deleteAnalysisStep(h, id, DELETES_PER_STEP)) > 0) {
+          // until the withdrawn analysis is gone
+        }
+      }
+      paced(
+          id,
+          upload,
+          rows,
+          new Pacer(250, 25, 5000),
+          (h, part) -> dao.insertComponents(h, id, part));
+      paced(
+          id,
+          upload,
+          List.copyOf(sbom.dependencies().entrySet()),
+          new Pacer(250, 25, 5000),
+          (h, part) -> {
+            Map<String, List<String>> graph = new LinkedHashMap<>();
+            part.forEach(e -> graph.put(e.getKey(), e.getValue()));
+            dao.insertDependencies(h, id, graph);
+          });
+      java.util.Set<String> decided = db.jdbi().withHandle(h -> dao.decidedPackages(h, null));
+      Map<String, String> packageOf = packageOf(rows);
+      paced(
+          id,
+          upload,
+          findings,
+          new Pacer(100, 10, 2000),
+          (h, part) -> {
+            dao.insertFindingsBatched(h, id, part, c.started());
+            java.util.Set<String> refs = decidedRefs(part, packageOf, decided);
+            if (!refs.isEmpty()) {
+              lifecycle.carryOver(h, id, service, c.team(), refs);
+            }
+          });
+    } catch (RuntimeException e) {
+      abandon(caller, requestId, service, version, c, upload);
+      throw e;
+    }
+    try {
+      return db.writes()
+          .inTransaction(
+              h -> {
+                // Decisions taken while the rows were written: what the steps did not see.
+                java.util.Set<String> late = dao.decidedPackages(h, c.started());
+                if (!late.isEmpty()) {
+                  lifecycle.carryOver(
+                      h, id, service, c.team(), decidedRefs(findings, packageOf(rows), late));
+                }
+                if (!dao.publish(
+                    h, id, upload, sha, sbom.format() + " " + sbom.specVersion(), gz)) {
                   throw ApiException.conflict(
-                      "release "
-                          + service
-                          + " "
-                          + version
-                          + " already has a different SBOM (sha256:"
-                          + r.sbomSha256()
-                          + "); an admin may replace it with ?force=true");
+                      "the upload lost release " + service + " " + version + "; upload again");
                 }
-                if (caller.role() != Role.admin) {
-                  throw ApiException.forbidden("only an admin may replace the SBOM of a release");
-                }
-                dao.clearAnalysis(h, r.id());
+                notifyNewFindings(h, service, c.team(), version, id);
+                ReleaseDao.Release r = c.release();
+                audit.record(
+                    h,
+                    caller,
+                    requestId,
+                    r.sbomSha256() == null ? "release.sbom" : "release.sbom.replace",
+                    subject(service, version, r.digest()),
+                    r.sbomSha256() == null ? null : Map.of("sbom", r.sbomSha256()),
+                    Map.of("sbom", sha, "components", rows.size(), "findings", findings.size()));
+                return summary(r.sbomSha256() == null ? "stored" : "replaced", sbom, sha, result);
+              });
+    } catch (RuntimeException e) {
+      abandon(caller, requestId, service, version, c, upload);
+      throw e;
+    }
+  }
+
+  private static Map<String, String> packageOf(List<ReleaseDao.ComponentRow> rows) {
+    Map<String, String> out = new java.util.HashMap<>();
+    for (ReleaseDao.ComponentRow row : rows) {
+      if (row.pkg() != null) {
+        out.put(row.ref(), row.ecosystem() + ":" + row.pkg());
+      }
+    }
+    return out;
+  }
+
+  /** The components of {@code findings} whose packages a decision names. */
+  private static java.util.Set<String> decidedRefs(
+      List<ReleaseDao.FindingRow> findings,
+      Map<String, String> packageOf,
+      java.util.Set<String> decided) {
+    java.util.Set<String> refs = new java.util.HashSet<>();
+    if (decided.isEmpty()) {
+      return refs;
+    }
+    for (ReleaseDao.FindingRow f : findings) {
+      String pkg = packageOf.get(f.componentRef());
+      if (pkg != null && decided.contains(pkg)) {
+        refs.add(f.componentRef());
+      }
+    }
+    return refs;
+  }
+
+  /** One bulk step of {@code upload}, refused if the upload no longer owns the release. */
+  private <T> T step(long release, String upload, java.util.function.Function<Handle, T> body) {
+    return db.writes()
+        .inStagedBulkTransaction(
+            h -> {
+              if (!dao.stillPending(h, release, upload, clock.instant())) {
+                throw ApiException.conflict(
+                    "the SBOM upload was cut off (the release was removed or another upload took"
+                        + " it over); upload again");
               }
-              dao.setSbom(h, r.id(), sha, sbom.format() + " " + sbom.specVersion(), gz);
-              List<ReleaseDao.ComponentRow> rows = new ArrayList<>();
-              java.util.Set<String> refs = new java.util.HashSet<>();
-              for (Component c : sbom.components()) {
-                if (!refs.add(c.ref())) {
-                  continue; // a duplicate bom-ref: the first one stands (the document is malformed
-                  // there)
-                }
-                String eco = null;
-                String pkg = null;
-                if (c.purl() != null
-                    && PackageRef.fromPurl(c.purl()) instanceof PackageRef.Parsed.Ok ok) {
-                  eco = ok.ref().ecosystem().name();
-                  pkg = ok.ref().name();
-                }
-                rows.add(
-                    new ReleaseDao.ComponentRow(
-                        c.ref(), c.name(), c.version(), c.purl(), eco, pkg));
-              }
-              dao.insertComponents(h, r.id(), rows);
-              dao.insertDependencies(h, r.id(), sbom.dependencies());
-              List<ReleaseDao.FindingRow> findings = findingRows(result);
-              dao.insertFindings(h, r.id(), findings, clock.instant());
-              String team =
-                  catalog
-                      .find(caller, service)
-                      .map(dev.bulwark.server.catalog.Service::team)
-                      .orElseThrow();
-              lifecycle.carryOver(h, r.id(), service, team);
-              notifyNewFindings(h, service, team, version, r.id());
-              audit.record(
-                  h,
-                  caller,
-                  requestId,
-                  r.sbomSha256() == null ? "release.sbom" : "release.sbom.replace",
-                  subject(service, version, r.digest()),
-                  r.sbomSha256() == null ? null : Map.of("sbom", r.sbomSha256()),
-                  Map.of("sbom", sha, "components", rows.size(), "findings", findings.size()));
-              return summary(r.sbomSha256() == null ? "stored" : "replaced", sbom, sha, result);
+              return body.apply(h);
             });
+  }
+
+  /** Writes {@code all} in bulk steps of the size {@code pacer} keeps adjusting. */
+  private <T> void paced(
+      long release,
+      String upload,
+      List<T> all,
+      Pacer pacer,
+      java.util.function.BiConsumer<Handle, List<T>> write) {
+    for (int i = 0; i < all.size(); ) {
+      List<T> part = all.subList(i, Math.min(all.size(), i + pacer.size()));
+      long took =
+          step(
+              release,
+              upload,
+              h -> {
+                long t0 = System.nanoTime();
+                write.accept(h, part);
+                return System.nanoTime() - t0;
+              });
+      pacer.took(took, part.size());
+      i += part.size();
+    }
+  }
+
+  /**
+   * Removes what a failed upload wrote, in bulk steps, and ends it: the release then has no SBOM. A
+   * replace had withdrawn the old analysis first, so its failure is a change of its own, on the
+   * ledger. Best effort: what a crash leaves, the next upload or start removes.
+   */
+  private void abandon(
+      Principal caller, String requestId, String service, String version, Claim c, String upload) {
+    long id = c.release().id();
+    try {
+      while (step(id, upload, h -> dao.deleteAnalysisStep(h, id, DELETES_PER_STEP)) > 0) {
+        // until the upload's rows are gone
+      }
+      db.writes()
+          .inTransactionDo(
+              h -> {
+                if (dao.abandon(h, id, upload) && c.release().sbomSha256() != null) {
+                  audit.record(
+                      h,
+                      caller,
+                      requestId,
+                      "release.sbom.withdraw",
+                      subject(service, version, c.release().digest()),
+                      Map.of("sbom", c.release().sbomSha256()),
+                      Map.of("reason", "the replacing upload failed"));
+                }
+              });
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "could not clean up the failed SBOM upload of {} {}: {}",
+          service,
+          version,
+          e.getMessage());
+    }
+  }
+
+  /**
+   * Removes uploads abandoned by a stopped node (or, on the embedded database, by this server's
+   * previous run): their rows go in bulk steps and the release is left without an SBOM.
+   */
+  public int cleanUpAbandonedUploads() {
+    // The embedded database has one server, which holds its directory: whatever is pending at its
+    // start was left by its previous run.
+    java.time.Duration olderThan =
+        db.dialect() == dev.bulwark.server.db.Dialect.SQLITE
+            ? java.time.Duration.ofMillis(-1)
+            : UPLOAD_LEASE;
+    List<Map.Entry<Long, String>> gone =
+        db.jdbi().withHandle(h -> dao.abandoned(h, clock.instant().minus(olderThan)));
+    for (Map.Entry<Long, String> e : gone) {
+      long id = e.getKey();
+      String upload = e.getValue();
+      while (db.writes()
+              .inStagedBulkTransaction(
+                  h ->
+                      upload.equals(pendingOf(h, id))
+                          ? dao.deleteAnalysisStep(h, id, DELETES_PER_STEP)
+                          : 0)
+          > 0) {
+        // until its rows are gone
+      }
+      db.writes()
+          .inTransactionDo(
+              h -> {
+                if (dao.abandon(h, id, upload)) {
+                  audit.record(
+                      h,
+                      Principal.system(),
+                      "startup",
+                      "release.sbom.abandon",
+                      Map.of("kind", "release", "id", Long.toString(id)),
+                      null,
+                      Map.of("upload", upload, "reason", "the uploading server stopped"));
+                }
+              });
+    }
+    return gone.size();
+  }
+
+  private static String pendingOf(Handle h, long release) {
+    return h.createQuery("SELECT sbom_pending FROM releases WHERE id = :id")
+        .bind("id", release)
+        .mapTo(String.class)
+        .findOne()
+        .orElse(null);
+  }
+
+  /** The SBOM's components as rows; a repeated bom-ref keeps its first component. */
+  private static List<ReleaseDao.ComponentRow> componentRows(Sbom sbom) {
+    List<ReleaseDao.ComponentRow> rows = new ArrayList<>();
+    java.util.Set<String> refs = new java.util.HashSet<>();
+    for (Component c : sbom.components()) {
+      if (!refs.add(c.ref())) {
+        continue; // a duplicate bom-ref: the first one stands (the document is malformed there)
+      }
+      String eco = null;
+      String pkg = null;
+      if (c.purl() != null && PackageRef.fromPurl(c.purl()) instanceof PackageRef.Parsed.Ok ok) {
+        eco = ok.ref().ecosystem().name();
+        pkg = ok.ref().name();
+      }
+      rows.add(new ReleaseDao.ComponentRow(c.ref(), c.name(), c.version(), c.purl(), eco, pkg));
+    }
+    return rows;
   }
 
   private static Uploaded summary(String outcome, Sbom sbom, String sha, ScanResult result) {
@@ -311,6 +614,15 @@ public final class Releases {
   public GateFacts gateFacts(
       org.jdbi.v3.core.Handle h, Principal caller, String service, String version) {
     ReleaseDao.Release r = release(h, caller, service, version);
+    if (r.pending() != null) {
+      // Fail closed: what the gate would read is being written.
+      throw ApiException.conflict(
+          "an SBOM upload for release "
+              + service
+              + " "
+              + version
+              + " is in progress; evaluate the gate when it has finished");
+    }
     var svc = catalog.find(caller, service).orElseThrow();
     Instant now = clock.instant();
     // Only the columns a rule reads, in the order the findings listing uses; SLA due dates per
@@ -391,6 +703,16 @@ public final class Releases {
    */
   private void notifyNewFindings(
       org.jdbi.v3.core.Handle h, String service, String team, String version, long release) {
+    boolean subscribed =
+        h.createQuery(
+                    "SELECT COUNT(*) FROM webhooks WHERE (team IS NULL OR team = :t) AND events LIKE '%finding.new%'")
+                .bind("t", team)
+                .mapTo(Long.class)
+                .one()
+            > 0;
+    if (!subscribed) {
+      return; // nobody to tell: the findings need not be read in this transaction
+    }
     List<Map<String, Object>> serious = new ArrayList<>();
     h.createQuery(
             "SELECT id, vuln_id, severity, purl FROM findings WHERE release_id = :r AND state = 'open' AND severity IN ('critical', 'high') ORDER BY id")
@@ -500,7 +822,8 @@ public final class Releases {
                 h.createQuery(
                         "SELECT c.release_id, s.name AS service, s.team, r.version, c.ref, c.name, c.version AS cv, c.purl "
                             + "FROM release_components c JOIN releases r ON r.id = c.release_id JOIN services s ON s.id = r.service_id "
-                            + "WHERE c.ecosystem = :eco AND c.package = :pkg")
+                            + "WHERE c.ecosystem = :eco AND c.package = :pkg AND "
+                            + ReleaseDao.VISIBLE)
                     .bind("eco", p.ecosystem().name())
                     .bind("pkg", p.name())
                     .map(

@@ -1,0 +1,10 @@
+package dev.bulwark.server.releases;
+
+import dev.bulwark.server.testing.TestDatabases;
+
+class PostgresFairWritesTest extends FairWritesContractTest {
+  @Override
+  TestDatabases.Kind kind() {
+    return TestDatabases.Kind.POSTGRESQL;
+  }
+}
