@@ -92,7 +92,11 @@ public final class HttpApi {
                   HandlerType.HEAD, route.path(), ctx -> handle(ctx, route, auth, maxBodyBytes));
             }
           }
-          config.routes.after(ctx -> record(ctx, metrics));
+          config.routes.after(
+              ctx -> {
+                consumeUnread(ctx, maxBodyBytes);
+                record(ctx, metrics);
+              });
 
           config.routes.exception(ApiException.class, (e, ctx) -> problem(ctx, e));
           config.routes.exception(
@@ -135,6 +139,32 @@ public final class HttpApi {
                 }
               });
         });
+  }
+
+  /**
+   * Reads what is left of a request body that its route did not read (a refusal before the body, or
+   * a route that takes none), up to the body limit. Left unread, Jetty closes the connection after
+   * the answer, and a keep-alive client that sends its next request on it gets no answer at all;
+   * beyond the limit the connection is closed as before.
+   */
+  private static void consumeUnread(Context ctx, long maxBodyBytes) {
+    long declared = ctx.req().getContentLengthLong();
+    if (declared == 0
+        || (declared < 0 && ctx.req().getHeader("Transfer-Encoding") == null)
+        || declared > maxBodyBytes) {
+      return;
+    }
+    try {
+      java.io.InputStream in = ctx.req().getInputStream();
+      byte[] buf = new byte[64 * 1024];
+      long left = maxBodyBytes;
+      int n;
+      while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
+        left -= n;
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // the client stopped sending, or the body was read already: nothing to consume
+    }
   }
 
   /** PostgreSQL's "character not in repertoire" and "untranslatable character". */

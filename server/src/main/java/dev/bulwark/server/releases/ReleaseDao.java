@@ -109,6 +109,19 @@ public final class ReleaseDao {
         == 1;
   }
 
+  /** True when the release's service was deleted (archived): its upload must not go on. */
+  boolean serviceArchived(Handle h, long release) {
+    return h.createQuery(
+                """
+            SELECT COUNT(*) FROM releases r JOIN service_records s ON s.id = r.service_id
+            WHERE r.id = :id AND s.archived_at IS NOT NULL
+            """)
+            .bind("id", release)
+            .mapTo(Long.class)
+            .one()
+        > 0;
+  }
+
   /** Sets the SBOM and makes the upload's rows visible; false if the upload lost the release. */
   boolean publish(
       Handle h, long release, String upload, String sha256, String format, byte[] gzipped) {

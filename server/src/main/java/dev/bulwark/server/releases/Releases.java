@@ -299,7 +299,7 @@ public final class Releases {
     byte[] gz = gzip(body);
     try {
       if (c.clear()) {
-        while (step(id, upload, h -> dao.deleteAnalysisStep(h, id, DELETES_PER_STEP)) > 0) {
+        while (step(id, upload, false, h -> dao.deleteAnalysisStep(h, id, DELETES_PER_STEP)) > 0) {
           // until the withdrawn analysis is gone
         }
       }
@@ -346,6 +346,10 @@ public final class Releases {
                 if (!late.isEmpty()) {
                   lifecycle.carryOver(
                       h, id, service, c.team(), decidedRefs(findings, packageOf(rows), late));
+                }
+                if (dao.serviceArchived(h, id)) {
+                  throw ApiException.conflict(
+                      "the SBOM upload was cut off: the service was deleted while it was written");
                 }
                 if (!dao.publish(
                     h, id, upload, sha, sbom.format() + " " + sbom.specVersion(), gz)) {
@@ -398,8 +402,19 @@ public final class Releases {
     return refs;
   }
 
-  /** One bulk step of {@code upload}, refused if the upload no longer owns the release. */
+  /**
+   * One bulk step of {@code upload}, refused if the upload no longer owns the release or the
+   * release's service was deleted (archived) meanwhile.
+   */
   private <T> T step(long release, String upload, java.util.function.Function<Handle, T> body) {
+    return step(release, upload, true, body);
+  }
+
+  private <T> T step(
+      long release,
+      String upload,
+      boolean serviceMustLive,
+      java.util.function.Function<Handle, T> body) {
     return db.writes()
         .inStagedBulkTransaction(
             h -> {
@@ -407,6 +422,10 @@ public final class Releases {
                 throw ApiException.conflict(
                     "the SBOM upload was cut off (the release was removed or another upload took"
                         + " it over); upload again");
+              }
+              if (serviceMustLive && dao.serviceArchived(h, release)) {
+                throw ApiException.conflict(
+                    "the SBOM upload was cut off: the service was deleted while it was written");
               }
               return body.apply(h);
             });
@@ -444,7 +463,7 @@ public final class Releases {
       Principal caller, String requestId, String service, String version, Claim c, String upload) {
     long id = c.release().id();
     try {
-      while (step(id, upload, h -> dao.deleteAnalysisStep(h, id, DELETES_PER_STEP)) > 0) {
+      while (step(id, upload, false, h -> dao.deleteAnalysisStep(h, id, DELETES_PER_STEP)) > 0) {
         // until the upload's rows are gone
       }
       db.writes()

@@ -433,8 +433,8 @@ abstract class FairWritesContractTest {
 
   @Test
   void anUploadCutOffMidwayLeavesNothingBehind() throws Exception {
-    // The service is deleted while its release's rows are being written: the upload fails with a
-    // problem, and no row of it remains.
+    // The service is deleted (archived) while its release's rows are being written: the upload
+    // fails with a problem, and no row of it remains under the archived service.
     assertThat(
             http.put(
                     "/api/v1/services/doomed",
@@ -460,7 +460,7 @@ abstract class FairWritesContractTest {
           jdbi.withHandle(
               h ->
                   h.createQuery(
-                              "SELECT COUNT(*) FROM releases r WHERE r.service = 'doomed' AND r.sbom_pending IS NOT NULL")
+                              "SELECT COUNT(*) FROM releases r JOIN services s ON s.id = r.service_id WHERE s.name = 'doomed' AND r.sbom_pending IS NOT NULL")
                           .mapTo(Long.class)
                           .one()
                       > 0);
@@ -475,8 +475,8 @@ abstract class FairWritesContractTest {
         jdbi.withHandle(
             h ->
                 h.createQuery(
-                        "SELECT (SELECT COUNT(*) FROM release_components c WHERE NOT EXISTS (SELECT 1 FROM releases x WHERE x.id = c.release_id))"
-                            + " + (SELECT COUNT(*) FROM findings f WHERE NOT EXISTS (SELECT 1 FROM releases x WHERE x.id = f.release_id))")
+                        "SELECT (SELECT COUNT(*) FROM release_components c JOIN releases x ON x.id = c.release_id JOIN service_records s ON s.id = x.service_id WHERE s.name = 'doomed')"
+                            + " + (SELECT COUNT(*) FROM findings f JOIN releases x ON x.id = f.release_id JOIN service_records s ON s.id = x.service_id WHERE s.name = 'doomed')")
                     .mapTo(Long.class)
                     .one());
     assertThat(left).isZero();
@@ -491,7 +491,7 @@ abstract class FairWritesContractTest {
         jdbi.withHandle(
             h ->
                 h.createQuery(
-                        "SELECT MIN(f.id) FROM findings f JOIN releases r ON r.id = f.release_id WHERE r.service = 'heavy' AND r.version = 'marked'")
+                        "SELECT MIN(f.id) FROM findings f JOIN releases r ON r.id = f.release_id JOIN services s ON s.id = r.service_id WHERE s.name = 'heavy' AND r.version = 'marked'")
                     .mapTo(Long.class)
                     .one());
     // As an upload still writing would leave it (the clock is the server's, so the upload is
@@ -502,7 +502,7 @@ abstract class FairWritesContractTest {
         .inTransactionDo(
             h ->
                 h.createUpdate(
-                        "UPDATE releases SET sbom_pending = 'other-upload', sbom_pending_at = :now WHERE service = 'heavy' AND version = 'marked'")
+                        "UPDATE releases SET sbom_pending = 'other-upload', sbom_pending_at = :now WHERE version = 'marked' AND service_id = (SELECT id FROM services WHERE name = 'heavy')")
                     .bind("now", ts.clock.millis())
                     .execute());
     try {
@@ -529,7 +529,7 @@ abstract class FairWritesContractTest {
           .inTransactionDo(
               h ->
                   h.createUpdate(
-                          "UPDATE releases SET sbom_pending = NULL, sbom_pending_at = NULL WHERE service = 'heavy' AND version = 'marked'")
+                          "UPDATE releases SET sbom_pending = NULL, sbom_pending_at = NULL WHERE version = 'marked' AND service_id = (SELECT id FROM services WHERE name = 'heavy')")
                       .execute());
     }
     assertThat(
