@@ -94,7 +94,7 @@ public final class HttpApi {
           }
           config.routes.after(
               ctx -> {
-                consumeUnread(ctx, maxBodyBytes);
+                closeIfBodyUnread(ctx);
                 record(ctx, metrics);
               });
 
@@ -142,28 +142,22 @@ public final class HttpApi {
   }
 
   /**
-   * Reads what is left of a request body that its route did not read (a refusal before the body, or
-   * a route that takes none), up to the body limit. Left unread, Jetty closes the connection after
-   * the answer, and a keep-alive client that sends its next request on it gets no answer at all;
-   * beyond the limit the connection is closed as before.
+   * Ends the connection after the answer when its route left part of the request body unread (a
+   * refusal before the body, or a route that takes none). Jetty closes such a connection anyway,
+   * but without saying so, and a keep-alive client that sends its next request on it gets no answer
+   * at all. Reading the rest instead would hold the answer until a slow client has sent everything.
    */
-  private static void consumeUnread(Context ctx, long maxBodyBytes) {
+  private static void closeIfBodyUnread(Context ctx) {
     long declared = ctx.req().getContentLengthLong();
-    if (declared == 0
-        || (declared < 0 && ctx.req().getHeader("Transfer-Encoding") == null)
-        || declared > maxBodyBytes) {
+    if (declared == 0 || (declared < 0 && ctx.req().getHeader("Transfer-Encoding") == null)) {
       return;
     }
     try {
-      java.io.InputStream in = ctx.req().getInputStream();
-      byte[] buf = new byte[64 * 1024];
-      long left = maxBodyBytes;
-      int n;
-      while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
-        left -= n;
+      if (!ctx.req().getInputStream().isFinished()) {
+        ctx.header("Connection", "close");
       }
     } catch (java.io.IOException | RuntimeException e) {
-      // the client stopped sending, or the body was read already: nothing to consume
+      ctx.header("Connection", "close");
     }
   }
 

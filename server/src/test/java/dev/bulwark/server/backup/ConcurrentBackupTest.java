@@ -23,7 +23,19 @@ class ConcurrentBackupTest {
 
   @Test
   void concurrentBackupsWithTheSameRequestIdEachGetAWholeVerifiedCopy() throws Exception {
-    try (TestServer ts = new TestServer(TestDatabases.Kind.SQLITE, dir.resolve("data"))) {
+    // Four heavy requests of one token at once: above the default per-token limit (which has its
+    // own test in FairWritesContractTest), so that the backups themselves race.
+    try (TestServer ts =
+        new TestServer(
+            TestDatabases.Kind.SQLITE,
+            dir.resolve("data"),
+            c ->
+                c.withUploads(
+                    new dev.bulwark.server.config.ServerConfig.UploadSettings(
+                        c.uploads().maxBytes(),
+                        c.uploads().maxComponents(),
+                        c.uploads().maxFindings(),
+                        8)))) {
       for (int i = 0; i < 50; i++) {
         ts.http.post(
             "/api/v1/services",
