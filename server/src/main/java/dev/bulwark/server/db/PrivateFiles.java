@@ -35,6 +35,33 @@ public final class PrivateFiles {
     return existing != null && Files.getFileStore(existing).supportsFileAttributeView("posix");
   }
 
+  /**
+   * Refuses a key file that anyone but its owner may read or write (where the file system has POSIX
+   * permissions): a secret kept beside the data is only as private as its mode.
+   */
+  public static void requireOwnerOnly(Path file, String what) throws IOException {
+    if (!Files.getFileStore(file.toAbsolutePath().getParent()).supportsFileAttributeView("posix")) {
+      return;
+    }
+    Set<PosixFilePermission> p = Files.getPosixFilePermissions(file);
+    for (PosixFilePermission bad :
+        java.util.List.of(
+            PosixFilePermission.GROUP_READ,
+            PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.OTHERS_WRITE)) {
+      if (p.contains(bad)) {
+        throw new dev.bulwark.server.config.ConfigException(
+            what
+                + " "
+                + file
+                + " is accessible by others ("
+                + PosixFilePermissions.toString(p)
+                + "); chmod 600 it");
+      }
+    }
+  }
+
   /** Creates {@code dir} (and missing parents) if needed, and makes it 0700. */
   public static void directory(Path dir) throws IOException {
     boolean posix = posix(dir);

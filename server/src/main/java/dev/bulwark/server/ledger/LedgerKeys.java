@@ -9,11 +9,9 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The checkpoint signing key: an Ed25519 key in a file readable by its owner only (mode 0600),
@@ -29,7 +27,7 @@ public final class LedgerKeys {
       if (!Files.exists(file)) {
         create(file, origin);
       }
-      checkPermissions(file);
+      dev.bulwark.server.db.PrivateFiles.requireOwnerOnly(file, "ledger key file");
       List<String> lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
       if (lines.size() < 4 || !lines.get(0).equals(HEADER)) {
         throw new ConfigException("ledger key file " + file + " is not a Bulwark ledger key");
@@ -85,28 +83,6 @@ public final class LedgerKeys {
     try (OutputStream out =
         Files.newOutputStream(file, StandardOpenOption.WRITE, StandardOpenOption.SYNC)) {
       out.write(text.getBytes(StandardCharsets.US_ASCII));
-    }
-  }
-
-  private static void checkPermissions(Path file) throws IOException {
-    if (!Files.getFileStore(file.toAbsolutePath().getParent()).supportsFileAttributeView("posix")) {
-      return;
-    }
-    Set<PosixFilePermission> p = Files.getPosixFilePermissions(file);
-    for (PosixFilePermission bad :
-        List.of(
-            PosixFilePermission.GROUP_READ,
-            PosixFilePermission.GROUP_WRITE,
-            PosixFilePermission.OTHERS_READ,
-            PosixFilePermission.OTHERS_WRITE)) {
-      if (p.contains(bad)) {
-        throw new ConfigException(
-            "ledger key file "
-                + file
-                + " is accessible by others ("
-                + PosixFilePermissions.toString(p)
-                + "); chmod 600 it");
-      }
     }
   }
 }

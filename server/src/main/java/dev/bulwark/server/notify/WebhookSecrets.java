@@ -10,13 +10,10 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
-import java.util.Set;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
@@ -55,7 +52,7 @@ public final class WebhookSecrets {
       if (!Files.exists(file)) {
         create(file);
       }
-      checkPermissions(file);
+      dev.bulwark.server.db.PrivateFiles.requireOwnerOnly(file, "webhook secrets key file");
       List<String> lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
       if (lines.size() < 2 || !lines.get(0).equals(HEADER)) {
         throw new ConfigException(
@@ -93,28 +90,6 @@ public final class WebhookSecrets {
     try (OutputStream out =
         Files.newOutputStream(file, StandardOpenOption.WRITE, StandardOpenOption.SYNC)) {
       out.write(text.getBytes(StandardCharsets.US_ASCII));
-    }
-  }
-
-  private static void checkPermissions(Path file) throws IOException {
-    if (!Files.getFileStore(file.toAbsolutePath().getParent()).supportsFileAttributeView("posix")) {
-      return;
-    }
-    Set<PosixFilePermission> p = Files.getPosixFilePermissions(file);
-    for (PosixFilePermission bad :
-        List.of(
-            PosixFilePermission.GROUP_READ,
-            PosixFilePermission.GROUP_WRITE,
-            PosixFilePermission.OTHERS_READ,
-            PosixFilePermission.OTHERS_WRITE)) {
-      if (p.contains(bad)) {
-        throw new ConfigException(
-            "webhook secrets key file "
-                + file
-                + " is accessible by others ("
-                + PosixFilePermissions.toString(p)
-                + "); chmod 600 it");
-      }
     }
   }
 
