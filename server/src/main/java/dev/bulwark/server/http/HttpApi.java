@@ -94,7 +94,7 @@ public final class HttpApi {
           }
           config.routes.after(
               ctx -> {
-                closeIfBodyUnread(ctx);
+                finishBody(ctx, maxBodyBytes);
                 record(ctx, metrics);
               });
 
@@ -141,19 +141,59 @@ public final class HttpApi {
         });
   }
 
+  /** Reads what routes left of their request bodies; see {@link #finishBody}. */
+  private static final java.util.concurrent.ExecutorService BODY_DRAIN =
+      java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+
+  /** How long an answer waits for the rest of a body its route did not read. */
+  private static final java.time.Duration BODY_DRAIN_WAIT = java.time.Duration.ofMillis(500);
+
   /**
-   * Ends the connection after the answer when its route left part of the request body unread (a
-   * refusal before the body, or a route that takes none). Jetty closes such a connection anyway,
-   * but without saying so, and a keep-alive client that sends its next request on it gets no answer
-   * at all. Reading the rest instead would hold the answer until a slow client has sent everything.
+   * Reads the rest of a request body that its route left unread (a refusal before the body, or a
+   * route that takes none), within the body limit and for at most {@link #BODY_DRAIN_WAIT}. Left
+   * unread, Jetty closes the connection under the client while it may still be sending: the client
+   * then sees a broken pipe instead of the answer, or, on keep-alive, sends its next request on a
+   * closed connection. A body that does not arrive in time, or is over the limit, ends the
+   * connection after the answer, and the answer says so ({@code Connection: close}).
    */
-  private static void closeIfBodyUnread(Context ctx) {
+  private static void finishBody(Context ctx, long maxBodyBytes) {
     long declared = ctx.req().getContentLengthLong();
     if (declared == 0 || (declared < 0 && ctx.req().getHeader("Transfer-Encoding") == null)) {
       return;
     }
     try {
-      if (!ctx.req().getInputStream().isFinished()) {
+      jakarta.servlet.ServletInputStream in = ctx.req().getInputStream();
+      if (in.isFinished()) {
+        return;
+      }
+      if (declared > maxBodyBytes) {
+        ctx.header("Connection", "close");
+        return;
+      }
+      java.util.concurrent.Future<Boolean> drained =
+          BODY_DRAIN.submit(
+              () -> {
+                byte[] buf = new byte[64 * 1024];
+                long left = maxBodyBytes + 1;
+                int n;
+                while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
+                  left -= n;
+                }
+                return left > 0;
+              });
+      boolean whole;
+      try {
+        whole = drained.get(BODY_DRAIN_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException slow) {
+        drained.cancel(true);
+        whole = false;
+      } catch (java.util.concurrent.ExecutionException failed) {
+        whole = false;
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+        whole = false;
+      }
+      if (!whole) {
         ctx.header("Connection", "close");
       }
     } catch (java.io.IOException | RuntimeException e) {

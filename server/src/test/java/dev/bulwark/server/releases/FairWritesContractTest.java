@@ -219,16 +219,15 @@ abstract class FairWritesContractTest {
     assertThat(upserts.micros.size()).isGreaterThanOrEqualTo(20);
     // Always: on the code before this change the same upserts waited 16 to 24 s here.
     assertThat(p99).isLessThan(2_000_000);
-    // The bound, 100 ms, counted above what the same upserts take on this host without
-    // any upload (measured just before; on a quiet host about 10 ms). On a host so loaded that
-    // upserts alone take 50 ms (the CI machine's two cores are shared) a latency bound says
-    // nothing about this code, and the test says so instead of failing.
+    // The bound: p99 under 100 ms. On a host so loaded that the same upserts without any
+    // upload (measured just before; on a quiet host under 10 ms) already take 50 ms, a latency
+    // bound says nothing about this code, and the test says so (skipped, visibly) instead.
     org.junit.jupiter.api.Assumptions.assumeTrue(
         quiet < 50_000,
         "the host is too loaded for the latency bound: upserts alone had p99 "
             + quiet / 1000
             + " ms");
-    assertThat(p99).isLessThan(100_000 + quiet);
+    assertThat(p99).isLessThan(100_000);
   }
 
   @Test
