@@ -12,10 +12,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A route that answers without reading its request body (here a refusal: no such waiver) left the
- * rest of the body on the connection, and Jetty closed it under the client: the client saw a
- * broken pipe instead of the answer, or sent its next request on the closed connection and got
- * none (the fuzz test met both as "request failed"). The server now reads such a body (within the
- * limit, briefly) before it answers, and otherwise says {@code Connection: close}.
+ * rest of the body on the connection, and Jetty closed it under the client: the client saw a broken
+ * pipe instead of the answer, or sent its next request on the closed connection and got none (the
+ * fuzz test met both as "request failed"). The server now reads such a body (within the limit,
+ * briefly) before it answers, and otherwise says {@code Connection: close}.
  */
 class UnreadBodyTest {
   @TempDir Path dir;
