@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.server.db.Database;
 import dev.bulwark.server.db.Dialect;
-import dev.bulwark.server.testing.TestDatabases;
+import dev.bulwark.server.testing.OlderSchema;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Locale;
-import java.util.UUID;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.sqlite.SQLiteDataSource;
@@ -70,7 +67,7 @@ class AuthorityMigrationTest {
     Path dir = Files.createTempDirectory("bulwark-v13");
     SQLiteDataSource ds = new SQLiteDataSource();
     ds.setUrl("jdbc:sqlite:" + dir.resolve("bulwark.db"));
-    migrateTo12(Flyway.configure().dataSource(ds), Dialect.SQLITE);
+    OlderSchema.migrate(Flyway.configure().dataSource(ds), Dialect.SQLITE, "12");
     try (Connection c = ds.getConnection()) {
       insert(c);
     }
@@ -81,29 +78,7 @@ class AuthorityMigrationTest {
 
   @Test
   void postgresKeepsPeopleAndTheActiveBundle() throws Exception {
-    TestDatabases.requirePostgres();
-    String schema = "bw_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-    String url =
-        System.getenv()
-            .getOrDefault("BULWARK_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
-    String user = System.getenv().getOrDefault("BULWARK_TEST_PG_USER", "postgres");
-    try {
-      migrateTo12(
-          Flyway.configure().dataSource(url, user, null).schemas(schema).createSchemas(true),
-          Dialect.POSTGRESQL);
-      try (Connection c = DriverManager.getConnection(url, user, null)) {
-        c.setSchema(schema);
-        insert(c);
-      }
-      try (Database db = Database.openPostgres(url, user, null, schema)) {
-        check(db);
-      }
-    } finally {
-      try (Connection c = DriverManager.getConnection(url, user, null);
-          Statement st = c.createStatement()) {
-        st.execute("DROP SCHEMA IF EXISTS " + schema.toLowerCase(Locale.ROOT) + " CASCADE");
-      }
-    }
+    OlderSchema.postgres("12", AuthorityMigrationTest::insert, AuthorityMigrationTest::check);
   }
 
   private static void check(Database db) {
@@ -121,15 +96,6 @@ class AuthorityMigrationTest {
                 h.execute(
                     "INSERT INTO policy_bundles (digest, files, policies, rules, pushed_by, pushed_subject, pushed_at, status, active) VALUES ('sha256:new', '{}', 1, 1, 'a', 'a', 2, 'pending', 0)"));
     assertThat(rows(db, "SELECT COUNT(DISTINCT id) FROM policy_bundles", 1)).containsExactly("3");
-  }
-
-  private static void migrateTo12(
-      org.flywaydb.core.api.configuration.FluentConfiguration fw, Dialect dialect) {
-    fw.locations("classpath:db/migration")
-        .placeholders(dialect.placeholders())
-        .target("12")
-        .load()
-        .migrate();
   }
 
   private static void insert(Connection c) throws Exception {

@@ -5,16 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bulwark.server.db.Database;
 import dev.bulwark.server.db.Dialect;
-import dev.bulwark.server.testing.TestDatabases;
+import dev.bulwark.server.testing.OlderSchema;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.Test;
@@ -79,7 +76,7 @@ class ServiceIdsMigrationTest {
     SQLiteDataSource ds = new SQLiteDataSource();
     ds.setUrl("jdbc:sqlite:" + dir.resolve("bulwark.db"));
     ds.setEnforceForeignKeys(true);
-    migrateTo12(Flyway.configure().dataSource(ds), Dialect.SQLITE);
+    OlderSchema.migrate(Flyway.configure().dataSource(ds), Dialect.SQLITE, "12");
     try (Connection c = ds.getConnection()) {
       insert(c);
     }
@@ -106,29 +103,7 @@ class ServiceIdsMigrationTest {
 
   @Test
   void postgresMovesEveryReferenceToTheServiceId() throws Exception {
-    TestDatabases.requirePostgres();
-    String schema = "bw_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-    String url =
-        System.getenv()
-            .getOrDefault("BULWARK_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
-    String user = System.getenv().getOrDefault("BULWARK_TEST_PG_USER", "postgres");
-    try {
-      migrateTo12(
-          Flyway.configure().dataSource(url, user, null).schemas(schema).createSchemas(true),
-          Dialect.POSTGRESQL);
-      try (Connection c = DriverManager.getConnection(url, user, null)) {
-        c.setSchema(schema);
-        insert(c);
-      }
-      try (Database db = Database.openPostgres(url, user, null, schema)) {
-        check(db);
-      }
-    } finally {
-      try (Connection c = DriverManager.getConnection(url, user, null);
-          Statement st = c.createStatement()) {
-        st.execute("DROP SCHEMA IF EXISTS " + schema.toLowerCase(Locale.ROOT) + " CASCADE");
-      }
-    }
+    OlderSchema.postgres("12", ServiceIdsMigrationTest::insert, ServiceIdsMigrationTest::check);
   }
 
   private static void check(Database db) {
@@ -201,15 +176,6 @@ class ServiceIdsMigrationTest {
 
   private static long payId(Handle h) {
     return h.createQuery("SELECT id FROM services WHERE name = 'pay-api'").mapTo(Long.class).one();
-  }
-
-  private static void migrateTo12(
-      org.flywaydb.core.api.configuration.FluentConfiguration fw, Dialect dialect) {
-    fw.locations("classpath:db/migration")
-        .placeholders(dialect.placeholders())
-        .target("12")
-        .load()
-        .migrate();
   }
 
   private static void insert(Connection c) throws Exception {

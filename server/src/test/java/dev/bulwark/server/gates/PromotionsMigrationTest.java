@@ -4,15 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.server.db.Database;
 import dev.bulwark.server.db.Dialect;
-import dev.bulwark.server.testing.TestDatabases;
+import dev.bulwark.server.testing.OlderSchema;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.sqlite.SQLiteDataSource;
@@ -69,7 +67,7 @@ class PromotionsMigrationTest {
     Path dir = Files.createTempDirectory("bulwark-v12");
     SQLiteDataSource ds = new SQLiteDataSource();
     ds.setUrl("jdbc:sqlite:" + dir.resolve("bulwark.db"));
-    migrateTo11(Flyway.configure().dataSource(ds), Dialect.SQLITE);
+    OlderSchema.migrate(Flyway.configure().dataSource(ds), Dialect.SQLITE, "11");
     try (Connection c = ds.getConnection()) {
       insert(c);
     }
@@ -81,39 +79,13 @@ class PromotionsMigrationTest {
 
   @Test
   void postgresKeepsTheHistoryOfAnOlderDatabase() throws Exception {
-    TestDatabases.requirePostgres();
-    String schema = "bw_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-    String url =
-        System.getenv()
-            .getOrDefault("BULWARK_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
-    String user = System.getenv().getOrDefault("BULWARK_TEST_PG_USER", "postgres");
-    try {
-      migrateTo11(
-          Flyway.configure().dataSource(url, user, null).schemas(schema).createSchemas(true),
-          Dialect.POSTGRESQL);
-      try (Connection c = DriverManager.getConnection(url, user, null)) {
-        c.setSchema(schema);
-        insert(c);
-      }
-      try (Database db = Database.openPostgres(url, user, null, schema)) {
-        assertThat(promotions(db)).containsExactlyElementsOf(EXPECTED);
-        assertThat(columns(db)).doesNotContain("results").contains("waivers", "ledger_index");
-      }
-    } finally {
-      try (Connection c = DriverManager.getConnection(url, user, null);
-          Statement st = c.createStatement()) {
-        st.execute("DROP SCHEMA IF EXISTS " + schema.toLowerCase(Locale.ROOT) + " CASCADE");
-      }
-    }
-  }
-
-  private static void migrateTo11(
-      org.flywaydb.core.api.configuration.FluentConfiguration fw, Dialect dialect) {
-    fw.locations("classpath:db/migration")
-        .placeholders(dialect.placeholders())
-        .target("11")
-        .load()
-        .migrate();
+    OlderSchema.postgres(
+        "11",
+        PromotionsMigrationTest::insert,
+        db -> {
+          assertThat(promotions(db)).containsExactlyElementsOf(EXPECTED);
+          assertThat(columns(db)).doesNotContain("results").contains("waivers", "ledger_index");
+        });
   }
 
   private static void insert(Connection c) throws Exception {
