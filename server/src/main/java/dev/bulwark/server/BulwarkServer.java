@@ -1,5 +1,7 @@
 package dev.bulwark.server;
 
+import dev.bulwark.server.advisories.Advisories;
+import dev.bulwark.server.advisories.AdvisorySyncJob;
 import dev.bulwark.server.audit.AuditRoutes;
 import dev.bulwark.server.auth.Authenticator;
 import dev.bulwark.server.auth.FailedAuthLimiter;
@@ -15,6 +17,8 @@ import dev.bulwark.server.config.ServerConfig;
 import dev.bulwark.server.db.Database;
 import dev.bulwark.server.db.JobLock;
 import dev.bulwark.server.demo.DemoData;
+import dev.bulwark.server.feature.Feature;
+import dev.bulwark.server.feature.Job;
 import dev.bulwark.server.gates.Gates;
 import dev.bulwark.server.http.ApiRoute;
 import dev.bulwark.server.http.HttpApi;
@@ -30,8 +34,7 @@ import dev.bulwark.server.notify.WebhookDispatcher;
 import dev.bulwark.server.notify.WebhookRoutes;
 import dev.bulwark.server.notify.WebhookSecrets;
 import dev.bulwark.server.notify.Webhooks;
-import dev.bulwark.server.releases.Advisories;
-import dev.bulwark.server.releases.AdvisorySyncJob;
+import dev.bulwark.server.releases.ReleaseRevisions;
 import dev.bulwark.server.releases.ReleaseRoutes;
 import dev.bulwark.server.releases.Releases;
 import dev.bulwark.server.releases.SlaPolicy;
@@ -60,7 +63,7 @@ public final class BulwarkServer implements AutoCloseable {
   private final Database db;
   private final Javalin app;
   private final LedgerWriter ledgerWriter;
-  private final List<AutoCloseable> jobs;
+  private final List<Job> jobs;
   private final List<ApiRoute> routes;
   private final List<HandlerMetaInfo> registered;
   private final Gates gates;
@@ -69,7 +72,7 @@ public final class BulwarkServer implements AutoCloseable {
       Database db,
       Javalin app,
       LedgerWriter ledgerWriter,
-      List<AutoCloseable> jobs,
+      List<Job> jobs,
       List<ApiRoute> routes,
       List<HandlerMetaInfo> registered,
       Gates gates) {
@@ -118,7 +121,8 @@ public final class BulwarkServer implements AutoCloseable {
             clock,
             config.ledger().checkpointEvery(),
             config.ledger().checkpointInterval());
-    var audit = new LedgerAuditLog(ledgerStore, clock, ledgerWriter::appended);
+    var audit =
+        new LedgerAuditLog(ledgerStore, clock, ledgerWriter::appended, new ReleaseRevisions());
     var tokens = new TokenService(db.jdbi(), db.writes(), audit, clock);
     var catalog = new Catalog(db, audit, clock);
     var advisories =
@@ -212,16 +216,46 @@ public final class BulwarkServer implements AutoCloseable {
     new JvmThreadMetrics().bindTo(metrics);
     new ProcessorMetrics().bindTo(metrics);
 
+    // Every feature the server runs; adding one is one line here (docs/adding-a-feature.md).
+    List<Feature> features =
+        List.of(
+            Feature.of(
+                "system", new SystemRoutes(metrics, () -> databaseUp(db)).routes(), List.of()),
+            Feature.of(
+                "tokens",
+                new TokenRoutes(tokens, config.exposure().tokenMaxLifetime(), clock).routes(),
+                List.of()),
+            Feature.of("catalog", new CatalogRoutes(catalog).routes(), List.of()),
+            Feature.of(
+                "releases",
+                new ReleaseRoutes(releases).routes(),
+                List.of(
+                    Job.of(
+                        () -> advisorySync.start(java.time.Duration.ofSeconds(5)),
+                        advisorySync::close))),
+            Feature.of(
+                "notify",
+                new WebhookRoutes(webhooks).routes(),
+                List.of(
+                    Job.of(
+                        () -> dispatcher.start(java.time.Duration.ofSeconds(1)),
+                        dispatcher::close))),
+            Feature.of("audit", new AuditRoutes(ledgerStore).routes(), List.of()),
+            Feature.of(
+                "ledger",
+                new LedgerRoutes(new Ledger(ledgerStore), signer.verifier()).routes(),
+                List.of()),
+            Feature.of("backup", new BackupRoutes(db, audit, config.dataDir()).routes(), List.of()),
+            Feature.of(
+                "gates",
+                new dev.bulwark.server.gates.GateRoutes(gates, waivers, attestations).routes(),
+                List.of()));
     List<ApiRoute> routes = new ArrayList<>();
-    routes.addAll(new SystemRoutes(metrics, () -> databaseUp(db)).routes());
-    routes.addAll(new TokenRoutes(tokens, config.exposure().tokenMaxLifetime(), clock).routes());
-    routes.addAll(new CatalogRoutes(catalog).routes());
-    routes.addAll(new ReleaseRoutes(releases).routes());
-    routes.addAll(new WebhookRoutes(webhooks).routes());
-    routes.addAll(new AuditRoutes(ledgerStore).routes());
-    routes.addAll(new LedgerRoutes(new Ledger(ledgerStore), signer.verifier()).routes());
-    routes.addAll(new BackupRoutes(db, audit, config.dataDir()).routes());
-    routes.addAll(new dev.bulwark.server.gates.GateRoutes(gates, waivers, attestations).routes());
+    List<Job> jobs = new ArrayList<>();
+    for (Feature f : features) {
+      routes.addAll(f.routes());
+      jobs.addAll(f.jobs());
+    }
     var heavy =
         new dev.bulwark.server.http.HeavyRequests(
             config.uploads().perToken(), config.uploads().maxBytes());
@@ -239,14 +273,15 @@ public final class BulwarkServer implements AutoCloseable {
             registered::add);
     ledgerWriter.start();
     app.start();
-    dispatcher.start(java.time.Duration.ofSeconds(1));
-    advisorySync.start(java.time.Duration.ofSeconds(5));
+    for (Job job : jobs) {
+      job.start();
+    }
     LOG.info("Bulwark listens on http://{}:{}", config.host(), app.port());
     return new BulwarkServer(
         db,
         app,
         ledgerWriter,
-        List.of(advisorySync, dispatcher),
+        List.copyOf(jobs),
         List.copyOf(routes),
         List.copyOf(registered),
         gates);
@@ -294,10 +329,10 @@ public final class BulwarkServer implements AutoCloseable {
 
   @Override
   public void close() {
-    for (AutoCloseable job : jobs) {
+    for (Job job : jobs.reversed()) {
       try {
         job.close();
-      } catch (Exception e) {
+      } catch (RuntimeException e) {
         LOG.warn("stopping {}: {}", job, e.toString());
       }
     }

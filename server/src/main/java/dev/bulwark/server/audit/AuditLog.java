@@ -17,6 +17,8 @@ public interface AuditLog {
    *     environment}
    * @param before the subject's state before the change (any JSON-serializable value), or null
    * @param after the state after the change, or null when the subject was removed; never a secret
+   * @param affects whose gate input the change alters; their facts revisions are raised in {@code
+   *     tx}
    */
   long record(
       Handle tx,
@@ -25,7 +27,44 @@ public interface AuditLog {
       String action,
       Map<String, String> subject,
       Object before,
-      Object after);
+      Object after,
+      Affects affects);
+
+  /**
+   * Transitional: the call sites that still raise revisions themselves. Removed once every writer
+   * names what it affects.
+   */
+  default long record(
+      Handle tx,
+      Principal actor,
+      String requestId,
+      String action,
+      Map<String, String> subject,
+      Object before,
+      Object after) {
+    return record(tx, actor, requestId, action, subject, before, after, Affects.none());
+  }
+
+  default long record(
+      Handle tx,
+      Principal actor,
+      String requestId,
+      String action,
+      String subjectKind,
+      String subjectId,
+      Object before,
+      Object after,
+      Affects affects) {
+    return record(
+        tx,
+        actor,
+        requestId,
+        action,
+        Map.of("kind", subjectKind, "id", subjectId),
+        before,
+        after,
+        affects);
+  }
 
   default long record(
       Handle tx,

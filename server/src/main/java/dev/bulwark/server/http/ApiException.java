@@ -1,5 +1,6 @@
 package dev.bulwark.server.http;
 
+import dev.bulwark.server.errors.DomainException;
 import java.util.List;
 
 /**
@@ -36,6 +37,20 @@ public class ApiException extends RuntimeException {
 
   /** One problem with one input field; {@code field} is a path such as {@code services[2].team}. */
   public record FieldError(String field, String message) {}
+
+  /** The problem a domain refusal becomes at the HTTP edge: the one place statuses are chosen. */
+  public static ApiException of(DomainException e) {
+    return switch (e) {
+      case DomainException.NotFound n -> notFound(n.detail());
+      case DomainException.Conflict c -> conflict(c.detail());
+      case DomainException.Invalid i ->
+          invalid(i.errors().stream().map(f -> new FieldError(f.field(), f.message())).toList());
+      case DomainException.Malformed m -> badRequest(m.detail());
+      case DomainException.Forbidden f -> forbidden(f.detail());
+      case DomainException.Unavailable u ->
+          new ApiException(503, "Service Unavailable", u.detail());
+    };
+  }
 
   public static ApiException badRequest(String detail) {
     return new ApiException(400, "Bad Request", detail);

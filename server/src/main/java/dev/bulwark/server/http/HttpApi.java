@@ -3,6 +3,7 @@ package dev.bulwark.server.http;
 import dev.bulwark.server.auth.Authenticator;
 import dev.bulwark.server.auth.Permission;
 import dev.bulwark.server.auth.Principal;
+import dev.bulwark.server.errors.DomainException;
 import io.javalin.Javalin;
 import io.javalin.event.HandlerMetaInfo;
 import io.javalin.http.Context;
@@ -99,6 +100,8 @@ public final class HttpApi {
               });
 
           config.routes.exception(ApiException.class, (e, ctx) -> problem(ctx, e));
+          config.routes.exception(
+              DomainException.class, (e, ctx) -> problem(ctx, ApiException.of(e)));
           config.routes.exception(
               HttpResponseException.class,
               (e, ctx) -> {

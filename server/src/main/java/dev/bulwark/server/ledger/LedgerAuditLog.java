@@ -1,13 +1,13 @@
 package dev.bulwark.server.ledger;
 
+import dev.bulwark.common.Sha256;
+import dev.bulwark.server.audit.Affects;
 import dev.bulwark.server.audit.AuditLog;
+import dev.bulwark.server.audit.FactRevisions;
 import dev.bulwark.server.auth.Principal;
 import dev.bulwark.server.http.Json;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
@@ -21,16 +21,19 @@ public final class LedgerAuditLog implements AuditLog {
   private final LedgerStore store;
   private final Clock clock;
   private final Appended onAppended;
+  private final FactRevisions revisions;
 
   /** Told the ledger's size once appended entries are committed, and whether they are hashed. */
   public interface Appended {
     void appended(long size, boolean hashed);
   }
 
-  public LedgerAuditLog(LedgerStore store, Clock clock, Appended onAppended) {
+  public LedgerAuditLog(
+      LedgerStore store, Clock clock, Appended onAppended, FactRevisions revisions) {
     this.store = store;
     this.clock = clock;
     this.onAppended = onAppended;
+    this.revisions = revisions;
   }
 
   @Override
@@ -41,7 +44,9 @@ public final class LedgerAuditLog implements AuditLog {
       String action,
       Map<String, String> subject,
       Object before,
-      Object after) {
+      Object after,
+      Affects affects) {
+    revisions.raise(tx, affects);
     byte[] afterJson = after == null ? null : Json.write(after);
     long index =
         store
@@ -74,11 +79,6 @@ public final class LedgerAuditLog implements AuditLog {
 
   /** {@code sha256:<hex>} of the bytes: how entries name the states before and after. */
   public static String digest(byte[] bytes) {
-    try {
-      return "sha256:"
-          + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.prefixed(bytes);
   }
 }

@@ -1,5 +1,6 @@
 package dev.bulwark.server.releases;
 
+import dev.bulwark.server.advisories.Advisories;
 import dev.bulwark.server.audit.AuditLog;
 import dev.bulwark.server.auth.Principal;
 import dev.bulwark.server.auth.Role;

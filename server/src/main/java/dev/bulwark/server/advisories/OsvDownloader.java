@@ -1,4 +1,4 @@
-package dev.bulwark.server.releases;
+package dev.bulwark.server.advisories;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;

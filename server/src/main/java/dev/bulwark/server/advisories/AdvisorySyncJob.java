@@ -1,7 +1,8 @@
-package dev.bulwark.server.releases;
+package dev.bulwark.server.advisories;
 
 import dev.bulwark.server.auth.Principal;
 import dev.bulwark.server.db.JobLock;
+import dev.bulwark.server.releases.Releases;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.Executors;

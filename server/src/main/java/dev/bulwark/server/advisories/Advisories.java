@@ -1,4 +1,4 @@
-package dev.bulwark.server.releases;
+package dev.bulwark.server.advisories;
 
 import dev.bulwark.vuln.match.AdvisoryIndex;
 import dev.bulwark.vuln.match.Scanner;

@@ -1,0 +1,55 @@
+package dev.bulwark.server.feature;
+
+import dev.bulwark.server.http.ApiRoute;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One capability of the server: its routes, its background jobs and its part of the OpenAPI
+ * document. {@code BulwarkServer} builds the list of features and iterates it; it registers nothing
+ * that a feature does not return. See {@code docs/adding-a-feature.md}.
+ */
+public interface Feature {
+  /** The feature's name: its package's last segment, such as {@code releases}. */
+  String name();
+
+  /** Every route the feature serves, each with its permission. */
+  List<ApiRoute> routes();
+
+  /** Background work the server starts after it listens and stops before it closes. */
+  default List<Job> jobs() {
+    return List.of();
+  }
+
+  /**
+   * The classpath resource holding this feature's part of the OpenAPI document (a JSON object with
+   * {@code paths} and optionally {@code components}), or empty when it adds none.
+   */
+  default Optional<String> openApi() {
+    return Optional.empty();
+  }
+
+  /** A feature made of parts, for the few that need no class of their own. */
+  static Feature of(String name, List<ApiRoute> routes, List<Job> jobs) {
+    Objects.requireNonNull(name, "name");
+    List<ApiRoute> r = List.copyOf(routes);
+    List<Job> j = List.copyOf(jobs);
+    return new Feature() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public List<ApiRoute> routes() {
+        return r;
+      }
+
+      @Override
+      public List<Job> jobs() {
+        return j;
+      }
+    };
+  }
+}
