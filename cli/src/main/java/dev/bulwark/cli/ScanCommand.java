@@ -1,5 +1,6 @@
 package dev.bulwark.cli;
 
+import dev.bulwark.common.Sha256;
 import dev.bulwark.vuln.match.AdvisoryIndex;
 import dev.bulwark.vuln.match.PackageRef;
 import dev.bulwark.vuln.match.ScanResult;
@@ -202,15 +203,7 @@ final class ScanCommand implements Callable<Integer> {
                   : Path.of(System.getProperty("user.home"), ".cache", "bulwark");
     }
     String key = OsvSnapshot.keyOf(osv);
-    String name;
-    try {
-      byte[] d =
-          java.security.MessageDigest.getInstance("SHA-256")
-              .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      name = "osv-" + java.util.HexFormat.of().formatHex(d, 0, 12) + ".snapshot";
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    String name = "osv-" + Sha256.hex(key).substring(0, 24) + ".snapshot";
     Path file = dir.resolve(name);
     java.util.Set<Long> hashes = new java.util.HashSet<>();
     for (PackageRef r : wanted) {

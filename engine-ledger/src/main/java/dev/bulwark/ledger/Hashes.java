@@ -1,7 +1,7 @@
 package dev.bulwark.ledger;
 
+import dev.bulwark.common.Sha256;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
@@ -10,27 +10,19 @@ import java.util.HexFormat;
 public final class Hashes {
   public static final int SIZE = 32;
   private static final HexFormat HEX = HexFormat.of();
-  private static final byte[] EMPTY = sha256().digest();
+  private static final byte[] EMPTY = Sha256.of(new byte[0]);
 
   private Hashes() {}
 
-  static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by every JDK", e);
-    }
-  }
-
   public static byte[] leaf(byte[] entry) {
-    MessageDigest d = sha256();
+    MessageDigest d = Sha256.digest();
     d.update((byte) 0x00);
     d.update(entry);
     return d.digest();
   }
 
   public static byte[] node(byte[] left, byte[] right) {
-    MessageDigest d = sha256();
+    MessageDigest d = Sha256.digest();
     d.update((byte) 0x01);
     d.update(left);
     d.update(right);

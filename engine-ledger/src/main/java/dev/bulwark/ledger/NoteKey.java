@@ -1,5 +1,6 @@
 package dev.bulwark.ledger;
 
+import dev.bulwark.common.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -86,7 +87,7 @@ public final class NoteKey {
   public record Signer(String name, PrivateKey privateKey, Verifier verifier) {}
 
   public static byte[] keyId(String name, byte[] publicKey) {
-    MessageDigest d = Hashes.sha256();
+    MessageDigest d = Sha256.digest();
     d.update(name.getBytes(StandardCharsets.UTF_8));
     d.update((byte) '\n');
     d.update(ED25519);

@@ -3,6 +3,7 @@ package dev.bulwark.vuln.report;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.bulwark.common.Sha256;
 import dev.bulwark.vuln.match.ScanResult;
 import dev.bulwark.vuln.osv.Severity;
 import dev.bulwark.vuln.sbom.Component;
@@ -280,14 +281,7 @@ public final class ScanReport {
   }
 
   private static String fingerprint(String s) {
-    try {
-      byte[] d =
-          java.security.MessageDigest.getInstance("SHA-256")
-              .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      return java.util.HexFormat.of().formatHex(d, 0, 16);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.hex(s).substring(0, 32);
   }
 
   // ---- CycloneDX 1.6 VDR ----
