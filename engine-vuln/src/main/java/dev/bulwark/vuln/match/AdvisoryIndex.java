@@ -1,21 +1,21 @@
 package dev.bulwark.vuln.match;
 
+import dev.bulwark.vuln.match.RangeCompiler.CompiledRange;
+import dev.bulwark.vuln.match.RangeCompiler.Entry;
 import dev.bulwark.vuln.osv.Advisory;
 import dev.bulwark.vuln.osv.AffectedPackage;
-import dev.bulwark.vuln.osv.AffectedPackage.Event;
+import dev.bulwark.vuln.osv.OsvParser;
 import dev.bulwark.vuln.osv.Severity;
-import dev.bulwark.vuln.version.Ecosystem;
-import dev.bulwark.vuln.version.InvalidVersionException;
 import dev.bulwark.vuln.version.VersionScheme;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The matching index: built once from advisories, immutable and thread-safe afterwards. Lookup is
@@ -23,54 +23,31 @@ import java.util.TreeSet;
  * parsed at build time. Withdrawn advisories are left out; GIT ranges are kept in the advisories
  * but never used for package matching. Aliases and {@code upstream} ids join advisories into
  * groups: one vulnerability, one finding.
+ *
+ * <p>This class holds the index and answers; {@link AliasGroups} groups advisories (one union-find
+ * for the full and the incremental build), {@link RangeCompiler} parses version bounds at build
+ * time and {@link RangeMatcher} evaluates one version against them.
  */
 public final class AdvisoryIndex {
   private final Map<PackageRef, Entry[]> byPackage;
   private final List<Advisory> advisories;
-  private final int[] groupOf;
-  private final List<List<String>> groupIds;
+  private final AliasGroups groups;
   private final int withdrawn;
   private final List<String> warnings;
 
   /** Built with alias links of records not loaded: such groups cannot be extended in place. */
   private final boolean linked;
 
-  /** One affected entry of one advisory, compiled. */
-  record Entry(
-      int advisory,
-      PackageRef ref,
-      AffectedPackage affected,
-      VersionScheme scheme,
-      CompiledRange[] ranges,
-      Comparable<?>[] versions,
-      Set<String> rawVersions) {}
-
-  /**
-   * One SEMVER or ECOSYSTEM range with its events sorted by version ({@code introduced: "0"}
-   * first). A null bound in {@code bounds} means "0". {@code broken} names a bound that did not
-   * parse: such a range cannot be decided, and says so instead of matching or not.
-   */
-  record CompiledRange(
-      VersionScheme scheme,
-      Event.Kind[] kinds,
-      Comparable<?>[] bounds,
-      String[] raw,
-      Comparable<?>[] limits,
-      String broken,
-      List<String> warnings) {}
-
   private AdvisoryIndex(
       Map<PackageRef, Entry[]> byPackage,
       List<Advisory> advisories,
-      int[] groupOf,
-      List<List<String>> groupIds,
+      AliasGroups groups,
       int withdrawn,
       List<String> warnings,
       boolean linked) {
     this.byPackage = byPackage;
     this.advisories = advisories;
-    this.groupOf = groupOf;
-    this.groupIds = groupIds;
+    this.groups = groups;
     this.withdrawn = withdrawn;
     this.warnings = warnings;
     this.linked = linked;
@@ -85,8 +62,7 @@ public final class AdvisoryIndex {
    * were not selected (see {@code OsvLoader.loadSelected}), so groups are the same as if every
    * record had been loaded. Withdrawn records are counted from the links when given.
    */
-  public static AdvisoryIndex build(
-      List<Advisory> input, List<dev.bulwark.vuln.osv.OsvParser.Links> allLinks) {
+  public static AdvisoryIndex build(List<Advisory> input, List<OsvParser.Links> allLinks) {
     return build(input, allLinks, Map.of());
   }
 
@@ -132,70 +108,16 @@ public final class AdvisoryIndex {
   private AdvisoryIndex append(List<Advisory> added, int withdrawnNow) {
     int n = advisories.size();
     int m = added.size();
-    // Union-find over the new records, joined to the old groups that know one of their ids. Old
-    // groups are represented by their root, the smallest index in the group, as in build().
-    Map<String, Integer> owner = new HashMap<>();
-    for (int i = 0; i < m; i++) {
-      for (String k : keys(added.get(i))) {
-        owner.putIfAbsent(k, -1);
-      }
+    List<List<String>> keys = new ArrayList<>(m);
+    for (Advisory a : added) {
+      keys.add(AliasGroups.keys(a));
     }
-    if (!owner.isEmpty()) {
-      for (int g = 0; g < groupIds.size(); g++) {
-        for (String k : groupIds.get(g)) {
-          if (owner.get(k) != null) {
-            owner.put(k, g);
-          }
-        }
-      }
-    }
-    int[] parent = new int[n + m];
-    Arrays.setAll(parent, i -> i);
-    java.util.BitSet touched = new java.util.BitSet(n);
-    for (int i = 0; i < m; i++) {
-      for (String k : keys(added.get(i))) {
-        Integer j = owner.get(k);
-        if (j < 0) {
-          owner.put(k, n + i);
-        } else {
-          if (j < n) {
-            touched.set(j);
-          }
-          union(parent, n + i, j);
-        }
-      }
-    }
-    int[] nextGroupOf = Arrays.copyOf(groupOf, n + m);
-    List<List<String>> nextGroupIds = new ArrayList<>(groupIds);
-    Map<Integer, Set<String>> ids = new HashMap<>();
-    boolean merged = false;
-    for (int g = touched.nextSetBit(0); g >= 0; g = touched.nextSetBit(g + 1)) {
-      int r = find(parent, g);
-      ids.computeIfAbsent(r, k -> new TreeSet<>()).addAll(groupIds.get(g));
-      if (r != g) {
-        merged = true;
-        nextGroupIds.set(g, List.of());
-      }
-    }
-    if (merged) {
-      for (int i = 0; i < n; i++) {
-        if (touched.get(nextGroupOf[i])) {
-          nextGroupOf[i] = find(parent, nextGroupOf[i]);
-        }
-      }
-    }
-    for (int i = 0; i < m; i++) {
-      int r = find(parent, n + i);
-      nextGroupOf[n + i] = r;
-      ids.computeIfAbsent(r, k -> new TreeSet<>()).addAll(keys(added.get(i)));
-      nextGroupIds.add(List.of());
-    }
-    ids.forEach((g, set) -> nextGroupIds.set(g, List.copyOf(set)));
+    AliasGroups nextGroups = groups.append(keys);
 
     Map<PackageRef, List<Entry>> fresh = new HashMap<>();
     List<String> nextWarnings = new ArrayList<>(warnings);
     for (int i = 0; i < m; i++) {
-      for (Entry e : compileEntries(n + i, added.get(i), nextWarnings)) {
+      for (Entry e : RangeCompiler.entries(n + i, added.get(i), nextWarnings)) {
         fresh.computeIfAbsent(e.ref(), k -> new ArrayList<>()).add(e);
       }
     }
@@ -214,26 +136,15 @@ public final class AdvisoryIndex {
     nextAdvisories.addAll(added);
     return new AdvisoryIndex(
         nextByPackage,
-        java.util.Collections.unmodifiableList(nextAdvisories),
-        nextGroupOf,
-        java.util.Collections.unmodifiableList(nextGroupIds),
+        Collections.unmodifiableList(nextAdvisories),
+        nextGroups,
         withdrawnNow,
         List.copyOf(nextWarnings),
         false);
   }
 
-  private static List<String> keys(Advisory a) {
-    List<String> keys = new ArrayList<>(1 + a.aliases().size() + a.upstream().size());
-    keys.add(a.id());
-    keys.addAll(a.aliases());
-    keys.addAll(a.upstream());
-    return keys;
-  }
-
   private static AdvisoryIndex build(
-      List<Advisory> input,
-      List<dev.bulwark.vuln.osv.OsvParser.Links> allLinks,
-      Map<Advisory, List<Entry>> compiled) {
+      List<Advisory> input, List<OsvParser.Links> allLinks, Map<Advisory, List<Entry>> compiled) {
     List<Advisory> live = new ArrayList<>();
     int withdrawn = 0;
     for (Advisory a : input) {
@@ -244,28 +155,18 @@ public final class AdvisoryIndex {
       }
     }
     if (!allLinks.isEmpty()) {
-      withdrawn =
-          (int) allLinks.stream().filter(dev.bulwark.vuln.osv.OsvParser.Links::withdrawn).count();
+      withdrawn = (int) allLinks.stream().filter(OsvParser.Links::withdrawn).count();
     }
-    int[] roots = groups(live, allLinks);
-    int[] groupOf = Arrays.copyOf(roots, live.size());
-    Map<Integer, Set<String>> ids = new HashMap<>();
-    for (int i = 0; i < live.size(); i++) {
-      ids.computeIfAbsent(groupOf[i], k -> new TreeSet<>()).addAll(keys(live.get(i)));
+    // Live advisories first, then the link records, which only join groups.
+    List<List<String>> keys = new ArrayList<>(live.size() + allLinks.size());
+    for (Advisory a : live) {
+      keys.add(AliasGroups.keys(a));
     }
-    for (int i = 0; i < allLinks.size(); i++) {
-      int root = roots[live.size() + i];
-      var l = allLinks.get(i);
-      if (root < live.size() && !l.withdrawn()) {
-        Set<String> s = ids.computeIfAbsent(root, k -> new TreeSet<>());
-        s.add(l.id());
-        s.addAll(l.others());
-      }
+    for (OsvParser.Links l : allLinks) {
+      keys.add(l.withdrawn() ? List.of() : AliasGroups.keys(l));
     }
-    List<List<String>> groupIds = new ArrayList<>();
-    for (int g = 0; g < live.size(); g++) {
-      groupIds.add(ids.containsKey(g) ? List.copyOf(ids.get(g)) : List.of());
-    }
+    AliasGroups groups = AliasGroups.of(keys, live.size());
+
     Map<PackageRef, List<Entry>> map = new HashMap<>();
     List<String> warnings = new ArrayList<>();
     for (int i = 0; i < live.size(); i++) {
@@ -285,7 +186,7 @@ public final class AdvisoryIndex {
           }
         }
       } else {
-        entries = compileEntries(i, a, warnings);
+        entries = RangeCompiler.entries(i, a, warnings);
       }
       for (Entry e : entries) {
         map.computeIfAbsent(e.ref(), k -> new ArrayList<>()).add(e);
@@ -294,157 +195,7 @@ public final class AdvisoryIndex {
     Map<PackageRef, Entry[]> frozen = new HashMap<>(map.size() * 2);
     map.forEach((k, v) -> frozen.put(k, v.toArray(Entry[]::new)));
     return new AdvisoryIndex(
-        frozen,
-        List.copyOf(live),
-        groupOf,
-        groupIds,
-        withdrawn,
-        List.copyOf(warnings),
-        !allLinks.isEmpty());
-  }
-
-  /** The compiled entries of advisory {@code i}, in the order of its affected list. */
-  private static List<Entry> compileEntries(int i, Advisory a, List<String> warnings) {
-    List<Entry> out = new ArrayList<>();
-    for (AffectedPackage ap : a.affected()) {
-      if (ap.ecosystem().isEmpty() || ap.name() == null) {
-        continue;
-      }
-      Ecosystem eco = ap.ecosystem().get();
-      List<CompiledRange> ranges = new ArrayList<>();
-      for (AffectedPackage.Range r : ap.ranges()) {
-        if (r.type() == AffectedPackage.Range.Type.GIT) {
-          continue;
-        }
-        ranges.add(compile(schemeFor(eco, r.type()), r, a.id(), warnings));
-      }
-      VersionScheme scheme = eco.scheme();
-      List<Comparable<?>> parsed = new ArrayList<>();
-      for (String v : ap.versions()) {
-        try {
-          parsed.add(scheme.parse(v));
-        } catch (InvalidVersionException e) {
-          // compared by its exact string instead
-        }
-      }
-      out.add(
-          new Entry(
-              i,
-              PackageRef.of(eco, ap.name()),
-              ap,
-              scheme,
-              ranges.toArray(CompiledRange[]::new),
-              parsed.toArray(Comparable<?>[]::new),
-              Set.copyOf(ap.versions())));
-    }
-    return out;
-  }
-
-  /** Ranges of type SEMVER are SemVer 2.0 except in Go, whose scheme is SemVer with a v prefix. */
-  private static VersionScheme schemeFor(Ecosystem eco, AffectedPackage.Range.Type type) {
-    if (type == AffectedPackage.Range.Type.SEMVER && eco != Ecosystem.GO) {
-      return VersionScheme.SEMVER;
-    }
-    return eco.scheme();
-  }
-
-  @SuppressWarnings({"rawtypes", "unchecked"})
-  private static CompiledRange compile(
-      VersionScheme scheme, AffectedPackage.Range r, String id, List<String> allWarnings) {
-    List<String> warnings = new ArrayList<>();
-    record Ev(Event.Kind kind, Comparable bound, String raw) {}
-    List<Ev> events = new ArrayList<>();
-    List<Comparable<?>> limits = new ArrayList<>();
-    String broken = null;
-    for (Event e : r.events()) {
-      if (e.kind() == Event.Kind.INTRODUCED && e.version().equals("0")) {
-        events.add(new Ev(e.kind(), null, "0"));
-        continue;
-      }
-      if (e.kind() == Event.Kind.LIMIT && e.version().contains("*")) {
-        continue;
-      }
-      Comparable parsed;
-      try {
-        parsed = scheme.parse(e.version());
-      } catch (InvalidVersionException ex) {
-        broken = e.version();
-        warnings.add(id + ": " + ex.getMessage());
-        continue;
-      }
-      if (e.kind() == Event.Kind.LIMIT) {
-        limits.add(parsed);
-      } else {
-        events.add(new Ev(e.kind(), parsed, e.version()));
-      }
-    }
-    events.sort(Comparator.comparing(Ev::bound, Comparator.nullsFirst((x, y) -> x.compareTo(y))));
-    allWarnings.addAll(warnings);
-    return new CompiledRange(
-        scheme,
-        events.stream().map(Ev::kind).toArray(Event.Kind[]::new),
-        events.stream().map(Ev::bound).toArray(Comparable<?>[]::new),
-        events.stream().map(Ev::raw).toArray(String[]::new),
-        limits.toArray(Comparable<?>[]::new),
-        broken,
-        List.copyOf(warnings));
-  }
-
-  /**
-   * Union-find over ids, aliases and upstream ids, of the live advisories and then of the extra
-   * link records (which only join groups). Returns the root of every node: live advisories first,
-   * then the link records. Roots are the smallest index of a group, so a group with a live advisory
-   * has a live root.
-   */
-  private static int[] groups(
-      List<Advisory> live, List<dev.bulwark.vuln.osv.OsvParser.Links> extra) {
-    int n = live.size();
-    int[] parent = new int[n + extra.size()];
-    Arrays.setAll(parent, i -> i);
-    Map<String, Integer> owner = new HashMap<>();
-    for (int i = 0; i < parent.length; i++) {
-      List<String> keys = new ArrayList<>();
-      if (i < n) {
-        Advisory a = live.get(i);
-        keys.add(a.id());
-        keys.addAll(a.aliases());
-        keys.addAll(a.upstream());
-      } else {
-        var l = extra.get(i - n);
-        if (l.withdrawn()) {
-          continue;
-        }
-        keys.add(l.id());
-        keys.addAll(l.others());
-      }
-      for (String k : keys) {
-        Integer j = owner.putIfAbsent(k, i);
-        if (j != null) {
-          union(parent, i, j);
-        }
-      }
-    }
-    int[] out = new int[parent.length];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = find(parent, i);
-    }
-    return out;
-  }
-
-  private static int find(int[] p, int i) {
-    while (p[i] != i) {
-      p[i] = p[p[i]];
-      i = p[i];
-    }
-    return i;
-  }
-
-  private static void union(int[] p, int a, int b) {
-    int ra = find(p, a);
-    int rb = find(p, b);
-    if (ra != rb) {
-      p[Math.max(ra, rb)] = Math.min(ra, rb);
-    }
+        frozen, List.copyOf(live), groups, withdrawn, List.copyOf(warnings), !allLinks.isEmpty());
   }
 
   /** One advisory that affects a component version, with the range's next fix above it. */
@@ -468,123 +219,26 @@ public final class AdvisoryIndex {
     Map<VersionScheme, Comparable<?>> parsedByScheme = new HashMap<>(2);
     List<Hit> hits = new ArrayList<>();
     for (Entry e : entries) {
-      Result r = evaluate(e, version, parsedByScheme);
-      if (r.undecidable != null) {
-        return new Lookup.Undecidable(r.undecidable);
+      RangeMatcher.Result r = RangeMatcher.evaluate(e, version, parsedByScheme);
+      if (r.undecidable() != null) {
+        return new Lookup.Undecidable(r.undecidable());
       }
-      if (r.affected) {
+      if (r.affected()) {
         Advisory a = advisories.get(e.advisory());
         hits.add(
             new Hit(
-                a, groupOf[e.advisory()], e.affected().severity().orElse(a.severity()), r.fixedIn));
+                a,
+                groups.groupOf(e.advisory()),
+                e.affected().severity().orElse(a.severity()),
+                r.fixedIn()));
       }
     }
     return hits.isEmpty() ? new Lookup.Clean() : new Lookup.Affected(List.copyOf(hits));
   }
 
-  private record Result(boolean affected, String fixedIn, String undecidable) {}
-
-  @SuppressWarnings({"rawtypes", "unchecked"})
-  private static Result evaluate(Entry e, String version, Map<VersionScheme, Comparable<?>> cache) {
-    if (e.rawVersions().contains(version)) {
-      return new Result(true, null, null);
-    }
-    if (e.ranges().length == 0 && e.versions().length == 0) {
-      return new Result(false, null, null);
-    }
-    Comparable v;
-    try {
-      v = parsed(e.scheme(), version, cache);
-    } catch (InvalidVersionException ex) {
-      return new Result(false, null, ex.getMessage());
-    }
-    for (Comparable<?> listed : e.versions()) {
-      if (((Comparable) listed).compareTo(v) == 0) {
-        return new Result(true, null, null);
-      }
-    }
-    for (CompiledRange r : e.ranges()) {
-      Comparable rv;
-      try {
-        // A SEMVER-typed range orders by SemVer 2.0 even where the ecosystem's own rules differ.
-        rv = r.scheme == e.scheme() ? v : parsed(r.scheme, version, cache);
-      } catch (InvalidVersionException ex) {
-        return new Result(false, null, ex.getMessage());
-      }
-      if (!beforeLimits(rv, r)) {
-        continue;
-      }
-      boolean vulnerable = false;
-      int lastIndex = -1;
-      for (int i = 0; i < r.kinds.length; i++) {
-        Comparable bound = (Comparable) r.bounds[i];
-        switch (r.kinds[i]) {
-          case INTRODUCED -> {
-            if (bound == null || rv.compareTo(bound) >= 0) {
-              vulnerable = true;
-              lastIndex = i;
-            }
-          }
-          case FIXED -> {
-            if (rv.compareTo(bound) >= 0) {
-              vulnerable = false;
-            }
-          }
-          case LAST_AFFECTED -> {
-            if (rv.compareTo(bound) > 0) {
-              vulnerable = false;
-            }
-          }
-          case LIMIT -> {}
-        }
-      }
-      if (vulnerable && r.broken != null) {
-        return new Result(
-            false,
-            null,
-            "an advisory bound '" + r.broken + "' does not parse, so the range cannot be decided");
-      }
-      if (vulnerable) {
-        String fixed = null;
-        for (int i = lastIndex + 1; i < r.kinds.length; i++) {
-          if (r.kinds[i] == Event.Kind.FIXED) {
-            fixed = r.raw[i];
-            break;
-          }
-        }
-        return new Result(true, fixed, null);
-      }
-    }
-    return new Result(false, null, null);
-  }
-
-  private static Comparable<?> parsed(
-      VersionScheme scheme, String version, Map<VersionScheme, Comparable<?>> cache)
-      throws InvalidVersionException {
-    Comparable<?> c = cache.get(scheme);
-    if (c == null) {
-      c = scheme.parse(version);
-      cache.put(scheme, c);
-    }
-    return c;
-  }
-
-  @SuppressWarnings({"rawtypes", "unchecked"})
-  private static boolean beforeLimits(Comparable v, CompiledRange r) {
-    if (r.limits.length == 0) {
-      return true;
-    }
-    for (Comparable<?> l : r.limits) {
-      if (v.compareTo(l) < 0) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /** Every id known for the group: record ids, aliases and upstream ids, sorted. */
   public List<String> groupIds(int group) {
-    return groupIds.get(group);
+    return groups.ids(group);
   }
 
   /** Advisories (not withdrawn) in the index. */
@@ -614,13 +268,13 @@ public final class AdvisoryIndex {
     if (anyIds.isEmpty()) {
       return out;
     }
-    java.util.BitSet hit = new java.util.BitSet(groupIds.size());
-    java.util.BitSet seen = new java.util.BitSet(groupIds.size());
+    java.util.BitSet hit = new java.util.BitSet(groups.size());
+    java.util.BitSet seen = new java.util.BitSet(groups.size());
     for (int i = 0; i < advisories.size(); i++) {
-      int g = groupOf[i];
+      int g = groups.groupOf(i);
       if (!seen.get(g)) {
         seen.set(g);
-        for (String id : groupIds.get(g)) {
+        for (String id : groups.ids(g)) {
           if (anyIds.contains(id)) {
             hit.set(g);
             break;
