@@ -14,6 +14,9 @@ public final class InMemoryTree implements NodeSource {
   private final List<List<byte[]>> levels = new ArrayList<>();
   private final TreeBuilder builder = new TreeBuilder();
 
+  /** An empty tree. */
+  public InMemoryTree() {}
+
   public void append(byte[] leafHash) {
     for (TreeBuilder.Node n : builder.append(leafHash)) {
       put(n.level(), n.index(), n.hash());
