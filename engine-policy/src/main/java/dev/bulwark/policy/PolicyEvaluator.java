@@ -25,11 +25,7 @@ final class PolicyEvaluator {
     this.budget = budget;
   }
 
-  /**
-   * Evaluates every rule of every policy whose scope covers the input, within the bundle's {@link
-   * Budget}: a rule past its own budget is {@code error}; once the gate's budget is spent, the rule
-   * running then and every later one are {@code error} without running, and the gate denies.
-   */
+  /** See {@link PolicyBundle#evaluate}. */
   Decision evaluate(GateInput in, List<Waiver> waivers) {
     List<Decision.RuleResult> results = new ArrayList<>();
     Set<String> used = new LinkedHashSet<>();
@@ -55,11 +51,7 @@ final class PolicyEvaluator {
     return new Decision(allowed, digest, in.digest(), results, List.copyOf(used));
   }
 
-  /**
-   * The decision when a gate's evaluation did not finish in time (the caller's backstop beside the
-   * meter's own checks): every rule in scope is {@code error} with {@code why}, and the gate
-   * denies.
-   */
+  /** See {@link PolicyBundle#unfinished}. */
   Decision unfinished(GateInput in, String why) {
     List<Decision.RuleResult> results = new ArrayList<>();
     for (PolicyProgram p : policies) {

@@ -37,16 +37,7 @@ final class PolicyParser {
       return null;
     }
     Yaml.onlyKeys(file, m, POLICY_KEYS, problems);
-    String name = m.containsKey("name") ? Yaml.string(file, m.get("name"), "name", problems) : null;
-    if (!m.containsKey("name")) {
-      problems.add(Yaml.at(file, doc, "a policy needs a 'name'"));
-    } else if (name != null && !name.matches("[a-z0-9][a-z0-9._-]{0,99}")) {
-      problems.add(
-          Yaml.at(
-              file,
-              m.get("name"),
-              "policy name '" + name + "': lowercase letters, digits, '.', '_' and '-' only"));
-    }
+    String name = name(file, doc, m, "policy", problems);
     Scope scope = Scope.EVERYWHERE;
     if (m.containsKey("scope")) {
       Map<String, Node> s = Yaml.mapping(file, m.get("scope"), "scope", problems);
@@ -110,25 +101,31 @@ final class PolicyParser {
         List.copyOf(rules));
   }
 
+  /** The name of a policy or a rule: required, lowercase letters, digits, '.', '_' and '-'. */
+  private static String name(
+      String file, Node owner, Map<String, Node> m, String what, List<Diagnostic> problems) {
+    if (!m.containsKey("name")) {
+      problems.add(Yaml.at(file, owner, "a " + what + " needs a 'name'"));
+      return null;
+    }
+    String name = Yaml.string(file, m.get("name"), "name", problems);
+    if (name != null && !name.matches("[a-z0-9][a-z0-9._-]{0,99}")) {
+      problems.add(
+          Yaml.at(
+              file,
+              m.get("name"),
+              what + " name '" + name + "': lowercase letters, digits, '.', '_' and '-' only"));
+    }
+    return name;
+  }
+
   private static RuleSource rule(String file, Node n, List<Diagnostic> problems) {
     Map<String, Node> m = Yaml.mapping(file, n, "a rule", problems);
     if (m == null) {
       return null;
     }
     Yaml.onlyKeys(file, m, RULE_KEYS, problems);
-    String name = null;
-    if (!m.containsKey("name")) {
-      problems.add(Yaml.at(file, n, "a rule needs a 'name'"));
-    } else {
-      name = Yaml.string(file, m.get("name"), "name", problems);
-      if (name != null && !name.matches("[a-z0-9][a-z0-9._-]{0,99}")) {
-        problems.add(
-            Yaml.at(
-                file,
-                m.get("name"),
-                "rule name '" + name + "': lowercase letters, digits, '.', '_' and '-' only"));
-      }
-    }
+    String name = name(file, n, m, "rule", problems);
     Action action = Action.deny;
     if (m.containsKey("action")) {
       String a = Yaml.string(file, m.get("action"), "action", problems);
