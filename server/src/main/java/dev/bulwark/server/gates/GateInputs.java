@@ -37,8 +37,10 @@ final class GateInputs {
   }
 
   /**
-   * Checks that every declared fact has exactly one source and that no source builds anything else;
-   * refuses to start otherwise, naming the input.
+   * Checks that every core fact has exactly one source, that no input has two, and that no source
+   * builds an input that is not declared; refuses to start otherwise, naming the input. An input a
+   * feature declares is declared by its source, so it has one by construction (an input another
+   * server in the same JVM registered takes its absent value here).
    */
   static GateInputs of(
       List<PolicyInputSource<?>> sources, java.util.function.Consumer<PolicyInput<?>> register) {
@@ -53,13 +55,15 @@ final class GateInputs {
         throw new IllegalStateException(
             "policy input '" + s.input().name() + "' has a source but no declaration");
       }
-      count.merge(s.input().name(), 1, Integer::sum);
-    }
-    for (PolicyInput<?> in : PolicyInputs.all()) {
-      int n = count.getOrDefault(in.name(), 0);
-      if (in.kind() == PolicyInput.Kind.FACT && n != 1) {
+      if (count.merge(s.input().name(), 1, Integer::sum) > 1) {
         throw new IllegalStateException(
-            "policy input '" + in.name() + "' has " + n + " sources; a fact needs exactly one");
+            "policy input '" + s.input().name() + "' has two sources; a fact needs exactly one");
+      }
+    }
+    for (PolicyInput<?> in : CoreInputs.ALL) {
+      if (in.kind() == PolicyInput.Kind.FACT && !count.containsKey(in.name())) {
+        throw new IllegalStateException(
+            "policy input '" + in.name() + "' has no source; a fact needs exactly one");
       }
     }
     return new GateInputs(sources);
