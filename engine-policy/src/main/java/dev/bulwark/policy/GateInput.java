@@ -2,7 +2,6 @@ package dev.bulwark.policy;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,8 +15,8 @@ import java.util.TreeMap;
 /**
  * Everything a rule may read about one question ("may this release go to this environment?"). The
  * CEL values are built once here, so every rule of every policy reads the same maps: nothing is
- * copied per rule. Field names and types are those of {@link InputSchema}; the schema and this
- * class change together (a test keeps them equal).
+ * copied per rule. Which inputs there are, their types and their CEL values are declared once each
+ * ({@link PolicyInput}, {@link CoreInputs}); this class holds the values of one question.
  */
 public final class GateInput {
   public record Service(String name, String team, String area, String criticality) {
@@ -101,12 +100,10 @@ public final class GateInput {
     }
   }
 
-  private final Service service;
-  private final Release release;
-  private final String environment;
-  private final Instant now;
+  /** The Java values by input name (derived inputs have none). */
+  private final Map<String, Object> typed;
+
   private final Map<String, Object> values;
-  private final List<Finding> findings;
   private String digest;
 
   /** The findings' own digest, shared by inputs that differ only in environment, time, history. */
@@ -116,6 +113,7 @@ public final class GateInput {
     private String value;
   }
 
+  /** The core inputs; those a feature adds take their {@link PolicyInput#absent() absent} value. */
   public GateInput(
       Service service,
       Release release,
@@ -125,63 +123,83 @@ public final class GateInput {
       String environment,
       List<Promotion> promotions,
       Instant now) {
-    this.service = Objects.requireNonNull(service, "service");
-    this.release = Objects.requireNonNull(release, "release");
-    this.environment = Objects.requireNonNull(environment, "environment");
-    this.now = Objects.requireNonNull(now, "now");
-    this.findings = List.copyOf(findings);
+    this(
+        builder()
+            .set(CoreInputs.SERVICE, Objects.requireNonNull(service, "service"))
+            .set(CoreInputs.RELEASE, Objects.requireNonNull(release, "release"))
+            .set(CoreInputs.FINDINGS, List.copyOf(findings))
+            .set(CoreInputs.ATTESTATIONS, attestations)
+            .set(CoreInputs.TESTS, tests)
+            .set(CoreInputs.ENVIRONMENT, Objects.requireNonNull(environment, "environment"))
+            .set(CoreInputs.PROMOTIONS, promotions)
+            .set(CoreInputs.NOW, Objects.requireNonNull(now, "now")));
+  }
+
+  private GateInput(Builder b) {
+    Map<String, Object> t = new LinkedHashMap<>();
     Map<String, Object> v = new LinkedHashMap<>();
-    v.put(
-        "service",
-        Map.of(
-            "name", service.name(),
-            "team", service.team(),
-            "area", service.area(),
-            "criticality", service.criticality()));
-    v.put(
-        "release",
-        Map.of(
-            "version", release.version(),
-            "digest", release.digest(),
-            "sbom", release.sbom(),
-            "components", release.components()));
-    v.put("findings", this.findings.stream().map(GateInput::finding).toList());
-    v.put("summary", summary(this.findings));
-    v.put(
-        "attestations",
-        attestations.stream()
-            .map(
-                a ->
-                    Map.of(
-                        "predicateType", a.predicateType(),
-                        "verified", a.verified(),
-                        "reason", a.reason(),
-                        "builderId", a.builderId(),
-                        "sourceRepository", a.sourceRepository(),
-                        "materials",
-                            a.materials().stream()
-                                .map(m -> Map.of("uri", m.uri(), "digest", m.digest()))
-                                .toList()))
-            .toList());
-    v.put(
-        "tests",
-        tests.stream()
-            .map(
-                t ->
-                    Map.<String, Object>of(
-                        "tool", t.tool(),
-                        "kind", t.kind(),
-                        "results", t.results(),
-                        "critical", t.critical(),
-                        "high", t.high(),
-                        "medium", t.medium(),
-                        "low", t.low()))
-            .toList());
-    v.put("environment", environment);
-    v.put("promotions", promotions(promotions));
-    v.put("now", timestamp(now));
-    this.values = java.util.Collections.unmodifiableMap(v);
+    for (PolicyInput<?> in : PolicyInputs.all()) {
+      if (in.kind() == PolicyInput.Kind.DERIVED) {
+        continue;
+      }
+      Object value = b.values.containsKey(in.name()) ? b.values.get(in.name()) : in.absent();
+      Objects.requireNonNull(value, in.name());
+      t.put(in.name(), value);
+      v.put(in.name(), cel(in, value));
+    }
+    for (String name : b.values.keySet()) {
+      if (!t.containsKey(name)) {
+        throw new IllegalArgumentException("no policy input '" + name + "' is declared");
+      }
+    }
+    this.typed = java.util.Collections.unmodifiableMap(t);
     this.findingsDigest = new FindingsDigest();
+    this.values = withDerived(v);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> Object cel(PolicyInput<T> in, Object value) {
+    return in.cel((T) value);
+  }
+
+  /** The values with the derived inputs added, in declaration order (they read typed values). */
+  private Map<String, Object> withDerived(Map<String, Object> v) {
+    Map<String, Object> ordered = new LinkedHashMap<>();
+    for (PolicyInput<?> in : PolicyInputs.all()) {
+      ordered.put(
+          in.name(), in.kind() == PolicyInput.Kind.DERIVED ? in.derive(this) : v.get(in.name()));
+    }
+    return java.util.Collections.unmodifiableMap(ordered);
+  }
+
+  /** Collects the inputs' values; one not set takes its declaration's absent value. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public static final class Builder {
+    private final Map<String, Object> values = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    public <T> Builder set(PolicyInput<T> input, T value) {
+      if (input.kind() == PolicyInput.Kind.DERIVED) {
+        throw new IllegalArgumentException(input.name() + " is derived, never set");
+      }
+      values.put(input.name(), value);
+      return this;
+    }
+
+    /** The input; a missing required value is a NullPointerException naming the input. */
+    public GateInput build() {
+      return new GateInput(this);
+    }
+  }
+
+  /** An input's Java value (null for a derived input). */
+  @SuppressWarnings("unchecked")
+  public <T> T get(PolicyInput<T> input) {
+    return (T) typed.get(input.name());
   }
 
   /**
@@ -191,84 +209,15 @@ public final class GateInput {
    * still hold at {@code now}.
    */
   public GateInput at(String environment, List<Promotion> promotions, Instant now) {
+    Map<String, Object> t = new LinkedHashMap<>(typed);
     Map<String, Object> v = new LinkedHashMap<>(values);
-    v.put("environment", Objects.requireNonNull(environment, "environment"));
-    v.put("promotions", promotions(promotions));
-    v.put("now", timestamp(Objects.requireNonNull(now, "now")));
-    return new GateInput(this, environment, now, v, findingsDigest);
-  }
-
-  private static List<Map<String, Object>> promotions(List<Promotion> promotions) {
-    return promotions.stream()
-        .map(
-            p ->
-                Map.<String, Object>of(
-                    "environment", p.environment(),
-                    "event", p.event(),
-                    "at", timestamp(p.at())))
-        .toList();
-  }
-
-  /** Findings still to act on: not fixed, not judged not affected, not accepted. */
-  static final java.util.Set<String> OPEN_STATES = java.util.Set.of("open", "triaged", "affected");
-
-  static final List<String> LEVELS =
-      List.of("critical", "high", "medium", "low", "none", "unknown");
-
-  /**
-   * Counts by severity, computed once here so that rules such as "no overdue critical finding" read
-   * one number instead of walking ten thousand findings in the interpreter.
-   */
-  private static Map<String, Object> summary(List<Finding> findings) {
-    long[][] counts = new long[3][LEVELS.size()];
-    for (Finding f : findings) {
-      if (!OPEN_STATES.contains(f.state())) {
-        continue;
-      }
-      int level = LEVELS.indexOf(f.severity());
-      if (level < 0) {
-        level = LEVELS.size() - 1;
-      }
-      counts[0][level]++;
-      if (f.overdue()) {
-        counts[1][level]++;
-      }
-      if (!f.fixedIn().isEmpty()) {
-        counts[2][level]++;
-      }
-    }
-    return Map.of(
-        "open", counts(counts[0]),
-        "overdue", counts(counts[1]),
-        "fixable", counts(counts[2]),
-        "total", (long) findings.size());
-  }
-
-  private static Map<String, Object> counts(long[] c) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    long total = 0;
-    for (int i = 0; i < LEVELS.size(); i++) {
-      m.put(LEVELS.get(i), c[i]);
-      total += c[i];
-    }
-    m.put("total", total);
-    return java.util.Collections.unmodifiableMap(m);
-  }
-
-  /** Keys in sorted order, so that the canonical digest need not sort them. */
-  private static Map<String, Object> finding(Finding f) {
-    Map<String, Object> m = new LinkedHashMap<>(16);
-    m.put("aliases", f.aliases());
-    m.put("component", f.component());
-    m.put("fixAvailable", !f.fixedIn().isEmpty());
-    m.put("fixedIn", f.fixedIn());
-    m.put("id", f.id());
-    m.put("kind", f.kind());
-    m.put("overdue", f.overdue());
-    m.put("severity", f.severity());
-    m.put("slaDue", timestamp(f.slaDue()));
-    m.put("state", f.state());
-    return java.util.Collections.unmodifiableMap(m);
+    t.put(CoreInputs.ENVIRONMENT.name(), Objects.requireNonNull(environment, "environment"));
+    t.put(CoreInputs.PROMOTIONS.name(), List.copyOf(promotions));
+    t.put(CoreInputs.NOW.name(), Objects.requireNonNull(now, "now"));
+    v.put(CoreInputs.ENVIRONMENT.name(), environment);
+    v.put(CoreInputs.PROMOTIONS.name(), CoreInputs.promotions(promotions));
+    v.put(CoreInputs.NOW.name(), timestamp(now));
+    return new GateInput(t, v, findingsDigest, false);
   }
 
   static com.google.protobuf.Timestamp timestamp(Instant i) {
@@ -279,23 +228,23 @@ public final class GateInput {
   }
 
   public Service service() {
-    return service;
+    return get(CoreInputs.SERVICE);
   }
 
   public Release release() {
-    return release;
+    return get(CoreInputs.RELEASE);
   }
 
   public String environment() {
-    return environment;
+    return get(CoreInputs.ENVIRONMENT);
   }
 
   public Instant now() {
-    return now;
+    return get(CoreInputs.NOW);
   }
 
   public List<Finding> findings() {
-    return findings;
+    return get(CoreInputs.FINDINGS);
   }
 
   /** The CEL variables, shared read-only by every rule. */
@@ -305,6 +254,7 @@ public final class GateInput {
 
   /** The same input without some findings: how a waiver for one finding is tried. */
   GateInput withoutFindings(java.util.Set<String> ids) {
+    Map<String, Object> t = new LinkedHashMap<>(typed);
     Map<String, Object> v = new LinkedHashMap<>(values);
     List<Object> kept = new ArrayList<>();
     @SuppressWarnings("unchecked")
@@ -316,33 +266,23 @@ public final class GateInput {
     }
     v.put("findings", kept);
     List<Finding> keptFindings = new ArrayList<>();
-    for (Finding f : findings) {
+    for (Finding f : findings()) {
       if (!ids.contains(f.id())) {
         keptFindings.add(f);
       }
     }
-    v.put("summary", summary(keptFindings));
-    GateInput copy = this.copyWith(v);
-    return copy;
+    t.put("findings", keptFindings);
+    return new GateInput(t, v, new FindingsDigest(), true);
   }
 
   private GateInput(
-      GateInput from,
-      String environment,
-      Instant now,
+      Map<String, Object> typed,
       Map<String, Object> values,
-      FindingsDigest findingsDigest) {
-    this.service = from.service;
-    this.release = from.release;
-    this.environment = environment;
-    this.now = now;
-    this.findings = from.findings;
-    this.values = java.util.Collections.unmodifiableMap(values);
+      FindingsDigest findingsDigest,
+      boolean derive) {
+    this.typed = java.util.Collections.unmodifiableMap(typed);
     this.findingsDigest = findingsDigest;
-  }
-
-  private GateInput copyWith(Map<String, Object> values) {
-    return new GateInput(this, environment, now, values, new FindingsDigest());
+    this.values = derive ? withDerived(values) : java.util.Collections.unmodifiableMap(values);
   }
 
   /**
@@ -373,15 +313,11 @@ public final class GateInput {
   }
 
   static String sha256(Object value) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      Canonical out = new Canonical(md);
-      out.value(value);
-      out.flush();
-      return "sha256:" + HexFormat.of().formatHex(md.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    MessageDigest md = dev.bulwark.common.Sha256.digest();
+    Canonical out = new Canonical(md);
+    out.value(value);
+    out.flush();
+    return "sha256:" + HexFormat.of().formatHex(md.digest());
   }
 
   /** Canonical JSON written into a message digest through a small buffer. */

@@ -5,139 +5,85 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
 import dev.cel.common.types.CelType;
 import dev.cel.common.types.CelTypeProvider;
-import dev.cel.common.types.ListType;
-import dev.cel.common.types.SimpleType;
 import dev.cel.common.types.StructType;
+import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * The declared types of what a rule reads. Rules are type-checked against these when a bundle
- * loads, so a misspelled field is an error with its position then, never a surprise at a gate. The
- * runtime values are plain maps and lists built by {@link GateInput}.
+ * The declared types of what a rule reads, derived from the input declarations ({@link
+ * PolicyInputs#all()}). Rules are type-checked against these when a bundle loads, so a misspelled
+ * field is an error with its position then, never a surprise at a gate. The runtime values are
+ * plain maps and lists built by each declaration ({@link GateInput}).
  */
 final class InputSchema {
   private InputSchema() {}
 
-  static final StructType SERVICE =
-      struct(
-          "bulwark.Service",
-          Map.of(
-              "name", SimpleType.STRING,
-              "team", SimpleType.STRING,
-              "area", SimpleType.STRING,
-              "criticality", SimpleType.STRING));
+  /**
+   * The variables every rule may read, in the order the documentation lists them: a view of the
+   * declarations as they are when read (a feature's inputs are registered before bundles compile).
+   */
+  static final Map<String, CelType> VARIABLES =
+      new AbstractMap<>() {
+        @Override
+        public Set<Entry<String, CelType>> entrySet() {
+          return variables(PolicyInputs.all()).entrySet();
+        }
 
-  static final StructType RELEASE =
-      struct(
-          "bulwark.Release",
-          Map.of(
-              "version", SimpleType.STRING,
-              "digest", SimpleType.STRING,
-              "sbom", SimpleType.BOOL,
-              "components", SimpleType.INT));
+        @Override
+        public boolean containsKey(Object key) {
+          return key instanceof String name && PolicyInputs.named(name) != null;
+        }
 
-  static final StructType FINDING =
-      struct(
-          "bulwark.Finding",
-          Map.of(
-              "id", SimpleType.STRING,
-              "aliases", ListType.create(SimpleType.STRING),
-              "kind", SimpleType.STRING,
-              "severity", SimpleType.STRING,
-              "state", SimpleType.STRING,
-              "component", SimpleType.STRING,
-              "slaDue", SimpleType.TIMESTAMP,
-              "overdue", SimpleType.BOOL,
-              "fixAvailable", SimpleType.BOOL,
-              "fixedIn", SimpleType.STRING));
+        @Override
+        public CelType get(Object key) {
+          PolicyInput<?> in = key instanceof String name ? PolicyInputs.named(name) : null;
+          return in == null ? null : in.type().cel();
+        }
+      };
 
-  static final StructType MATERIAL =
-      struct("bulwark.Material", Map.of("uri", SimpleType.STRING, "digest", SimpleType.STRING));
-
-  static final StructType ATTESTATION =
-      struct(
-          "bulwark.Attestation",
-          Map.of(
-              "predicateType", SimpleType.STRING,
-              "verified", SimpleType.BOOL,
-              "reason", SimpleType.STRING,
-              "builderId", SimpleType.STRING,
-              "sourceRepository", SimpleType.STRING,
-              "materials", ListType.create(MATERIAL)));
-
-  static final StructType TEST_REPORT =
-      struct(
-          "bulwark.TestReport",
-          Map.of(
-              "tool", SimpleType.STRING,
-              "kind", SimpleType.STRING,
-              "results", SimpleType.INT,
-              "critical", SimpleType.INT,
-              "high", SimpleType.INT,
-              "medium", SimpleType.INT,
-              "low", SimpleType.INT));
-
-  static final StructType PROMOTION =
-      struct(
-          "bulwark.Promotion",
-          Map.of(
-              "environment", SimpleType.STRING,
-              "event", SimpleType.STRING,
-              "at", SimpleType.TIMESTAMP));
-
-  static final StructType SEVERITY_COUNTS =
-      struct(
-          "bulwark.SeverityCounts",
-          Map.of(
-              "critical", SimpleType.INT,
-              "high", SimpleType.INT,
-              "medium", SimpleType.INT,
-              "low", SimpleType.INT,
-              "none", SimpleType.INT,
-              "unknown", SimpleType.INT,
-              "total", SimpleType.INT));
-
-  static final StructType FINDING_SUMMARY =
-      struct(
-          "bulwark.FindingSummary",
-          Map.of(
-              "open", SEVERITY_COUNTS,
-              "overdue", SEVERITY_COUNTS,
-              "fixable", SEVERITY_COUNTS,
-              "total", SimpleType.INT));
-
-  /** The variables every rule may read, in the order the documentation lists them. */
-  static final Map<String, CelType> VARIABLES = variables();
-
-  private static Map<String, CelType> variables() {
+  private static Map<String, CelType> variables(List<PolicyInput<?>> inputs) {
     Map<String, CelType> v = new LinkedHashMap<>();
-    v.put("service", SERVICE);
-    v.put("release", RELEASE);
-    v.put("findings", ListType.create(FINDING));
-    v.put("summary", FINDING_SUMMARY);
-    v.put("attestations", ListType.create(ATTESTATION));
-    v.put("tests", ListType.create(TEST_REPORT));
-    v.put("environment", SimpleType.STRING);
-    v.put("promotions", ListType.create(PROMOTION));
-    v.put("now", SimpleType.TIMESTAMP);
+    inputs.forEach(in -> v.put(in.name(), in.type().cel()));
     return java.util.Collections.unmodifiableMap(v);
   }
 
-  static final List<StructType> TYPES =
-      List.of(
-          SERVICE,
-          RELEASE,
-          FINDING,
-          SEVERITY_COUNTS,
-          FINDING_SUMMARY,
-          MATERIAL,
-          ATTESTATION,
-          TEST_REPORT,
-          PROMOTION);
+  /** Every struct type the declarations use, each once. */
+  static List<StructType> types(List<PolicyInput<?>> inputs) {
+    List<InputType.Struct> structs = new ArrayList<>();
+    for (PolicyInput<?> in : inputs) {
+      InputType t = in.type();
+      while (t instanceof InputType.ListOf l) {
+        t = l.item();
+      }
+      if (t instanceof InputType.Struct s) {
+        s.collect(structs);
+      }
+    }
+    return structs.stream().map(InputType.Struct::cel).toList();
+  }
+
+  /** Refuses declarations whose struct types share a name but differ. */
+  static void check(List<PolicyInput<?>> inputs) {
+    Set<String> names = new HashSet<>();
+    Map<String, StructType> seen = new LinkedHashMap<>();
+    for (PolicyInput<?> in : inputs) {
+      if (!names.add(in.name())) {
+        throw new IllegalArgumentException("policy input '" + in.name() + "' is declared twice");
+      }
+    }
+    for (StructType t : types(inputs)) {
+      StructType before = seen.putIfAbsent(t.name(), t);
+      if (before != null && before != t) {
+        throw new IllegalArgumentException("two input types are named " + t.name());
+      }
+    }
+  }
 
   static StructType struct(String name, Map<String, CelType> fields) {
     Map<String, CelType> copy = new LinkedHashMap<>(fields);
@@ -145,9 +91,9 @@ final class InputSchema {
         name, ImmutableSet.copyOf(copy.keySet()), f -> Optional.ofNullable(copy.get(f)));
   }
 
-  /** The types above plus a policy's own variables type. */
+  /** The declared types plus a policy's own variables type. */
   static CelTypeProvider provider(StructType extra) {
-    List<CelType> all = new ArrayList<>(TYPES);
+    List<CelType> all = new ArrayList<>(types(PolicyInputs.all()));
     if (extra != null) {
       all.add(extra);
     }

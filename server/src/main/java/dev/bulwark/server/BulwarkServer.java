@@ -2,6 +2,8 @@ package dev.bulwark.server;
 
 import dev.bulwark.server.advisories.Advisories;
 import dev.bulwark.server.advisories.AdvisorySyncJob;
+import dev.bulwark.server.attestations.Attestations;
+import dev.bulwark.server.attestations.AttestationsFeature;
 import dev.bulwark.server.audit.AuditRoutes;
 import dev.bulwark.server.auth.Authenticator;
 import dev.bulwark.server.auth.FailedAuthLimiter;
@@ -17,9 +19,12 @@ import dev.bulwark.server.config.ServerConfig;
 import dev.bulwark.server.db.Database;
 import dev.bulwark.server.db.JobLock;
 import dev.bulwark.server.demo.DemoData;
+import dev.bulwark.server.deployments.Deployments;
+import dev.bulwark.server.deployments.DeploymentsFeature;
 import dev.bulwark.server.feature.Feature;
 import dev.bulwark.server.feature.Job;
 import dev.bulwark.server.gates.Gates;
+import dev.bulwark.server.gates.GatesFeature;
 import dev.bulwark.server.http.ApiRoute;
 import dev.bulwark.server.http.HttpApi;
 import dev.bulwark.server.http.SystemRoutes;
@@ -34,10 +39,14 @@ import dev.bulwark.server.notify.WebhookDispatcher;
 import dev.bulwark.server.notify.WebhookRoutes;
 import dev.bulwark.server.notify.WebhookSecrets;
 import dev.bulwark.server.notify.Webhooks;
+import dev.bulwark.server.policies.Policies;
+import dev.bulwark.server.policies.PoliciesFeature;
 import dev.bulwark.server.releases.ReleaseRevisions;
 import dev.bulwark.server.releases.ReleaseRoutes;
 import dev.bulwark.server.releases.Releases;
 import dev.bulwark.server.releases.SlaPolicy;
+import dev.bulwark.server.waivers.Waivers;
+import dev.bulwark.server.waivers.WaiversFeature;
 import io.javalin.Javalin;
 import io.javalin.event.HandlerMetaInfo;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -166,15 +175,12 @@ public final class BulwarkServer implements AutoCloseable {
     var dispatcher = new WebhookDispatcher(db, releases, webhooks, clock);
     var advisorySync =
         new AdvisorySyncJob(releases, new JobLock(db, clock), config.osvSyncInterval(), clock);
-    var gates = new dev.bulwark.server.gates.Gates(db, releases, audit, clock, config.gates());
-    var waivers =
-        new dev.bulwark.server.gates.Waivers(db, audit, clock, config.gates().waiverMaxDays());
+    var policies = new Policies(db, audit, clock, config.gates());
+    var gates = new Gates(db, policies, audit, clock, config.gates());
+    var deployments = new Deployments(db, gates, audit, clock, config.gates());
+    var waivers = new Waivers(db, audit, clock, config.gates().waiverMaxDays());
     var attestations =
-        new dev.bulwark.server.gates.Attestations(
-            db,
-            audit,
-            clock,
-            dev.bulwark.server.gates.Attestations.readKeys(config.gates().trustedKeysFile()));
+        new Attestations(db, audit, clock, Attestations.readKeys(config.gates().trustedKeysFile()));
     Optional<OidcVerifier> oidc = config.oidc().map(o -> new OidcVerifier(o, clock));
     var auth =
         new Authenticator(
@@ -199,8 +205,9 @@ public final class BulwarkServer implements AutoCloseable {
         console.println(
             "Demo token " + t.token().role() + " " + t.token().teams() + ": " + t.secret());
       }
-      if (gates.bundles(Principal.system()).isEmpty()) {
-        Gates.Pushed starter = gates.seed(Principal.system(), "demo", DemoData.starterPolicies());
+      if (policies.bundles(Principal.system()).isEmpty()) {
+        Policies.Pushed starter =
+            policies.seed(Principal.system(), "demo", DemoData.starterPolicies());
         console.println(
             "Demo policy bundle (the starter bundle): "
                 + starter.policies()
@@ -246,10 +253,12 @@ public final class BulwarkServer implements AutoCloseable {
                 new LedgerRoutes(new Ledger(ledgerStore), signer.verifier()).routes(),
                 List.of()),
             Feature.of("backup", new BackupRoutes(db, audit, config.dataDir()).routes(), List.of()),
-            Feature.of(
-                "gates",
-                new dev.bulwark.server.gates.GateRoutes(gates, waivers, attestations).routes(),
-                List.of()));
+            new PoliciesFeature(policies),
+            new GatesFeature(gates, releases),
+            new DeploymentsFeature(deployments),
+            new WaiversFeature(waivers),
+            new AttestationsFeature(attestations));
+    gates.inputsFrom(features);
     List<ApiRoute> routes = new ArrayList<>();
     List<Job> jobs = new ArrayList<>();
     for (Feature f : features) {

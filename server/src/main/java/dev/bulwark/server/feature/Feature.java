@@ -30,6 +30,14 @@ public interface Feature {
     return Optional.empty();
   }
 
+  /**
+   * How this feature builds the policy inputs it declares from its stored rows (see {@code
+   * docs/policies.md}); each declared fact has exactly one source among all features.
+   */
+  default List<PolicyInputSource<?>> policyInputs() {
+    return List.of();
+  }
+
   /** A feature made of parts, for the few that need no class of their own. */
   static Feature of(String name, List<ApiRoute> routes, List<Job> jobs) {
     Objects.requireNonNull(name, "name");

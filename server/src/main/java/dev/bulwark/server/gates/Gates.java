@@ -1,21 +1,20 @@
 package dev.bulwark.server.gates;
 
 import com.fasterxml.jackson.annotation.JsonRawValue;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.util.RawValue;
 import dev.bulwark.policy.Decision;
-import dev.bulwark.policy.Diagnostic;
 import dev.bulwark.policy.GateInput;
 import dev.bulwark.policy.PolicyBundle;
-import dev.bulwark.policy.PolicyException;
 import dev.bulwark.policy.Waiver;
+import dev.bulwark.server.audit.Affects;
 import dev.bulwark.server.audit.AuditLog;
 import dev.bulwark.server.auth.Principal;
 import dev.bulwark.server.config.ServerConfig;
 import dev.bulwark.server.db.Database;
-import dev.bulwark.server.http.ApiException;
+import dev.bulwark.server.errors.DomainException;
+import dev.bulwark.server.feature.Feature;
 import dev.bulwark.server.http.Json;
-import dev.bulwark.server.releases.Releases;
+import dev.bulwark.server.policies.Policies;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -23,305 +22,84 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jdbi.v3.core.Handle;
 
 /**
- * Policy bundles, gate decisions and deployments. A decision is evaluated, stored and appended to
- * the ledger in one transaction: the answer CI gets is the one the ledger holds.
+ * Gate decisions: may this release go to this environment? A decision is evaluated against the
+ * active bundles (global, and the service's team's), stored and appended to the ledger in one
+ * transaction: the answer CI gets is the one the ledger holds. The release's facts are kept per
+ * node as a gate input while nothing they depend on changed; the bundles are {@link Policies}'.
  */
 public final class Gates {
   private final Database db;
-  private final Releases releases;
+  private final Policies policies;
   private final AuditLog audit;
   private final Clock clock;
   private final ServerConfig.GateSettings settings;
   private final GateDao dao = new GateDao();
-
-  /** Compiled bundles by content digest: compiled once per node, whoever pushed them. */
-  private final Map<String, PolicyBundle> compiled = new ConcurrentHashMap<>();
+  private volatile GateInputs sources;
 
   public Gates(
       Database db,
-      Releases releases,
+      Policies policies,
       AuditLog audit,
       Clock clock,
       ServerConfig.GateSettings settings) {
     this.db = db;
-    this.releases = releases;
+    this.policies = policies;
     this.audit = audit;
     this.clock = clock;
     this.settings = settings;
+  }
+
+  /**
+   * Takes how every declared fact is built from the features that build them; called once at start,
+   * before the first gate. Refuses a fact with no source or with two.
+   */
+  public void inputsFrom(List<? extends Feature> features) {
+    this.sources = GateInputs.of(features);
   }
 
   public List<String> environments() {
     return settings.environments();
   }
 
-  /** What a push answers: the bundle, its layer and status, and whether it was new. */
-  public record Pushed(
-      long id,
-      String digest,
-      String team,
-      String status,
-      int policies,
-      int rules,
-      boolean created,
-      List<String> policyNames) {}
-
-  /**
-   * Compiles and stores a bundle of a layer (team null: the global bundle), pending until a second
-   * person approves it ({@link #approve}). A bundle with any problem is refused whole (422, every
-   * problem with its file:line:col). The global bundle is pushed only by an admin or unscoped
-   * security; a team bundle by a principal with that team in scope. Pushing a pending or active
-   * digest again changes nothing; a superseded or rejected one becomes pending again.
-   */
-  public Pushed push(Principal caller, String requestId, Map<String, String> files, String team) {
-    checkAuthority(caller, team, "push");
-    PolicyBundle bundle;
-    try {
-      bundle = PolicyBundle.compile(files, PolicyBundle.Limits.DEFAULT, settings.budget());
-    } catch (PolicyException e) {
-      List<ApiException.FieldError> errors = new ArrayList<>();
-      for (Diagnostic d : e.diagnostics()) {
-        errors.add(
-            new ApiException.FieldError(
-                "files[" + d.file() + "]",
-                d.file() + ":" + d.line() + ":" + d.column() + ": " + d.message()));
-      }
-      throw ApiException.invalid(errors);
+  /** Refuses an environment that is not configured (gate.environments). */
+  public void checkEnvironment(String environment) {
+    if (environment == null || !settings.environments().contains(environment)) {
+      throw new DomainException.Invalid(
+          "environment", "must be one of " + settings.environments() + " (gate.environments)");
     }
-    compiled.putIfAbsent(bundle.digest(), bundle);
-    return db.writes()
-        .inTransaction(
-            h -> {
-              java.util.Optional<GateDao.Bundle> existing =
-                  dao.bundleInLayer(h, team, bundle.digest());
-              long id;
-              if (existing.isEmpty()) {
-                id =
-                    dao.insertBundle(
-                        h,
-                        bundle.digest(),
-                        team,
-                        new String(Json.write(bundle.files()), StandardCharsets.UTF_8),
-                        bundle.policyNames().size(),
-                        bundle.ruleCount(),
-                        caller,
-                        clock.millis());
-              } else if (existing.get().status().equals("pending") || existing.get().active()) {
-                GateDao.Bundle b = existing.get();
-                return pushed(b.id(), bundle, team, b.status(), false);
-              } else {
-                id = existing.get().id();
-                dao.repush(h, id, caller, clock.millis());
-              }
-              Map<String, Object> after = new LinkedHashMap<>();
-              after.put("id", id);
-              after.put("digest", bundle.digest());
-              after.put("team", team);
-              after.put("status", "pending");
-              after.put("policies", bundle.policyNames());
-              after.put("rules", bundle.ruleCount());
-              after.put("pushedSubject", caller.subject());
-              audit.record(
-                  h,
-                  caller,
-                  requestId,
-                  "policy.push",
-                  bundleSubject(id, bundle.digest(), team),
-                  null,
-                  after);
-              return pushed(id, bundle, team, "pending", existing.isEmpty());
-            });
   }
 
-  private static Pushed pushed(
-      long id, PolicyBundle bundle, String team, String status, boolean created) {
-    return new Pushed(
-        id,
-        bundle.digest(),
-        team,
-        status,
-        bundle.policyNames().size(),
-        bundle.ruleCount(),
-        created,
-        bundle.policyNames());
+  /** A release as a gate sees it: the caller may see its service. */
+  public record GateRelease(
+      long id, long serviceId, String service, String team, String version, String digest) {}
+
+  /** The release the caller may see, or not found (it does not exist or is not theirs). */
+  public GateRelease release(Handle h, Principal caller, String service, String version) {
+    return dao.release(h, caller, service, version).orElseThrow(() -> notFound(service, version));
   }
 
-  /** Named by digest as before layers existed (an auditor's filter still finds its history). */
-  private static Map<String, String> bundleSubject(long id, String digest, String team) {
-    Map<String, String> subject = new LinkedHashMap<>();
-    subject.put("kind", "policy-bundle");
-    subject.put("id", digest);
-    subject.put("bundle", Long.toString(id));
-    if (team != null) {
-      subject.put("team", team);
-    }
-    return subject;
+  private static DomainException notFound(String service, String version) {
+    return new DomainException.NotFound("no release " + version + " of service '" + service + "'");
   }
 
-  /** Who may push, approve or reject a bundle of a layer. */
-  private static void checkAuthority(Principal caller, String team, String what) {
-    if (team == null && !caller.globalAuthority()) {
-      throw ApiException.forbidden(
-          "only an admin or unscoped security may "
-              + what
-              + " the global policy bundle; a team's security pushes a team bundle (team)");
-    }
-    if (team != null && !caller.inScope(team)) {
-      throw ApiException.forbidden("team " + team + " is outside your scope");
-    }
+  /** The latest gate decision for a digest of a service in an environment. */
+  public record LatestDecision(long id, String decision, long ledgerIndex, Instant decidedAt) {}
+
+  public Optional<LatestDecision> latestDecision(Handle h, GateRelease r, String environment) {
+    return dao.latestDecision(h, r.serviceId(), r.digest(), environment);
   }
 
   /**
-   * Activates a pending bundle: approved by a second person with authority over its layer, who is
-   * not its pusher (not the same subject, and neither minted the other's token). The bundle it
-   * replaces is superseded; both subjects go on the ledger.
+   * Records a step of the digest's promotion history (a rule reads it as {@code promotions}). It is
+   * read with every question, never cached, so recording it raises no facts revision.
    */
-  public GateDao.Bundle approve(Principal caller, String requestId, long id) {
-    return db.writes()
-        .inTransaction(
-            h -> {
-              GateDao.Bundle b = visibleBundle(h, caller, id);
-              checkAuthority(caller, b.team(), "approve");
-              if (b.pushedBy().equals(caller.actor())
-                  || caller.samePersonAs(b.pushedSubject(), b.pushedMinter())) {
-                throw ApiException.forbidden(
-                    "a policy bundle is approved by someone other than its pusher (subject "
-                        + b.pushedSubject()
-                        + ")");
-              }
-              return activate(h, caller, requestId, b, true);
-            });
-  }
-
-  private GateDao.Bundle activate(
-      Handle h, Principal caller, String requestId, GateDao.Bundle b, boolean reviewed) {
-    if (!b.status().equals("pending")) {
-      throw ApiException.conflict(
-          "policy bundle " + b.id() + " is " + b.status() + ", not pending");
-    }
-    String before = dao.activeDigest(h, b.team()).orElse(null);
-    dao.supersede(h, b.team(), b.id());
-    if (!dao.activate(h, b, caller, clock.millis(), reviewed)) {
-      throw ApiException.conflict("policy bundle " + b.id() + " is no longer pending");
-    }
-    GateDao.Bundle after = dao.bundleById(h, b.id()).orElseThrow();
-    Map<String, Object> state = new LinkedHashMap<>();
-    state.put("id", b.id());
-    state.put("digest", b.digest());
-    state.put("team", b.team());
-    state.put("status", "active");
-    state.put("previous", before);
-    state.put("pushedBy", b.pushedBy());
-    state.put("pushedSubject", b.pushedSubject());
-    state.put("approvedBy", caller.actor());
-    state.put("approvedSubject", caller.subject());
-    audit.record(
-        h,
-        caller,
-        requestId,
-        "policy.activate",
-        bundleSubject(b.id(), b.digest(), b.team()),
-        before == null ? null : Map.of("digest", before),
-        state);
-    return after;
-  }
-
-  /** Rejects a pending bundle, with a reason; its pusher may withdraw it this way too. */
-  public GateDao.Bundle reject(Principal caller, String requestId, long id, String reason) {
-    if (reason == null || reason.isBlank()) {
-      throw ApiException.invalid("reason", "is required: why the bundle is rejected");
-    }
-    return db.writes()
-        .inTransaction(
-            h -> {
-              GateDao.Bundle b = visibleBundle(h, caller, id);
-              checkAuthority(caller, b.team(), "reject");
-              if (!dao.reject(h, id, caller, clock.millis(), reason)) {
-                throw ApiException.conflict(
-                    "policy bundle " + id + " is " + b.status() + ", not pending");
-              }
-              Map<String, Object> state = new LinkedHashMap<>();
-              state.put("id", id);
-              state.put("digest", b.digest());
-              state.put("team", b.team());
-              state.put("status", "rejected");
-              state.put("reason", reason);
-              state.put("pushedSubject", b.pushedSubject());
-              state.put("rejectedSubject", caller.subject());
-              audit.record(
-                  h,
-                  caller,
-                  requestId,
-                  "policy.reject",
-                  bundleSubject(id, b.digest(), b.team()),
-                  null,
-                  state);
-              return dao.bundleById(h, id).orElseThrow();
-            });
-  }
-
-  /** A bundle by id that the caller may see (global, or of a team in scope), or 404. */
-  private GateDao.Bundle visibleBundle(Handle h, Principal caller, long id) {
-    return dao.bundleById(h, id)
-        .filter(b -> b.team() == null || caller.inScope(b.team()))
-        .orElseThrow(() -> ApiException.notFound("no policy bundle " + id));
-  }
-
-  /**
-   * Pushes and activates the global bundle without a second person: only for the server's own demo
-   * data on a first start (no person is involved, and the ledger says so: actor {@code system}).
-   */
-  public Pushed seed(Principal system, String requestId, Map<String, String> files) {
-    if (!system.actor().equals("system")) {
-      throw new IllegalArgumentException("only the server seeds a bundle");
-    }
-    Pushed p = push(system, requestId, files, null);
-    if (p.status().equals("pending")) {
-      db.writes()
-          .inTransactionDo(
-              h -> activate(h, system, requestId, dao.bundleById(h, p.id()).orElseThrow(), false));
-    }
-    return p;
-  }
-
-  public List<GateDao.Bundle> bundles(Principal caller) {
-    return db.jdbi().withHandle(h -> dao.bundles(h, caller));
-  }
-
-  /** A bundle's files, by digest (for {@code GET /api/v1/policies/bundles/{digest}}). */
-  public Map<String, String> bundleFiles(Principal caller, String digest) {
-    GateDao.Bundle b =
-        db.jdbi()
-            .withHandle(h -> dao.visibleBundle(h, caller, digest))
-            .orElseThrow(() -> ApiException.notFound("no policy bundle " + digest));
-    return files(b);
-  }
-
-  private static Map<String, String> files(GateDao.Bundle b) {
-    try {
-      return Json.MAPPER.readValue(b.files(), new TypeReference<Map<String, String>>() {});
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException("stored bundle " + b.digest() + " is unreadable", e);
-    }
-  }
-
-  /** The compiled bundle; its files are read from the database only when not compiled yet. */
-  private PolicyBundle compiledOf(Handle h, String digest) {
-    return compiled.computeIfAbsent(
-        digest,
-        d -> {
-          try {
-            return PolicyBundle.compile(
-                files(dao.bundle(h, d).orElseThrow()),
-                PolicyBundle.Limits.DEFAULT,
-                settings.budget());
-          } catch (PolicyException e) {
-            throw new IllegalStateException("stored bundle " + d + " no longer compiles", e);
-          }
-        });
+  public void promoted(Handle h, GateRelease r, String environment, String event, long at) {
+    dao.promote(h, r.serviceId(), r.digest(), environment, event, at);
   }
 
   /** A gate decision, as the contract answers it; {@code results} is already JSON (an array). */
@@ -401,44 +179,35 @@ public final class Gates {
   public Answer evaluate(
       Principal caller, String requestId, String service, String version, String environment) {
     checkEnvironment(environment);
-    record Evaluated(
-        GateDao.Release release,
-        PolicyBundle bundle,
-        PolicyBundle team,
-        GateInput input,
-        List<GateDao.UsableWaiver> waivers) {
-      String teamBundle() {
-        return team == null ? null : team.digest();
-      }
-    }
+    record Read(GateDao.GateTarget target, GateInput input, List<GateDao.UsableWaiver> waivers) {}
     // Plain reads, no transaction: on SQLite every transaction takes the write lock (BEGIN
     // IMMEDIATE), and a gate must not hold up writers. The cache stamp is read before the facts,
     // so a change committed in between can only make an entry look older than it is.
-    Evaluated e =
+    Read read =
         db.jdbi()
             .withHandle(
                 h -> {
                   Instant now = clock.instant();
                   GateDao.GateFacts facts =
-                      dao.gateFactsOrNotFound(h, caller, service, version, now.toEpochMilli());
+                      dao.gateFacts(h, caller, service, version, now.toEpochMilli())
+                          .orElseThrow(() -> notFound(service, version));
                   GateDao.GateTarget t = facts.target();
-                  GateDao.Release r = t.release();
-                  String active =
-                      t.activeBundle()
-                          .orElseThrow(
-                              () ->
-                                  ApiException.conflict(
-                                      "no policy bundle is active; push one with bulwark policy push"));
-                  PolicyBundle bundle = compiledOf(h, active);
+                  if (t.activeBundle().isEmpty()) {
+                    throw new DomainException.Conflict(
+                        "no policy bundle is active; push one with bulwark policy push");
+                  }
                   GateInput input =
-                      input(h, caller, r, t.stamp(), environment, now, facts.promotions());
-                  PolicyBundle team =
-                      t.teamBundle().isEmpty() ? null : compiledOf(h, t.teamBundle().get());
-                  return new Evaluated(r, bundle, team, input, facts.waivers());
+                      input(
+                          h, caller, t.release(), t.stamp(), environment, now, facts.promotions());
+                  return new Read(t, input, facts.waivers());
                 });
-    // Evaluated with no connection held: a slow bundle must not starve other requests of the pool.
-    GateDao.Release r = e.release();
-    Decision d = bounded(e.bundle(), e.team(), r.team(), e.input(), e.waivers());
+    // Compiled (on a node's first gate of a bundle) and evaluated with no connection held: a slow
+    // bundle must not starve other requests of the pool.
+    GateRelease r = read.target().release();
+    PolicyBundle bundle = policies.compiled(read.target().activeBundle().get());
+    PolicyBundle team = read.target().teamBundle().map(policies::compiled).orElse(null);
+    String teamBundle = team == null ? null : team.digest();
+    Decision d = bounded(bundle, team, r.team(), read.input(), read.waivers());
     List<Map<String, Object>> results = results(d);
     List<String> failing =
         d.results().stream()
@@ -448,8 +217,8 @@ public final class Gates {
     Map<String, String> subject = subject("gate-decision", r, environment);
     subject.put("decision", d.decision());
     subject.put("bundle", d.bundleDigest());
-    if (e.teamBundle() != null) {
-      subject.put("teamBundle", e.teamBundle());
+    if (teamBundle != null) {
+      subject.put("teamBundle", teamBundle);
     }
     subject.put("inputs", d.inputDigest());
     Map<String, Object> after = new LinkedHashMap<>();
@@ -464,21 +233,25 @@ public final class Gates {
     return db.writes()
         .inTransaction(
             h -> {
+              // A decision (and the "allowed" promotion it may add, read fresh by every gate)
+              // changes no release's facts: naming one would discard its cached input each time.
               long index =
-                  audit.record(h, caller, requestId, "gate.decision", subject, null, after);
+                  audit.record(
+                      h, caller, requestId, "gate.decision", subject, null, after, Affects.none());
               long id =
                   dao.insertDecision(
                       h,
-                      r,
-                      environment,
-                      d.decision(),
-                      d.bundleDigest(),
-                      e.teamBundle(),
-                      d.inputDigest(),
-                      waiversJson,
-                      index,
-                      caller.actor(),
-                      clock.millis());
+                      new GateDao.NewDecision(
+                          r,
+                          environment,
+                          d.decision(),
+                          d.bundleDigest(),
+                          teamBundle,
+                          d.inputDigest(),
+                          waiversJson,
+                          index,
+                          caller.actor(),
+                          clock.millis()));
               return new Answer(
                   d.decision(),
                   r.service(),
@@ -491,7 +264,7 @@ public final class Gates {
                   d.waiversUsed(),
                   id,
                   index,
-                  e.teamBundle());
+                  teamBundle);
             });
   }
 
@@ -569,10 +342,11 @@ public final class Gates {
 
   /**
    * A release's facts as a gate input, kept per node while nothing it depends on changed: the
-   * release's facts revision (raised in the transaction of every change to its SBOM, findings,
-   * SARIF summaries and attestations), the service's team, area and criticality, and time (the
-   * input is valid until the next SLA due date or risk-acceptance expiry after it was read).
-   * Environment, promotion history and {@code now} are read fresh for every question.
+   * release's facts revision (raised in the transaction of every change that names it as affected,
+   * see {@code Affects}), the service's team, area and criticality, and time (the input is valid
+   * until the next SLA due date or risk-acceptance expiry after it was read). Environment,
+   * promotion history, waivers, the active bundles and {@code now} are read fresh for every
+   * question.
    */
   private record Cached(GateDao.Stamp stamp, Instant validUntil, GateInput base) {}
 
@@ -584,10 +358,10 @@ public final class Gates {
    * committed in between makes the cached entry look older than it is (rebuilt once more), never
    * newer.
    */
-  GateInput input(
+  private GateInput input(
       Handle h,
       Principal caller,
-      GateDao.Release r,
+      GateRelease r,
       GateDao.Stamp stamp,
       String environment,
       Instant now,
@@ -597,7 +371,11 @@ public final class Gates {
     if (c != null && c.stamp().equals(stamp) && now.isBefore(c.validUntil())) {
       base = c.base();
     } else {
-      Built built = build(h, caller, r, now);
+      GateInputs from = sources;
+      if (from == null) {
+        throw new IllegalStateException("the gate's input sources are not installed");
+      }
+      GateInputs.Built built = from.build(h, caller, r, now);
       base = built.input();
       if (inputs.size() >= MAX_CACHED) {
         inputs.clear();
@@ -615,63 +393,6 @@ public final class Gates {
   /** Drops every cached input (tests compare cached and fresh answers with it). */
   public void forgetInputs() {
     inputs.clear();
-  }
-
-  private record Built(GateInput input, Instant validUntil) {}
-
-  private Built build(Handle h, Principal caller, GateDao.Release r, Instant now) {
-    Releases.GateFacts facts = releases.gateFacts(h, caller, r.service(), r.version());
-    Instant validUntil = Instant.MAX;
-    List<GateInput.Finding> findings = new ArrayList<>(facts.findings().size());
-    for (Releases.GateFinding f : facts.findings()) {
-      if (f.due().isAfter(now) && f.due().isBefore(validUntil)) {
-        validUntil = f.due(); // overdue flips then
-      }
-      if (f.expires() != null && f.expires().isAfter(now) && f.expires().isBefore(validUntil)) {
-        validUntil = f.expires(); // a risk acceptance runs out then
-      }
-      findings.add(
-          new GateInput.Finding(
-              f.id(),
-              f.aliases(),
-              "dependency",
-              f.severity(),
-              f.state(),
-              f.component(),
-              f.due(),
-              now.isAfter(f.due()),
-              f.fixed()));
-    }
-    List<GateInput.Attestation> attestations = new ArrayList<>();
-    for (GateDao.Attestation a : dao.attestations(h, r.id())) {
-      attestations.add(
-          new GateInput.Attestation(
-              a.predicateType(),
-              a.verified(),
-              a.reason(),
-              a.builderId(),
-              a.sourceRepository(),
-              Attestations.materials(a.materials())));
-    }
-    List<GateInput.TestReport> tests = new ArrayList<>();
-    for (Releases.ToolSummary t : facts.tests()) {
-      tests.add(
-          new GateInput.TestReport(
-              t.tool(), t.kind(), t.results(), t.critical(), t.high(), t.medium(), t.low()));
-    }
-    GateInput input =
-        new GateInput(
-            new GateInput.Service(facts.service(), facts.team(), facts.area(), facts.criticality()),
-            new GateInput.Release(
-                facts.version(), facts.digest(), facts.sbom(), facts.components()),
-            findings,
-            attestations,
-            tests,
-            "-",
-            List.of(),
-            now);
-    input.findingsDigest(); // once per set of facts, not once per question
-    return new Built(input, validUntil);
   }
 
   static List<Map<String, Object>> results(Decision d) {
@@ -695,7 +416,7 @@ public final class Gates {
   }
 
   /** A ledger subject naming a release's digest in an environment; callers may add fields. */
-  private static Map<String, String> subject(String kind, GateDao.Release r, String environment) {
+  public static Map<String, String> subject(String kind, GateRelease r, String environment) {
     Map<String, String> subject = new LinkedHashMap<>();
     subject.put("kind", kind);
     subject.put("id", r.service() + "@" + r.version() + "/" + environment);
@@ -704,83 +425,6 @@ public final class Gates {
     subject.put("digest", r.digest());
     subject.put("environment", environment);
     return subject;
-  }
-
-  void checkEnvironment(String environment) {
-    if (environment == null || !settings.environments().contains(environment)) {
-      throw ApiException.invalid(
-          "environment", "must be one of " + settings.environments() + " (gate.environments)");
-    }
-  }
-
-  /** A recorded deployment. */
-  public record Deployed(
-      long id,
-      String service,
-      String version,
-      String digest,
-      String environment,
-      long decisionId) {}
-
-  /**
-   * Records that a release runs in an environment, only if the latest gate decision for that exact
-   * digest in that environment allowed it (409 otherwise).
-   */
-  public Deployed deploy(
-      Principal caller, String requestId, String service, String version, String environment) {
-    checkEnvironment(environment);
-    return db.writes()
-        .inTransaction(
-            h -> {
-              GateDao.Release r = dao.releaseOrNotFound(h, caller, service, version);
-              GateDao.LatestDecision d =
-                  dao.latestDecision(h, r.service(), r.digest(), environment)
-                      .orElseThrow(
-                          () ->
-                              ApiException.conflict(
-                                  "digest "
-                                      + r.digest()
-                                      + " has no gate decision for "
-                                      + environment
-                                      + "; run bulwark gate first"));
-              if (!d.decision().equals("allow")) {
-                throw ApiException.conflict(
-                    "the latest gate decision for digest "
-                        + r.digest()
-                        + " in "
-                        + environment
-                        + " denied it (ledger index "
-                        + d.ledgerIndex()
-                        + ")");
-              }
-              // An allow is a judgement of the findings and policies of its time: an old one may
-              // predate advisories and policy changes that would deny the digest now.
-              java.time.Instant validUntil = d.decidedAt().plus(settings.decisionValidity());
-              if (!clock.instant().isBefore(validUntil)) {
-                throw ApiException.conflict(
-                    "the latest gate decision for digest "
-                        + r.digest()
-                        + " in "
-                        + environment
-                        + " allowed it at "
-                        + d.decidedAt()
-                        + ", longer ago than gate.decisionValidMinutes ("
-                        + settings.decisionValidity().toMinutes()
-                        + " min); run bulwark gate again");
-              }
-              long id =
-                  dao.insertDeployment(h, r, environment, d.id(), caller.actor(), clock.millis());
-              Map<String, String> subject = subject("deployment", r, environment);
-              audit.record(
-                  h,
-                  caller,
-                  requestId,
-                  "deployment.record",
-                  subject,
-                  null,
-                  Map.of("decision", d.id(), "decisionLedgerIndex", d.ledgerIndex()));
-              return new Deployed(id, r.service(), r.version(), r.digest(), environment, d.id());
-            });
   }
 
   /** A past decision as listed: what was asked and answered, without the explanation. */
@@ -824,7 +468,7 @@ public final class Gates {
             h -> {
               DecisionSummary d =
                   dao.decision(h, caller, id)
-                      .orElseThrow(() -> ApiException.notFound("no gate decision " + id));
+                      .orElseThrow(() -> new DomainException.NotFound("no gate decision " + id));
               GateDao.LedgerRecord entry =
                   dao.ledgerRecord(h, d.ledgerIndex())
                       .orElseThrow(
@@ -860,13 +504,5 @@ public final class Gates {
               after.path("blocking").forEach(b -> blocking.add(b.asText()));
               return new PastDecision(d, afterDigest, matches, blocking, after.get("results"));
             });
-  }
-
-  public List<GateDao.Deployment> deployments(
-      Principal caller, String environment, String service) {
-    if (environment != null) {
-      checkEnvironment(environment);
-    }
-    return db.jdbi().withHandle(h -> dao.current(h, caller, environment, service));
   }
 }

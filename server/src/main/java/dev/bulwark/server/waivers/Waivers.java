@@ -1,9 +1,10 @@
-package dev.bulwark.server.gates;
+package dev.bulwark.server.waivers;
 
+import dev.bulwark.server.audit.Affects;
 import dev.bulwark.server.audit.AuditLog;
 import dev.bulwark.server.auth.Principal;
 import dev.bulwark.server.db.Database;
-import dev.bulwark.server.http.ApiException;
+import dev.bulwark.server.errors.DomainException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +24,7 @@ public final class Waivers {
   private final AuditLog audit;
   private final Clock clock;
   private final int maxDays;
-  private final GateDao dao = new GateDao();
+  private final WaiverDao dao = new WaiverDao();
 
   public Waivers(Database db, AuditLog audit, Clock clock, int maxDays) {
     this.db = db;
@@ -62,7 +63,7 @@ public final class Waivers {
       String requestedSubject,
       String approvedSubject) {}
 
-  View view(GateDao.Waiver w) {
+  View view(WaiverDao.Waiver w) {
     Instant now = clock.instant();
     String state =
         w.revokedAt() != null
@@ -92,17 +93,17 @@ public final class Waivers {
   }
 
   public View request(Principal caller, String requestId, Request r) {
-    List<ApiException.FieldError> errors = new ArrayList<>();
+    List<DomainException.FieldError> errors = new ArrayList<>();
     required(errors, "service", r.service());
     required(errors, "policy", r.policy());
     required(errors, "rule", r.rule());
     required(errors, "reason", r.reason());
     required(errors, "expires", r.expires());
     if (r.digest() != null && !r.digest().matches("sha256:[0-9a-f]{64}")) {
-      errors.add(new ApiException.FieldError("digest", "must be sha256:<64 lowercase hex>"));
+      errors.add(new DomainException.FieldError("digest", "must be sha256:<64 lowercase hex>"));
     }
     if (r.reason() != null && r.reason().length() > 2000) {
-      errors.add(new ApiException.FieldError("reason", "at most 2000 characters"));
+      errors.add(new DomainException.FieldError("reason", "at most 2000 characters"));
     }
     Instant now = clock.instant();
     Instant expires = null;
@@ -110,59 +111,43 @@ public final class Waivers {
       try {
         expires = Instant.parse(r.expires());
         if (!expires.isAfter(now)) {
-          errors.add(new ApiException.FieldError("expires", "must be in the future"));
+          errors.add(new DomainException.FieldError("expires", "must be in the future"));
         } else if (expires.isAfter(now.plus(Duration.ofDays(maxDays)))) {
           errors.add(
-              new ApiException.FieldError(
+              new DomainException.FieldError(
                   "expires", "at most " + maxDays + " days ahead (waiver.maxDays)"));
         }
       } catch (DateTimeParseException e) {
         errors.add(
-            new ApiException.FieldError(
+            new DomainException.FieldError(
                 "expires", "must be an RFC 3339 UTC time, such as 2026-12-31T00:00:00Z"));
       }
     }
     if (!errors.isEmpty()) {
-      throw ApiException.invalid(errors);
+      throw new DomainException.Invalid(errors);
     }
     Instant exp = expires;
     return db.writes()
         .inTransaction(
             h -> {
-              boolean visible =
-                  GateDao.scoped(
-                              h.createQuery(
-                                  "SELECT COUNT(*) FROM services s WHERE s.name = :n AND "
-                                      + GateDao.SCOPE),
-                              caller)
-                          .bind("n", r.service())
-                          .mapTo(Long.class)
-                          .one()
-                      > 0;
-              if (!visible) {
-                throw ApiException.notFound("no service '" + r.service() + "'");
-              }
+              WaiverDao.ServiceRef service =
+                  dao.service(h, caller, r.service())
+                      .orElseThrow(
+                          () -> new DomainException.NotFound("no service '" + r.service() + "'"));
               // A team bundle's rule is named <team>:<policy>; a waiver of one for a service of
               // another team could never apply, and would only confuse a reader of the ledger.
               int colon = r.policy().indexOf(':');
-              if (colon >= 0) {
-                String team =
-                    h.createQuery("SELECT team FROM services WHERE name = :n")
-                        .bind("n", r.service())
-                        .mapTo(String.class)
-                        .one();
-                if (!r.policy().substring(0, colon).equals(team)) {
-                  throw ApiException.invalid(
-                      "policy",
-                      "a team bundle's policy is named "
-                          + team
-                          + ":<policy> for this service (its team)");
-                }
+              if (colon >= 0 && !r.policy().substring(0, colon).equals(service.team())) {
+                throw new DomainException.Invalid(
+                    "policy",
+                    "a team bundle's policy is named "
+                        + service.team()
+                        + ":<policy> for this service (its team)");
               }
               long id =
-                  dao.insertWaiver(
+                  dao.insert(
                       h,
-                      r.service(),
+                      service.id(),
                       r.policy(),
                       r.rule(),
                       r.digest(),
@@ -171,19 +156,28 @@ public final class Waivers {
                       exp.toEpochMilli(),
                       caller,
                       now.toEpochMilli());
-              GateDao.Waiver w = dao.waiver(h, caller, id).orElseThrow();
-              audit.record(h, caller, requestId, "waiver.request", subject(w), null, view(w));
+              WaiverDao.Waiver w = dao.waiver(h, caller, id).orElseThrow();
+              audit.record(
+                  h, caller, requestId, "waiver.request", subject(w), null, view(w), affects(w));
               return view(w);
             });
   }
 
-  private static void required(List<ApiException.FieldError> errors, String field, String v) {
+  private static void required(List<DomainException.FieldError> errors, String field, String v) {
     if (v == null || v.isBlank()) {
-      errors.add(new ApiException.FieldError(field, "is required"));
+      errors.add(new DomainException.FieldError(field, "is required"));
     }
   }
 
-  static Map<String, String> subject(GateDao.Waiver w) {
+  /**
+   * A gate reads the service's usable waivers with every question, beside its cached input; naming
+   * the service keeps the cache right should a later input read waivers too.
+   */
+  private static Affects affects(WaiverDao.Waiver w) {
+    return Affects.service(w.serviceId());
+  }
+
+  static Map<String, String> subject(WaiverDao.Waiver w) {
     Map<String, String> s = new LinkedHashMap<>();
     s.put("kind", "waiver");
     s.put("id", Long.toString(w.id()));
@@ -204,43 +198,57 @@ public final class Waivers {
     return db.writes()
         .inTransaction(
             h -> {
-              GateDao.Waiver w =
+              WaiverDao.Waiver w =
                   dao.waiver(h, caller, id)
-                      .orElseThrow(() -> ApiException.notFound("no waiver " + id));
+                      .orElseThrow(() -> new DomainException.NotFound("no waiver " + id));
               if (w.requestedBy().equals(caller.actor())
                   || caller.samePersonAs(w.requestedSubject(), w.requestedMinter())) {
-                throw ApiException.forbidden(
+                throw new DomainException.Forbidden(
                     "a waiver is approved by someone other than its requester (subject "
                         + w.requestedSubject()
                         + ")");
               }
               if (dao.approve(h, id, caller, clock.millis()) == 0) {
-                throw ApiException.conflict(
+                throw new DomainException.Conflict(
                     "waiver " + id + " is " + view(w).state() + ", not requested");
               }
-              GateDao.Waiver after = dao.waiver(h, caller, id).orElseThrow();
+              WaiverDao.Waiver after = dao.waiver(h, caller, id).orElseThrow();
               audit.record(
-                  h, caller, requestId, "waiver.approve", subject(after), view(w), view(after));
+                  h,
+                  caller,
+                  requestId,
+                  "waiver.approve",
+                  subject(after),
+                  view(w),
+                  view(after),
+                  affects(w));
               return view(after);
             });
   }
 
   public View revoke(Principal caller, String requestId, long id, String reason) {
     if (reason == null || reason.isBlank()) {
-      throw ApiException.invalid("reason", "is required");
+      throw new DomainException.Invalid("reason", "is required");
     }
     return db.writes()
         .inTransaction(
             h -> {
-              GateDao.Waiver w =
+              WaiverDao.Waiver w =
                   dao.waiver(h, caller, id)
-                      .orElseThrow(() -> ApiException.notFound("no waiver " + id));
+                      .orElseThrow(() -> new DomainException.NotFound("no waiver " + id));
               if (dao.revoke(h, id, caller.actor(), clock.millis(), reason) == 0) {
-                throw ApiException.conflict("waiver " + id + " is revoked already");
+                throw new DomainException.Conflict("waiver " + id + " is revoked already");
               }
-              GateDao.Waiver after = dao.waiver(h, caller, id).orElseThrow();
+              WaiverDao.Waiver after = dao.waiver(h, caller, id).orElseThrow();
               audit.record(
-                  h, caller, requestId, "waiver.revoke", subject(after), view(w), view(after));
+                  h,
+                  caller,
+                  requestId,
+                  "waiver.revoke",
+                  subject(after),
+                  view(w),
+                  view(after),
+                  affects(w));
               return view(after);
             });
   }

@@ -1,29 +1,31 @@
-package dev.bulwark.server.gates;
+package dev.bulwark.server.attestations;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bulwark.common.Sha256;
+import dev.bulwark.policy.CoreInputs;
 import dev.bulwark.policy.GateInput;
 import dev.bulwark.policy.provenance.Dsse;
 import dev.bulwark.policy.provenance.TrustedKey;
+import dev.bulwark.server.audit.Affects;
 import dev.bulwark.server.audit.AuditLog;
 import dev.bulwark.server.auth.Principal;
 import dev.bulwark.server.config.ConfigException;
 import dev.bulwark.server.db.Database;
-import dev.bulwark.server.http.ApiException;
+import dev.bulwark.server.errors.DomainException;
+import dev.bulwark.server.feature.PolicyInputSource;
 import dev.bulwark.server.http.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 
 /**
  * Attestations of releases: DSSE envelopes verified against the trusted keys of the service's team
@@ -34,7 +36,7 @@ public final class Attestations {
   private final AuditLog audit;
   private final Clock clock;
   private final List<TrustedKey> keys;
-  private final GateDao dao = new GateDao();
+  private final AttestationDao dao = new AttestationDao();
 
   public Attestations(Database db, AuditLog audit, Clock clock, List<TrustedKey> keys) {
     this.db = db;
@@ -97,52 +99,45 @@ public final class Attestations {
       String envelopeSha256,
       boolean created) {}
 
+  /**
+   * Verifies and stores an envelope (the HTTP edge checked that it is a JSON object within {@link
+   * Dsse#MAX_ENVELOPE_BYTES}). The same envelope again for the release stores nothing and records
+   * nothing.
+   */
   public View add(
       Principal caller, String requestId, String service, String version, byte[] envelope) {
-    if (envelope.length > Dsse.MAX_ENVELOPE_BYTES) {
-      throw new ApiException(
-          413,
-          "Content Too Large",
-          "a DSSE envelope may have at most " + Dsse.MAX_ENVELOPE_BYTES + " bytes");
-    }
-    JsonNode parsed;
-    try {
-      parsed = Json.MAPPER.readTree(envelope);
-    } catch (IOException e) {
-      throw new ApiException(
-          422, "Unprocessable Content", "not a DSSE envelope: the body is not JSON");
-    }
-    if (parsed == null || !parsed.isObject()) {
-      throw new ApiException(
-          422, "Unprocessable Content", "not a DSSE envelope: the body is not a JSON object");
-    }
-    String sha = sha256(envelope);
+    String sha = Sha256.hex(envelope);
     return db.writes()
         .inTransaction(
             h -> {
-              GateDao.Release r = dao.releaseOrNotFound(h, caller, service, version);
+              AttestationDao.Release r = release(h, caller, service, version);
               Dsse.Verification v = Dsse.verify(envelope, r.digest(), keys, r.team());
               List<GateInput.Material> materials =
                   v.materials().stream()
                       .map(m -> new GateInput.Material(m.uri(), m.digest()))
                       .toList();
-              Optional<Long> id =
-                  dao.insertAttestation(
-                      h,
-                      r.id(),
-                      v.payloadType(),
-                      v.predicateType(),
-                      v.verified(),
-                      v.reason(),
-                      v.keyName(),
-                      v.builderId(),
-                      v.sourceRepository(),
-                      new String(Json.write(materials), StandardCharsets.UTF_8),
-                      sha,
-                      new String(envelope, StandardCharsets.UTF_8),
-                      caller.actor(),
-                      clock.millis());
-              if (id.isPresent()) {
+              Optional<Long> known = dao.stored(h, r.id(), sha);
+              long id;
+              if (known.isPresent()) {
+                id = known.get();
+              } else {
+                id =
+                    dao.insert(
+                        h,
+                        new AttestationDao.NewAttestation(
+                            r.id(),
+                            v.payloadType(),
+                            v.predicateType(),
+                            v.verified(),
+                            v.reason(),
+                            v.keyName(),
+                            v.builderId(),
+                            v.sourceRepository(),
+                            new String(Json.write(materials), StandardCharsets.UTF_8),
+                            sha,
+                            new String(envelope, StandardCharsets.UTF_8),
+                            caller.actor(),
+                            clock.millis()));
                 Map<String, String> subject = new LinkedHashMap<>();
                 subject.put("kind", "attestation");
                 subject.put("id", sha);
@@ -156,18 +151,19 @@ public final class Attestations {
                 after.put("predicateType", v.predicateType());
                 after.put("builderId", v.builderId());
                 after.put("envelopeSha256", sha);
-                audit.record(h, caller, requestId, "attestation.add", subject, null, after);
+                // The release's gate input lists its attestations.
+                audit.record(
+                    h,
+                    caller,
+                    requestId,
+                    "attestation.add",
+                    subject,
+                    null,
+                    after,
+                    Affects.release(r.id()));
               }
-              long stored =
-                  id.orElseGet(
-                      () ->
-                          dao.attestations(h, r.id()).stream()
-                              .filter(a -> a.envelopeSha256().equals(sha))
-                              .findFirst()
-                              .orElseThrow()
-                              .id());
               return new View(
-                  stored,
+                  id,
                   v.verified(),
                   v.reason(),
                   v.keyName(),
@@ -177,15 +173,24 @@ public final class Attestations {
                   v.sourceRepository(),
                   materials,
                   sha,
-                  id.isPresent());
+                  known.isEmpty());
             });
+  }
+
+  private AttestationDao.Release release(
+      Handle h, Principal caller, String service, String version) {
+    return dao.release(h, caller, service, version)
+        .orElseThrow(
+            () ->
+                new DomainException.NotFound(
+                    "no release " + version + " of service '" + service + "'"));
   }
 
   public List<View> list(Principal caller, String service, String version) {
     return db.jdbi()
         .withHandle(
             h -> {
-              GateDao.Release r = dao.releaseOrNotFound(h, caller, service, version);
+              AttestationDao.Release r = release(h, caller, service, version);
               return dao.attestations(h, r.id()).stream()
                   .map(
                       a ->
@@ -213,11 +218,24 @@ public final class Attestations {
     }
   }
 
-  static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+  /** The {@code attestations} policy input: every attestation stored for the release. */
+  public static PolicyInputSource<List<GateInput.Attestation>> policyInput() {
+    AttestationDao dao = new AttestationDao();
+    return new PolicyInputSource<>(
+        CoreInputs.ATTESTATIONS,
+        facts -> {
+          List<GateInput.Attestation> out = new ArrayList<>();
+          for (AttestationDao.Attestation a : dao.attestations(facts.handle(), facts.releaseId())) {
+            out.add(
+                new GateInput.Attestation(
+                    a.predicateType(),
+                    a.verified(),
+                    a.reason(),
+                    a.builderId(),
+                    a.sourceRepository(),
+                    materials(a.materials())));
+          }
+          return out;
+        });
   }
 }
