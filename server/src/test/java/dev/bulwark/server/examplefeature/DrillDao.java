@@ -60,18 +60,16 @@ final class DrillDao {
         .list();
   }
 
-  /** When the service's last passed drill ran, if one did: the policy input this feature adds. */
-  Optional<Instant> lastPassed(Handle h, long serviceId) {
+  /** How many drills of the service passed: the policy input this feature adds. */
+  long passed(Handle h, long serviceId) {
     return h.createQuery(
             """
-            SELECT MAX(performed_at) AS last FROM example_drills
+            SELECT COUNT(*) AS passed FROM example_drills
             WHERE service_id = :service AND outcome = 'passed'
             """)
         .bind("service", serviceId)
-        .map(
-            (rs, ctx) ->
-                rs.getObject("last") == null ? null : Instant.ofEpochMilli(rs.getLong("last")))
-        .findOne();
+        .map((rs, ctx) -> rs.getLong("passed"))
+        .one();
   }
 
   private static Drill map(ResultSet rs) throws SQLException {

@@ -9,7 +9,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
 /** The drills of a service: recorded through the one writer, each with its ledger entry. */
@@ -63,8 +62,8 @@ public final class Drills {
   }
 
   /** The policy input this feature contributes for a release of {@code serviceId}. */
-  Optional<Instant> lastPassed(Handle h, long serviceId) {
-    return dao.lastPassed(h, serviceId);
+  long passed(Handle h, long serviceId) {
+    return dao.passed(h, serviceId);
   }
 
   private DrillDao.ServiceRef visible(Handle h, Principal caller, String service) {

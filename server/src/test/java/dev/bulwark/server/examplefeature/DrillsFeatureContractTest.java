@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -216,6 +217,72 @@ abstract class DrillsFeatureContractTest {
         .forEach(r -> routes.put(r.method().name() + " " + r.path(), r.permission().name()));
     assertThat(OpenApiDocument.operations(OpenApiDocument.read(drills.openApi().orElseThrow())))
         .isEqualTo(routes);
+  }
+
+  // The policy input: the last step of docs/adding-a-feature.md, isolated in this one test.
+  @Test
+  @Order(6)
+  @Disabled(
+      "needs Feature.policyInputs() from the gates change of issue #13: apply"
+          + " after-gates-merge.patch, then remove this line")
+  void itsPolicyInputReachesAGatePolicyAndADrillInvalidatesTheCachedInput() {
+    String lead = ts.tokenFor("drill-lead-1", "security", "*");
+    String lead2 = ts.tokenFor("drill-lead-2", "security", "*");
+    String ci = ts.token("ci", "pay");
+    assertThat(
+            http.post(
+                    "/api/v1/services/drill-api/releases",
+                    ADMIN,
+                    Map.of("version", "1.0", "digest", "sha256:" + "d1".repeat(32)))
+                .status())
+        .isEqualTo(201);
+    Http.Response pushed =
+        http.post(
+            "/api/v1/policies/bundles",
+            lead,
+            Map.of(
+                "files",
+                Map.of(
+                    "drills.yaml",
+                    """
+                    name: drills
+                    rules:
+                      - name: three-passed
+                        expression: drills.passed >= 3
+                    """)));
+    assertThat(pushed.status()).as(pushed.text()).isEqualTo(201);
+    assertThat(
+            http.post(
+                    "/api/v1/policies/bundles/" + pushed.json().path("id").asLong() + "/approve",
+                    lead2,
+                    Map.of())
+                .status())
+        .isEqualTo(200);
+
+    // Two drills passed so far: the rule fails.
+    assertThat(gate(ci)).isEqualTo("fail");
+    // A third one: the drill's Affects.service raised the facts revision of the service's
+    // releases, so the cached input is rebuilt, and the answer equals a fresh computation.
+    assertThat(
+            http.post(DRILLS, developer, Map.of("scenario", "cold start", "outcome", "passed"))
+                .status())
+        .isEqualTo(201);
+    assertThat(gate(ci)).isEqualTo("pass");
+    ts.server.forgetCachedGateInputs();
+    assertThat(gate(ci)).isEqualTo("pass");
+  }
+
+  private String gate(String token) {
+    Http.Response r =
+        http.post(
+            "/api/v1/gates/evaluate",
+            token,
+            Map.of("service", "drill-api", "version", "1.0", "environment", "prod"));
+    assertThat(r.status()).as(r.text()).isEqualTo(200);
+    JsonNode result = r.json().path("results").get(0);
+    assertThat(result.path("policy").asText() + "/" + result.path("rule").asText())
+        .isEqualTo("drills/three-passed");
+    return result.path("outcome").asText();
   }
 
   private static List<String> fields(Http.Response r) {
