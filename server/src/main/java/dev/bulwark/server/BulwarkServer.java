@@ -262,7 +262,6 @@ public final class BulwarkServer implements AutoCloseable {
                     advisorySync::close)),
             "releases",
             "findings",
-            "advisories",
             "portfolio"));
     features.add(
         Feature.of(
