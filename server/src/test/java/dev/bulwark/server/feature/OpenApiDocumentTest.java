@@ -4,13 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bulwark.server.BulwarkServer;
+import dev.bulwark.server.config.ServerConfig;
 import dev.bulwark.server.http.Json;
 import dev.bulwark.server.testing.TestDatabases;
 import dev.bulwark.server.testing.TestServer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.util.List;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,6 +46,29 @@ class OpenApiDocumentTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("path /api/v1/services is defined by both catalog")
         .hasMessageContaining("copy (/openapi/catalog.json)");
+  }
+
+  @Test
+  void aServerWhosePartsOverlapDoesNotStart() throws IOException {
+    var dir = Files.createTempDirectory("bulwark-openapi-clash");
+    var db = TestDatabases.open(TestDatabases.Kind.SQLITE, dir);
+    try {
+      Function<FeatureContext, Feature> copy =
+          c -> Feature.of("copy", List.of(), List.of(), "/openapi/catalog.json");
+      assertThatThrownBy(
+              () ->
+                  BulwarkServer.start(
+                      ServerConfig.embeddedDefaults(dir),
+                      db.db(),
+                      Clock.systemUTC(),
+                      new PrintStream(OutputStream.nullOutputStream()),
+                      List.of(copy)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("path /api/v1/services is defined by both catalog")
+          .hasMessageContaining("copy (/openapi/catalog.json)");
+    } finally {
+      db.close();
+    }
   }
 
   @Test
