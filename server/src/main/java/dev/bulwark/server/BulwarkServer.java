@@ -22,7 +22,9 @@ import dev.bulwark.server.demo.DemoData;
 import dev.bulwark.server.deployments.Deployments;
 import dev.bulwark.server.deployments.DeploymentsFeature;
 import dev.bulwark.server.feature.Feature;
+import dev.bulwark.server.feature.FeatureContext;
 import dev.bulwark.server.feature.Job;
+import dev.bulwark.server.feature.OpenApiDocument;
 import dev.bulwark.server.gates.Gates;
 import dev.bulwark.server.gates.GatesFeature;
 import dev.bulwark.server.http.ApiRoute;
@@ -59,6 +61,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +76,7 @@ public final class BulwarkServer implements AutoCloseable {
   private final Javalin app;
   private final LedgerWriter ledgerWriter;
   private final List<Job> jobs;
+  private final List<Feature> features;
   private final List<ApiRoute> routes;
   private final List<HandlerMetaInfo> registered;
   private final Gates gates;
@@ -82,11 +86,13 @@ public final class BulwarkServer implements AutoCloseable {
       Javalin app,
       LedgerWriter ledgerWriter,
       List<Job> jobs,
+      List<Feature> features,
       List<ApiRoute> routes,
       List<HandlerMetaInfo> registered,
       Gates gates) {
     this.gates = gates;
     this.jobs = jobs;
+    this.features = features;
     this.db = db;
     this.app = app;
     this.ledgerWriter = ledgerWriter;
@@ -112,6 +118,19 @@ public final class BulwarkServer implements AutoCloseable {
   /** Starts on an already opened database, which the server then owns. */
   public static BulwarkServer start(
       ServerConfig config, Database db, Clock clock, PrintStream console) {
+    return start(config, db, clock, console, List.of());
+  }
+
+  /**
+   * The same, with features that are not in this class's list, each built from what the server
+   * gives every feature: the test-only features use it (docs/adding-a-feature.md).
+   */
+  public static BulwarkServer start(
+      ServerConfig config,
+      Database db,
+      Clock clock,
+      PrintStream console,
+      List<Function<FeatureContext, Feature>> extra) {
     try {
       dev.bulwark.server.db.PrivateFiles.tree(config.dataDir());
     } catch (java.io.IOException e) {
@@ -224,41 +243,64 @@ public final class BulwarkServer implements AutoCloseable {
     new ProcessorMetrics().bindTo(metrics);
 
     // Every feature the server runs; adding one is one line here (docs/adding-a-feature.md).
-    List<Feature> features =
-        List.of(
-            Feature.of(
-                "system", new SystemRoutes(metrics, () -> databaseUp(db)).routes(), List.of()),
-            Feature.of(
-                "tokens",
-                new TokenRoutes(tokens, config.exposure().tokenMaxLifetime(), clock).routes(),
-                List.of()),
-            Feature.of("catalog", new CatalogRoutes(catalog).routes(), List.of()),
-            Feature.of(
-                "releases",
-                new ReleaseRoutes(releases).routes(),
-                List.of(
-                    Job.of(
-                        () -> advisorySync.start(java.time.Duration.ofSeconds(5)),
-                        advisorySync::close))),
-            Feature.of(
-                "notify",
-                new WebhookRoutes(webhooks).routes(),
-                List.of(
-                    Job.of(
-                        () -> dispatcher.start(java.time.Duration.ofSeconds(1)),
-                        dispatcher::close))),
-            Feature.of("audit", new AuditRoutes(ledgerStore).routes(), List.of()),
-            Feature.of(
-                "ledger",
-                new LedgerRoutes(new Ledger(ledgerStore), signer.verifier()).routes(),
-                List.of()),
-            Feature.of("backup", new BackupRoutes(db, audit, config.dataDir()).routes(), List.of()),
-            new PoliciesFeature(policies),
-            new GatesFeature(gates, releases),
-            new DeploymentsFeature(deployments),
-            new WaiversFeature(waivers),
-            new AttestationsFeature(attestations));
+    var openApi = new java.util.concurrent.atomic.AtomicReference<byte[]>();
+    List<Feature> features = new ArrayList<>();
+    features.add(
+        Feature.of(
+            "system",
+            new SystemRoutes(metrics, () -> databaseUp(db), openApi::get).routes(),
+            List.of(),
+            "/openapi/system.json"));
+    features.add(
+        Feature.of(
+            "tokens",
+            new TokenRoutes(tokens, config.exposure().tokenMaxLifetime(), clock).routes(),
+            List.of(),
+            "/openapi/tokens.json"));
+    features.add(
+        Feature.of(
+            "catalog", new CatalogRoutes(catalog).routes(), List.of(), "/openapi/catalog.json"));
+    features.addAll(
+        dev.bulwark.server.feature.ByPart.split(
+            new ReleaseRoutes(releases).routes(),
+            List.of(
+                Job.of(
+                    () -> advisorySync.start(java.time.Duration.ofSeconds(5)),
+                    advisorySync::close)),
+            "releases",
+            "findings",
+            "portfolio"));
+    features.add(
+        Feature.of(
+            "notify",
+            new WebhookRoutes(webhooks).routes(),
+            List.of(
+                Job.of(() -> dispatcher.start(java.time.Duration.ofSeconds(1)), dispatcher::close)),
+            "/openapi/notify.json"));
+    features.add(
+        Feature.of(
+            "audit", new AuditRoutes(ledgerStore).routes(), List.of(), "/openapi/audit.json"));
+    features.add(
+        Feature.of(
+            "ledger",
+            new LedgerRoutes(new Ledger(ledgerStore), signer.verifier()).routes(),
+            List.of(),
+            "/openapi/ledger.json"));
+    features.add(
+        Feature.of(
+            "backup",
+            new BackupRoutes(db, audit, config.dataDir()).routes(),
+            List.of(),
+            "/openapi/backup.json"));
+    features.add(new PoliciesFeature(policies));
+    features.add(new GatesFeature(gates, releases));
+    features.add(new DeploymentsFeature(deployments));
+    features.add(new WaiversFeature(waivers));
+    features.add(new AttestationsFeature(attestations));
+    var context = new FeatureContext(db, audit, clock);
+    extra.forEach(e -> features.add(e.apply(context)));
     gates.inputsFrom(features);
+    openApi.set(OpenApiDocument.merged(features));
     List<ApiRoute> routes = new ArrayList<>();
     List<Job> jobs = new ArrayList<>();
     for (Feature f : features) {
@@ -291,6 +333,7 @@ public final class BulwarkServer implements AutoCloseable {
         app,
         ledgerWriter,
         List.copyOf(jobs),
+        List.copyOf(features),
         List.copyOf(routes),
         List.copyOf(registered),
         gates);
@@ -319,6 +362,11 @@ public final class BulwarkServer implements AutoCloseable {
    */
   public void forgetCachedGateInputs() {
     gates.forgetInputs();
+  }
+
+  /** The features this server runs, in the order it registered them. */
+  public List<Feature> features() {
+    return features;
   }
 
   /** The routes this server serves, each with its permission. */

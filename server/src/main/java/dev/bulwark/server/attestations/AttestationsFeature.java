@@ -27,4 +27,9 @@ public final class AttestationsFeature implements Feature {
   public List<PolicyInputSource<?>> policyInputs() {
     return List.of(Attestations.policyInput());
   }
+
+  @Override
+  public java.util.Optional<String> openApi() {
+    return java.util.Optional.of("/openapi/attestations.json");
+  }
 }

@@ -21,4 +21,9 @@ public final class DeploymentsFeature implements Feature {
   public List<ApiRoute> routes() {
     return new DeploymentRoutes(deployments).routes();
   }
+
+  @Override
+  public java.util.Optional<String> openApi() {
+    return java.util.Optional.of("/openapi/deployments.json");
+  }
 }

@@ -23,8 +23,11 @@ public interface Feature {
   }
 
   /**
-   * The classpath resource holding this feature's part of the OpenAPI document (a JSON object with
-   * {@code paths} and optionally {@code components}), or empty when it adds none.
+   * The classpath resource holding this feature's part of the OpenAPI document, by convention
+   * {@code /openapi/<name>.json}: a JSON object with {@code paths} and optionally {@code
+   * components}, or empty when it adds none. Every route of the feature is documented in its own
+   * part; {@link OpenApiDocument} merges the parts at start and refuses a path or component that
+   * two parts define.
    */
   default Optional<String> openApi() {
     return Optional.empty();
@@ -40,6 +43,16 @@ public interface Feature {
 
   /** A feature made of parts, for the few that need no class of their own. */
   static Feature of(String name, List<ApiRoute> routes, List<Job> jobs) {
+    return of(name, routes, jobs, Optional.empty());
+  }
+
+  /** The same, with its part of the OpenAPI document (a classpath resource). */
+  static Feature of(String name, List<ApiRoute> routes, List<Job> jobs, String openApiResource) {
+    return of(name, routes, jobs, Optional.of(openApiResource));
+  }
+
+  private static Feature of(
+      String name, List<ApiRoute> routes, List<Job> jobs, Optional<String> openApiResource) {
     Objects.requireNonNull(name, "name");
     List<ApiRoute> r = List.copyOf(routes);
     List<Job> j = List.copyOf(jobs);
@@ -57,6 +70,11 @@ public interface Feature {
       @Override
       public List<Job> jobs() {
         return j;
+      }
+
+      @Override
+      public Optional<String> openApi() {
+        return openApiResource;
       }
     };
   }

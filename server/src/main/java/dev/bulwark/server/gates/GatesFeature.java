@@ -33,4 +33,9 @@ public final class GatesFeature implements Feature {
   public List<PolicyInputSource<?>> policyInputs() {
     return GateInputs.core(releases);
   }
+
+  @Override
+  public java.util.Optional<String> openApi() {
+    return java.util.Optional.of("/openapi/gates.json");
+  }
 }

@@ -4,34 +4,26 @@ import static dev.bulwark.server.http.ApiRoute.get;
 
 import dev.bulwark.server.auth.Permission;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /** Health, metrics and the API description. */
 public final class SystemRoutes {
   private final PrometheusMeterRegistry metrics;
   private final BooleanSupplier databaseUp;
-  private final byte[] openApi;
+  private final Supplier<byte[]> openApi;
 
-  public SystemRoutes(PrometheusMeterRegistry metrics, BooleanSupplier databaseUp) {
+  /**
+   * {@code openApi} gives the document merged from every feature's part; it is asked per request,
+   * since the server merges it once it knows all its features, after building these routes.
+   */
+  public SystemRoutes(
+      PrometheusMeterRegistry metrics, BooleanSupplier databaseUp, Supplier<byte[]> openApi) {
     this.metrics = metrics;
     this.databaseUp = databaseUp;
-    this.openApi = openApiDocument();
-  }
-
-  public static byte[] openApiDocument() {
-    try (InputStream in = SystemRoutes.class.getResourceAsStream("/openapi.json")) {
-      if (in == null) {
-        throw new IllegalStateException("openapi.json is missing from the jar");
-      }
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    this.openApi = openApi;
   }
 
   public List<ApiRoute> routes() {
@@ -51,6 +43,6 @@ public final class SystemRoutes {
   }
 
   private void openApi(Call call) {
-    call.ctx().contentType("application/json").result(openApi);
+    call.ctx().contentType("application/json").result(openApi.get());
   }
 }

@@ -21,4 +21,9 @@ public final class PoliciesFeature implements Feature {
   public List<ApiRoute> routes() {
     return new PolicyRoutes(policies).routes();
   }
+
+  @Override
+  public java.util.Optional<String> openApi() {
+    return java.util.Optional.of("/openapi/policies.json");
+  }
 }

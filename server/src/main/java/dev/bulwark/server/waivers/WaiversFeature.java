@@ -21,4 +21,9 @@ public final class WaiversFeature implements Feature {
   public List<ApiRoute> routes() {
     return new WaiverRoutes(waivers).routes();
   }
+
+  @Override
+  public java.util.Optional<String> openApi() {
+    return java.util.Optional.of("/openapi/waivers.json");
+  }
 }

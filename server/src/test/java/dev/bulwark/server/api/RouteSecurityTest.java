@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bulwark.server.auth.Permission;
 import dev.bulwark.server.auth.Role;
+import dev.bulwark.server.feature.Feature;
+import dev.bulwark.server.feature.OpenApiDocument;
 import dev.bulwark.server.http.ApiRoute;
-import dev.bulwark.server.http.Json;
-import dev.bulwark.server.http.SystemRoutes;
 import dev.bulwark.server.testing.Http;
 import dev.bulwark.server.testing.TestDatabases;
 import dev.bulwark.server.testing.TestServer;
@@ -129,25 +129,28 @@ class RouteSecurityTest {
 
   @Test
   void openApiDocumentListsExactlyTheRoutesWithTheirPermissions() throws IOException {
-    JsonNode doc = Json.MAPPER.readTree(SystemRoutes.openApiDocument());
+    JsonNode doc = ts.http.get("/api/v1/openapi.json", null).json();
     assertThat(doc.path("openapi").asText()).isEqualTo("3.1.0");
-    Map<String, String> documented = new HashMap<>();
-    doc.path("paths")
-        .properties()
-        .forEach(
-            p ->
-                p.getValue()
-                    .properties()
-                    .forEach(
-                        m ->
-                            documented.put(
-                                key(m.getKey(), p.getKey()),
-                                m.getValue().path("x-bulwark-permission").asText())));
+    Map<String, String> documented = OpenApiDocument.operations(doc);
     Map<String, String> served = new HashMap<>();
     ts.server
         .routes()
         .forEach(r -> served.put(key(r.method().name(), r.path()), r.permission().name()));
     assertThat(documented).isEqualTo(served);
+  }
+
+  @Test
+  void everyFeatureDocumentsExactlyItsOwnRoutesInItsOwnPart() {
+    assertThat(ts.server.features()).hasSizeGreaterThan(10);
+    for (Feature f : ts.server.features()) {
+      Map<String, String> documented =
+          f.openApi()
+              .map(r -> OpenApiDocument.operations(OpenApiDocument.read(r)))
+              .orElse(Map.of());
+      Map<String, String> served = new HashMap<>();
+      f.routes().forEach(r -> served.put(key(r.method().name(), r.path()), r.permission().name()));
+      assertThat(documented).as(f.name()).isEqualTo(served);
+    }
   }
 
   @Test

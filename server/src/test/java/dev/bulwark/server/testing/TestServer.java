@@ -2,11 +2,14 @@ package dev.bulwark.server.testing;
 
 import dev.bulwark.server.BulwarkServer;
 import dev.bulwark.server.config.ServerConfig;
+import dev.bulwark.server.feature.Feature;
+import dev.bulwark.server.feature.FeatureContext;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /** A real server on a free port over a test database, with a known admin token and a fake clock. */
@@ -25,6 +28,15 @@ public final class TestServer implements AutoCloseable {
   }
 
   public TestServer(TestDatabases.Kind kind, Path dataDir, UnaryOperator<ServerConfig> tweak) {
+    this(kind, dataDir, tweak, List.of());
+  }
+
+  /** A server that also runs {@code extra}: the test-only features (docs/adding-a-feature.md). */
+  public TestServer(
+      TestDatabases.Kind kind,
+      Path dataDir,
+      UnaryOperator<ServerConfig> tweak,
+      List<Function<FeatureContext, Feature>> extra) {
     this.dataDir = dataDir;
     this.testDb = TestDatabases.open(kind, dataDir);
     ServerConfig config =
@@ -39,7 +51,11 @@ public final class TestServer implements AutoCloseable {
                         List.of(), List.of(), java.time.Duration.ofDays(36_500))));
     this.server =
         BulwarkServer.start(
-            config, testDb.db(), clock, new PrintStream(console, true, StandardCharsets.UTF_8));
+            config,
+            testDb.db(),
+            clock,
+            new PrintStream(console, true, StandardCharsets.UTF_8),
+            extra);
     this.http = new Http(server.port());
   }
 
