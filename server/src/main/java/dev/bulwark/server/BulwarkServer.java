@@ -19,6 +19,12 @@ import dev.bulwark.server.db.JobLock;
 import dev.bulwark.server.demo.DemoData;
 import dev.bulwark.server.feature.Feature;
 import dev.bulwark.server.feature.Job;
+import dev.bulwark.server.findings.FindingLifecycle;
+import dev.bulwark.server.findings.FindingRecorder;
+import dev.bulwark.server.findings.Findings;
+import dev.bulwark.server.findings.FindingsFeature;
+import dev.bulwark.server.findings.Reevaluation;
+import dev.bulwark.server.findings.SlaPolicy;
 import dev.bulwark.server.gates.Gates;
 import dev.bulwark.server.http.ApiRoute;
 import dev.bulwark.server.http.HttpApi;
@@ -34,10 +40,11 @@ import dev.bulwark.server.notify.WebhookDispatcher;
 import dev.bulwark.server.notify.WebhookRoutes;
 import dev.bulwark.server.notify.WebhookSecrets;
 import dev.bulwark.server.notify.Webhooks;
+import dev.bulwark.server.portfolio.Portfolio;
+import dev.bulwark.server.portfolio.PortfolioFeature;
 import dev.bulwark.server.releases.ReleaseRevisions;
-import dev.bulwark.server.releases.ReleaseRoutes;
 import dev.bulwark.server.releases.Releases;
-import dev.bulwark.server.releases.SlaPolicy;
+import dev.bulwark.server.releases.ReleasesFeature;
 import io.javalin.Javalin;
 import io.javalin.event.HandlerMetaInfo;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -151,6 +158,7 @@ public final class BulwarkServer implements AutoCloseable {
     if (encrypted > 0) {
       LOG.info("encrypted {} webhook secrets stored in clear by an older version", encrypted);
     }
+    var lifecycle = new FindingLifecycle(db, audit, clock, config.secondPersonCriticalities());
     var releases =
         new Releases(
             db,
@@ -158,14 +166,14 @@ public final class BulwarkServer implements AutoCloseable {
             advisories,
             audit,
             clock,
-            sla,
-            webhooks,
-            config.secondPersonCriticalities(),
+            new FindingRecorder(db, lifecycle, sla, webhooks),
             config.uploads());
     releases.cleanUpAbandonedUploads();
-    var dispatcher = new WebhookDispatcher(db, releases, webhooks, clock);
+    var findings = new Findings(db, catalog, releases, sla, clock);
+    var reevaluation = new Reevaluation(db, advisories, lifecycle, audit, clock);
+    var dispatcher = new WebhookDispatcher(db, findings, webhooks, clock);
     var advisorySync =
-        new AdvisorySyncJob(releases, new JobLock(db, clock), config.osvSyncInterval(), clock);
+        new AdvisorySyncJob(reevaluation, new JobLock(db, clock), config.osvSyncInterval(), clock);
     var gates = new dev.bulwark.server.gates.Gates(db, releases, audit, clock, config.gates());
     var waivers =
         new dev.bulwark.server.gates.Waivers(db, audit, clock, config.gates().waiverMaxDays());
@@ -226,13 +234,16 @@ public final class BulwarkServer implements AutoCloseable {
                 new TokenRoutes(tokens, config.exposure().tokenMaxLifetime(), clock).routes(),
                 List.of()),
             Feature.of("catalog", new CatalogRoutes(catalog).routes(), List.of()),
-            Feature.of(
-                "releases",
-                new ReleaseRoutes(releases).routes(),
+            new ReleasesFeature(releases),
+            new FindingsFeature(
+                findings,
+                lifecycle,
+                reevaluation,
                 List.of(
                     Job.of(
                         () -> advisorySync.start(java.time.Duration.ofSeconds(5)),
                         advisorySync::close))),
+            new PortfolioFeature(new Portfolio(db, catalog, advisories, releases)),
             Feature.of(
                 "notify",
                 new WebhookRoutes(webhooks).routes(),
