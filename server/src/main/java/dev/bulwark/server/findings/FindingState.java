@@ -81,7 +81,7 @@ public enum FindingState {
         + (next.isEmpty()
             ? "none (only the advisory sync reopens a fixed finding, when an advisory matches it"
                 + " again)"
-            : next.stream().sorted().map(Enum::name).collect(Collectors.joining(", ")));
+            : next.stream().map(Enum::name).sorted().collect(Collectors.joining(", ")));
   }
 
   /** The state named, if it is one. */

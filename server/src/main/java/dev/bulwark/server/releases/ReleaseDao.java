@@ -344,7 +344,14 @@ public final class ReleaseDao {
               (release_id, tool, kind, results, critical, high, medium, low, uploaded_at)
             VALUES (:release, :tool, :kind, :results, :critical, :high, :medium, :low, :atMillis)
             """)
-        .bindMethods(u)
+        .bind("release", u.release())
+        .bind("tool", u.tool())
+        .bind("kind", u.kind())
+        .bind("results", u.results())
+        .bind("critical", u.critical())
+        .bind("high", u.high())
+        .bind("medium", u.medium())
+        .bind("low", u.low())
         .bind("atMillis", u.at().toEpochMilli())
         .execute();
   }
