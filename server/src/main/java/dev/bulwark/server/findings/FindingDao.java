@@ -30,25 +30,6 @@ final class FindingDao {
       String fixed,
       String summary) {}
 
-  /** A finding as the API shows it. */
-  record Finding(
-      String id,
-      List<String> aliases,
-      String severity,
-      Double score,
-      String purl,
-      String component,
-      String fixed,
-      String summary,
-      String state,
-      Instant firstSeen,
-      Instant due,
-      long findingId,
-      String justification,
-      String reason,
-      Instant expiresAt,
-      String note) {}
-
   /** A finding as a gate reads it, before its SLA is applied. */
   record GateRow(
       String vulnId,
@@ -199,7 +180,8 @@ final class FindingDao {
 
   // ---- reading findings ----
 
-  List<Finding> findings(Handle h, long release) {
+  /** The release's findings as stored: no SLA date yet, the state not yet made effective. */
+  List<Findings.Finding> findings(Handle h, long release) {
     return h.createQuery(
             """
             SELECT id, vuln_id, aliases, severity, score, purl, component_ref, fixed, summary, state,
@@ -213,7 +195,7 @@ final class FindingDao {
             (rs, ctx) -> {
               double score = rs.getDouble("score");
               Double s = rs.wasNull() ? null : score;
-              return new Finding(
+              return new Findings.Finding(
                   rs.getString("vuln_id"),
                   ReleaseJson.strings(rs.getString("aliases")),
                   rs.getString("severity"),

@@ -52,7 +52,29 @@ public final class Findings {
       String justification,
       String reason,
       Instant expiresAt,
-      String note) {}
+      String note) {
+    /** This finding with its SLA date and its state as it reads {@code now}. */
+    Finding effective(Instant dueAt, Instant now) {
+      boolean expired = FindingLifecycle.acceptanceExpired(state, expiresAt, now);
+      return new Finding(
+          id,
+          aliases,
+          severity,
+          score,
+          purl,
+          component,
+          fixed,
+          summary,
+          expired ? FindingState.open.name() : state,
+          firstSeen,
+          dueAt,
+          findingId,
+          justification,
+          reason,
+          expiresAt,
+          expired ? "reopened: the risk acceptance expired at " + expiresAt : note);
+    }
+  }
 
   public List<Finding> findings(Principal caller, String service, String version) {
     return db.jdbi()
@@ -68,27 +90,10 @@ public final class Findings {
     var svc = catalog.find(caller, service).orElseThrow();
     Instant now = clock.instant();
     List<Finding> out = new ArrayList<>();
-    for (FindingDao.Finding f : dao.findings(h, release)) {
-      Instant due = f.firstSeen().plus(sla.due(f.severity(), svc.criticality(), svc.area()));
-      boolean expired = FindingLifecycle.acceptanceExpired(f.state(), f.expiresAt(), now);
+    for (Finding f : dao.findings(h, release)) {
       out.add(
-          new Finding(
-              f.id(),
-              f.aliases(),
-              f.severity(),
-              f.score(),
-              f.purl(),
-              f.component(),
-              f.fixed(),
-              f.summary(),
-              expired ? FindingState.open.name() : f.state(),
-              f.firstSeen(),
-              due,
-              f.findingId(),
-              f.justification(),
-              f.reason(),
-              f.expiresAt(),
-              expired ? "reopened: the risk acceptance expired at " + f.expiresAt() : null));
+          f.effective(
+              f.firstSeen().plus(sla.due(f.severity(), svc.criticality(), svc.area())), now));
     }
     return out;
   }

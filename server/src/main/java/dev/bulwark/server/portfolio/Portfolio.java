@@ -175,13 +175,13 @@ public final class Portfolio {
             h -> {
               long a = releases.ref(h, caller, service, from).id();
               long b = releases.ref(h, caller, service, to).id();
-              Map<String, PortfolioDao.ComponentRow> ca = byPackage(dao.components(h, a));
-              Map<String, PortfolioDao.ComponentRow> cb = byPackage(dao.components(h, b));
+              Map<String, Releases.StoredComponent> ca = byPackage(releases.storedComponents(h, a));
+              Map<String, Releases.StoredComponent> cb = byPackage(releases.storedComponents(h, b));
               List<String> added = new ArrayList<>();
               List<String> removed = new ArrayList<>();
               List<Changed> changed = new ArrayList<>();
               for (var e : cb.entrySet()) {
-                PortfolioDao.ComponentRow old = ca.get(e.getKey());
+                Releases.StoredComponent old = ca.get(e.getKey());
                 if (old == null) {
                   added.add(e.getKey());
                 } else if (!Objects.equals(old.version(), e.getValue().version())) {
@@ -204,10 +204,10 @@ public final class Portfolio {
   }
 
   /** Components keyed by package (ecosystem and normalized name), else by name, else by ref. */
-  private static Map<String, PortfolioDao.ComponentRow> byPackage(
-      List<PortfolioDao.ComponentRow> rows) {
-    Map<String, PortfolioDao.ComponentRow> m = new TreeMap<>();
-    for (PortfolioDao.ComponentRow c : rows) {
+  private static Map<String, Releases.StoredComponent> byPackage(
+      List<Releases.StoredComponent> rows) {
+    Map<String, Releases.StoredComponent> m = new TreeMap<>();
+    for (Releases.StoredComponent c : rows) {
       String key =
           c.pkg() != null
               ? c.ecosystem().toLowerCase(Locale.ROOT) + ":" + c.pkg()
@@ -218,7 +218,7 @@ public final class Portfolio {
   }
 
   private static Set<String> findingKeys(
-      List<PortfolioDao.FindingKey> findings, Map<String, PortfolioDao.ComponentRow> components) {
+      List<PortfolioDao.FindingKey> findings, Map<String, Releases.StoredComponent> components) {
     Map<String, String> byRef = new HashMap<>();
     components.forEach((k, c) -> byRef.put(c.ref(), k));
     Set<String> out = new TreeSet<>();

@@ -9,9 +9,6 @@ import org.jdbi.v3.core.Handle;
 
 /** SQL of the read models across releases; every read carries the caller's team scope. */
 final class PortfolioDao {
-  /** A component as a diff compares it: by package where it has one. */
-  record ComponentRow(String ref, String name, String version, String ecosystem, String pkg) {}
-
   /** A finding as a diff compares it. */
   record FindingKey(String vulnId, String componentRef) {}
 
@@ -66,26 +63,6 @@ final class PortfolioDao {
             p)
         .bind("id", anyId)
         .map((rs, ctx) -> hit(rs))
-        .list();
-  }
-
-  List<ComponentRow> components(Handle h, long release) {
-    return h.createQuery(
-            """
-            SELECT ref, name, version, ecosystem, package FROM release_components
-            WHERE release_id = :r AND
-            """
-                + TeamScope.VISIBLE_R
-                + " ORDER BY ref")
-        .bind("r", release)
-        .map(
-            (rs, ctx) ->
-                new ComponentRow(
-                    rs.getString("ref"),
-                    rs.getString("name"),
-                    rs.getString("version"),
-                    rs.getString("ecosystem"),
-                    rs.getString("package")))
         .list();
   }
 

@@ -637,6 +637,20 @@ public final class Releases {
     return db.jdbi().withHandle(h -> components(h, release(h, caller, service, version).id()));
   }
 
+  /** A stored component with its package identity (where its purl names a known ecosystem). */
+  public record StoredComponent(
+      String ref, String name, String version, String purl, String ecosystem, String pkg) {}
+
+  /** The stored components of a release named by id, in the caller's transaction. */
+  public List<StoredComponent> storedComponents(Handle h, long release) {
+    return dao.components(h, release).stream()
+        .map(
+            c ->
+                new StoredComponent(
+                    c.ref(), c.name(), c.version(), c.purl(), c.ecosystem(), c.pkg()))
+        .toList();
+  }
+
   /** The components of a release named by id, in the caller's transaction. */
   public List<ComponentView> components(Handle h, long release) {
     Map<String, List<String>> graph = dao.dependencies(h, release);
