@@ -132,6 +132,8 @@ final class ReleaseRoutes {
 
   private void sarif(Call call) {
     byte[] body = call.body(Set.of("application/sarif+json", "application/json"));
+    String kind = call.query("kind") == null ? "sast" : call.query("kind");
+    Releases.requireSarifKind(kind);
     call.respond(
         200,
         releases.uploadSarif(
@@ -139,7 +141,7 @@ final class ReleaseRoutes {
             call.requestId(),
             call.pathParam("name"),
             call.pathParam("version"),
-            call.query("kind") == null ? "sast" : call.query("kind"),
+            kind,
             body,
             SarifReport.parse(body)));
   }

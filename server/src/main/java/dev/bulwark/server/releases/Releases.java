@@ -690,9 +690,7 @@ public final class Releases {
       String kind,
       byte[] body,
       SarifReport.Report report) {
-    if (!kind.equals("sast") && !kind.equals("dast")) {
-      throw new DomainException.Invalid("kind", "must be sast or dast");
-    }
+    requireSarifKind(kind);
     List<SarifReport.Result> results = report.results();
     return db.writes()
         .inTransaction(
@@ -739,6 +737,13 @@ public final class Releases {
                   Affects.release(r.id()));
               return new SarifUploaded(results.size(), added, results.size() - added);
             });
+  }
+
+  /** A SARIF upload is a SAST or a DAST report; checked before its body is read. */
+  public static void requireSarifKind(String kind) {
+    if (!kind.equals("sast") && !kind.equals("dast")) {
+      throw new DomainException.Invalid("kind", "must be sast or dast");
+    }
   }
 
   public List<CodeFinding> codeFindings(Principal caller, String service, String version) {
