@@ -1,7 +1,7 @@
 package dev.bulwark.cli;
 
+import dev.bulwark.server.findings.VexImport;
 import dev.bulwark.server.http.ApiException;
-import dev.bulwark.server.releases.VexImport;
 import dev.bulwark.vuln.match.PackageRef;
 import dev.bulwark.vuln.match.ScanResult;
 import dev.bulwark.vuln.sbom.Component;

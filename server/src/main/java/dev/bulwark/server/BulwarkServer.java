@@ -25,6 +25,12 @@ import dev.bulwark.server.feature.Feature;
 import dev.bulwark.server.feature.FeatureContext;
 import dev.bulwark.server.feature.Job;
 import dev.bulwark.server.feature.OpenApiDocument;
+import dev.bulwark.server.findings.FindingLifecycle;
+import dev.bulwark.server.findings.FindingRecorder;
+import dev.bulwark.server.findings.Findings;
+import dev.bulwark.server.findings.FindingsFeature;
+import dev.bulwark.server.findings.Reevaluation;
+import dev.bulwark.server.findings.SlaPolicy;
 import dev.bulwark.server.gates.Gates;
 import dev.bulwark.server.gates.GatesFeature;
 import dev.bulwark.server.http.ApiRoute;
@@ -43,10 +49,11 @@ import dev.bulwark.server.notify.WebhookSecrets;
 import dev.bulwark.server.notify.Webhooks;
 import dev.bulwark.server.policies.Policies;
 import dev.bulwark.server.policies.PoliciesFeature;
+import dev.bulwark.server.portfolio.Portfolio;
+import dev.bulwark.server.portfolio.PortfolioFeature;
 import dev.bulwark.server.releases.ReleaseRevisions;
-import dev.bulwark.server.releases.ReleaseRoutes;
 import dev.bulwark.server.releases.Releases;
-import dev.bulwark.server.releases.SlaPolicy;
+import dev.bulwark.server.releases.ReleasesFeature;
 import dev.bulwark.server.waivers.Waivers;
 import dev.bulwark.server.waivers.WaiversFeature;
 import io.javalin.Javalin;
@@ -179,6 +186,7 @@ public final class BulwarkServer implements AutoCloseable {
     if (encrypted > 0) {
       LOG.info("encrypted {} webhook secrets stored in clear by an older version", encrypted);
     }
+    var lifecycle = new FindingLifecycle(db, audit, clock, config.secondPersonCriticalities());
     var releases =
         new Releases(
             db,
@@ -186,14 +194,14 @@ public final class BulwarkServer implements AutoCloseable {
             advisories,
             audit,
             clock,
-            sla,
-            webhooks,
-            config.secondPersonCriticalities(),
+            new FindingRecorder(db, lifecycle, sla, webhooks),
             config.uploads());
     releases.cleanUpAbandonedUploads();
-    var dispatcher = new WebhookDispatcher(db, releases, webhooks, clock);
+    var findings = new Findings(db, catalog, releases, sla, clock);
+    var reevaluation = new Reevaluation(db, advisories, lifecycle, audit, clock);
+    var dispatcher = new WebhookDispatcher(db, findings, webhooks, clock);
     var advisorySync =
-        new AdvisorySyncJob(releases, new JobLock(db, clock), config.osvSyncInterval(), clock);
+        new AdvisorySyncJob(reevaluation, new JobLock(db, clock), config.osvSyncInterval(), clock);
     var policies = new Policies(db, audit, clock, config.gates());
     var gates = new Gates(db, policies, audit, clock, config.gates());
     var deployments = new Deployments(db, gates, audit, clock, config.gates());
@@ -260,16 +268,17 @@ public final class BulwarkServer implements AutoCloseable {
     features.add(
         Feature.of(
             "catalog", new CatalogRoutes(catalog).routes(), List.of(), "/openapi/catalog.json"));
-    features.addAll(
-        dev.bulwark.server.feature.ByPart.split(
-            new ReleaseRoutes(releases).routes(),
+    features.add(new ReleasesFeature(releases));
+    features.add(
+        new FindingsFeature(
+            findings,
+            lifecycle,
+            reevaluation,
             List.of(
                 Job.of(
                     () -> advisorySync.start(java.time.Duration.ofSeconds(5)),
-                    advisorySync::close)),
-            "releases",
-            "findings",
-            "portfolio"));
+                    advisorySync::close))));
+    features.add(new PortfolioFeature(new Portfolio(db, catalog, advisories, releases)));
     features.add(
         Feature.of(
             "notify",

@@ -2,7 +2,6 @@ package dev.bulwark.server.advisories;
 
 import dev.bulwark.server.auth.Principal;
 import dev.bulwark.server.db.JobLock;
-import dev.bulwark.server.releases.Releases;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -20,7 +19,7 @@ public final class AdvisorySyncJob implements AutoCloseable {
   static final String JOB = "advisory-sync";
   static final Duration LEASE = Duration.ofMinutes(30);
 
-  private final Releases releases;
+  private final AdvisorySync sync;
   private final JobLock lock;
   private final Duration every;
   private final String node = "node-" + UUID.randomUUID();
@@ -35,8 +34,8 @@ public final class AdvisorySyncJob implements AutoCloseable {
   private final java.time.Clock clock;
   private final long startedAt;
 
-  public AdvisorySyncJob(Releases releases, JobLock lock, Duration every, java.time.Clock clock) {
-    this.releases = releases;
+  public AdvisorySyncJob(AdvisorySync sync, JobLock lock, Duration every, java.time.Clock clock) {
+    this.sync = sync;
     this.lock = lock;
     this.every = every;
     this.clock = clock;
@@ -59,7 +58,7 @@ public final class AdvisorySyncJob implements AutoCloseable {
           .ifPresent(
               claim -> {
                 try {
-                  Releases.Synced s = releases.syncAdvisories(Principal.system(), "job:" + JOB);
+                  AdvisorySync.Synced s = sync.sync(Principal.system(), "job:" + JOB);
                   LOG.info(
                       "advisory sync: {} changed, {} releases re-evaluated, {} findings added, {} closed",
                       s.changed(),

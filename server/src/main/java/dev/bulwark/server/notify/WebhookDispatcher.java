@@ -2,8 +2,8 @@ package dev.bulwark.server.notify;
 
 import dev.bulwark.server.auth.Principal;
 import dev.bulwark.server.db.Database;
+import dev.bulwark.server.findings.Findings;
 import dev.bulwark.server.net.Destinations;
-import dev.bulwark.server.releases.Releases;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -50,7 +50,7 @@ public final class WebhookDispatcher implements AutoCloseable {
   static final Duration SLA_CHECK_EVERY = Duration.ofMinutes(1);
 
   private final Database db;
-  private final Releases releases;
+  private final Findings findings;
   private final Webhooks webhooks;
   private final Clock clock;
   private final HttpClient http;
@@ -73,9 +73,9 @@ public final class WebhookDispatcher implements AutoCloseable {
     return status >= 100 && status <= 599 ? (status / 100) + "xx" : "network-error";
   }
 
-  public WebhookDispatcher(Database db, Releases releases, Webhooks webhooks, Clock clock) {
+  public WebhookDispatcher(Database db, Findings findings, Webhooks webhooks, Clock clock) {
     this.db = db;
-    this.releases = releases;
+    this.findings = findings;
     this.webhooks = webhooks;
     this.clock = clock;
     Destinations destinations = webhooks.destinations();
@@ -136,14 +136,14 @@ public final class WebhookDispatcher implements AutoCloseable {
 
   /** One sla.breach event per overdue finding, the first time it is seen overdue. */
   void raiseSlaBreaches() {
-    List<Releases.Overdue> overdue = releases.overdue(Principal.system(), null);
+    List<Findings.Overdue> overdue = findings.overdue(Principal.system(), null);
     if (overdue.isEmpty()) {
       return;
     }
     db.writes()
         .inTransactionDo(
             h -> {
-              for (Releases.Overdue o : overdue) {
+              for (Findings.Overdue o : overdue) {
                 int inserted =
                     h.createUpdate(
                             "INSERT INTO sla_notices (finding_id, at) VALUES (:f, :at) ON CONFLICT DO NOTHING")

@@ -7,27 +7,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.EmptyHandling;
-import org.jdbi.v3.core.statement.SqlStatement;
 
 /**
- * SQL of releases, their components and findings. Every read joins the owning service and carries
- * the caller's team scope in its WHERE clause, as the catalog's statements do.
+ * SQL of releases, their components, dependencies and SARIF uploads. Every read joins the owning
+ * service and carries the caller's team scope in its WHERE clause ({@link TeamScope}), as the
+ * catalog's statements do.
  */
 public final class ReleaseDao {
-  /** The team scope inside the SQL; shared by every query of this feature over services s. */
-  static final String SCOPE = "(:all OR s.team IN (<teams>))";
-
-  /**
-   * A release's analysis (components, dependencies, findings) is visible unless an SBOM upload is
-   * still writing it (docs/adr/0008); for statements over {@code releases r}.
-   */
-  static final String VISIBLE = "r.sbom_pending IS NULL";
-
-  /** The same for statements that name the release by {@code :r}. */
-  private static final String VISIBLE_R =
-      "EXISTS (SELECT 1 FROM releases v WHERE v.id = :r AND v.sbom_pending IS NULL)";
-
   record Release(
       long id,
       String service,
@@ -42,30 +28,29 @@ public final class ReleaseDao {
   record ComponentRow(
       String ref, String name, String version, String purl, String ecosystem, String pkg) {}
 
-  record FindingRow(
-      String componentRef,
-      String purl,
-      String vulnId,
-      String aliasesJson,
-      List<String> ids,
-      String severity,
-      Double score,
-      String fixed,
-      String summary) {}
+  /** One tool's counts of one SARIF upload. */
+  record SarifUpload(
+      long release,
+      String tool,
+      String kind,
+      int results,
+      int critical,
+      int high,
+      int medium,
+      int low,
+      Instant at) {}
 
-  static <S extends SqlStatement<S>> S scoped(S st, Principal p) {
-    return st.bind("all", p.allTeams()).bindList(EmptyHandling.NULL_KEYWORD, "teams", p.teams());
-  }
+  private static final String FIND =
+      """
+      SELECT r.id, s.name AS service, r.version, r.digest, r.created_at, r.sbom_sha256,
+        r.sbom_format, r.sbom_pending, r.sbom_pending_at
+      FROM releases r JOIN services s ON s.id = r.service_id
+      WHERE s.name = :service AND r.version = :version AND
+      """
+          + TeamScope.SCOPE;
 
   Optional<Release> find(Handle h, Principal p, String service, String version) {
-    return scoped(
-            h.createQuery(
-                "SELECT r.id, s.name AS service, r.version, r.digest, r.created_at, r.sbom_sha256, r.sbom_format, "
-                    + "r.sbom_pending, r.sbom_pending_at "
-                    + "FROM releases r JOIN services s ON s.id = r.service_id "
-                    + "WHERE s.name = :service AND r.version = :version AND "
-                    + SCOPE),
-            p)
+    return TeamScope.scoped(h.createQuery(FIND), p)
         .bind("service", service)
         .bind("version", version)
         .map(
@@ -81,6 +66,15 @@ public final class ReleaseDao {
                     rs.getString("sbom_pending"),
                     pendingAt(rs)))
         .findOne();
+  }
+
+  /** The upload that is writing the release, or null. */
+  String pendingOf(Handle h, long release) {
+    return h.createQuery("SELECT sbom_pending FROM releases WHERE id = :id")
+        .bind("id", release)
+        .mapTo(String.class)
+        .findOne()
+        .orElse(null);
   }
 
   private static Instant pendingAt(java.sql.ResultSet rs) throws SQLException {
@@ -192,80 +186,6 @@ public final class ReleaseDao {
     return n;
   }
 
-  /**
-   * The packages carried-over decisions name (those taken since {@code since}, or all when null):
-   * only their findings need a carry-over pass.
-   */
-  java.util.Set<String> decidedPackages(Handle h, Instant since) {
-    return new java.util.HashSet<>(
-        h.createQuery("SELECT DISTINCT ecosystem, package FROM decisions WHERE at >= :since")
-            .bind("since", since == null ? Long.MIN_VALUE : since.toEpochMilli())
-            .map((rs, ctx) -> rs.getString("ecosystem") + ":" + rs.getString("package"))
-            .list());
-  }
-
-  /**
-   * Inserts findings with one multi-row statement and their ids with one batch (on PostgreSQL
-   * rewritten into multi-row inserts by the driver). At most 3,000 rows: the statement binds ten
-   * parameters per row, and SQLite takes at most 32,766.
-   */
-  void insertFindingsBatched(Handle h, long release, List<FindingRow> rows, Instant at) {
-    if (rows.isEmpty()) {
-      return;
-    }
-    java.sql.Connection c = h.getConnection();
-    // One multi-row statement that returns the new ids: no second lookup (which on PostgreSQL, with
-    // the statistics of a table that has just grown, can turn into a scan per step).
-    StringBuilder sql =
-        new StringBuilder(
-            "INSERT INTO findings (release_id, component_ref, purl, vuln_id, aliases, severity, score, fixed, summary, state, first_seen) VALUES ");
-    for (int i = 0; i < rows.size(); i++) {
-      sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)");
-    }
-    sql.append(" RETURNING id, component_ref, vuln_id");
-    java.util.Map<String, Long> idOf = new java.util.HashMap<>();
-    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-      int p = 1;
-      for (FindingRow f : rows) {
-        ps.setLong(p++, release);
-        ps.setString(p++, f.componentRef());
-        ps.setString(p++, f.purl());
-        ps.setString(p++, f.vulnId());
-        ps.setString(p++, f.aliasesJson());
-        ps.setString(p++, f.severity());
-        if (f.score() == null) {
-          ps.setNull(p++, java.sql.Types.DOUBLE);
-        } else {
-          ps.setDouble(p++, f.score());
-        }
-        ps.setString(p++, f.fixed());
-        ps.setString(p++, f.summary());
-        ps.setLong(p++, at.toEpochMilli());
-      }
-      try (java.sql.ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          idOf.put(rs.getString(2) + "\n" + rs.getString(3), rs.getLong(1));
-        }
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot store the findings", e);
-    }
-    try (PreparedStatement ps =
-        c.prepareStatement("INSERT INTO finding_ids (finding_id, vuln_id) VALUES (?, ?)")) {
-      for (FindingRow f : rows) {
-        long id = idOf.get(f.componentRef() + "\n" + f.vulnId());
-        for (String vid : new java.util.LinkedHashSet<>(f.ids())) {
-          ps.setLong(1, id);
-          ps.setString(2, vid);
-          ps.addBatch();
-        }
-      }
-      ps.executeBatch();
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot store the findings' ids", e);
-    }
-  }
-
   void insert(Handle h, String service, String version, String digest, Instant at) {
     h.createUpdate(
             "INSERT INTO releases (service_id, version, digest, created_at) VALUES ((SELECT id FROM services WHERE name = :s), :v, :d, :at)")
@@ -276,19 +196,9 @@ public final class ReleaseDao {
         .execute();
   }
 
-  void setSbom(Handle h, long release, String sha256, String format, byte[] gzipped) {
-    h.createUpdate(
-            "UPDATE releases SET sbom_sha256 = :sha, sbom_format = :f, sbom = :b, facts_rev = facts_rev + 1 WHERE id = :id")
-        .bind("sha", sha256)
-        .bind("f", format)
-        .bind("b", gzipped)
-        .bind("id", release)
-        .execute();
-  }
-
   /**
-   * Raises the release's facts revision: every change to what a gate reads about the release does
-   * this in its own transaction (see V11), so a cached gate input is never stale.
+   * Raises the release's facts revision. The audit log does this for every change it records (see
+   * {@link ReleaseRevisions}); public only while the gates' own writes still call it.
    */
   public static void touch(Handle h, long release) {
     h.createUpdate("UPDATE releases SET facts_rev = facts_rev + 1 WHERE id = :r")
@@ -296,19 +206,14 @@ public final class ReleaseDao {
         .execute();
   }
 
-  void clearAnalysis(Handle h, long release) {
-    touch(h, release);
-    h.createUpdate(
-            "DELETE FROM finding_ids WHERE finding_id IN (SELECT id FROM findings WHERE release_id = :r)")
-        .bind("r", release)
+  static void touchService(Handle h, long serviceId) {
+    h.createUpdate("UPDATE releases SET facts_rev = facts_rev + 1 WHERE service_id = :s")
+        .bind("s", serviceId)
         .execute();
-    h.createUpdate("DELETE FROM findings WHERE release_id = :r").bind("r", release).execute();
-    h.createUpdate("DELETE FROM release_components WHERE release_id = :r")
-        .bind("r", release)
-        .execute();
-    h.createUpdate("DELETE FROM release_dependencies WHERE release_id = :r")
-        .bind("r", release)
-        .execute();
+  }
+
+  static void touchAll(Handle h) {
+    h.createUpdate("UPDATE releases SET facts_rev = facts_rev + 1").execute();
   }
 
   void insertDependencies(Handle h, long release, java.util.Map<String, List<String>> graph) {
@@ -335,7 +240,7 @@ public final class ReleaseDao {
     java.util.Map<String, List<String>> out = new java.util.TreeMap<>();
     h.createQuery(
             "SELECT ref, depends_on FROM release_dependencies WHERE release_id = :r AND "
-                + VISIBLE_R
+                + TeamScope.VISIBLE_R
                 + " ORDER BY ref, depends_on")
         .bind("r", release)
         .map((rs, ctx) -> java.util.Map.entry(rs.getString("ref"), rs.getString("depends_on")))
@@ -367,138 +272,10 @@ public final class ReleaseDao {
     }
   }
 
-  void insertFindings(Handle h, long release, List<FindingRow> rows, Instant at) {
-    if (!rows.isEmpty()) {
-      touch(h, release);
-    }
-    for (FindingRow f : rows) {
-      long id =
-          h.createUpdate(
-                  """
-                  INSERT INTO findings (release_id, component_ref, purl, vuln_id, aliases, severity, score, fixed, summary, state, first_seen)
-                  VALUES (:r, :ref, :purl, :vuln, :aliases, :sev, :score, :fixed, :summary, 'open', :at)
-                  """)
-              .bind("r", release)
-              .bind("ref", f.componentRef())
-              .bind("purl", f.purl())
-              .bind("vuln", f.vulnId())
-              .bind("aliases", f.aliasesJson())
-              .bind("sev", f.severity())
-              .bind("score", f.score())
-              .bind("fixed", f.fixed())
-              .bind("summary", f.summary())
-              .bind("at", at.toEpochMilli())
-              .executeAndReturnGeneratedKeys("id")
-              .mapTo(Long.class)
-              .one();
-      for (String vid : f.ids()) {
-        h.createUpdate(
-                "INSERT INTO finding_ids (finding_id, vuln_id) VALUES (:f, :v) ON CONFLICT DO NOTHING")
-            .bind("f", id)
-            .bind("v", vid)
-            .execute();
-      }
-    }
-  }
-
-  /** A finding as the API shows it. */
-  record Finding(
-      String id,
-      List<String> aliases,
-      String severity,
-      Double score,
-      String purl,
-      String component,
-      String fixed,
-      String summary,
-      String state,
-      Instant firstSeen,
-      Instant due,
-      long findingId,
-      String justification,
-      String reason,
-      Instant expiresAt,
-      String note) {}
-
-  /** An open finding with what its SLA needs: the service's team, criticality and area. */
-  record OpenFinding(
-      String service,
-      String team,
-      String criticality,
-      String area,
-      String version,
-      String id,
-      String severity,
-      String purl,
-      Instant firstSeen,
-      long findingId) {}
-
-  List<OpenFinding> openFindings(Handle h, Principal p, String team, Instant now) {
-    return scoped(
-            h.createQuery(
-                "SELECT s.name AS service, s.team, s.criticality, s.area, r.version, f.vuln_id, f.severity, f.purl, f.first_seen, f.id "
-                    + "FROM findings f JOIN releases r ON r.id = f.release_id JOIN services s ON s.id = r.service_id "
-                    + "WHERE (f.state = 'open' OR (f.state = 'risk_accepted' AND f.expires_at <= :now)) AND "
-                    + SCOPE
-                    + " AND "
-                    + VISIBLE
-                    + " AND (:team IS NULL OR s.team = :team) ORDER BY f.first_seen, s.name"),
-            p)
-        .bind("team", team)
-        .bind("now", now.toEpochMilli())
-        .map(
-            (rs, ctx) ->
-                new OpenFinding(
-                    rs.getString("service"),
-                    rs.getString("team"),
-                    rs.getString("criticality"),
-                    rs.getString("area"),
-                    rs.getString("version"),
-                    rs.getString("vuln_id"),
-                    rs.getString("severity"),
-                    rs.getString("purl"),
-                    Instant.ofEpochMilli(rs.getLong("first_seen")),
-                    rs.getLong("id")))
-        .list();
-  }
-
-  List<Finding> findings(
-      Handle h, long release, java.util.function.BiFunction<String, Instant, Instant> due) {
-    return h.createQuery(
-            "SELECT id, vuln_id, aliases, severity, score, purl, component_ref, fixed, summary, state, first_seen, justification, state_reason, expires_at FROM findings WHERE release_id = :r AND "
-                + VISIBLE_R
-                + " ORDER BY vuln_id, component_ref")
-        .bind("r", release)
-        .map(
-            (rs, ctx) -> {
-              double score = rs.getDouble("score");
-              Double s = rs.wasNull() ? null : score;
-              return new Finding(
-                  rs.getString("vuln_id"),
-                  ReleaseJson.strings(rs.getString("aliases")),
-                  rs.getString("severity"),
-                  s,
-                  rs.getString("purl"),
-                  rs.getString("component_ref"),
-                  rs.getString("fixed"),
-                  rs.getString("summary"),
-                  rs.getString("state"),
-                  Instant.ofEpochMilli(rs.getLong("first_seen")),
-                  due.apply(
-                      rs.getString("severity"), Instant.ofEpochMilli(rs.getLong("first_seen"))),
-                  rs.getLong("id"),
-                  rs.getString("justification"),
-                  rs.getString("state_reason"),
-                  expires(rs),
-                  null);
-            })
-        .list();
-  }
-
   List<ComponentRow> components(Handle h, long release) {
     return h.createQuery(
             "SELECT ref, name, version, purl, ecosystem, package FROM release_components WHERE release_id = :r AND "
-                + VISIBLE_R
+                + TeamScope.VISIBLE_R
                 + " ORDER BY ref")
         .bind("r", release)
         .map(
@@ -538,18 +315,7 @@ public final class ReleaseDao {
     return added;
   }
 
-  record CodeFinding(
-      String kind,
-      String tool,
-      String ruleId,
-      String level,
-      String message,
-      String uri,
-      Integer startLine,
-      String fingerprint,
-      Instant firstSeen) {}
-
-  List<CodeFinding> codeFindings(Handle h, long release) {
+  List<Releases.CodeFinding> codeFindings(Handle h, long release) {
     return h.createQuery(
             "SELECT tool, rule_id, level, message, uri, start_line, fingerprint, first_seen FROM code_findings WHERE release_id = :r ORDER BY tool, rule_id, uri, start_line")
         .bind("r", release)
@@ -557,7 +323,7 @@ public final class ReleaseDao {
             (rs, ctx) -> {
               int line = rs.getInt("start_line");
               Integer l = rs.wasNull() ? null : line;
-              return new CodeFinding(
+              return new Releases.CodeFinding(
                   "code",
                   rs.getString("tool"),
                   rs.getString("rule_id"),
@@ -571,70 +337,51 @@ public final class ReleaseDao {
         .list();
   }
 
-  long count(Handle h, String table, long release) {
-    return h.createQuery("SELECT COUNT(*) FROM " + table + " WHERE release_id = :r")
+  void insertSarifUpload(Handle h, SarifUpload u) {
+    h.createUpdate(
+            """
+            INSERT INTO sarif_uploads
+              (release_id, tool, kind, results, critical, high, medium, low, uploaded_at)
+            VALUES (:release, :tool, :kind, :results, :critical, :high, :medium, :low, :atMillis)
+            """)
+        .bind("release", u.release())
+        .bind("tool", u.tool())
+        .bind("kind", u.kind())
+        .bind("results", u.results())
+        .bind("critical", u.critical())
+        .bind("high", u.high())
+        .bind("medium", u.medium())
+        .bind("low", u.low())
+        .bind("atMillis", u.at().toEpochMilli())
+        .execute();
+  }
+
+  long componentCount(Handle h, long release) {
+    return h.createQuery("SELECT COUNT(*) FROM release_components WHERE release_id = :r")
         .bind("r", release)
         .mapTo(Long.class)
         .one();
   }
 
-  /** A release that contains a package, with the component's version. */
-  record Hit(
-      String service,
-      String team,
-      String version,
-      String digest,
-      String componentVersion,
-      String purl) {}
-
-  private static Instant expires(java.sql.ResultSet rs) throws SQLException {
-    long e = rs.getLong("expires_at");
-    return rs.wasNull() ? null : Instant.ofEpochMilli(e);
-  }
-
-  private static Hit hit(java.sql.ResultSet rs) throws SQLException {
-    return new Hit(
-        rs.getString("service"),
-        rs.getString("team"),
-        rs.getString("version"),
-        rs.getString("digest"),
-        rs.getString("cversion"),
-        rs.getString("purl"));
-  }
-
-  List<Hit> withPackage(Handle h, Principal p, String ecosystem, String pkg) {
-    return scoped(
-            h.createQuery(
-                "SELECT s.name AS service, s.team, r.version, r.digest, c.version AS cversion, c.purl FROM release_components c "
-                    + "JOIN releases r ON r.id = c.release_id JOIN services s ON s.id = r.service_id "
-                    + "WHERE c.ecosystem = :eco AND c.package = :pkg AND "
-                    + VISIBLE
-                    + " AND "
-                    + SCOPE
-                    + " ORDER BY s.name, r.version"),
-            p)
-        .bind("eco", ecosystem)
-        .bind("pkg", pkg)
-        .map((rs, ctx) -> hit(rs))
-        .list();
-  }
-
-  /** Releases with an open finding known by {@code anyId} (record id or alias). */
-  List<Hit> affectedBy(Handle h, Principal p, String anyId) {
-    return scoped(
-            h.createQuery(
-                "SELECT DISTINCT s.name AS service, s.team, r.version, r.digest, c.version AS cversion, f.purl FROM finding_ids i "
-                    + "JOIN findings f ON f.id = i.finding_id JOIN releases r ON r.id = f.release_id "
-                    + "JOIN services s ON s.id = r.service_id "
-                    + "LEFT JOIN release_components c ON c.release_id = f.release_id AND c.ref = f.component_ref "
-                    + "WHERE i.vuln_id = :id AND "
-                    + VISIBLE
-                    + " AND "
-                    + SCOPE
-                    + " ORDER BY s.name, r.version"),
-            p)
-        .bind("id", anyId)
-        .map((rs, ctx) -> hit(rs))
+  /** The latest SARIF upload of each tool. */
+  List<Releases.ToolSummary> toolSummaries(Handle h, long release) {
+    return h.createQuery(
+            """
+            SELECT tool, kind, results, critical, high, medium, low FROM sarif_uploads
+            WHERE id IN (SELECT MAX(id) FROM sarif_uploads WHERE release_id = :r GROUP BY tool)
+            ORDER BY tool
+            """)
+        .bind("r", release)
+        .map(
+            (rs, ctx) ->
+                new Releases.ToolSummary(
+                    rs.getString("tool"),
+                    rs.getString("kind"),
+                    rs.getLong("results"),
+                    rs.getLong("critical"),
+                    rs.getLong("high"),
+                    rs.getLong("medium"),
+                    rs.getLong("low")))
         .list();
   }
 }

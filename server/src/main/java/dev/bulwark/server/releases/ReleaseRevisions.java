@@ -13,19 +13,9 @@ public final class ReleaseRevisions implements FactRevisions {
   public void raise(Handle tx, Affects affects) {
     switch (affects) {
       case Affects.NoGateInput n -> {}
-      case Affects.Releases r -> {
-        for (long id : r.ids()) {
-          tx.createUpdate("UPDATE releases SET facts_rev = facts_rev + 1 WHERE id = :id")
-              .bind("id", id)
-              .execute();
-        }
-      }
-      case Affects.ServiceReleases s ->
-          tx.createUpdate("UPDATE releases SET facts_rev = facts_rev + 1 WHERE service_id = :s")
-              .bind("s", s.serviceId())
-              .execute();
-      case Affects.AllReleases a ->
-          tx.createUpdate("UPDATE releases SET facts_rev = facts_rev + 1").execute();
+      case Affects.Releases r -> r.ids().forEach(id -> ReleaseDao.touch(tx, id));
+      case Affects.ServiceReleases s -> ReleaseDao.touchService(tx, s.serviceId());
+      case Affects.AllReleases a -> ReleaseDao.touchAll(tx);
     }
   }
 }

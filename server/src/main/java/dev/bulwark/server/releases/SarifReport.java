@@ -2,10 +2,10 @@ package dev.bulwark.server.releases;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bulwark.common.Sha256;
 import dev.bulwark.server.http.ApiException;
 import dev.bulwark.server.http.Json;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -159,6 +159,6 @@ final class SarifReport {
             + (uri == null ? "" : uri)
             + "\n"
             + message.replaceAll("[0-9]+", "#");
-    return "bulwark/v1:" + Releases.sha256(basis.getBytes(StandardCharsets.UTF_8));
+    return "bulwark/v1:" + Sha256.hex(basis);
   }
 }

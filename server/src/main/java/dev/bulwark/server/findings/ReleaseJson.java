@@ -1,4 +1,4 @@
-package dev.bulwark.server.releases;
+package dev.bulwark.server.findings;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.bulwark.server.http.Json;

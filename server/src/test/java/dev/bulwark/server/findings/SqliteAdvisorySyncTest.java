@@ -1,4 +1,4 @@
-package dev.bulwark.server.releases;
+package dev.bulwark.server.findings;
 
 import dev.bulwark.server.testing.TestDatabases;
 

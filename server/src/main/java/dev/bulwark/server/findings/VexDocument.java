@@ -1,5 +1,6 @@
-package dev.bulwark.server.releases;
+package dev.bulwark.server.findings;
 
+import dev.bulwark.server.releases.Releases;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,14 +37,14 @@ final class VexDocument {
   static Map<String, Object> build(
       String service,
       String version,
-      List<ReleaseDao.ComponentRow> components,
-      List<ReleaseDao.Finding> findings,
+      List<Releases.ComponentView> components,
+      List<Findings.Finding> findings,
       Instant now,
       String toolVersion) {
     java.util.Set<String> affected = new java.util.HashSet<>();
     findings.forEach(f -> affected.add(f.component()));
     List<Object> comps = new ArrayList<>();
-    for (ReleaseDao.ComponentRow c : components) {
+    for (Releases.ComponentView c : components) {
       if (!affected.contains(c.ref())) {
         continue;
       }
@@ -60,7 +61,7 @@ final class VexDocument {
       comps.add(m);
     }
     List<Object> vulns = new ArrayList<>();
-    for (ReleaseDao.Finding f : findings) {
+    for (Findings.Finding f : findings) {
       Map<String, Object> v = new LinkedHashMap<>();
       v.put("bom-ref", "finding-" + f.findingId());
       v.put("id", f.id());
@@ -113,7 +114,7 @@ final class VexDocument {
   }
 
   /** No analysis for an open finding: nobody has looked yet, and VEX must not claim otherwise. */
-  private static Map<String, Object> analysis(ReleaseDao.Finding f) {
+  private static Map<String, Object> analysis(Findings.Finding f) {
     Map<String, Object> a = new LinkedHashMap<>();
     switch (f.state()) {
       case "open" -> {

@@ -1,8 +1,9 @@
-package dev.bulwark.server.releases;
+package dev.bulwark.server.findings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bulwark.server.releases.ReleasesContractTestAccess;
 import dev.bulwark.server.testing.Http;
 import dev.bulwark.server.testing.TestDatabases;
 import dev.bulwark.server.testing.TestServer;
@@ -72,8 +73,7 @@ abstract class AdvisorySyncContractTest {
             ADMIN,
             "PUT",
             "application/json",
-            ReleasesContractTest.sbom("v1.4.0", ReleasesContractTest.OLD_SYS)
-                .getBytes(StandardCharsets.UTF_8));
+            ReleasesContractTestAccess.sbom().getBytes(StandardCharsets.UTF_8));
     assertThat(up.status()).as(up.text()).isEqualTo(200);
     assertThat(states()).containsOnlyKeys("GO-2020-0001");
 
@@ -159,8 +159,7 @@ abstract class AdvisorySyncContractTest {
           ADMIN,
           "PUT",
           "application/json",
-          ReleasesContractTest.sbom("v1.4.0", ReleasesContractTest.OLD_SYS)
-              .getBytes(StandardCharsets.UTF_8));
+          ReleasesContractTestAccess.sbom().getBytes(StandardCharsets.UTF_8));
       Files.writeString(osv.resolve("GO-2022-0493.json"), record("GO-2022-0493"));
       s.clock.advance(java.time.Duration.ofSeconds(61));
       long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();

@@ -1,4 +1,4 @@
-package dev.bulwark.server.releases;
+package dev.bulwark.server.findings;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;

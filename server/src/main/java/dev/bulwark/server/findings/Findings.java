@@ -1,0 +1,165 @@
+package dev.bulwark.server.findings;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import dev.bulwark.server.auth.Principal;
+import dev.bulwark.server.catalog.Area;
+import dev.bulwark.server.catalog.Catalog;
+import dev.bulwark.server.catalog.Criticality;
+import dev.bulwark.server.db.Database;
+import dev.bulwark.server.releases.Releases;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The findings of releases as the API lists them: per release, overdue, as VEX. */
+public final class Findings {
+  private final Database db;
+  private final Catalog catalog;
+  private final Releases releases;
+  private final SlaPolicy sla;
+  private final Clock clock;
+  private final FindingDao dao = new FindingDao();
+
+  public Findings(Database db, Catalog catalog, Releases releases, SlaPolicy sla, Clock clock) {
+    this.db = db;
+    this.catalog = catalog;
+    this.releases = releases;
+    this.sla = sla;
+    this.clock = clock;
+  }
+
+  public SlaPolicy sla() {
+    return sla;
+  }
+
+  /** A finding as the API shows it; {@code state} is effective, {@code due} its SLA date. */
+  public record Finding(
+      String id,
+      List<String> aliases,
+      String severity,
+      Double score,
+      String purl,
+      String component,
+      String fixed,
+      String summary,
+      String state,
+      Instant firstSeen,
+      Instant due,
+      long findingId,
+      String justification,
+      String reason,
+      Instant expiresAt,
+      String note) {
+    /** This finding with its SLA date and its state as it reads {@code now}. */
+    Finding effective(Instant dueAt, Instant now) {
+      boolean expired = FindingLifecycle.acceptanceExpired(state, expiresAt, now);
+      return new Finding(
+          id,
+          aliases,
+          severity,
+          score,
+          purl,
+          component,
+          fixed,
+          summary,
+          expired ? FindingState.open.name() : state,
+          firstSeen,
+          dueAt,
+          findingId,
+          justification,
+          reason,
+          expiresAt,
+          expired ? "reopened: the risk acceptance expired at " + expiresAt : note);
+    }
+  }
+
+  public List<Finding> findings(Principal caller, String service, String version) {
+    return db.jdbi()
+        .withHandle(
+            h -> {
+              Releases.Ref r = releases.ref(h, caller, service, version);
+              return findings(h, r.id(), caller, service);
+            });
+  }
+
+  private List<Finding> findings(
+      org.jdbi.v3.core.Handle h, long release, Principal caller, String service) {
+    var svc = catalog.find(caller, service).orElseThrow();
+    Instant now = clock.instant();
+    List<Finding> out = new ArrayList<>();
+    for (Finding f : dao.findings(h, release)) {
+      out.add(
+          f.effective(
+              f.firstSeen().plus(sla.due(f.severity(), svc.criticality(), svc.area())), now));
+    }
+    return out;
+  }
+
+  /** An open finding past its due date. */
+  public record Overdue(
+      String service,
+      String team,
+      String version,
+      String id,
+      String severity,
+      String purl,
+      Instant firstSeen,
+      Instant due,
+      long daysOverdue,
+      long findingId) {}
+
+  /** Open findings past their SLA, oldest first, for the caller's teams (or one of them). */
+  public List<Overdue> overdue(Principal caller, String team) {
+    Instant now = clock.instant();
+    List<Overdue> out = new ArrayList<>();
+    for (FindingDao.OpenFinding f :
+        db.jdbi().withHandle(h -> dao.openFindings(h, caller, team, now))) {
+      Instant due =
+          f.firstSeen()
+              .plus(
+                  sla.due(
+                      f.severity(), Criticality.valueOf(f.criticality()), Area.valueOf(f.area())));
+      if (now.isAfter(due)) {
+        out.add(
+            new Overdue(
+                f.service(),
+                f.team(),
+                f.version(),
+                f.id(),
+                f.severity(),
+                f.purl(),
+                f.firstSeen(),
+                due,
+                Duration.between(due, now).toDays(),
+                f.findingId()));
+      }
+    }
+    return out;
+  }
+
+  /** A CycloneDX 1.6 VEX document, kept as the ordered tree it is written as. */
+  public record VexExport(@JsonValue Map<String, Object> document) {}
+
+  /** The release's findings and their analyses as a CycloneDX 1.6 VEX document. */
+  public VexExport vex(Principal caller, String service, String version) {
+    return db.jdbi()
+        .withHandle(
+            h -> {
+              Releases.Ref r = releases.ref(h, caller, service, version);
+              List<Finding> findings = findings(h, r.id(), caller, service);
+              List<Releases.ComponentView> components = releases.components(h, r.id());
+              String tool = Findings.class.getPackage().getImplementationVersion();
+              return new VexExport(
+                  VexDocument.build(
+                      service,
+                      version,
+                      components,
+                      findings,
+                      clock.instant(),
+                      tool == null ? "dev" : tool));
+            });
+  }
+}

@@ -1,0 +1,42 @@
+package dev.bulwark.server.findings;
+
+import dev.bulwark.server.advisories.AdvisorySync;
+import dev.bulwark.server.feature.Feature;
+import dev.bulwark.server.feature.Job;
+import dev.bulwark.server.http.ApiRoute;
+import java.util.List;
+
+/**
+ * Findings: their lifecycle and triage, carried-over decisions, VEX, the SLA and overdue findings,
+ * and their re-evaluation when advisories change.
+ */
+public final class FindingsFeature implements Feature {
+  private final List<ApiRoute> routes;
+  private final List<Job> jobs;
+
+  public FindingsFeature(
+      Findings findings, FindingLifecycle lifecycle, AdvisorySync sync, List<Job> jobs) {
+    this.routes = new FindingRoutes(findings, lifecycle, sync).routes();
+    this.jobs = List.copyOf(jobs);
+  }
+
+  @Override
+  public String name() {
+    return "findings";
+  }
+
+  @Override
+  public List<ApiRoute> routes() {
+    return routes;
+  }
+
+  @Override
+  public List<Job> jobs() {
+    return jobs;
+  }
+
+  @Override
+  public java.util.Optional<String> openApi() {
+    return java.util.Optional.of("/openapi/findings.json");
+  }
+}
