@@ -1,6 +1,7 @@
 package dev.bulwark.server;
 
 import dev.bulwark.server.advisories.Advisories;
+import dev.bulwark.server.advisories.AdvisoryFollower;
 import dev.bulwark.server.advisories.AdvisorySyncJob;
 import dev.bulwark.server.audit.AuditRoutes;
 import dev.bulwark.server.auth.Authenticator;
@@ -128,8 +129,10 @@ public final class BulwarkServer implements AutoCloseable {
     var advisories =
         new Advisories(
             config.osvSources(), config.osvUrls(), config.dataDir().resolve("osv-cache"));
+    // Every node follows the syncs of the others (docs/adr/0010).
+    var advisoryFollower = new AdvisoryFollower(advisories, db, clock);
     try {
-      advisories.load();
+      advisoryFollower.loadAtStart();
     } catch (dev.bulwark.vuln.osv.OsvFormatException | java.io.IOException e) {
       throw new ConfigException("cannot load the OSV sources: " + e.getMessage());
     }
@@ -226,6 +229,10 @@ public final class BulwarkServer implements AutoCloseable {
                 new TokenRoutes(tokens, config.exposure().tokenMaxLifetime(), clock).routes(),
                 List.of()),
             Feature.of("catalog", new CatalogRoutes(catalog).routes(), List.of()),
+            Feature.of(
+                "advisories",
+                List.of(),
+                List.of(Job.of(advisoryFollower::start, advisoryFollower::close))),
             Feature.of(
                 "releases",
                 new ReleaseRoutes(releases).routes(),
