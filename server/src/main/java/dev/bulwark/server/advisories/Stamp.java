@@ -4,6 +4,7 @@ import dev.bulwark.common.Sha256;
 import dev.bulwark.vuln.osv.Advisory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.HexFormat;
 
 /**
@@ -16,20 +17,29 @@ import java.util.HexFormat;
 record Stamp(long records, long high, long low) {
   static final Stamp NONE = new Stamp(0, 0, 0);
 
-  static Stamp of(Advisory a) {
-    byte[] h =
-        Sha256.of(
-            (a.id() + "\n" + a.modified() + "\n" + a.withdrawn()).getBytes(StandardCharsets.UTF_8));
-    ByteBuffer b = ByteBuffer.wrap(h);
-    return new Stamp(1, b.getLong(0), b.getLong(8));
+  Stamp {
+    if (records < 0) {
+      throw new IllegalArgumentException("records " + records);
+    }
   }
 
+  /** The stamp of these records, one digest reused for all of them. */
   static Stamp of(Iterable<Advisory> advisories) {
-    Stamp s = NONE;
+    MessageDigest sha = Sha256.digest();
+    long records = 0;
+    long high = 0;
+    long low = 0;
     for (Advisory a : advisories) {
-      s = s.plus(of(a));
+      ByteBuffer h =
+          ByteBuffer.wrap(
+              sha.digest(
+                  (a.id() + "\n" + a.modified() + "\n" + a.withdrawn())
+                      .getBytes(StandardCharsets.UTF_8)));
+      records++;
+      high += h.getLong(0);
+      low += h.getLong(8);
     }
-    return s;
+    return new Stamp(records, high, low);
   }
 
   Stamp plus(Stamp o) {
