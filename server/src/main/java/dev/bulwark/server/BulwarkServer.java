@@ -1,6 +1,7 @@
 package dev.bulwark.server;
 
 import dev.bulwark.server.advisories.Advisories;
+import dev.bulwark.server.advisories.AdvisoryFollower;
 import dev.bulwark.server.advisories.AdvisorySyncJob;
 import dev.bulwark.server.attestations.Attestations;
 import dev.bulwark.server.attestations.AttestationsFeature;
@@ -163,8 +164,10 @@ public final class BulwarkServer implements AutoCloseable {
     var advisories =
         new Advisories(
             config.osvSources(), config.osvUrls(), config.dataDir().resolve("osv-cache"));
+    // Every node follows the syncs of the others (docs/adr/0010).
+    var advisoryFollower = new AdvisoryFollower(advisories, db, clock);
     try {
-      advisories.load();
+      advisoryFollower.loadAtStart();
     } catch (dev.bulwark.vuln.osv.OsvFormatException | java.io.IOException e) {
       throw new ConfigException("cannot load the OSV sources: " + e.getMessage());
     }
@@ -268,16 +271,17 @@ public final class BulwarkServer implements AutoCloseable {
     features.add(
         Feature.of(
             "catalog", new CatalogRoutes(catalog).routes(), List.of(), "/openapi/catalog.json"));
-    features.add(new ReleasesFeature(releases));
     features.add(
-        new FindingsFeature(
-            findings,
-            lifecycle,
-            reevaluation,
+        Feature.of(
+            "advisories",
+            List.of(),
             List.of(
+                Job.of(advisoryFollower::start, advisoryFollower::close),
                 Job.of(
                     () -> advisorySync.start(java.time.Duration.ofSeconds(5)),
                     advisorySync::close))));
+    features.add(new ReleasesFeature(releases));
+    features.add(new FindingsFeature(findings, lifecycle, reevaluation));
     features.add(new PortfolioFeature(new Portfolio(db, catalog, advisories, releases)));
     features.add(
         Feature.of(

@@ -94,14 +94,49 @@ public final class Advisories {
   public record Change(
       AdvisoryIndex before, AdvisoryIndex after, Set<String> changedIds, long loadMillis) {}
 
-  /** One source file as parsed last time, reused while its size, mtime and file key stay. */
-  private record Parsed(List<Object> stamp, List<Advisory> advisories) {}
+  /**
+   * One source file as parsed last time, reused while its size, mtime and file key stay; {@code
+   * content} is its records' part of the load's {@link Stamp}.
+   */
+  private record Parsed(List<Object> stamp, List<Advisory> advisories, Stamp content) {}
 
   /** The files of the last load, in load order. */
   private Map<Path, Parsed> parsed = Map.of();
 
   /** id -> modified and withdrawn, of the advisories loaded last. */
   private final Map<String, String> versions = new HashMap<>();
+
+  /** What the last successful load read, as nodes compare it. */
+  private volatile Stamp loaded = Stamp.NONE;
+
+  /** Told the stamp of every sync's load; nothing until {@link #onSync} is called. */
+  private volatile java.util.function.Consumer<String> onSync = stamp -> {};
+
+  /**
+   * Who is told when a sync loaded the sources (the {@link AdvisoryFollower}, which announces it to
+   * the other nodes). A {@link #refresh} is not told: it follows an announcement, or is the start.
+   */
+  public void onSync(java.util.function.Consumer<String> announce) {
+    this.onSync = java.util.Objects.requireNonNull(announce);
+  }
+
+  /**
+   * The sync's load: {@link #refresh}, then the new stamp is announced ({@link #onSync}), so the
+   * other nodes of the deployment reload their index too. Finding re-evaluation is the caller's.
+   */
+  public Change load() throws OsvFormatException, IOException {
+    Change c = refresh();
+    onSync.accept(stamp());
+    return c;
+  }
+
+  /**
+   * What the index was loaded from, as nodes compare it: {@code <records>:<hex>}, the same on every
+   * node whose sources hold the same records (whatever their paths or file names).
+   */
+  public String stamp() {
+    return loaded.text();
+  }
 
   /**
    * Loads every source; on any error the previous index stays and the error is thrown. Files whose
@@ -111,7 +146,7 @@ public final class Advisories {
    * read whole: a zip is one file. If the same id appears in two files, the index holds both (one
    * group) and the change detection follows the file that changed.
    */
-  public synchronized Change load() throws OsvFormatException, IOException {
+  public synchronized Change refresh() throws OsvFormatException, IOException {
     AdvisoryIndex before = index.get();
     if (sources.isEmpty() && urls.isEmpty()) {
       return new Change(before, before, Set.of(), 0);
@@ -157,7 +192,7 @@ public final class Advisories {
           p.advisories().forEach(a -> oldIds.add(a.id()));
         }
         read.forEach(a -> newValues.put(a.id(), a.modified() + "|" + a.withdrawn()));
-        p = new Parsed(stamp, List.copyOf(read));
+        p = new Parsed(stamp, List.copyOf(read), Stamp.of(read));
       }
       next.put(f, p);
     }
@@ -188,6 +223,11 @@ public final class Advisories {
     versions.putAll(newValues);
     parsed = next;
     index.set(after);
+    Stamp content = Stamp.NONE;
+    for (Parsed p : next.values()) {
+      content = content.plus(p.content());
+    }
+    loaded = content;
     long took = (System.nanoTime() - t0) / 1_000_000;
     LOG.info(
         "loaded {} advisories ({} withdrawn, {} changed) from {} in {} ms",

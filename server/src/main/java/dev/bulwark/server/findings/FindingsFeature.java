@@ -2,7 +2,6 @@ package dev.bulwark.server.findings;
 
 import dev.bulwark.server.advisories.AdvisorySync;
 import dev.bulwark.server.feature.Feature;
-import dev.bulwark.server.feature.Job;
 import dev.bulwark.server.http.ApiRoute;
 import java.util.List;
 
@@ -12,12 +11,9 @@ import java.util.List;
  */
 public final class FindingsFeature implements Feature {
   private final List<ApiRoute> routes;
-  private final List<Job> jobs;
 
-  public FindingsFeature(
-      Findings findings, FindingLifecycle lifecycle, AdvisorySync sync, List<Job> jobs) {
+  public FindingsFeature(Findings findings, FindingLifecycle lifecycle, AdvisorySync sync) {
     this.routes = new FindingRoutes(findings, lifecycle, sync).routes();
-    this.jobs = List.copyOf(jobs);
   }
 
   @Override
@@ -28,11 +24,6 @@ public final class FindingsFeature implements Feature {
   @Override
   public List<ApiRoute> routes() {
     return routes;
-  }
-
-  @Override
-  public List<Job> jobs() {
-    return jobs;
   }
 
   @Override

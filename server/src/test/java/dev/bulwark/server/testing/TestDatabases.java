@@ -23,9 +23,10 @@ public final class TestDatabases {
     POSTGRESQL
   }
 
-  static final String PG_URL =
+  public static final String PG_URL =
       System.getenv().getOrDefault("BULWARK_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
-  static final String PG_USER = System.getenv().getOrDefault("BULWARK_TEST_PG_USER", "postgres");
+  public static final String PG_USER =
+      System.getenv().getOrDefault("BULWARK_TEST_PG_USER", "postgres");
   private static Boolean pgReachable;
 
   private TestDatabases() {}
