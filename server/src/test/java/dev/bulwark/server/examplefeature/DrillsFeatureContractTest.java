@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -222,9 +221,6 @@ abstract class DrillsFeatureContractTest {
   // The policy input: the last step of docs/adding-a-feature.md, isolated in this one test.
   @Test
   @Order(6)
-  @Disabled(
-      "needs Feature.policyInputs() from the gates change of issue #13: apply"
-          + " after-gates-merge.patch, then remove this line")
   void itsPolicyInputReachesAGatePolicyAndADrillInvalidatesTheCachedInput() {
     String lead = ts.tokenFor("drill-lead-1", "security", "*");
     String lead2 = ts.tokenFor("drill-lead-2", "security", "*");
