@@ -86,7 +86,9 @@ public final class GateBench {
       c.setAutoCommit(false);
       long release;
       try (var st = c.createStatement();
-          var rs = st.executeQuery("SELECT id FROM releases WHERE service = 'pay-api'")) {
+          var rs =
+              st.executeQuery(
+                  "SELECT r.id FROM releases r JOIN services s ON s.id = r.service_id WHERE s.name = 'pay-api'")) {
         rs.next();
         release = rs.getLong(1);
       }
@@ -142,6 +144,14 @@ public final class GateBench {
       String label = sqlite ? "SQLite" : "PostgreSQL";
       // What a CI job's HTTP/1.1 client sees over a kept-alive connection.
       List<Double> gate = time(decisions, () -> raw.send("POST", "/api/v1/gates/evaluate", body));
+      System.out.printf(
+          "%s (%s): POST /api/v1/gates/evaluate, 100 rules over %,d findings, end to end (read facts, evaluate, write decision and ledger entry durably, answer), %d decisions after %d warm-up:%n",
+          label, setup, FINDINGS, decisions, WARMUP);
+      System.out.println("  HTTP/1.1 keep-alive client: " + summary(gate));
+      // bench.gateOnly (bench/ab) skips the two comparison clients below, two thirds of a run.
+      if (Boolean.getBoolean("bench.gateOnly")) {
+        return;
+      }
       // The floor under it: an authenticated request that reads nothing. Each kind of request is
       // warmed up before it is timed, on the server and in this client's own JIT.
       Request floorRequest = () -> raw.send("GET", "/api/v1/gates/environments", "");
@@ -152,10 +162,6 @@ public final class GateBench {
       Request jdkRequest = () -> send(http, token, base + "/api/v1/gates/evaluate", "POST", body);
       time(WARMUP / 10, jdkRequest);
       List<Double> jdk = time(decisions, jdkRequest);
-      System.out.printf(
-          "%s (%s): POST /api/v1/gates/evaluate, 100 rules over %,d findings, end to end (read facts, evaluate, write decision and ledger entry durably, answer), %d decisions after %d warm-up:%n",
-          label, setup, FINDINGS, decisions, WARMUP);
-      System.out.println("  HTTP/1.1 keep-alive client: " + summary(gate));
       System.out.println("  java.net.http.HttpClient:   " + summary(jdk));
       System.out.println("  floor, GET /api/v1/gates/environments: " + summary(floor));
     }
