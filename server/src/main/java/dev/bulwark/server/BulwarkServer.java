@@ -2,13 +2,10 @@ package dev.bulwark.server;
 
 import dev.bulwark.server.advisories.Advisories;
 import dev.bulwark.server.advisories.AdvisorySyncJob;
-import dev.bulwark.server.audit.AuditRoutes;
 import dev.bulwark.server.auth.Authenticator;
 import dev.bulwark.server.auth.FailedAuthLimiter;
 import dev.bulwark.server.auth.OidcVerifier;
 import dev.bulwark.server.auth.Principal;
-import dev.bulwark.server.auth.TokenRoutes;
-import dev.bulwark.server.auth.TokenService;
 import dev.bulwark.server.backup.BackupRoutes;
 import dev.bulwark.server.catalog.Catalog;
 import dev.bulwark.server.catalog.CatalogRoutes;
@@ -23,6 +20,7 @@ import dev.bulwark.server.gates.Gates;
 import dev.bulwark.server.http.ApiRoute;
 import dev.bulwark.server.http.HttpApi;
 import dev.bulwark.server.http.SystemRoutes;
+import dev.bulwark.server.ledger.AuditRoutes;
 import dev.bulwark.server.ledger.Ledger;
 import dev.bulwark.server.ledger.LedgerAuditLog;
 import dev.bulwark.server.ledger.LedgerKeys;
@@ -38,6 +36,8 @@ import dev.bulwark.server.releases.ReleaseRevisions;
 import dev.bulwark.server.releases.ReleaseRoutes;
 import dev.bulwark.server.releases.Releases;
 import dev.bulwark.server.releases.SlaPolicy;
+import dev.bulwark.server.tokens.TokenRoutes;
+import dev.bulwark.server.tokens.TokenService;
 import io.javalin.Javalin;
 import io.javalin.event.HandlerMetaInfo;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -163,7 +163,7 @@ public final class BulwarkServer implements AutoCloseable {
             config.secondPersonCriticalities(),
             config.uploads());
     releases.cleanUpAbandonedUploads();
-    var dispatcher = new WebhookDispatcher(db, releases, webhooks, clock);
+    var dispatcher = new WebhookDispatcher(db, overdueFindings(releases), webhooks, clock);
     var advisorySync =
         new AdvisorySyncJob(releases, new JobLock(db, clock), config.osvSyncInterval(), clock);
     var gates = new dev.bulwark.server.gates.Gates(db, releases, audit, clock, config.gates());
@@ -219,8 +219,7 @@ public final class BulwarkServer implements AutoCloseable {
     // Every feature the server runs; adding one is one line here (docs/adding-a-feature.md).
     List<Feature> features =
         List.of(
-            Feature.of(
-                "system", new SystemRoutes(metrics, () -> databaseUp(db)).routes(), List.of()),
+            Feature.of("system", new SystemRoutes(metrics, db::isUp).routes(), List.of()),
             Feature.of(
                 "tokens",
                 new TokenRoutes(tokens, config.exposure().tokenMaxLifetime(), clock).routes(),
@@ -287,12 +286,23 @@ public final class BulwarkServer implements AutoCloseable {
         gates);
   }
 
-  private static boolean databaseUp(Database db) {
-    try {
-      return db.jdbi().withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
-    } catch (RuntimeException e) {
-      return false;
-    }
+  /** The findings side of the SLA breach events (notify knows nothing of releases). */
+  private static dev.bulwark.server.notify.OverdueFindings overdueFindings(Releases releases) {
+    return () ->
+        releases.overdue(Principal.system(), null).stream()
+            .map(
+                o ->
+                    new dev.bulwark.server.notify.OverdueFindings.Overdue(
+                        o.service(),
+                        o.team(),
+                        o.version(),
+                        o.id(),
+                        o.severity(),
+                        o.purl(),
+                        o.due(),
+                        o.daysOverdue(),
+                        o.findingId()))
+            .toList();
   }
 
   public int port() {

@@ -1,9 +1,7 @@
 package dev.bulwark.server.notify;
 
-import dev.bulwark.server.auth.Principal;
 import dev.bulwark.server.db.Database;
 import dev.bulwark.server.net.Destinations;
-import dev.bulwark.server.releases.Releases;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -50,7 +48,7 @@ public final class WebhookDispatcher implements AutoCloseable {
   static final Duration SLA_CHECK_EVERY = Duration.ofMinutes(1);
 
   private final Database db;
-  private final Releases releases;
+  private final OverdueFindings overdue;
   private final Webhooks webhooks;
   private final Clock clock;
   private final HttpClient http;
@@ -73,9 +71,9 @@ public final class WebhookDispatcher implements AutoCloseable {
     return status >= 100 && status <= 599 ? (status / 100) + "xx" : "network-error";
   }
 
-  public WebhookDispatcher(Database db, Releases releases, Webhooks webhooks, Clock clock) {
+  public WebhookDispatcher(Database db, OverdueFindings overdue, Webhooks webhooks, Clock clock) {
     this.db = db;
-    this.releases = releases;
+    this.overdue = overdue;
     this.webhooks = webhooks;
     this.clock = clock;
     Destinations destinations = webhooks.destinations();
@@ -136,21 +134,16 @@ public final class WebhookDispatcher implements AutoCloseable {
 
   /** One sla.breach event per overdue finding, the first time it is seen overdue. */
   void raiseSlaBreaches() {
-    List<Releases.Overdue> overdue = releases.overdue(Principal.system(), null);
-    if (overdue.isEmpty()) {
+    List<OverdueFindings.Overdue> due = overdue.overdue();
+    if (due.isEmpty()) {
       return;
     }
     db.writes()
         .inTransactionDo(
             h -> {
-              for (Releases.Overdue o : overdue) {
-                int inserted =
-                    h.createUpdate(
-                            "INSERT INTO sla_notices (finding_id, at) VALUES (:f, :at) ON CONFLICT DO NOTHING")
-                        .bind("f", o.findingId())
-                        .bind("at", clock.millis())
-                        .execute();
-                if (inserted == 1) {
+              for (OverdueFindings.Overdue o : due) {
+                boolean first = WebhookDao.noteSlaBreach(h, o.findingId(), clock.millis());
+                if (first) {
                   Map<String, Object> data = new LinkedHashMap<>();
                   data.put("service", o.service());
                   data.put("version", o.version());
@@ -178,27 +171,7 @@ public final class WebhookDispatcher implements AutoCloseable {
 
   void deliverDue() {
     long now = clock.millis();
-    List<Pending> due =
-        db.jdbi()
-            .withHandle(
-                h ->
-                    h.createQuery(
-                            "SELECT d.id, d.webhook_id, d.next_attempt_at, w.url, w.secret, d.event, d.payload, d.attempts "
-                                + "FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id "
-                                + "WHERE d.status = 'pending' AND d.next_attempt_at <= :now ORDER BY d.id LIMIT 50")
-                        .bind("now", now)
-                        .map(
-                            (rs, ctx) ->
-                                new Pending(
-                                    rs.getLong("id"),
-                                    rs.getLong("webhook_id"),
-                                    rs.getLong("next_attempt_at"),
-                                    rs.getString("url"),
-                                    rs.getString("secret"),
-                                    rs.getString("event"),
-                                    rs.getString("payload"),
-                                    rs.getInt("attempts")))
-                        .list());
+    List<Pending> due = db.jdbi().withHandle(h -> WebhookDao.due(h, now));
     for (Pending p : due) {
       if (claim(p, now)) {
         send(p);
@@ -208,15 +181,7 @@ public final class WebhookDispatcher implements AutoCloseable {
 
   private boolean claim(Pending p, long now) {
     return db.writes()
-            .inTransaction(
-                h ->
-                    h.createUpdate(
-                            "UPDATE webhook_deliveries SET next_attempt_at = :lease WHERE id = :id AND status = 'pending' AND next_attempt_at = :next")
-                        .bind("lease", now + LEASE.toMillis())
-                        .bind("id", p.id())
-                        .bind("next", p.next())
-                        .execute())
-        == 1;
+        .inTransaction(h -> WebhookDao.claim(h, p.id(), p.next(), now + LEASE.toMillis()));
   }
 
   private void send(Pending p) {
@@ -281,16 +246,8 @@ public final class WebhookDispatcher implements AutoCloseable {
     db.writes()
         .inTransactionDo(
             h ->
-                h.createUpdate(
-                        "UPDATE webhook_deliveries SET status = :s, attempts = :a, next_attempt_at = :n, last_status = :st, last_error = :e, delivered_at = :d WHERE id = :id")
-                    .bind("s", state)
-                    .bind("a", attempts)
-                    .bind("n", next)
-                    .bindNull("st", java.sql.Types.INTEGER)
-                    .bind("e", detail)
-                    .bind("d", error == null ? (Long) now : null)
-                    .bind("id", p.id())
-                    .execute());
+                WebhookDao.recordAttempt(
+                    h, p.id(), state, attempts, next, detail, error == null ? (Long) now : null));
   }
 
   @Override
