@@ -8,9 +8,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -132,6 +130,17 @@ public final class WebhookDispatcher implements AutoCloseable {
     }
   }
 
+  /** The data of an {@code sla.breach} event. */
+  record SlaBreach(
+      String service,
+      String version,
+      long finding,
+      String vulnerability,
+      String severity,
+      String purl,
+      String due,
+      long daysOverdue) {}
+
   /** One sla.breach event per overdue finding, the first time it is seen overdue. */
   void raiseSlaBreaches() {
     List<OverdueFindings.Overdue> due = overdue.overdue();
@@ -144,16 +153,19 @@ public final class WebhookDispatcher implements AutoCloseable {
               for (OverdueFindings.Overdue o : due) {
                 boolean first = WebhookDao.noteSlaBreach(h, o.findingId(), clock.millis());
                 if (first) {
-                  Map<String, Object> data = new LinkedHashMap<>();
-                  data.put("service", o.service());
-                  data.put("version", o.version());
-                  data.put("finding", o.findingId());
-                  data.put("vulnerability", o.id());
-                  data.put("severity", o.severity());
-                  data.put("purl", o.purl());
-                  data.put("due", o.due().toString());
-                  data.put("daysOverdue", o.daysOverdue());
-                  webhooks.enqueue(h, "sla.breach", o.team(), data);
+                  webhooks.enqueue(
+                      h,
+                      "sla.breach",
+                      o.team(),
+                      new SlaBreach(
+                          o.service(),
+                          o.version(),
+                          o.findingId(),
+                          o.id(),
+                          o.severity(),
+                          o.purl(),
+                          o.due().toString(),
+                          o.daysOverdue()));
                 }
               }
             });

@@ -18,7 +18,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -256,19 +255,18 @@ public final class Webhooks {
             });
   }
 
+  /** The JSON body every webhook receives; {@code data} is the event's own record. */
+  private record Payload(String event, String at, String team, Object data) {}
+
   /**
    * Queues {@code event} for every webhook that wants it and covers {@code team}, inside the
-   * caller's transaction.
+   * caller's transaction. {@code data} is any value Jackson writes as a JSON object (a record, or a
+   * map from an older caller).
    */
-  public void enqueue(Handle h, String event, String team, Map<String, Object> data) {
-    Map<String, Object> payload = new LinkedHashMap<>();
-    payload.put("event", event);
-    payload.put("at", clock.instant().toString());
-    payload.put("team", team);
-    payload.put("data", data);
+  public void enqueue(Handle h, String event, String team, Object data) {
     String body;
     try {
-      body = JSON.writeValueAsString(payload);
+      body = JSON.writeValueAsString(new Payload(event, clock.instant().toString(), team, data));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write a webhook payload", e);
     }
