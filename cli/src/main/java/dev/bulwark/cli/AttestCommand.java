@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -21,11 +20,7 @@ final class AttestCommand implements Callable<Integer> {
   @Mixin ClientOptions client;
   @Spec CommandSpec spec;
 
-  @Option(names = "--service", required = true)
-  String service;
-
-  @Option(names = "--version", required = true, paramLabel = "VERSION")
-  String version;
+  @Mixin ReleaseOptions release;
 
   @Parameters(index = "0", paramLabel = "ENVELOPE", description = "The DSSE envelope (JSON).")
   Path file;
@@ -43,9 +38,9 @@ final class AttestCommand implements Callable<Integer> {
             .client()
             .postRaw(
                 "/api/v1/services/"
-                    + ApiClient.segment(service)
+                    + ApiClient.segment(release.service)
                     + "/releases/"
-                    + ApiClient.segment(version)
+                    + ApiClient.segment(release.version)
                     + "/attestations",
                 "application/json",
                 body);

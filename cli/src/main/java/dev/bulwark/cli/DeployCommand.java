@@ -26,11 +26,7 @@ final class DeployCommand {
     @Mixin ClientOptions client;
     @Spec CommandSpec spec;
 
-    @Option(names = "--service", required = true)
-    String service;
-
-    @Option(names = "--version", required = true, paramLabel = "VERSION")
-    String version;
+    @Mixin ReleaseOptions release;
 
     @Option(names = "--env", required = true, paramLabel = "ENV")
     String environment;
@@ -42,7 +38,13 @@ final class DeployCommand {
               .client()
               .post(
                   "/api/v1/deployments",
-                  Map.of("service", service, "version", version, "environment", environment));
+                  Map.of(
+                      "service",
+                      release.service,
+                      "version",
+                      release.version,
+                      "environment",
+                      environment));
       Printer.print(
           spec.commandLine().getOut(),
           client.output,

@@ -20,11 +20,7 @@ final class GateCommand implements Callable<Integer> {
   @Mixin ClientOptions client;
   @Spec CommandSpec spec;
 
-  @Option(names = "--service", required = true)
-  String service;
-
-  @Option(names = "--version", required = true, paramLabel = "VERSION")
-  String version;
+  @Mixin ReleaseOptions release;
 
   @Option(names = "--env", required = true, paramLabel = "ENV")
   String environment;
@@ -36,7 +32,13 @@ final class GateCommand implements Callable<Integer> {
             .client()
             .post(
                 "/api/v1/gates/evaluate",
-                Map.of("service", service, "version", version, "environment", environment));
+                Map.of(
+                    "service",
+                    release.service,
+                    "version",
+                    release.version,
+                    "environment",
+                    environment));
     PrintWriter out = spec.commandLine().getOut();
     if (!printJson(out, client.output, r)) {
       printResults(out, r);

@@ -5,7 +5,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -17,11 +16,7 @@ final class PlanCommand implements Callable<Integer> {
   @Mixin ClientOptions client;
   @Spec CommandSpec spec;
 
-  @Option(names = "--service", required = true)
-  String service;
-
-  @Option(names = "--version", required = true, paramLabel = "VERSION")
-  String version;
+  @Mixin ReleaseOptions release;
 
   @Override
   public Integer call() {
@@ -30,9 +25,9 @@ final class PlanCommand implements Callable<Integer> {
             .client()
             .get(
                 "/api/v1/services/"
-                    + ApiClient.segment(service)
+                    + ApiClient.segment(release.service)
                     + "/releases/"
-                    + ApiClient.segment(version)
+                    + ApiClient.segment(release.version)
                     + "/plan");
     Printer.print(
         spec.commandLine().getOut(),

@@ -31,11 +31,7 @@ final class SbomCommand {
     @Mixin ClientOptions client;
     @Spec CommandSpec spec;
 
-    @Option(names = "--service", required = true)
-    String service;
-
-    @Option(names = "--version", required = true, paramLabel = "VERSION")
-    String version;
+    @Mixin ReleaseOptions release;
 
     @Option(
         names = "--digest",
@@ -59,15 +55,19 @@ final class SbomCommand {
       }
       byte[] body = Files.readAllBytes(file);
       ApiClient api = client.client();
-      String base = "/api/v1/services/" + ApiClient.segment(service) + "/releases";
-      Map<String, Object> release = new LinkedHashMap<>();
-      release.put("version", version);
-      release.put("digest", digest);
-      api.post(base, release);
+      String base = "/api/v1/services/" + ApiClient.segment(release.service) + "/releases";
+      Map<String, Object> created = new LinkedHashMap<>();
+      created.put("version", release.version);
+      created.put("digest", digest);
+      api.post(base, created);
       String type = firstNonBlank(body) == '<' ? "application/xml" : "application/json";
       JsonNode r =
           api.putRaw(
-              base + "/" + ApiClient.segment(version) + "/sbom" + (force ? "?force=true" : ""),
+              base
+                  + "/"
+                  + ApiClient.segment(release.version)
+                  + "/sbom"
+                  + (force ? "?force=true" : ""),
               type,
               body);
       PrintWriter out = spec.commandLine().getOut();
@@ -75,9 +75,9 @@ final class SbomCommand {
         Printer.print(out, client.output, r, null);
       } else {
         out.println(
-            service
+            release.service
                 + " "
-                + version
+                + release.version
                 + ": SBOM "
                 + r.path("outcome").asText()
                 + " ("

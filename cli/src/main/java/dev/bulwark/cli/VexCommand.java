@@ -30,8 +30,7 @@ final class VexCommand {
     @Mixin ClientOptions client;
     @Spec CommandSpec spec;
 
-    @Option(names = "--service", required = true)
-    String service;
+    @Mixin ServiceOption service;
 
     @Parameters(paramLabel = "FILE")
     Path file;
@@ -45,7 +44,7 @@ final class VexCommand {
           client
               .client()
               .postRaw(
-                  "/api/v1/services/" + ApiClient.segment(service) + "/vex",
+                  "/api/v1/services/" + ApiClient.segment(service.service) + "/vex",
                   "application/json",
                   Files.readAllBytes(file));
       Printer.print(
@@ -69,11 +68,7 @@ final class VexCommand {
     @Mixin ClientOptions client;
     @Spec CommandSpec spec;
 
-    @Option(names = "--service", required = true)
-    String service;
-
-    @Option(names = "--version", required = true, paramLabel = "VERSION")
-    String version;
+    @Mixin ReleaseOptions release;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Default: standard output.")
     Path out;
@@ -85,9 +80,9 @@ final class VexCommand {
               .client()
               .get(
                   "/api/v1/services/"
-                      + ApiClient.segment(service)
+                      + ApiClient.segment(release.service)
                       + "/releases/"
-                      + ApiClient.segment(version)
+                      + ApiClient.segment(release.version)
                       + "/vex");
       String text =
           Json.MAPPER.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r)

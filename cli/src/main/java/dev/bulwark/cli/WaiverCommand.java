@@ -34,8 +34,7 @@ final class WaiverCommand {
     @Mixin ClientOptions client;
     @Spec CommandSpec spec;
 
-    @Option(names = "--service", required = true)
-    String service;
+    @Mixin ServiceOption service;
 
     @Option(names = "--rule", required = true, paramLabel = "POLICY/RULE")
     String rule;
@@ -62,7 +61,7 @@ final class WaiverCommand {
         throw CliException.input("--rule must be POLICY/RULE, such as sla/no-overdue-critical");
       }
       Map<String, Object> body = new LinkedHashMap<>();
-      body.put("service", service);
+      body.put("service", service.service);
       body.put("policy", rule.substring(0, slash));
       body.put("rule", rule.substring(slash + 1));
       if (digest != null) {

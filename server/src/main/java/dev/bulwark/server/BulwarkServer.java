@@ -5,13 +5,10 @@ import dev.bulwark.server.advisories.AdvisoryFollower;
 import dev.bulwark.server.advisories.AdvisorySyncJob;
 import dev.bulwark.server.attestations.Attestations;
 import dev.bulwark.server.attestations.AttestationsFeature;
-import dev.bulwark.server.audit.AuditRoutes;
 import dev.bulwark.server.auth.Authenticator;
 import dev.bulwark.server.auth.FailedAuthLimiter;
 import dev.bulwark.server.auth.OidcVerifier;
 import dev.bulwark.server.auth.Principal;
-import dev.bulwark.server.auth.TokenRoutes;
-import dev.bulwark.server.auth.TokenService;
 import dev.bulwark.server.backup.BackupRoutes;
 import dev.bulwark.server.catalog.Catalog;
 import dev.bulwark.server.catalog.CatalogRoutes;
@@ -37,6 +34,7 @@ import dev.bulwark.server.gates.GatesFeature;
 import dev.bulwark.server.http.ApiRoute;
 import dev.bulwark.server.http.HttpApi;
 import dev.bulwark.server.http.SystemRoutes;
+import dev.bulwark.server.ledger.AuditRoutes;
 import dev.bulwark.server.ledger.Ledger;
 import dev.bulwark.server.ledger.LedgerAuditLog;
 import dev.bulwark.server.ledger.LedgerKeys;
@@ -55,6 +53,8 @@ import dev.bulwark.server.portfolio.PortfolioFeature;
 import dev.bulwark.server.releases.ReleaseRevisions;
 import dev.bulwark.server.releases.Releases;
 import dev.bulwark.server.releases.ReleasesFeature;
+import dev.bulwark.server.tokens.TokenRoutes;
+import dev.bulwark.server.tokens.TokenService;
 import dev.bulwark.server.waivers.Waivers;
 import dev.bulwark.server.waivers.WaiversFeature;
 import io.javalin.Javalin;
@@ -202,7 +202,7 @@ public final class BulwarkServer implements AutoCloseable {
     releases.cleanUpAbandonedUploads();
     var findings = new Findings(db, catalog, releases, sla, clock);
     var reevaluation = new Reevaluation(db, advisories, lifecycle, audit, clock);
-    var dispatcher = new WebhookDispatcher(db, findings, webhooks, clock);
+    var dispatcher = new WebhookDispatcher(db, overdueFindings(findings), webhooks, clock);
     var advisorySync =
         new AdvisorySyncJob(reevaluation, new JobLock(db, clock), config.osvSyncInterval(), clock);
     var policies = new Policies(db, audit, clock, config.gates());
@@ -259,7 +259,7 @@ public final class BulwarkServer implements AutoCloseable {
     features.add(
         Feature.of(
             "system",
-            new SystemRoutes(metrics, () -> databaseUp(db), openApi::get).routes(),
+            new SystemRoutes(metrics, db::isUp, openApi::get).routes(),
             List.of(),
             "/openapi/system.json"));
     features.add(
@@ -352,12 +352,23 @@ public final class BulwarkServer implements AutoCloseable {
         gates);
   }
 
-  private static boolean databaseUp(Database db) {
-    try {
-      return db.jdbi().withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
-    } catch (RuntimeException e) {
-      return false;
-    }
+  /** The findings side of the SLA breach events (notify knows nothing of releases). */
+  private static dev.bulwark.server.notify.OverdueFindings overdueFindings(Findings findings) {
+    return () ->
+        findings.overdue(Principal.system(), null).stream()
+            .map(
+                o ->
+                    new dev.bulwark.server.notify.OverdueFindings.Overdue(
+                        o.service(),
+                        o.team(),
+                        o.version(),
+                        o.id(),
+                        o.severity(),
+                        o.purl(),
+                        o.due(),
+                        o.daysOverdue(),
+                        o.findingId()))
+            .toList();
   }
 
   public int port() {

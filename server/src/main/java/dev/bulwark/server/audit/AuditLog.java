@@ -30,21 +30,6 @@ public interface AuditLog {
       Object after,
       Affects affects);
 
-  /**
-   * Transitional: the call sites that still raise revisions themselves. Removed once every writer
-   * names what it affects.
-   */
-  default long record(
-      Handle tx,
-      Principal actor,
-      String requestId,
-      String action,
-      Map<String, String> subject,
-      Object before,
-      Object after) {
-    return record(tx, actor, requestId, action, subject, before, after, Affects.none());
-  }
-
   default long record(
       Handle tx,
       Principal actor,
@@ -64,18 +49,5 @@ public interface AuditLog {
         before,
         after,
         affects);
-  }
-
-  default long record(
-      Handle tx,
-      Principal actor,
-      String requestId,
-      String action,
-      String subjectKind,
-      String subjectId,
-      Object before,
-      Object after) {
-    return record(
-        tx, actor, requestId, action, Map.of("kind", subjectKind, "id", subjectId), before, after);
   }
 }

@@ -1,6 +1,5 @@
 package dev.bulwark.server.auth;
 
-import dev.bulwark.server.http.ApiException;
 import dev.bulwark.server.net.Cidr;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -8,15 +7,17 @@ import java.util.Enumeration;
 import java.util.List;
 import java.util.Optional;
 
-/** Turns an {@code Authorization} header into a {@link Principal}, or fails with 401 or 429. */
+/**
+ * Turns an {@code Authorization} header into a {@link Principal}, or fails with {@link
+ * Unauthorized} or {@link TooManyFailures} (401 or 429 at the HTTP edge).
+ */
 public final class Authenticator {
-  private final TokenService tokens;
+  private final ApiTokens tokens;
   private final Optional<OidcVerifier> oidc;
   private final FailedAuthLimiter limiter;
   private final List<Cidr> trustedProxies;
 
-  public Authenticator(
-      TokenService tokens, Optional<OidcVerifier> oidc, FailedAuthLimiter limiter) {
+  public Authenticator(ApiTokens tokens, Optional<OidcVerifier> oidc, FailedAuthLimiter limiter) {
     this(tokens, oidc, limiter, List.of());
   }
 
@@ -24,7 +25,7 @@ public final class Authenticator {
    * @param trustedProxies the reverse proxies whose {@code X-Forwarded-For} names the client
    */
   public Authenticator(
-      TokenService tokens,
+      ApiTokens tokens,
       Optional<OidcVerifier> oidc,
       FailedAuthLimiter limiter,
       List<Cidr> trustedProxies) {
@@ -97,7 +98,7 @@ public final class Authenticator {
     if (credential.isEmpty() || credential.length() > 8192) {
       throw new Unauthorized("the bearer token is empty or too long");
     }
-    if (!TokenService.looksLikeApiToken(credential) && isJwt(credential)) {
+    if (!ApiTokens.looksLikeApiToken(credential) && isJwt(credential)) {
       return oidc.orElseThrow(
               () ->
                   new Unauthorized(
@@ -111,17 +112,18 @@ public final class Authenticator {
     return s.chars().filter(c -> c == '.').count() == 2;
   }
 
-  /** 429: this address failed too often in the current minute. */
-  public static final class TooManyFailures extends ApiException {
+  /** This address failed too often in the current minute (the HTTP edge answers 429). */
+  public static final class TooManyFailures extends RuntimeException {
     private final long retryAfterSeconds;
 
     TooManyFailures(long retryAfterSeconds) {
       super(
-          429,
-          "Too Many Requests",
           "too many failed authentication attempts from this address; retry in "
               + retryAfterSeconds
-              + " s");
+              + " s",
+          null,
+          false,
+          false);
       this.retryAfterSeconds = retryAfterSeconds;
     }
 

@@ -11,7 +11,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.bulwark.server.config.ServerConfig;
-import dev.bulwark.server.http.ApiException;
+import dev.bulwark.server.errors.DomainException;
 import java.net.MalformedURLException;
 import java.text.ParseException;
 import java.time.Clock;
@@ -83,7 +83,7 @@ public final class OidcVerifier {
     try {
       role = Role.valueOf(String.valueOf(roleClaim));
     } catch (IllegalArgumentException e) {
-      throw ApiException.forbidden(
+      throw new DomainException.Forbidden(
           "the JWT's " + config.roleClaim() + " claim is missing or not a Bulwark role");
     }
     List<String> teams = new ArrayList<>();
@@ -102,7 +102,7 @@ public final class OidcVerifier {
     if (role == Role.security && teams.contains(Principal.ALL_TEAMS)) {
       teams = List.of(Principal.ALL_TEAMS);
     } else if (role == Role.security && teams.isEmpty()) {
-      throw ApiException.forbidden(
+      throw new DomainException.Forbidden(
           "the JWT's "
               + config.teamsClaim()
               + " claim names no team; organization-wide security takes \"*\"");

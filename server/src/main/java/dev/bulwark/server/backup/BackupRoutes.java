@@ -2,6 +2,7 @@ package dev.bulwark.server.backup;
 
 import static dev.bulwark.server.http.ApiRoute.post;
 
+import dev.bulwark.server.audit.Affects;
 import dev.bulwark.server.audit.AuditLog;
 import dev.bulwark.server.auth.Permission;
 import dev.bulwark.server.db.Database;
@@ -85,7 +86,8 @@ public final class BackupRoutes {
                       "database",
                       "embedded",
                       null,
-                      Map.of("bytes", size)));
+                      Map.of("bytes", size),
+                      Affects.none()));
       call.ctx().contentType("application/vnd.sqlite3");
       call.ctx().header("Content-Disposition", "attachment; filename=\"bulwark-backup.db\"");
       try (InputStream in = Files.newInputStream(file)) {

@@ -8,12 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -37,10 +32,7 @@ public final class Backups {
     db.jdbi()
         .useHandle(
             h -> {
-              try (PreparedStatement ps = h.getConnection().prepareStatement("VACUUM INTO ?")) {
-                ps.setString(1, target.toAbsolutePath().toString());
-                ps.execute();
-              }
+              BackupDao.vacuumInto(h, target);
             });
     try {
       PrivateFiles.restrict(target);
@@ -106,21 +98,13 @@ public final class Backups {
         throw new NotABackup(file + " is not an SQLite database");
       }
     }
-    try (Connection c =
-            DriverManager.getConnection("jdbc:sqlite:file:" + file.toAbsolutePath() + "?mode=ro");
-        Statement st = c.createStatement()) {
-      try (ResultSet rs = st.executeQuery("PRAGMA integrity_check")) {
-        String result = rs.next() ? rs.getString(1) : "no answer";
-        if (!"ok".equals(result)) {
-          throw new NotABackup(file + " fails SQLite's integrity check: " + result);
-        }
+    try {
+      BackupDao.Contents contents = BackupDao.contents(file);
+      if (!"ok".equals(contents.integrity())) {
+        throw new NotABackup(file + " fails SQLite's integrity check: " + contents.integrity());
       }
-      try (ResultSet rs =
-          st.executeQuery(
-              "SELECT COUNT(*) FROM sqlite_master WHERE type IN ('table', 'view') AND name IN ('flyway_schema_history', 'services', 'audit_log')")) {
-        if (!rs.next() || rs.getInt(1) != 3) {
-          throw new NotABackup(file + " is an SQLite database but not a Bulwark backup");
-        }
+      if (contents.bulwarkTables() != BackupDao.BULWARK_TABLES) {
+        throw new NotABackup(file + " is an SQLite database but not a Bulwark backup");
       }
     } catch (SQLException e) {
       throw new NotABackup(file + " cannot be read as a database: " + e.getMessage());

@@ -1,9 +1,10 @@
 package dev.bulwark.server.catalog;
 
+import dev.bulwark.server.audit.Affects;
 import dev.bulwark.server.audit.AuditLog;
 import dev.bulwark.server.auth.Principal;
 import dev.bulwark.server.db.Database;
-import dev.bulwark.server.http.ApiException;
+import dev.bulwark.server.errors.DomainException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,13 @@ import org.jdbi.v3.core.Jdbi;
 
 /** The service catalog: reads and changes, each change audited in its own transaction. */
 public final class Catalog {
+  /**
+   * What a catalog change does to gate inputs: nothing the revisions track. A release's cached gate
+   * input is stamped with its service's team, area and criticality as well as its facts revision
+   * (GateDao.Stamp), so a catalog change is seen by the next gate without raising revisions.
+   */
+  private static final Affects CATALOG_AFFECTS = Affects.none();
+
   private final Jdbi jdbi;
   private final dev.bulwark.server.db.WriteBatcher writes;
   private final ServiceDao dao;
@@ -70,7 +78,8 @@ public final class Catalog {
               "service.create",
               serviceSubject(h, input),
               null,
-              created.input());
+              created.input(),
+              CATALOG_AFFECTS);
           return created;
         });
   }
@@ -110,7 +119,7 @@ public final class Catalog {
         continue;
       }
       if (!caller.inScope(owner.get())) {
-        throw ApiException.forbidden(
+        throw new DomainException.Forbidden(
             "service '" + input.name() + "' belongs to a team outside your scope");
       }
       Service before = dao.find(h, input.name(), caller).orElseThrow();
@@ -118,7 +127,7 @@ public final class Catalog {
         return new Upserted(before, Outcome.unchanged);
       }
       if (!dao.update(h, input, clock.instant(), caller)) {
-        throw ApiException.forbidden(
+        throw new DomainException.Forbidden(
             "service '" + input.name() + "' cannot be moved outside your teams");
       }
       Service after = dao.find(h, input.name(), caller).orElseThrow();
@@ -132,7 +141,8 @@ public final class Catalog {
           after.input());
       return new Upserted(after, Outcome.updated);
     }
-    throw ApiException.conflict("service '" + input.name() + "' changed concurrently; retry");
+    throw new DomainException.Conflict(
+        "service '" + input.name() + "' changed concurrently; retry");
   }
 
   /**
@@ -144,7 +154,8 @@ public final class Catalog {
         h -> {
           Service before =
               dao.find(h, name, caller)
-                  .orElseThrow(() -> ApiException.notFound("no service named '" + name + "'"));
+                  .orElseThrow(
+                      () -> new DomainException.NotFound("no service named '" + name + "'"));
           long id = dao.archive(h, name, caller, clock.instant(), caller.actor()).orElseThrow();
           audit.record(
               h,
@@ -161,7 +172,8 @@ public final class Catalog {
                   "serviceId",
                   String.valueOf(id)),
               before.input(),
-              null);
+              null,
+              CATALOG_AFFECTS);
         });
   }
 
@@ -189,7 +201,7 @@ public final class Catalog {
       list.add(new Change(action, subject.get("id"), before, after));
       return;
     }
-    audit.record(h, caller, requestId, action, subject, before, after);
+    audit.record(h, caller, requestId, action, subject, before, after, CATALOG_AFFECTS);
   }
 
   /**
@@ -235,7 +247,8 @@ public final class Catalog {
                             .filter(c -> c.before() != null)
                             .map(Change::before)
                             .toList(),
-                        changes.stream().map(Change::after).toList());
+                        changes.stream().map(Change::after).toList(),
+                        CATALOG_AFFECTS);
                   }
                   return out;
                 }));
@@ -279,7 +292,8 @@ public final class Catalog {
                   "catalog.import.undo",
                   Map.of("kind", "catalog-import", "id", requestId, "part", part),
                   undone,
-                  restored);
+                  restored,
+                  CATALOG_AFFECTS);
             }
             return null;
           });
@@ -296,42 +310,36 @@ public final class Catalog {
           inputs.subList(i, Math.min(inputs.size(), i + IMPORT_BATCH)).stream()
               .map(ServiceInput::name)
               .toList();
-      jdbi.useHandle(
-          h ->
-              h.createQuery("SELECT name, team FROM services WHERE name IN (<names>)")
-                  .bindList("names", names)
-                  .map((rs, ctx) -> Map.entry(rs.getString("name"), rs.getString("team")))
-                  .forEach(
-                      e -> {
-                        if (!caller.inScope(e.getValue())) {
-                          throw ApiException.forbidden(
-                              "service '"
-                                  + e.getKey()
-                                  + "' belongs to a team outside your scope; nothing was imported");
-                        }
-                      }));
+      for (ServiceDao.Owner o : jdbi.withHandle(h -> dao.owners(h, names))) {
+        if (!caller.inScope(o.team())) {
+          throw new DomainException.Forbidden(
+              "service '"
+                  + o.name()
+                  + "' belongs to a team outside your scope; nothing was imported");
+        }
+      }
     }
   }
 
   private static void requireNewName(String name) {
     String why = ServiceName.problem(name);
     if (why != null) {
-      throw ApiException.invalid("name", why);
+      throw new DomainException.Invalid("name", why);
     }
   }
 
   /** Why an insert of {@code name} did nothing: the name is taken, or a lookalike of it is. */
-  private ApiException refusal(Handle h, String name) {
+  private DomainException refusal(Handle h, String name) {
     Optional<String> similar = dao.lookalike(h, name).filter(n -> !n.equals(name));
     if (similar.isPresent()) {
-      return ApiException.conflict(
+      return new DomainException.Conflict(
           "service name '"
               + name
               + "' looks like the existing service '"
               + similar.get()
               + "' (Unicode TR39 confusables); choose a name that reads differently");
     }
-    return ApiException.conflict("a service named '" + name + "' already exists");
+    return new DomainException.Conflict("a service named '" + name + "' already exists");
   }
 
   /**
@@ -346,7 +354,8 @@ public final class Catalog {
 
   private static void requireTeamInScope(Principal caller, String team) {
     if (!caller.inScope(team)) {
-      throw ApiException.forbidden("team '" + team + "' is outside your scope " + caller.teams());
+      throw new DomainException.Forbidden(
+          "team '" + team + "' is outside your scope " + caller.teams());
     }
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bulwark.server.errors.DomainException;
 import dev.bulwark.server.http.ApiException;
 import dev.bulwark.server.http.Json;
 import dev.bulwark.server.http.Validation;
@@ -76,12 +77,13 @@ public final class CatalogFile {
       }
     } catch (MarkedYAMLException e) {
       Mark m = e.getProblemMark();
-      throw ApiException.badRequest("invalid YAML at " + at(fileName, m) + ": " + e.getProblem());
+      throw new DomainException.Malformed(
+          "invalid YAML at " + at(fileName, m) + ": " + e.getProblem());
     } catch (YAMLException e) {
-      throw ApiException.badRequest("invalid YAML in " + fileName + ": " + e.getMessage());
+      throw new DomainException.Malformed("invalid YAML in " + fileName + ": " + e.getMessage());
     }
     if (docs.isEmpty()) {
-      throw ApiException.badRequest(fileName + " holds no YAML document");
+      throw new DomainException.Malformed(fileName + " holds no YAML document");
     }
     List<JsonNode> trees = new ArrayList<>();
     for (Node d : docs) {
@@ -95,7 +97,7 @@ public final class CatalogFile {
     if (trees.size() == 1 && trees.get(0).has("services")) {
       return bulwark(fileName, docs.get(0), trees.get(0));
     }
-    throw ApiException.badRequest(
+    throw new DomainException.Malformed(
         fileName
             + " is neither a Bulwark catalog (a top-level 'services' list) nor Backstage descriptors (apiVersion backstage.io/...)");
   }
@@ -274,7 +276,7 @@ public final class CatalogFile {
 
   private static JsonNode toJson(String fileName, Node node, Set<Node> seen) {
     if (!seen.add(node)) {
-      throw ApiException.badRequest(
+      throw new DomainException.Malformed(
           "YAML anchors and aliases are not accepted in a catalog ("
               + at(fileName, node.getStartMark())
               + ")");
@@ -284,7 +286,7 @@ public final class CatalogFile {
       ObjectNode o = f.objectNode();
       for (NodeTuple t : m.getValue()) {
         if (!(t.getKeyNode() instanceof ScalarNode k)) {
-          throw ApiException.badRequest(
+          throw new DomainException.Malformed(
               "only plain keys are accepted (" + at(fileName, t.getKeyNode().getStartMark()) + ")");
         }
         o.set(k.getValue(), toJson(fileName, t.getValueNode(), seen));
@@ -329,7 +331,7 @@ public final class CatalogFile {
           .decode(ByteBuffer.wrap(bytes))
           .toString();
     } catch (CharacterCodingException e) {
-      throw ApiException.badRequest(fileName + " is not valid UTF-8");
+      throw new DomainException.Malformed(fileName + " is not valid UTF-8");
     }
   }
 

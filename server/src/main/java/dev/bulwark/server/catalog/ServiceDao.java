@@ -46,6 +46,20 @@ final class ServiceDao {
         .findOne();
   }
 
+  /** A live service's name and owning team. */
+  record Owner(String name, String team) {}
+
+  /** The owners of those of {@code names} that exist, whatever the scope. */
+  List<Owner> owners(Handle h, List<String> names) {
+    return h.createQuery(
+            """
+            SELECT name, team FROM services WHERE name IN (<names>)
+            """)
+        .bindList("names", names)
+        .map((rs, ctx) -> new Owner(rs.getString("name"), rs.getString("team")))
+        .list();
+  }
+
   List<Service> list(Handle h, Principal scope, String team) {
     return scoped(
             h.createQuery(

@@ -191,6 +191,15 @@ public final class Database implements AutoCloseable {
         java.util.concurrent.TimeUnit.SECONDS);
   }
 
+  /** Whether the database answers a trivial query now (the readiness probe). */
+  public boolean isUp() {
+    try {
+      return jdbi.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
   public Jdbi jdbi() {
     return jdbi;
   }

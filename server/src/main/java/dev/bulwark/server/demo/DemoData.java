@@ -2,11 +2,11 @@ package dev.bulwark.server.demo;
 
 import dev.bulwark.server.auth.Principal;
 import dev.bulwark.server.auth.Role;
-import dev.bulwark.server.auth.TokenService;
 import dev.bulwark.server.catalog.Area;
 import dev.bulwark.server.catalog.Catalog;
 import dev.bulwark.server.catalog.Criticality;
 import dev.bulwark.server.catalog.ServiceInput;
+import dev.bulwark.server.tokens.TokenService;
 import java.util.ArrayList;
 import java.util.List;
 

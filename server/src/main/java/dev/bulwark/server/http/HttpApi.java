@@ -3,6 +3,7 @@ package dev.bulwark.server.http;
 import dev.bulwark.server.auth.Authenticator;
 import dev.bulwark.server.auth.Permission;
 import dev.bulwark.server.auth.Principal;
+import dev.bulwark.server.auth.Unauthorized;
 import dev.bulwark.server.errors.DomainException;
 import io.javalin.Javalin;
 import io.javalin.event.HandlerMetaInfo;
@@ -229,11 +230,17 @@ public final class HttpApi {
     ctx.attribute(ROUTE, route.method() + " " + route.path());
     Principal principal = null;
     if (route.permission() != Permission.PUBLIC) {
-      principal =
-          auth.authenticate(
-              ctx.header("Authorization"),
-              auth.clientAddress(
-                  ctx.req().getRemoteAddr(), ctx.req().getHeaders("X-Forwarded-For")));
+      try {
+        principal =
+            auth.authenticate(
+                ctx.header("Authorization"),
+                auth.clientAddress(
+                    ctx.req().getRemoteAddr(), ctx.req().getHeaders("X-Forwarded-For")));
+      } catch (Unauthorized e) {
+        throw new ApiException(401, "Unauthorized", e.getMessage());
+      } catch (Authenticator.TooManyFailures e) {
+        throw new TooManyRequests(e);
+      }
       if (!principal.role().may(route.permission())) {
         throw ApiException.forbidden(
             "role "
@@ -268,10 +275,24 @@ public final class HttpApi {
     if (e.status() == 401) {
       ctx.header("WWW-Authenticate", "Bearer");
     }
-    if (e instanceof Authenticator.TooManyFailures t) {
+    if (e instanceof TooManyRequests t) {
       ctx.header("Retry-After", Long.toString(t.retryAfterSeconds()));
     }
     ctx.status(e.status()).contentType(PROBLEM_JSON).result(Json.write(body));
+  }
+
+  /** 429 with the seconds until the address may try again. */
+  private static final class TooManyRequests extends ApiException {
+    private final long retryAfterSeconds;
+
+    TooManyRequests(Authenticator.TooManyFailures e) {
+      super(429, "Too Many Requests", e.getMessage());
+      this.retryAfterSeconds = e.retryAfterSeconds();
+    }
+
+    long retryAfterSeconds() {
+      return retryAfterSeconds;
+    }
   }
 
   private static void record(Context ctx, MeterRegistry metrics) {

@@ -536,6 +536,71 @@ public final class LedgerStore {
                 .list());
   }
 
+  /** How far the ledger is hashed, locked for the rest of the transaction (the writer's turn). */
+  long hashedForUpdate(Handle h) {
+    return h.createQuery(
+            "SELECT value FROM ledger_state WHERE name = 'hashed'" + dialect.forUpdate())
+        .mapTo(Long.class)
+        .one();
+  }
+
+  long size(Handle h) {
+    return h.createQuery(
+            """
+            SELECT value FROM ledger_state WHERE name = 'size'
+            """)
+        .mapTo(Long.class)
+        .one();
+  }
+
+  void setHashed(Handle h, long to) {
+    h.createUpdate(
+            """
+            UPDATE ledger_state SET value = :v WHERE name = 'hashed'
+            """)
+        .bind("v", to)
+        .execute();
+  }
+
+  /** The newest checkpoint's size and time (epoch milliseconds), if there is one. */
+  Optional<long[]> lastCheckpoint(Handle h) {
+    return h.createQuery(
+            """
+            SELECT size, at FROM ledger_checkpoints ORDER BY size DESC LIMIT 1
+            """)
+        .map((rs, ctx) -> new long[] {rs.getLong("size"), rs.getLong("at")})
+        .findOne();
+  }
+
+  /** What the writer has to do: entries appended and hashed, and the newest checkpoint. */
+  record Progress(long hashed, long size, Optional<long[]> lastCheckpoint) {}
+
+  /** {@link Progress} in one query without a lock: it runs after every change. */
+  Progress progress() {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery(
+                    """
+                    SELECT (SELECT value FROM ledger_state WHERE name = 'hashed') AS hashed,
+                      (SELECT value FROM ledger_state WHERE name = 'size') AS size,
+                      c.size AS checkpointed, c.at AS checkpointed_at
+                    FROM (SELECT 1 AS one) x
+                    LEFT JOIN (SELECT size, at FROM ledger_checkpoints
+                               ORDER BY size DESC LIMIT 1) c ON 1 = 1
+                    """)
+                .map(
+                    (rs, ctx) -> {
+                      long checkpointed = rs.getLong("checkpointed");
+                      Optional<long[]> last =
+                          rs.wasNull()
+                              ? Optional.empty()
+                              : Optional.of(
+                                  new long[] {checkpointed, rs.getLong("checkpointed_at")});
+                      return new Progress(rs.getLong("hashed"), rs.getLong("size"), last);
+                    })
+                .one());
+  }
+
   public Jdbi jdbi() {
     return jdbi;
   }

@@ -122,16 +122,8 @@ public final class LedgerWriter implements AutoCloseable {
         .jdbi()
         .inTransaction(
             h -> {
-              long hashed =
-                  h.createQuery(
-                          "SELECT value FROM ledger_state WHERE name = 'hashed'"
-                              + store.dialect().forUpdate())
-                      .mapTo(Long.class)
-                      .one();
-              long size =
-                  h.createQuery("SELECT value FROM ledger_state WHERE name = 'size'")
-                      .mapTo(Long.class)
-                      .one();
+              long hashed = store.hashedForUpdate(h);
+              long size = store.size(h);
               if (builder == null || builder.size() != hashed) {
                 builder = TreeBuilder.resume(hashed, store.nodeSource(h));
               }
@@ -159,18 +151,12 @@ public final class LedgerWriter implements AutoCloseable {
                           + " is missing; the writer cannot go on until it is restored");
                 }
                 store.putNodes(h, nodes);
-                h.createUpdate("UPDATE ledger_state SET value = :v WHERE name = 'hashed'")
-                    .bind("v", to)
-                    .execute();
+                store.setHashed(h, to);
                 builder = work;
                 hashed = to;
                 did = true;
               }
-              var last =
-                  h.createQuery(
-                          "SELECT size, at FROM ledger_checkpoints ORDER BY size DESC LIMIT 1")
-                      .map((rs, ctx) -> new long[] {rs.getLong("size"), rs.getLong("at")})
-                      .findOne();
+              var last = store.lastCheckpoint(h);
               Instant now = clock.instant();
               if (checkpointDue(hashed, last)) {
                 String note =
@@ -191,35 +177,12 @@ public final class LedgerWriter implements AutoCloseable {
    * query: it runs after every change.
    */
   private boolean workDue() {
-    return store
-        .jdbi()
-        .withHandle(
-            h ->
-                h.createQuery(
-                        """
-                        SELECT (SELECT value FROM ledger_state WHERE name = 'hashed') AS hashed,
-                          (SELECT value FROM ledger_state WHERE name = 'size') AS size,
-                          c.size AS checkpointed, c.at AS checkpointed_at
-                        FROM (SELECT 1 AS one) x
-                        LEFT JOIN (SELECT size, at FROM ledger_checkpoints
-                                   ORDER BY size DESC LIMIT 1) c ON 1 = 1
-                        """)
-                    .map(
-                        (rs, ctx) -> {
-                          long hashed = rs.getLong("hashed");
-                          if (rs.getLong("size") > hashed) {
-                            return true;
-                          }
-                          long checkpointed = rs.getLong("checkpointed");
-                          knownCheckpoint = checkpointed;
-                          java.util.Optional<long[]> last =
-                              rs.wasNull()
-                                  ? java.util.Optional.empty()
-                                  : java.util.Optional.of(
-                                      new long[] {checkpointed, rs.getLong("checkpointed_at")});
-                          return checkpointDue(hashed, last);
-                        })
-                    .one());
+    LedgerStore.Progress p = store.progress();
+    if (p.size() > p.hashed()) {
+      return true;
+    }
+    knownCheckpoint = p.lastCheckpoint().map(last -> last[0]).orElse(0L);
+    return checkpointDue(p.hashed(), p.lastCheckpoint());
   }
 
   private boolean checkpointDue(long hashed, java.util.Optional<long[]> last) {

@@ -1,8 +1,6 @@
 package dev.bulwark.server.notify;
 
-import dev.bulwark.server.auth.Principal;
 import dev.bulwark.server.db.Database;
-import dev.bulwark.server.findings.Findings;
 import dev.bulwark.server.net.Destinations;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -10,9 +8,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -50,7 +46,7 @@ public final class WebhookDispatcher implements AutoCloseable {
   static final Duration SLA_CHECK_EVERY = Duration.ofMinutes(1);
 
   private final Database db;
-  private final Findings findings;
+  private final OverdueFindings overdue;
   private final Webhooks webhooks;
   private final Clock clock;
   private final HttpClient http;
@@ -73,9 +69,9 @@ public final class WebhookDispatcher implements AutoCloseable {
     return status >= 100 && status <= 599 ? (status / 100) + "xx" : "network-error";
   }
 
-  public WebhookDispatcher(Database db, Findings findings, Webhooks webhooks, Clock clock) {
+  public WebhookDispatcher(Database db, OverdueFindings overdue, Webhooks webhooks, Clock clock) {
     this.db = db;
-    this.findings = findings;
+    this.overdue = overdue;
     this.webhooks = webhooks;
     this.clock = clock;
     Destinations destinations = webhooks.destinations();
@@ -134,33 +130,42 @@ public final class WebhookDispatcher implements AutoCloseable {
     }
   }
 
+  /** The data of an {@code sla.breach} event. */
+  record SlaBreach(
+      String service,
+      String version,
+      long finding,
+      String vulnerability,
+      String severity,
+      String purl,
+      String due,
+      long daysOverdue) {}
+
   /** One sla.breach event per overdue finding, the first time it is seen overdue. */
   void raiseSlaBreaches() {
-    List<Findings.Overdue> overdue = findings.overdue(Principal.system(), null);
-    if (overdue.isEmpty()) {
+    List<OverdueFindings.Overdue> due = overdue.overdue();
+    if (due.isEmpty()) {
       return;
     }
     db.writes()
         .inTransactionDo(
             h -> {
-              for (Findings.Overdue o : overdue) {
-                int inserted =
-                    h.createUpdate(
-                            "INSERT INTO sla_notices (finding_id, at) VALUES (:f, :at) ON CONFLICT DO NOTHING")
-                        .bind("f", o.findingId())
-                        .bind("at", clock.millis())
-                        .execute();
-                if (inserted == 1) {
-                  Map<String, Object> data = new LinkedHashMap<>();
-                  data.put("service", o.service());
-                  data.put("version", o.version());
-                  data.put("finding", o.findingId());
-                  data.put("vulnerability", o.id());
-                  data.put("severity", o.severity());
-                  data.put("purl", o.purl());
-                  data.put("due", o.due().toString());
-                  data.put("daysOverdue", o.daysOverdue());
-                  webhooks.enqueue(h, "sla.breach", o.team(), data);
+              for (OverdueFindings.Overdue o : due) {
+                boolean first = WebhookDao.noteSlaBreach(h, o.findingId(), clock.millis());
+                if (first) {
+                  webhooks.enqueue(
+                      h,
+                      "sla.breach",
+                      o.team(),
+                      new SlaBreach(
+                          o.service(),
+                          o.version(),
+                          o.findingId(),
+                          o.id(),
+                          o.severity(),
+                          o.purl(),
+                          o.due().toString(),
+                          o.daysOverdue()));
                 }
               }
             });
@@ -178,27 +183,7 @@ public final class WebhookDispatcher implements AutoCloseable {
 
   void deliverDue() {
     long now = clock.millis();
-    List<Pending> due =
-        db.jdbi()
-            .withHandle(
-                h ->
-                    h.createQuery(
-                            "SELECT d.id, d.webhook_id, d.next_attempt_at, w.url, w.secret, d.event, d.payload, d.attempts "
-                                + "FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id "
-                                + "WHERE d.status = 'pending' AND d.next_attempt_at <= :now ORDER BY d.id LIMIT 50")
-                        .bind("now", now)
-                        .map(
-                            (rs, ctx) ->
-                                new Pending(
-                                    rs.getLong("id"),
-                                    rs.getLong("webhook_id"),
-                                    rs.getLong("next_attempt_at"),
-                                    rs.getString("url"),
-                                    rs.getString("secret"),
-                                    rs.getString("event"),
-                                    rs.getString("payload"),
-                                    rs.getInt("attempts")))
-                        .list());
+    List<Pending> due = db.jdbi().withHandle(h -> WebhookDao.due(h, now));
     for (Pending p : due) {
       if (claim(p, now)) {
         send(p);
@@ -208,15 +193,7 @@ public final class WebhookDispatcher implements AutoCloseable {
 
   private boolean claim(Pending p, long now) {
     return db.writes()
-            .inTransaction(
-                h ->
-                    h.createUpdate(
-                            "UPDATE webhook_deliveries SET next_attempt_at = :lease WHERE id = :id AND status = 'pending' AND next_attempt_at = :next")
-                        .bind("lease", now + LEASE.toMillis())
-                        .bind("id", p.id())
-                        .bind("next", p.next())
-                        .execute())
-        == 1;
+        .inTransaction(h -> WebhookDao.claim(h, p.id(), p.next(), now + LEASE.toMillis()));
   }
 
   private void send(Pending p) {
@@ -281,16 +258,8 @@ public final class WebhookDispatcher implements AutoCloseable {
     db.writes()
         .inTransactionDo(
             h ->
-                h.createUpdate(
-                        "UPDATE webhook_deliveries SET status = :s, attempts = :a, next_attempt_at = :n, last_status = :st, last_error = :e, delivered_at = :d WHERE id = :id")
-                    .bind("s", state)
-                    .bind("a", attempts)
-                    .bind("n", next)
-                    .bindNull("st", java.sql.Types.INTEGER)
-                    .bind("e", detail)
-                    .bind("d", error == null ? (Long) now : null)
-                    .bind("id", p.id())
-                    .execute());
+                WebhookDao.recordAttempt(
+                    h, p.id(), state, attempts, next, detail, error == null ? (Long) now : null));
   }
 
   @Override

@@ -2,10 +2,11 @@ package dev.bulwark.server.notify;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bulwark.server.audit.Affects;
 import dev.bulwark.server.audit.AuditLog;
 import dev.bulwark.server.auth.Principal;
 import dev.bulwark.server.db.Database;
-import dev.bulwark.server.http.ApiException;
+import dev.bulwark.server.errors.DomainException;
 import dev.bulwark.server.http.Validatable;
 import dev.bulwark.server.http.Validation;
 import dev.bulwark.server.net.Destinations;
@@ -17,14 +18,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.EmptyHandling;
 
 /**
  * JSON webhooks for a team (or, created by an admin without a team, for every team), on new
@@ -118,16 +117,16 @@ public final class Webhooks {
 
   public Created create(Principal caller, String requestId, NewWebhook w) {
     if (w.team() == null && !caller.allTeams()) {
-      throw ApiException.invalid("team", "required: your token is scoped to teams");
+      throw new DomainException.Invalid("team", "required: your token is scoped to teams");
     }
     if (w.team() != null && !caller.inScope(w.team())) {
-      throw ApiException.forbidden("team " + w.team() + " is outside your scope");
+      throw new DomainException.Forbidden("team " + w.team() + " is outside your scope");
     }
     try {
       // Checked again at every delivery: a name may resolve elsewhere later.
       destinations.resolve(URI.create(w.url()).getHost());
     } catch (Destinations.Refused e) {
-      throw ApiException.invalid("url", e.getMessage());
+      throw new DomainException.Invalid("url", e.getMessage());
     }
     byte[] raw = new byte[32];
     RANDOM.nextBytes(raw);
@@ -138,22 +137,10 @@ public final class Webhooks {
         .inTransaction(
             h -> {
               long id =
-                  h.createUpdate(
-                          "INSERT INTO webhooks (url, team, events, secret, created_by, created_at) VALUES (:u, :t, :e, :s, :by, :at)")
-                      .bind("u", w.url())
-                      .bind("t", w.team())
-                      .bind("e", String.join(",", events))
-                      .bind("s", "")
-                      .bind("by", caller.actor())
-                      .bind("at", now.toEpochMilli())
-                      .executeAndReturnGeneratedKeys("id")
-                      .mapTo(Long.class)
-                      .one();
+                  WebhookDao.insert(
+                      h, w.url(), w.team(), String.join(",", events), caller.actor(), now);
               // Encrypted with the row's id authenticated, so it is known only after the insert.
-              h.createUpdate("UPDATE webhooks SET secret = :s WHERE id = :id")
-                  .bind("s", secrets.encrypt(id, secret))
-                  .bind("id", id)
-                  .execute();
+              WebhookDao.setSecret(h, id, secrets.encrypt(id, secret));
               Webhook hook = new Webhook(id, w.url(), w.team(), events, caller.actor(), now);
               audit.record(
                   h,
@@ -162,7 +149,8 @@ public final class Webhooks {
                   "webhook.create",
                   Map.of("kind", "webhook", "id", Long.toString(id), "team", orAll(w.team())),
                   null,
-                  Map.of("url", w.url(), "events", events));
+                  Map.of("url", w.url(), "events", events),
+                  Affects.none());
               return new Created(hook, secret);
             });
   }
@@ -171,35 +159,15 @@ public final class Webhooks {
     return team == null ? "*" : team;
   }
 
-  private static final String SCOPE = "(:all OR w.team IN (<teams>))";
-
   public List<Webhook> list(Principal caller) {
-    return db.jdbi()
-        .withHandle(
-            h ->
-                h.createQuery(
-                        "SELECT w.id, w.url, w.team, w.events, w.created_by, w.created_at FROM webhooks w WHERE "
-                            + SCOPE
-                            + " ORDER BY w.id")
-                    .bind("all", caller.allTeams())
-                    .bindList(EmptyHandling.NULL_KEYWORD, "teams", caller.teams())
-                    .map(
-                        (rs, ctx) ->
-                            new Webhook(
-                                rs.getLong("id"),
-                                rs.getString("url"),
-                                rs.getString("team"),
-                                List.of(rs.getString("events").split(",")),
-                                rs.getString("created_by"),
-                                Instant.ofEpochMilli(rs.getLong("created_at"))))
-                    .list());
+    return db.jdbi().withHandle(h -> WebhookDao.list(h, caller));
   }
 
   private Webhook visible(Principal caller, long id) {
     return list(caller).stream()
         .filter(w -> w.id() == id)
         .findFirst()
-        .orElseThrow(() -> ApiException.notFound("no webhook " + id));
+        .orElseThrow(() -> new DomainException.NotFound("no webhook " + id));
   }
 
   public void delete(Principal caller, String requestId, long id) {
@@ -207,7 +175,7 @@ public final class Webhooks {
     db.writes()
         .inTransactionDo(
             h -> {
-              h.createUpdate("DELETE FROM webhooks WHERE id = :id").bind("id", id).execute();
+              WebhookDao.delete(h, id);
               audit.record(
                   h,
                   caller,
@@ -215,46 +183,35 @@ public final class Webhooks {
                   "webhook.delete",
                   Map.of("kind", "webhook", "id", Long.toString(id), "team", orAll(w.team())),
                   Map.of("url", w.url()),
-                  null);
+                  null,
+                  Affects.none());
             });
   }
 
   public List<Delivery> deliveries(Principal caller, long id) {
     visible(caller, id);
-    return db.jdbi()
-        .withHandle(
-            h ->
-                h.createQuery(
-                        "SELECT id, event, status, attempts, next_attempt_at, last_status, last_error, created_at, delivered_at "
-                            + "FROM webhook_deliveries WHERE webhook_id = :w ORDER BY id DESC LIMIT 500")
-                    .bind("w", id)
-                    .map(
-                        (rs, ctx) -> {
-                          int status = rs.getInt("last_status");
-                          Integer lastStatus = rs.wasNull() ? null : status;
-                          String lastError = rs.getString("last_error");
-                          // Rows from before outcome classes kept the exact status or error.
-                          String outcome =
-                              lastStatus != null
-                                  ? WebhookDispatcher.statusClass(lastStatus)
-                                  : lastError == null
-                                          || WebhookDispatcher.OUTCOMES.contains(lastError)
-                                      ? lastError
-                                      : "network-error";
-                          long delivered = rs.getLong("delivered_at");
-                          Instant deliveredAt =
-                              rs.wasNull() ? null : Instant.ofEpochMilli(delivered);
-                          return new Delivery(
-                              rs.getLong("id"),
-                              rs.getString("event"),
-                              rs.getString("status"),
-                              rs.getInt("attempts"),
-                              Instant.ofEpochMilli(rs.getLong("next_attempt_at")),
-                              outcome,
-                              Instant.ofEpochMilli(rs.getLong("created_at")),
-                              deliveredAt);
-                        })
-                    .list());
+    List<WebhookDao.DeliveryRow> rows = db.jdbi().withHandle(h -> WebhookDao.deliveries(h, id));
+    return rows.stream()
+        .map(
+            r -> {
+              // Rows from before outcome classes kept the exact status or error.
+              String outcome =
+                  r.lastStatus() != null
+                      ? WebhookDispatcher.statusClass(r.lastStatus())
+                      : r.lastError() == null || WebhookDispatcher.OUTCOMES.contains(r.lastError())
+                          ? r.lastError()
+                          : "network-error";
+              return new Delivery(
+                  r.id(),
+                  r.event(),
+                  r.status(),
+                  r.attempts(),
+                  Instant.ofEpochMilli(r.nextAttemptAt()),
+                  outcome,
+                  Instant.ofEpochMilli(r.createdAt()),
+                  r.deliveredAt() == null ? null : Instant.ofEpochMilli(r.deliveredAt()));
+            })
+        .toList();
   }
 
   /**
@@ -263,16 +220,9 @@ public final class Webhooks {
    * beside another node doing the same.
    */
   public int encryptStoredSecrets() {
-    record Plain(long id, String secret) {}
-    List<Plain> stored =
-        db.jdbi()
-            .withHandle(
-                h ->
-                    h.createQuery("SELECT id, secret FROM webhooks ORDER BY id")
-                        .map((rs, ctx) -> new Plain(rs.getLong("id"), rs.getString("secret")))
-                        .list());
+    List<WebhookDao.StoredSecret> stored = db.jdbi().withHandle(WebhookDao::secrets);
     int unreadable = 0;
-    for (Plain p : stored) {
+    for (WebhookDao.StoredSecret p : stored) {
       try {
         secrets.decrypt(p.id(), p.secret());
       } catch (WebhookSecrets.Unreadable e) {
@@ -287,7 +237,8 @@ public final class Webhooks {
           unreadable,
           WebhookSecrets.KEY_FILE);
     }
-    List<Plain> plain = stored.stream().filter(p -> !WebhookSecrets.encrypted(p.secret())).toList();
+    List<WebhookDao.StoredSecret> plain =
+        stored.stream().filter(p -> !WebhookSecrets.encrypted(p.secret())).toList();
     if (plain.isEmpty()) {
       return 0;
     }
@@ -295,55 +246,37 @@ public final class Webhooks {
         .inTransaction(
             h -> {
               int n = 0;
-              for (Plain p : plain) {
+              for (WebhookDao.StoredSecret p : plain) {
                 n +=
-                    h.createUpdate(
-                            "UPDATE webhooks SET secret = :enc WHERE id = :id AND secret = :old")
-                        .bind("enc", secrets.encrypt(p.id(), p.secret()))
-                        .bind("id", p.id())
-                        .bind("old", p.secret())
-                        .execute();
+                    WebhookDao.replaceSecret(
+                        h, p.id(), p.secret(), secrets.encrypt(p.id(), p.secret()));
               }
               return n;
             });
   }
 
+  /** The JSON body every webhook receives; {@code data} is the event's own record. */
+  private record Payload(String event, String at, String team, Object data) {}
+
   /**
    * Queues {@code event} for every webhook that wants it and covers {@code team}, inside the
-   * caller's transaction.
+   * caller's transaction. {@code data} is any value Jackson writes as a JSON object (a record, or a
+   * map from an older caller).
    */
-  public void enqueue(Handle h, String event, String team, Map<String, Object> data) {
-    Map<String, Object> payload = new LinkedHashMap<>();
-    payload.put("event", event);
-    payload.put("at", clock.instant().toString());
-    payload.put("team", team);
-    payload.put("data", data);
+  public void enqueue(Handle h, String event, String team, Object data) {
     String body;
     try {
-      body = JSON.writeValueAsString(payload);
+      body = JSON.writeValueAsString(new Payload(event, clock.instant().toString(), team, data));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write a webhook payload", e);
     }
     long now = clock.millis();
-    record Hook(long id, List<String> events) {}
-    List<Hook> hooks =
-        h.createQuery("SELECT id, events FROM webhooks WHERE team IS NULL OR team = :t ORDER BY id")
-            .bind("t", team)
-            .map(
-                (rs, ctx) -> new Hook(rs.getLong("id"), List.of(rs.getString("events").split(","))))
-            .list();
-    for (Hook hook : hooks) {
+    List<WebhookDao.Subscriber> hooks = WebhookDao.subscribers(h, team);
+    for (WebhookDao.Subscriber hook : hooks) {
       if (!hook.events().contains(event)) {
         continue;
       }
-      h.createUpdate(
-              "INSERT INTO webhook_deliveries (webhook_id, event, payload, status, attempts, next_attempt_at, created_at) "
-                  + "VALUES (:w, :e, :p, 'pending', 0, :now, :now)")
-          .bind("w", hook.id())
-          .bind("e", event)
-          .bind("p", body)
-          .bind("now", now)
-          .execute();
+      WebhookDao.queue(h, hook.id(), event, body, now);
     }
   }
 

@@ -1,16 +1,18 @@
-package dev.bulwark.server.auth;
+package dev.bulwark.server.tokens;
 
+import dev.bulwark.common.Sha256;
+import dev.bulwark.server.audit.Affects;
 import dev.bulwark.server.audit.AuditLog;
-import dev.bulwark.server.http.ApiException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.bulwark.server.auth.ApiTokens;
+import dev.bulwark.server.auth.Principal;
+import dev.bulwark.server.auth.Role;
+import dev.bulwark.server.auth.Unauthorized;
+import dev.bulwark.server.errors.DomainException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
@@ -20,8 +22,7 @@ import org.jdbi.v3.core.Jdbi;
  * and stored only as its SHA-256: a fast hash suffices because the secret has full entropy, so
  * there is nothing for a slow hash to protect against guessing.
  */
-public final class TokenService {
-  private static final String PREFIX = "bwk_";
+public final class TokenService implements ApiTokens {
   private static final Duration LAST_USED_RESOLUTION = Duration.ofMinutes(1);
 
   /** The subject of the bootstrap admin token. */
@@ -88,7 +89,7 @@ public final class TokenService {
       String subject) {
     Instant now = clock.instant();
     if (expiresAt != null && !expiresAt.isAfter(now)) {
-      throw ApiException.invalid("expiresAt", "must be in the future");
+      throw new DomainException.Invalid("expiresAt", "must be in the future");
     }
     String secret = fixedSecret != null ? fixedSecret : PREFIX + randomBase64(32);
     String id = fixedId != null ? fixedId : "tok_" + randomBase64(9);
@@ -110,7 +111,7 @@ public final class TokenService {
     writes.inTransactionDo(
         h -> {
           dao.insert(h, token, hash(secret));
-          audit.record(h, by, requestId, "token.create", "token", id, null, token);
+          audit.record(h, by, requestId, "token.create", "token", id, null, token, Affects.none());
         });
     return new Issued(token, secret);
   }
@@ -136,7 +137,7 @@ public final class TokenService {
             BOOTSTRAP_SUBJECT));
   }
 
-  /** The principal of a valid secret, or a 401 saying what is wrong with it. */
+  @Override
   public Principal authenticate(String secret) {
     Instant now = clock.instant();
     ApiToken t =
@@ -161,29 +162,21 @@ public final class TokenService {
     return writes.inTransaction(
         h -> {
           ApiToken before =
-              dao.find(h, id).orElseThrow(() -> ApiException.notFound("no token with id " + id));
+              dao.find(h, id)
+                  .orElseThrow(() -> new DomainException.NotFound("no token with id " + id));
           if (before.revokedAt() != null) {
             return before;
           }
           dao.revoke(h, id, clock.instant());
           ApiToken after = dao.find(h, id).orElseThrow();
-          audit.record(h, by, requestId, "token.revoke", "token", id, before, after);
+          audit.record(
+              h, by, requestId, "token.revoke", "token", id, before, after, Affects.none());
           return after;
         });
   }
 
-  public static boolean looksLikeApiToken(String bearer) {
-    return bearer.startsWith(PREFIX);
-  }
-
   static String hash(String secret) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by every JDK", e);
-    }
+    return Sha256.hex(secret);
   }
 
   private String randomBase64(int bytes) {

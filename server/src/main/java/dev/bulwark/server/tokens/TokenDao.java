@@ -1,6 +1,7 @@
-package dev.bulwark.server.auth;
+package dev.bulwark.server.tokens;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.bulwark.server.auth.Role;
 import dev.bulwark.server.http.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
-package dev.bulwark.server.auth;
+package dev.bulwark.server.tokens;
 
+import dev.bulwark.server.auth.Role;
 import java.time.Instant;
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.bulwark.server.audit;
+package dev.bulwark.server.ledger;
 
 import static dev.bulwark.server.http.ApiRoute.get;
 
@@ -7,7 +7,6 @@ import dev.bulwark.server.auth.Permission;
 import dev.bulwark.server.http.ApiRoute;
 import dev.bulwark.server.http.Call;
 import dev.bulwark.server.http.Json;
-import dev.bulwark.server.ledger.LedgerStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

@@ -1,10 +1,13 @@
-package dev.bulwark.server.auth;
+package dev.bulwark.server.tokens;
 
 import static dev.bulwark.server.http.ApiRoute.delete;
 import static dev.bulwark.server.http.ApiRoute.get;
 import static dev.bulwark.server.http.ApiRoute.post;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.bulwark.server.auth.Permission;
+import dev.bulwark.server.auth.Principal;
+import dev.bulwark.server.auth.Role;
 import dev.bulwark.server.http.ApiException;
 import dev.bulwark.server.http.ApiRoute;
 import dev.bulwark.server.http.Call;
