@@ -1,7 +1,7 @@
 package dev.bulwark.cli;
 
+import dev.bulwark.server.errors.DomainException;
 import dev.bulwark.server.findings.VexImport;
-import dev.bulwark.server.http.ApiException;
 import dev.bulwark.vuln.match.PackageRef;
 import dev.bulwark.vuln.match.ScanResult;
 import dev.bulwark.vuln.sbom.Component;
@@ -38,9 +38,9 @@ final class VexFilter {
             all.add(s);
           }
         }
-      } catch (ApiException e) {
+      } catch (DomainException.Invalid e) {
         StringBuilder why = new StringBuilder(f + ": " + e.getMessage());
-        for (ApiException.FieldError fe : e.errors()) {
+        for (DomainException.FieldError fe : e.errors()) {
           why.append("\n  ").append(fe.field()).append(": ").append(fe.message());
         }
         throw CliException.input(why.toString());

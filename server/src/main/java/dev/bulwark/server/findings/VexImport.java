@@ -3,8 +3,8 @@ package dev.bulwark.server.findings;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.bulwark.server.http.ApiException;
-import dev.bulwark.server.http.ApiException.FieldError;
+import dev.bulwark.server.errors.DomainException;
+import dev.bulwark.server.errors.DomainException.FieldError;
 import dev.bulwark.vuln.match.PackageRef;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -64,8 +64,8 @@ public final class VexImport {
   }
 
   /**
-   * Reads a CycloneDX VEX or OpenVEX document. Throws {@link ApiException} (422) listing every
-   * unusable statement with its JSON path.
+   * Reads a CycloneDX VEX or OpenVEX document. Throws {@link DomainException.Invalid} (422) listing
+   * every unusable statement with its JSON path.
    */
   public static List<Statement> parse(byte[] body) {
     JsonNode root;
@@ -74,17 +74,18 @@ public final class VexImport {
     } catch (JacksonException e) {
       // A constraint failure (nesting, number or string length) has no location.
       var loc = e.getLocation();
-      throw ApiException.invalid(
+      throw new DomainException.Invalid(
           "body",
           "not JSON"
               + (loc == null ? "" : " at line " + loc.getLineNr() + " column " + loc.getColumnNr())
               + ": "
               + e.getOriginalMessage());
     } catch (IOException e) {
-      throw ApiException.invalid("body", "unreadable");
+      throw new DomainException.Invalid("body", "unreadable");
     }
     if (root == null || !root.isObject()) {
-      throw ApiException.invalid("body", "must be a CycloneDX VEX or an OpenVEX JSON object");
+      throw new DomainException.Invalid(
+          "body", "must be a CycloneDX VEX or an OpenVEX JSON object");
     }
     List<FieldError> errors = new ArrayList<>();
     List<Statement> out;
@@ -93,14 +94,14 @@ public final class VexImport {
     } else if (root.path("@context").asText("").startsWith("https://openvex.dev/ns")) {
       out = openvex(root, errors);
     } else {
-      throw ApiException.invalid(
+      throw new DomainException.Invalid(
           "body", "neither CycloneDX (bomFormat) nor OpenVEX (@context https://openvex.dev/ns)");
     }
     if (out.size() > MAX_STATEMENTS) {
       errors.add(new FieldError("body", "more than " + MAX_STATEMENTS + " statements"));
     }
     if (!errors.isEmpty()) {
-      throw ApiException.invalid(errors);
+      throw new DomainException.Invalid(errors);
     }
     return out;
   }

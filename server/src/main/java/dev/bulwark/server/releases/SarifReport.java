@@ -3,7 +3,7 @@ package dev.bulwark.server.releases;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bulwark.common.Sha256;
-import dev.bulwark.server.http.ApiException;
+import dev.bulwark.server.errors.DomainException;
 import dev.bulwark.server.http.Json;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -64,24 +64,21 @@ final class SarifReport {
       root = Json.MAPPER.readTree(body);
     } catch (JacksonException e) {
       var loc = e.getLocation();
-      throw new ApiException(
-          422,
-          "Unprocessable Content",
+      throw new DomainException.Invalid(
+          "body",
           "invalid JSON"
               + (loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr())
               + ": "
               + e.getOriginalMessage());
     } catch (IOException e) {
-      throw ApiException.badRequest("the SARIF log could not be read");
+      throw new DomainException.Malformed("the SARIF log could not be read");
     }
     if (root == null
         || !root.isObject()
         || !"2.1.0".equals(root.path("version").asText())
         || !root.path("runs").isArray()) {
-      throw new ApiException(
-          422,
-          "Unprocessable Content",
-          "not a SARIF 2.1.0 log (needs \"version\": \"2.1.0\" and a runs array)");
+      throw new DomainException.Invalid(
+          "body", "not a SARIF 2.1.0 log (needs \"version\": \"2.1.0\" and a runs array)");
     }
     List<Result> out = new ArrayList<>();
     List<String> tools = new ArrayList<>();
@@ -89,7 +86,7 @@ final class SarifReport {
     for (JsonNode run : root.path("runs")) {
       String tool = run.path("tool").path("driver").path("name").asText("");
       if (tool.isBlank()) {
-        throw ApiException.invalid("runs[" + r + "].tool.driver.name", "is required");
+        throw new DomainException.Invalid("runs[" + r + "].tool.driver.name", "is required");
       }
       if (!tools.contains(tool)) {
         tools.add(tool);
@@ -107,14 +104,15 @@ final class SarifReport {
         String rule = res.path("ruleId").asText(res.path("rule").path("id").asText(""));
         String message = res.path("message").path("text").asText("");
         if (rule.isBlank()) {
-          throw ApiException.invalid(where + ".ruleId", "is required");
+          throw new DomainException.Invalid(where + ".ruleId", "is required");
         }
         if (message.isBlank()) {
-          throw ApiException.invalid(where + ".message.text", "is required");
+          throw new DomainException.Invalid(where + ".message.text", "is required");
         }
         String level = res.path("level").asText("warning").toLowerCase(Locale.ROOT);
         if (!LEVELS.contains(level)) {
-          throw ApiException.invalid(where + ".level", "must be none, note, warning or error");
+          throw new DomainException.Invalid(
+              where + ".level", "must be none, note, warning or error");
         }
         JsonNode loc = res.path("locations").path(0).path("physicalLocation");
         String uri = loc.path("artifactLocation").path("uri").asText(null);

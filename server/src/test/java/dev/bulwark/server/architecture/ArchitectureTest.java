@@ -9,17 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /** The rules of issue #13 over the production classes of the server and the engines. */
 class ArchitectureTest {
-  /**
-   * TEMPORARY: removed by the integrator after the #13 merges. The packages restructured on other
-   * branches of #13 at the time these rules were written (releases, findings and advisories by one;
-   * gates by another); their own violations are not counted until those branches are merged. Every
-   * other package obeys every rule already.
-   */
-  static final Set<String> FROZEN =
-      Set.of(
-          "dev.bulwark.server.releases",
-          "dev.bulwark.server.gates",
-          "dev.bulwark.server.advisories");
+  /** No package is exempt from any rule. */
+  static final Set<String> FROZEN = Set.of();
 
   private static JavaClasses classes;
 
