@@ -1,6 +1,7 @@
 package dev.bulwark.server;
 
 import dev.bulwark.server.advisories.Advisories;
+import dev.bulwark.server.advisories.AdvisoriesFeature;
 import dev.bulwark.server.advisories.AdvisoryFollower;
 import dev.bulwark.server.advisories.AdvisorySyncJob;
 import dev.bulwark.server.attestations.Attestations;
@@ -271,17 +272,9 @@ public final class BulwarkServer implements AutoCloseable {
     features.add(
         Feature.of(
             "catalog", new CatalogRoutes(catalog).routes(), List.of(), "/openapi/catalog.json"));
-    features.add(
-        Feature.of(
-            "advisories",
-            List.of(),
-            List.of(
-                Job.of(advisoryFollower::start, advisoryFollower::close),
-                Job.of(
-                    () -> advisorySync.start(java.time.Duration.ofSeconds(5)),
-                    advisorySync::close))));
+    features.add(new AdvisoriesFeature(reevaluation, advisoryFollower, advisorySync));
     features.add(new ReleasesFeature(releases));
-    features.add(new FindingsFeature(findings, lifecycle, reevaluation));
+    features.add(new FindingsFeature(findings, lifecycle));
     features.add(new PortfolioFeature(new Portfolio(db, catalog, advisories, releases)));
     features.add(
         Feature.of(

@@ -835,18 +835,6 @@ final class FindingDao {
   // ---- the finding.new event ----
 
   /** True when a webhook of the team (or of every team) listens for finding.new. */
-  boolean findingNewSubscribed(Handle h, String team) {
-    return h.createQuery(
-                """
-                SELECT COUNT(*) FROM webhooks
-                WHERE (team IS NULL OR team = :t) AND events LIKE '%finding.new%'
-                """)
-            .bind("t", team)
-            .mapTo(Long.class)
-            .one()
-        > 0;
-  }
-
   List<Serious> seriousOpen(Handle h, long release) {
     return h.createQuery(
             """

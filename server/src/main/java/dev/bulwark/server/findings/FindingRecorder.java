@@ -140,7 +140,7 @@ public final class FindingRecorder implements ReleaseFindings {
    * still open after carried-over verdicts (a finding already judged not_affected is no news).
    */
   private void announce(Handle h, String service, String team, String version, long release) {
-    if (!dao.findingNewSubscribed(h, team)) {
+    if (!webhooks.subscribed(h, "finding.new", team)) {
       return; // nobody to tell: the findings need not be read in this transaction
     }
     List<Map<String, Object>> serious = new ArrayList<>();

@@ -3,7 +3,6 @@ package dev.bulwark.server.findings;
 import static dev.bulwark.server.http.ApiRoute.get;
 import static dev.bulwark.server.http.ApiRoute.post;
 
-import dev.bulwark.server.advisories.AdvisorySync;
 import dev.bulwark.server.auth.Permission;
 import dev.bulwark.server.http.ApiException;
 import dev.bulwark.server.http.ApiRoute;
@@ -13,16 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Findings routes: listing, triage, risk acceptance, VEX, SLA and the advisory sync. */
+/** Findings routes: listing, triage, risk acceptance, VEX and the SLA. */
 final class FindingRoutes {
   private final Findings findings;
   private final FindingLifecycle lifecycle;
-  private final AdvisorySync sync;
 
-  FindingRoutes(Findings findings, FindingLifecycle lifecycle, AdvisorySync sync) {
+  FindingRoutes(Findings findings, FindingLifecycle lifecycle) {
     this.findings = findings;
     this.lifecycle = lifecycle;
-    this.sync = sync;
   }
 
   List<ApiRoute> routes() {
@@ -33,7 +30,6 @@ final class FindingRoutes {
             this::findings),
         get("/api/v1/findings/overdue", Permission.SERVICE_READ, this::overdue),
         get("/api/v1/sla", Permission.SERVICE_READ, this::sla),
-        post("/api/v1/advisories/sync", Permission.ADVISORY_SYNC, this::sync),
         post("/api/v1/findings/{id}/transitions", Permission.FINDING_TRIAGE, this::transition),
         post("/api/v1/findings/{id}/risk-acceptance", Permission.FINDING_TRIAGE, this::requestRisk),
         post("/api/v1/risk-acceptances/{id}/approve", Permission.RISK_APPROVE, this::approveRisk),
@@ -129,10 +125,6 @@ final class FindingRoutes {
 
   private void events(Call call) {
     call.respond(200, Map.of("events", lifecycle.events(call.principal(), id(call))));
-  }
-
-  private void sync(Call call) {
-    call.respond(200, sync.sync(call.principal(), call.requestId()));
   }
 
   private void sla(Call call) {

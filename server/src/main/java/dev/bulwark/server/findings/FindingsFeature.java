@@ -1,19 +1,19 @@
 package dev.bulwark.server.findings;
 
-import dev.bulwark.server.advisories.AdvisorySync;
 import dev.bulwark.server.feature.Feature;
 import dev.bulwark.server.http.ApiRoute;
 import java.util.List;
 
 /**
  * Findings: their lifecycle and triage, carried-over decisions, VEX, the SLA and overdue findings,
- * and their re-evaluation when advisories change.
+ * and their re-evaluation when advisories change ({@link Reevaluation}, the advisories feature's
+ * {@code AdvisorySync}).
  */
 public final class FindingsFeature implements Feature {
   private final List<ApiRoute> routes;
 
-  public FindingsFeature(Findings findings, FindingLifecycle lifecycle, AdvisorySync sync) {
-    this.routes = new FindingRoutes(findings, lifecycle, sync).routes();
+  public FindingsFeature(Findings findings, FindingLifecycle lifecycle) {
+    this.routes = new FindingRoutes(findings, lifecycle).routes();
   }
 
   @Override

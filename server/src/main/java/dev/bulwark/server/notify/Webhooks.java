@@ -259,6 +259,14 @@ public final class Webhooks {
   private record Payload(String event, String at, String team, Object data) {}
 
   /**
+   * Whether any webhook wants {@code event} for {@code team}, read in the caller's transaction: a
+   * writer with nobody to tell need not gather the event's data.
+   */
+  public boolean subscribed(Handle h, String event, String team) {
+    return WebhookDao.subscribers(h, team).stream().anyMatch(w -> w.events().contains(event));
+  }
+
+  /**
    * Queues {@code event} for every webhook that wants it and covers {@code team}, inside the
    * caller's transaction. {@code data} is any value Jackson writes as a JSON object (a record, or a
    * map from an older caller).

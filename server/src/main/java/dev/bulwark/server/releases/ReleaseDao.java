@@ -197,10 +197,10 @@ public final class ReleaseDao {
   }
 
   /**
-   * Raises the release's facts revision. The audit log does this for every change it records (see
-   * {@link ReleaseRevisions}); public only while the gates' own writes still call it.
+   * Raises the release's facts revision; only {@link ReleaseRevisions} calls it, for the changes
+   * the audit log records.
    */
-  public static void touch(Handle h, long release) {
+  static void touch(Handle h, long release) {
     h.createUpdate("UPDATE releases SET facts_rev = facts_rev + 1 WHERE id = :r")
         .bind("r", release)
         .execute();
