@@ -40,7 +40,7 @@ public final class Main {
 
   /** Runs a command line and returns its exit code; the tests call this. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cli = new CommandLine(new Main());
+    CommandLine cli = commandLine();
     cli.setOut(out);
     cli.setErr(err);
     cli.setCaseInsensitiveEnumValuesAllowed(false);
@@ -65,6 +65,30 @@ public final class Main {
       err.flush();
       return ExitCodes.INPUT;
     }
+  }
+
+  /**
+   * The command tree. A command whose own {@code --version} names a release (gate, plan, attest,
+   * ...) loses picocli's standard help options to the clash, so {@code --help} would fail on its
+   * required options; each such command gets {@code -h, --help} back here, and the tool's version
+   * stays {@code bulwark --version}.
+   */
+  static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new Main());
+    restoreHelp(cli);
+    return cli;
+  }
+
+  private static void restoreHelp(CommandLine cli) {
+    CommandLine.Model.CommandSpec spec = cli.getCommandSpec();
+    if (spec.findOption("--help") == null) {
+      spec.addOption(
+          CommandLine.Model.OptionSpec.builder("-h", "--help")
+              .usageHelp(true)
+              .description("Show this help message and exit.")
+              .build());
+    }
+    cli.getSubcommands().values().forEach(Main::restoreHelp);
   }
 
   static final class Version implements CommandLine.IVersionProvider {
