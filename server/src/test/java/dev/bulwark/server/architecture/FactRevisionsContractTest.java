@@ -3,12 +3,12 @@ package dev.bulwark.server.architecture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bulwark.policy.provenance.Dsse;
 import dev.bulwark.server.config.ServerConfig;
 import dev.bulwark.server.demo.DemoData;
 import dev.bulwark.server.http.ApiRoute;
 import dev.bulwark.server.releases.ReleasesContractTestAccess;
 import dev.bulwark.server.testing.Http;
+import dev.bulwark.server.testing.Provenance;
 import dev.bulwark.server.testing.TestDatabases;
 import dev.bulwark.server.testing.TestServer;
 import java.nio.charset.StandardCharsets;
@@ -16,9 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.Signature;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,12 +59,7 @@ abstract class FactRevisionsContractTest {
   void start() throws Exception {
     Path dir = Files.createTempDirectory("bulwark-revisions");
     trusted = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-    Path keys = dir.resolve("keys.yaml");
-    Files.writeString(
-        keys,
-        "keys:\n  - name: ci-builder\n    teams: [pay]\n    key: |\n      -----BEGIN PUBLIC KEY-----\n      "
-            + Base64.getEncoder().encodeToString(trusted.getPublic().getEncoded())
-            + "\n      -----END PUBLIC KEY-----\n");
+    Path keys = Provenance.trustedKeys(dir, trusted.getPublic());
     Path osv = Path.of(FactRevisionsContractTest.class.getResource("/osv").toURI());
     ts =
         new TestServer(
@@ -484,33 +477,7 @@ abstract class FactRevisionsContractTest {
   }
 
   byte[] envelope() {
-    try {
-      String statement =
-          """
-          {"_type": "https://in-toto.io/Statement/v1",
-           "subject": [{"name": "pay-api", "digest": {"sha256": "%s"}}],
-           "predicateType": "https://slsa.dev/provenance/v1",
-           "predicate": {"buildDefinition": {"buildType": "https://example/build/v1",
-             "externalParameters": {"source": {"uri": "git+https://github.com/example/pay-api"}},
-             "resolvedDependencies": [{"uri": "git+https://github.com/example/pay-api", "digest": {"sha1": "abc"}}]},
-             "runDetails": {"builder": {"id": "https://github.com/actions/runner/github-hosted"}}}}
-          """
-              .formatted(DIGEST.substring("sha256:".length()));
-      byte[] payload = statement.getBytes(StandardCharsets.UTF_8);
-      Signature s = Signature.getInstance("Ed25519");
-      s.initSign(trusted.getPrivate());
-      s.update(Dsse.pae(Dsse.IN_TOTO_PAYLOAD, payload));
-      return """
-          {"payloadType": "%s", "payload": "%s", "signatures": [{"keyid": "ci-builder", "sig": "%s"}]}
-          """
-          .formatted(
-              Dsse.IN_TOTO_PAYLOAD,
-              Base64.getEncoder().encodeToString(payload),
-              Base64.getEncoder().encodeToString(s.sign()))
-          .getBytes(StandardCharsets.UTF_8);
-    } catch (java.security.GeneralSecurityException e) {
-      throw new AssertionError(e);
-    }
+    return Provenance.envelope(trusted.getPrivate(), DIGEST);
   }
 
   /**

@@ -8,6 +8,7 @@ import dev.bulwark.server.config.ServerConfig;
 import dev.bulwark.server.demo.DemoData;
 import dev.bulwark.server.releases.ReleasesContractTestAccess;
 import dev.bulwark.server.testing.Http;
+import dev.bulwark.server.testing.Provenance;
 import dev.bulwark.server.testing.TestDatabases;
 import dev.bulwark.server.testing.TestServer;
 import java.nio.charset.StandardCharsets;
@@ -16,10 +17,8 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,12 +49,7 @@ abstract class GatesContractTest {
   void start() throws Exception {
     Path dir = Files.createTempDirectory("bulwark-gates");
     trusted = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-    Path keys = dir.resolve("keys.yaml");
-    Files.writeString(
-        keys,
-        "keys:\n  - name: ci-builder\n    teams: [pay]\n    key: |\n      -----BEGIN PUBLIC KEY-----\n      "
-            + Base64.getEncoder().encodeToString(trusted.getPublic().getEncoded())
-            + "\n      -----END PUBLIC KEY-----\n");
+    Path keys = Provenance.trustedKeys(dir, trusted.getPublic());
     Path osv = Path.of(GatesContractTest.class.getResource("/osv").toURI());
     ts =
         new TestServer(
@@ -133,30 +127,8 @@ abstract class GatesContractTest {
     return out;
   }
 
-  byte[] envelope(PrivateKey key, String digest) throws Exception {
-    String statement =
-        """
-        {"_type": "https://in-toto.io/Statement/v1",
-         "subject": [{"name": "pay-api", "digest": {"sha256": "%s"}}],
-         "predicateType": "https://slsa.dev/provenance/v1",
-         "predicate": {"buildDefinition": {"buildType": "https://example/build/v1",
-           "externalParameters": {"source": {"uri": "git+https://github.com/example/pay-api"}},
-           "resolvedDependencies": [{"uri": "git+https://github.com/example/pay-api", "digest": {"sha1": "abc"}}]},
-           "runDetails": {"builder": {"id": "https://github.com/actions/runner/github-hosted"}}}}
-        """
-            .formatted(digest.substring("sha256:".length()));
-    byte[] payload = statement.getBytes(StandardCharsets.UTF_8);
-    Signature s = Signature.getInstance("Ed25519");
-    s.initSign(key);
-    s.update(Dsse.pae(Dsse.IN_TOTO_PAYLOAD, payload));
-    return """
-        {"payloadType": "%s", "payload": "%s", "signatures": [{"keyid": "ci-builder", "sig": "%s"}]}
-        """
-        .formatted(
-            Dsse.IN_TOTO_PAYLOAD,
-            Base64.getEncoder().encodeToString(payload),
-            Base64.getEncoder().encodeToString(s.sign()))
-        .getBytes(StandardCharsets.UTF_8);
+  byte[] envelope(PrivateKey key, String digest) {
+    return Provenance.envelope(key, digest);
   }
 
   Http.Response attest(String token, byte[] body) {
