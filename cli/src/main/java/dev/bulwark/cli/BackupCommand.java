@@ -10,7 +10,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -21,11 +20,9 @@ final class BackupCommand implements Callable<Integer> {
   @Mixin ClientOptions client;
   @Spec CommandSpec spec;
 
-  @Option(names = "--out", required = true, paramLabel = "FILE")
-  Path out;
-
   @Override
   public Integer call() throws IOException {
+    Path out = client.output.requiredFile();
     if (Files.exists(out)) {
       throw CliException.input(out + " exists; choose a new file name");
     }

@@ -47,7 +47,7 @@ final class CatalogCommand {
               + (dryRun ? "&dryRun=true" : "");
       JsonNode r = client.client().postRaw(path, "application/yaml", body);
       PrintWriter out = spec.commandLine().getOut();
-      if (client.output == ClientOptions.Output.json) {
+      if (client.output.json()) {
         Printer.print(out, client.output, r, null);
         return ExitCodes.OK;
       }

@@ -1,14 +1,10 @@
 package dev.bulwark.cli;
 
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options of every command that talks to a server. */
 final class ClientOptions {
-  enum Output {
-    table,
-    json
-  }
-
   @Option(
       names = "--server",
       paramLabel = "URL",
@@ -22,8 +18,8 @@ final class ClientOptions {
           "API token (env BULWARK_TOKEN). Prefer the environment: flags show in process lists.")
   String token;
 
-  @Option(names = "--output", paramLabel = "FORMAT", description = "table or json (default table).")
-  Output output = Output.table;
+  /** The output convention of every command: --format, -o/--output FILE, --quiet. */
+  @Mixin OutputOptions output = new OutputOptions();
 
   ApiClient client() {
     String url =

@@ -56,8 +56,8 @@ final class GateCommand implements Callable<Integer> {
   }
 
   /** Pretty JSON when asked for it; returns whether it printed. */
-  static boolean printJson(PrintWriter out, ClientOptions.Output format, JsonNode r) {
-    if (format != ClientOptions.Output.json) {
+  static boolean printJson(PrintWriter out, OutputOptions format, JsonNode r) {
+    if (!format.json()) {
       return false;
     }
     try {

@@ -160,9 +160,6 @@ final class LedgerCommand {
     @Mixin ClientOptions client;
     @Spec CommandSpec spec;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE")
-    Path out;
-
     @Option(names = "--service", description = "Only entries about this service.")
     String service;
 
@@ -174,6 +171,7 @@ final class LedgerCommand {
 
     @Override
     public Integer call() throws IOException {
+      Path out = client.output.requiredFile();
       StringBuilder q = new StringBuilder("/api/v1/ledger/export?");
       if (service != null) {
         q.append("service=").append(ApiClient.segment(service)).append('&');

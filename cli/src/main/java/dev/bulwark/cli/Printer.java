@@ -11,13 +11,18 @@ import java.util.List;
 final class Printer {
   private Printer() {}
 
+  /**
+   * Prints {@code value} in the format chosen, to the file of {@code -o} or to {@code out}; errors
+   * and warnings go to standard error, which picocli gives as {@code err}.
+   */
   static void print(
-      PrintWriter out,
-      ClientOptions.Output format,
-      JsonNode value,
-      String listField,
-      String... columns) {
-    if (format == ClientOptions.Output.json) {
+      PrintWriter out, OutputOptions format, JsonNode value, String listField, String... columns) {
+    format.write(out, w -> print(w, format.json(), value, listField, columns));
+  }
+
+  private static void print(
+      PrintWriter out, boolean json, JsonNode value, String listField, String... columns) {
+    if (json) {
       try {
         out.println(
             Json.MAPPER

@@ -71,7 +71,7 @@ final class SbomCommand {
               type,
               body);
       PrintWriter out = spec.commandLine().getOut();
-      if (client.output == ClientOptions.Output.json) {
+      if (client.output.json()) {
         Printer.print(out, client.output, r, null);
       } else {
         out.println(

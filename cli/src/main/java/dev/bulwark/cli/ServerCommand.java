@@ -79,13 +79,13 @@ final class ServerCommand implements Callable<Integer> {
     try {
       cfg = ConfigLoader.load(flags, System.getenv(), file);
     } catch (ConfigException e) {
-      throw CliException.input(e.getMessage());
+      throw new CliException(ExitCodes.USAGE, e.getMessage());
     }
     BulwarkServer server;
     try {
       server = BulwarkServer.start(cfg, Clock.systemUTC(), System.out);
     } catch (ConfigException e) {
-      throw CliException.input(e.getMessage());
+      throw new CliException(ExitCodes.USAGE, e.getMessage());
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

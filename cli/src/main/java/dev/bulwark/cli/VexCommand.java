@@ -11,7 +11,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -70,9 +69,6 @@ final class VexCommand {
 
     @Mixin ReleaseOptions release;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Default: standard output.")
-    Path out;
-
     @Override
     public Integer call() throws IOException {
       JsonNode r =
@@ -87,6 +83,8 @@ final class VexCommand {
       String text =
           Json.MAPPER.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r)
               + "\n";
+      Path out = client.output.file();
+      client.output.warnDeprecated(spec.commandLine().getErr());
       if (out == null) {
         PrintWriter w = spec.commandLine().getOut();
         w.print(text);

@@ -125,7 +125,7 @@ class CliTest {
     assertThat(list.out().lines().findFirst().orElseThrow()).startsWith("NAME");
     assertThat(client("services", "delete", "cli-svc").code()).isZero();
     Result gone = client("services", "get", "cli-svc");
-    assertThat(gone.code()).isEqualTo(2);
+    assertThat(gone.code()).isEqualTo(4);
     assertThat(gone.err()).contains("Not Found");
   }
 
@@ -133,13 +133,13 @@ class CliTest {
   void inputErrorsExitTwoWithTheServersReasons() {
     Result bad =
         client("services", "put", "x", "--team", "t", "--area", "moon", "--criticality", "low");
-    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.code()).isEqualTo(4);
     assertThat(bad.err()).contains("area").contains("website, backend, data");
     assertThat(run("services", "put", "x").code()).isEqualTo(2);
     assertThat(run("no-such-command").code()).isEqualTo(2);
     Result noToken = run("services", "list", "--server=http://127.0.0.1:" + ts.server.port());
     if (System.getenv("BULWARK_TOKEN") == null) {
-      assertThat(noToken.code()).isEqualTo(2);
+      assertThat(noToken.code()).isEqualTo(4);
       assertThat(noToken.err()).contains("BULWARK_TOKEN");
     }
     Result wrongToken =
@@ -148,7 +148,7 @@ class CliTest {
             "list",
             "--server=http://127.0.0.1:" + ts.server.port(),
             "--token=bwk_nope");
-    assertThat(wrongToken.code()).isEqualTo(2);
+    assertThat(wrongToken.code()).isEqualTo(4);
     assertThat(wrongToken.err()).contains("Unauthorized");
   }
 
@@ -199,13 +199,13 @@ class CliTest {
         bad,
         "services:\n  - {name: a, team: cli, area: x, criticality: low}\n  - {name: b, team: cli, area: data, criticality: y}\n");
     Result r = client("catalog", "import", bad.toString());
-    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.code()).isEqualTo(4);
     assertThat(r.err())
         .contains("bad.yaml:2:5")
         .contains("bad.yaml:3:5")
         .contains("nothing was imported");
     assertThat(client("catalog", "import", tmp.resolve("missing.yaml").toString()).code())
-        .isEqualTo(2);
+        .isEqualTo(4);
   }
 
   @Test
@@ -216,7 +216,7 @@ class CliTest {
     Result b = client("backup", "--out", out.toString());
     assertThat(b.code()).as(b.err()).isZero();
     assertThat(Files.size(out)).isPositive();
-    assertThat(client("backup", "--out", out.toString()).code()).isEqualTo(2);
+    assertThat(client("backup", "--out", out.toString()).code()).isEqualTo(4);
 
     Result refused = run("restore", out.toString(), "--data", data.toString());
     assertThat(refused.code()).isEqualTo(1);
@@ -229,7 +229,7 @@ class CliTest {
     Path notBackup = tmp.resolve("nope.db");
     Files.writeString(notBackup, "hello");
     assertThat(run("restore", notBackup.toString(), "--data", tmp.resolve("r2").toString()).code())
-        .isEqualTo(2);
+        .isEqualTo(4);
   }
 
   @Test
@@ -276,7 +276,7 @@ class CliTest {
     Result plan = client("plan", "--service", "cli-rel", "--version", "1.0.0");
     assertThat(plan.code()).as(plan.err()).isZero();
     assertThat(plan.out()).startsWith("COMPONENT");
-    assertThat(client("plan", "--service", "cli-rel", "--version", "9.9").code()).isEqualTo(2);
+    assertThat(client("plan", "--service", "cli-rel", "--version", "9.9").code()).isEqualTo(4);
 
     Result sync = client("advisories", "sync");
     assertThat(sync.code()).as(sync.err()).isZero();
@@ -288,7 +288,7 @@ class CliTest {
     Result outOfRange =
         client("portfolio", "components", "--purl", "pkg:npm/a", "--range", "vers:npm/>=2.0.0");
     assertThat(outOfRange.out()).doesNotContain("cli-rel");
-    assertThat(client("portfolio", "components", "--purl", "not a purl").code()).isEqualTo(2);
+    assertThat(client("portfolio", "components", "--purl", "not a purl").code()).isEqualTo(4);
     Result affected = client("portfolio", "affected", "CVE-2021-44228", "--output", "json");
     assertThat(affected.code()).as(affected.err()).isZero();
     assertThat(affected.out()).contains("\"releases\" : [ ]");
@@ -309,7 +309,7 @@ class CliTest {
     Files.writeString(
         openVex, "{\"@context\": \"https://openvex.dev/ns/v0.2.0\", \"statements\": [{}]}");
     Result refused = client("vex", "import", "--service", "cli-rel", openVex.toString());
-    assertThat(refused.code()).isEqualTo(2);
+    assertThat(refused.code()).isEqualTo(4);
     assertThat(refused.err()).contains("statements[0].vulnerability");
   }
 
@@ -361,7 +361,7 @@ class CliTest {
     long pending =
         as(alice, "policy", "push", bundle.toString(), "--output=json").json().path("id").asLong();
     Result self = as(alice, "policy", "approve", Long.toString(pending));
-    assertThat(self.code()).isEqualTo(2);
+    assertThat(self.code()).isEqualTo(4);
     assertThat(self.err()).contains("someone other than its pusher");
     Result approved = as(bob, "policy", "approve", Long.toString(pending));
     assertThat(approved.code()).as(approved.err()).isZero();
@@ -384,7 +384,7 @@ class CliTest {
         .isZero();
     Result refused =
         client("deploy", "record", "--service=gate-api", "--version=1.0", "--env=prod");
-    assertThat(refused.code()).isEqualTo(2);
+    assertThat(refused.code()).isEqualTo(4);
     assertThat(refused.err()).contains("denied");
     assertThat(client("deploy", "list", "--env=staging").out()).contains("gate-api");
 
@@ -405,10 +405,10 @@ class CliTest {
         .contains("FAIL    p/not-in-prod: not yet")
         .contains("DENY gate-api 1.0")
         .contains("explanation matches the digest in its ledger entry (sha256:");
-    assertThat(client("decisions", "show", "999999").code()).isEqualTo(2);
-    assertThat(client("decisions", "list", "--limit=0").code()).isEqualTo(2);
+    assertThat(client("decisions", "show", "999999").code()).isEqualTo(4);
+    assertThat(client("decisions", "list", "--limit=0").code()).isEqualTo(4);
     assertThat(client("gate", "--service=gate-api", "--version=9", "--env=prod").code())
-        .isEqualTo(2);
+        .isEqualTo(4);
   }
 
   Path sbomFile() throws IOException {

@@ -123,11 +123,11 @@ class LedgerCliTest {
     assertThat(run("ledger", "verify-bundle", bp.toString(), "--key", key).err())
         .contains("malformed proof");
     assertThat(run("ledger", "verify-bundle", bundle.toString(), "--key", "not-a-key").code())
-        .isEqualTo(2);
+        .isEqualTo(4);
     assertThat(
             run("ledger", "verify-bundle", tmp.resolve("missing.json").toString(), "--key", key)
                 .code())
-        .isEqualTo(2);
+        .isEqualTo(4);
   }
 
   @Test
@@ -192,7 +192,7 @@ class LedgerCliTest {
     assertThat(inconsistent.err()).contains("fork").contains("not an extension");
 
     Files.writeString(state, "{broken");
-    assertThat(client("ledger", "witness", "--state", state.toString()).code()).isEqualTo(2);
+    assertThat(client("ledger", "witness", "--state", state.toString()).code()).isEqualTo(4);
   }
 
   @Test

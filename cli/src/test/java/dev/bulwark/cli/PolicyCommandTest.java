@@ -77,7 +77,7 @@ class PolicyCommandTest {
         b.resolve("broken.yaml"), "name: broken\nrules:\n  - name: r\n    expression: 'now >'\n");
     for (String command : new String[] {"lint", "test"}) {
       Result r = run("policy", command, b.toString());
-      assertThat(r.code()).as(command).isEqualTo(2);
+      assertThat(r.code()).as(command).isEqualTo(4);
       assertThat(r.err())
           .contains("sbom.yaml:5:40: ")
           .contains("undefined field 'componentz'")
@@ -92,14 +92,14 @@ class PolicyCommandTest {
     Path t = b.resolve("tests/starter.yaml");
     Files.writeString(t, Files.readString(t).replace("sbom: true", "sbom: true\n    sbomm: true"));
     Result r = run("policy", "test", b.toString());
-    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.code()).isEqualTo(4);
     assertThat(r.err()).contains("starter.yaml:").contains("unknown field 'sbomm' of release");
   }
 
   @Test
   void aMissingDirectoryIsAnInputError() {
     Result r = run("policy", "lint", dir.resolve("nope").toString());
-    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.code()).isEqualTo(4);
     assertThat(r.err()).contains("not a directory");
   }
 
@@ -132,7 +132,7 @@ class PolicyCommandTest {
         """);
     long before = allocated();
     Result refused = run("policy", "test", b.toString());
-    assertThat(refused.code()).isEqualTo(2);
+    assertThat(refused.code()).isEqualTo(4);
     assertThat(refused.err())
         .contains(b.resolve("p.yaml") + ":4:")
         .contains("characters; a rule may allocate 4000000 (policy.ruleMaxSize)");

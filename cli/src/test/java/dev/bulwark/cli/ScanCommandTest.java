@@ -105,7 +105,7 @@ class ScanCommandTest {
         vex,
         "{\"@context\": \"https://openvex.dev/ns/v0.2.0\", \"statements\": [{\"status\": \"gone\"}]}");
     Result bad = run("scan", sbom.toString(), "--osv", osv.toString(), "--vex", vex.toString());
-    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.code()).isEqualTo(4);
     assertThat(bad.err()).contains("statements[0].vulnerability");
     assertThat(
             run(
@@ -116,7 +116,7 @@ class ScanCommandTest {
                     "--vex",
                     dir.resolve("nope.json").toString())
                 .code())
-        .isEqualTo(2);
+        .isEqualTo(4);
   }
 
   @Test
@@ -218,21 +218,21 @@ class ScanCommandTest {
     Path truncated = dir.resolve("truncated.json");
     Files.writeString(truncated, "{\"bomFormat\": \"CycloneDX\", \"components\": [\n{\"name\": ");
     Result r = run("scan", truncated.toString(), "--osv", osv.toString());
-    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.code()).isEqualTo(4);
     assertThat(r.err()).contains("truncated.json").contains("line 2");
     Path xxe = dir.resolve("evil.xml");
     Files.writeString(
         xxe,
         "<?xml version=\"1.0\"?><!DOCTYPE bom [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><bom xmlns=\"http://cyclonedx.org/schema/bom/1.4\"><components><component><name>&x;</name></component></components></bom>");
     Result evil = run("scan", xxe.toString(), "--osv", osv.toString());
-    assertThat(evil.code()).isEqualTo(2);
+    assertThat(evil.code()).isEqualTo(4);
     assertThat(evil.err()).contains("DTD").doesNotContain("root:x");
     Files.writeString(osv.resolve("broken.json"), "{\"id\": ");
     Result badOsv = run("scan", sbom.toString(), "--osv", osv.toString());
-    assertThat(badOsv.code()).isEqualTo(2);
+    assertThat(badOsv.code()).isEqualTo(4);
     assertThat(badOsv.err()).contains("broken.json:1:");
     assertThat(run("scan", dir.resolve("missing.json").toString(), "--osv", dir.toString()).code())
-        .isEqualTo(2);
+        .isEqualTo(4);
     assertThat(run("scan", sbom.toString()).code()).isEqualTo(2);
   }
 }
