@@ -111,13 +111,11 @@ final class PolicyCommand {
   }
 
   private static String where(Path dir, Diagnostic d) {
-    return dir.resolve(d.file()).normalize()
-        + ":"
-        + d.line()
-        + ":"
-        + d.column()
-        + ": "
-        + d.message();
+    Path file = dir.resolve(d.file()).normalize();
+    // A problem of the bundle as a whole (no policy files) has no line in any file.
+    return java.nio.file.Files.isDirectory(file)
+        ? file + ": " + d.message()
+        : file + ":" + d.line() + ":" + d.column() + ": " + d.message();
   }
 
   @Command(

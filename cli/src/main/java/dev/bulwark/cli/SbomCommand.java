@@ -51,7 +51,7 @@ final class SbomCommand {
       byte[] body = InputFiles.read(file);
       boolean xml = firstNonBlank(body) == '<';
       if (!xml) {
-        InputFiles.parseJson(file, body, "an SBOM (CycloneDX JSON or XML, SPDX JSON)");
+        InputFiles.parseJson(file, body, "a CycloneDX or SPDX SBOM");
       }
       ApiClient api = client.client();
       String base = "/api/v1/services/" + ApiClient.segment(release.service) + "/releases";

@@ -31,7 +31,7 @@ final class VexCommand {
 
     @Override
     public Integer call() {
-      byte[] body = InputFiles.readJson(file, "a VEX document (CycloneDX VEX or OpenVEX)");
+      byte[] body = InputFiles.readJson(file, "a CycloneDX VEX or OpenVEX document");
       JsonNode r =
           client
               .client()
