@@ -361,26 +361,14 @@ class CliTest {
   }
 
   @Test
-  void serverConfigurationErrorsExitTwo() throws IOException {
+  void serverOptionsThatCannotBeUsedExitTwo() {
     Result r = run("server", "--port", "99999", "--data", tmp.resolve("s").toString());
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("port");
     Result inUse = run("server", "--port", "0", "--data", data.toString());
     assertThat(inUse.code()).isEqualTo(2);
     assertThat(inUse.err()).contains("in use");
-    Path sla = tmp.resolve("bad-sla.yaml");
-    Files.writeString(sla, "days: {high: {low: 0}}\n");
-    Result badSla =
-        run(
-            "server",
-            "--port",
-            "0",
-            "--data",
-            tmp.resolve("s2").toString(),
-            "--sla",
-            sla.toString());
-    assertThat(badSla.code()).isEqualTo(2);
-    assertThat(badSla.err()).contains("days.high.low");
+    // An unusable --sla or --config file is an input error (4): BadInputTest covers it.
   }
 
   @Test
