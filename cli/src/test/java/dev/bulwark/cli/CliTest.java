@@ -409,6 +409,15 @@ class CliTest {
     assertThat(deny.code()).isEqualTo(1);
     // Captured, not a terminal: the outcomes are words, never escape codes.
     assertThat(deny.out() + deny.err()).doesNotContain("\u001b");
+    Path decision = tmp.resolve("decision.txt");
+    Result toFile =
+        client(
+            "gate", "--service=gate-api", "--version=1.0", "--env=prod", "-o", decision.toString());
+    assertThat(toFile.code()).isEqualTo(1);
+    assertThat(toFile.out()).isEmpty();
+    assertThat(Files.readString(decision))
+        .contains("FAIL    p/not-in-prod: not yet")
+        .contains("DENY gate-api");
     assertThat(deny.out()).contains("FAIL    p/not-in-prod: not yet").contains("DENY gate-api");
     Result json =
         client("gate", "--service=gate-api", "--version=1.0", "--env=prod", "--format=json");
