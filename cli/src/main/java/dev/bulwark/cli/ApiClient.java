@@ -25,10 +25,11 @@ final class ApiClient {
       this.base =
           URI.create(baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl);
     } catch (IllegalArgumentException e) {
-      throw CliException.input("--server is not a valid URL: " + baseUrl);
+      throw CliException.usage("--server (or BULWARK_URL) is not a valid URL: " + baseUrl);
     }
     if (base.getScheme() == null || !base.getScheme().startsWith("http")) {
-      throw CliException.input("--server must be an http:// or https:// URL: " + baseUrl);
+      throw CliException.usage(
+          "--server (or BULWARK_URL) must be an http:// or https:// URL: " + baseUrl);
     }
     this.token = token;
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -90,6 +91,33 @@ final class ApiClient {
             HttpResponse.BodyHandlers.ofByteArray()));
   }
 
+  /**
+   * Uploads a file's content: a refusal of the content itself (400, 413, 415, 422) is reported with
+   * the file's name first, so that the one line names the file and the problem.
+   */
+  JsonNode postFile(String path, String contentType, java.nio.file.Path file, byte[] body) {
+    try {
+      return postRaw(path, contentType, body);
+    } catch (CliException e) {
+      throw aboutFile(file, e);
+    }
+  }
+
+  JsonNode putFile(String path, String contentType, java.nio.file.Path file, byte[] body) {
+    try {
+      return putRaw(path, contentType, body);
+    } catch (CliException e) {
+      throw aboutFile(file, e);
+    }
+  }
+
+  static CliException aboutFile(java.nio.file.Path file, CliException e) {
+    return switch (e.httpStatus()) {
+      case 400, 413, 415, 422 -> e.with(e.exitCode(), file + ": " + e.getMessage());
+      default -> e;
+    };
+  }
+
   JsonNode delete(String path) {
     return json(send(request(path).DELETE(), HttpResponse.BodyHandlers.ofByteArray()));
   }
@@ -145,14 +173,14 @@ final class ApiClient {
     String message = "HTTP " + status;
     try {
       JsonNode p = Json.MAPPER.readTree(body);
-      message = p.path("title").asText("HTTP " + status) + ": " + p.path("detail").asText("");
+      String detail = p.path("detail").asText("");
+      message = p.path("title").asText("HTTP " + status) + ": " + detail;
+      // A single error is the detail already; several follow it, one a line.
       for (JsonNode e : p.path("errors")) {
-        message +=
-            System.lineSeparator()
-                + "  "
-                + e.path("field").asText()
-                + ": "
-                + e.path("message").asText();
+        String line = e.path("field").asText() + ": " + e.path("message").asText();
+        if (!line.equals(detail)) {
+          message += System.lineSeparator() + "  " + line;
+        }
       }
       if (status >= 500 && p.has("requestId")) {
         message += " (request id " + p.path("requestId").asText() + ")";
@@ -160,7 +188,7 @@ final class ApiClient {
     } catch (IOException | RuntimeException e) {
       // not a problem document: the status line says enough
     }
-    return new CliException(status >= 500 ? ExitCodes.SERVER : ExitCodes.INPUT, message);
+    return CliException.refused(status, message);
   }
 
   private static JsonNode json(HttpResponse<byte[]> r) {

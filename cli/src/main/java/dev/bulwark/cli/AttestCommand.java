@@ -1,8 +1,6 @@
 package dev.bulwark.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,22 +25,18 @@ final class AttestCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    byte[] body;
-    try {
-      body = Files.readAllBytes(file);
-    } catch (IOException e) {
-      throw CliException.input("cannot read " + file + ": " + e.getMessage());
-    }
+    byte[] body = InputFiles.readJson(file, "a DSSE envelope");
     JsonNode r =
         client
             .client()
-            .postRaw(
+            .postFile(
                 "/api/v1/services/"
                     + ApiClient.segment(release.service)
                     + "/releases/"
                     + ApiClient.segment(release.version)
                     + "/attestations",
                 "application/json",
+                file,
                 body);
     Printer.print(
         spec.commandLine().getOut(),

@@ -1,9 +1,7 @@
 package dev.bulwark.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,21 +34,23 @@ final class CatalogCommand {
     boolean dryRun;
 
     @Override
-    public Integer call() throws IOException {
-      if (!Files.isRegularFile(file)) {
-        throw CliException.input("no such file: " + file);
-      }
-      byte[] body = Files.readAllBytes(file);
+    public Integer call() {
+      byte[] body = InputFiles.read(file);
       String path =
           "/api/v1/catalog/import?file="
               + ApiClient.segment(file.getFileName().toString())
               + (dryRun ? "&dryRun=true" : "");
-      JsonNode r = client.client().postRaw(path, "application/yaml", body);
+      JsonNode r = client.client().postFile(path, "application/yaml", file, body);
       PrintWriter out = spec.commandLine().getOut();
       if (client.output.json()) {
-        Printer.print(out, client.output, r, null);
+        client.output.writeJson(out, r);
         return ExitCodes.OK;
       }
+      client.output.write(out, w -> text(w, r));
+      return ExitCodes.OK;
+    }
+
+    private void text(PrintWriter out, JsonNode r) {
       if (dryRun) {
         out.println(
             file
@@ -73,7 +73,6 @@ final class CatalogCommand {
         out.println("skipped " + s.path("where").asText() + ": " + s.path("reason").asText());
       }
       out.flush();
-      return ExitCodes.OK;
     }
   }
 }

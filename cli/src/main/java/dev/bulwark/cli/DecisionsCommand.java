@@ -85,28 +85,38 @@ final class DecisionsCommand {
       JsonNode r = client.client().get("/api/v1/gates/decisions/" + id);
       PrintWriter out = spec.commandLine().getOut();
       boolean matches = r.path("explanationMatchesLedger").asBoolean();
-      if (!GateCommand.printJson(out, client.output, r)) {
-        GateCommand.printResults(out, r);
-        out.printf(
-            "%s %s %s (%s) to %s at %s by %s; bundle %s; inputs %s; ledger index %d%n",
-            r.path("decision").asText().toUpperCase(Locale.ROOT),
-            r.path("service").asText(),
-            r.path("version").asText(),
-            r.path("digest").asText(),
-            r.path("environment").asText(),
-            r.path("decidedAt").asText(),
-            r.path("actor").asText(),
-            r.path("bundle").asText(),
-            r.path("inputDigest").asText(),
-            r.path("ledgerIndex").asLong());
-        out.println(
-            matches
-                ? "explanation matches the digest in its ledger entry ("
-                    + r.path("afterDigest").asText()
-                    + ")"
-                : "EXPLANATION DOES NOT MATCH the digest in its ledger entry ("
-                    + r.path("afterDigest").asText()
-                    + "): it was changed outside Bulwark");
+      OutputOptions o = client.output;
+      if (o.json()) {
+        o.writeJson(out, r);
+      } else {
+        boolean colour = o.colour();
+        o.write(
+            out,
+            w -> {
+              GateCommand.printResults(w, r, colour);
+              w.printf(
+                  "%s %s %s (%s) to %s at %s by %s; bundle %s; inputs %s; ledger index %d%n",
+                  GateCommand.paint(colour, r.path("decision").asText().toUpperCase(Locale.ROOT)),
+                  r.path("service").asText(),
+                  r.path("version").asText(),
+                  r.path("digest").asText(),
+                  r.path("environment").asText(),
+                  r.path("decidedAt").asText(),
+                  r.path("actor").asText(),
+                  r.path("bundle").asText(),
+                  r.path("inputDigest").asText(),
+                  r.path("ledgerIndex").asLong());
+              w.println(
+                  matches
+                      ? "explanation matches the digest in its ledger entry ("
+                          + r.path("afterDigest").asText()
+                          + ")"
+                      : Terminal.paint(
+                              colour, Terminal.outcomeCode("fail"), "EXPLANATION DOES NOT MATCH")
+                          + " the digest in its ledger entry ("
+                          + r.path("afterDigest").asText()
+                          + "): it was changed outside Bulwark");
+            });
       }
       return matches ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
     }

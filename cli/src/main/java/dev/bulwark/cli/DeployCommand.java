@@ -33,18 +33,28 @@ final class DeployCommand {
 
     @Override
     public Integer call() {
-      JsonNode r =
-          client
-              .client()
-              .post(
-                  "/api/v1/deployments",
-                  Map.of(
-                      "service",
-                      release.service,
-                      "version",
-                      release.version,
-                      "environment",
-                      environment));
+      JsonNode r;
+      try {
+        r =
+            client
+                .client()
+                .post(
+                    "/api/v1/deployments",
+                    Map.of(
+                        "service",
+                        release.service,
+                        "version",
+                        release.version,
+                        "environment",
+                        environment));
+      } catch (CliException e) {
+        // 409: no gate decision allows this digest there. That is the gate's verdict, as a
+        // denied gate is, not a fault of the input: exit 1, so a pipeline tells it from a typo.
+        if (e.httpStatus() == 409) {
+          throw e.with(ExitCodes.CHECK_FAILED, "deployment refused: " + e.getMessage());
+        }
+        throw e;
+      }
       Printer.print(
           spec.commandLine().getOut(),
           client.output,

@@ -1,7 +1,6 @@
 package dev.bulwark.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bulwark.server.http.Json;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -40,40 +39,41 @@ final class GateCommand implements Callable<Integer> {
                     "environment",
                     environment));
     PrintWriter out = spec.commandLine().getOut();
-    if (!printJson(out, client.output, r)) {
-      printResults(out, r);
-      out.printf(
-          "%s %s %s (%s) to %s; bundle %s; ledger index %d%n",
-          r.path("decision").asText().toUpperCase(java.util.Locale.ROOT),
-          r.path("service").asText(),
-          r.path("version").asText(),
-          r.path("digest").asText(),
-          r.path("environment").asText(),
-          r.path("bundle").asText(),
-          r.path("ledgerIndex").asLong());
+    OutputOptions o = client.output;
+    if (o.json()) {
+      o.writeJson(out, r);
+    } else {
+      boolean colour = o.colour();
+      o.write(
+          out,
+          w -> {
+            printResults(w, r, colour);
+            w.printf(
+                "%s %s %s (%s) to %s; bundle %s; ledger index %d%n",
+                paint(colour, r.path("decision").asText().toUpperCase(java.util.Locale.ROOT)),
+                r.path("service").asText(),
+                r.path("version").asText(),
+                r.path("digest").asText(),
+                r.path("environment").asText(),
+                r.path("bundle").asText(),
+                r.path("ledgerIndex").asLong());
+          });
     }
     return r.path("decision").asText().equals("allow") ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
   }
 
-  /** Pretty JSON when asked for it; returns whether it printed. */
-  static boolean printJson(PrintWriter out, OutputOptions format, JsonNode r) {
-    if (!format.json()) {
-      return false;
-    }
-    try {
-      out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(r));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-    return true;
+  /** An outcome word, coloured when {@code colour}. */
+  static String paint(boolean colour, String outcome) {
+    return Terminal.paint(colour, Terminal.outcomeCode(outcome), outcome);
   }
 
   /** One line per rule: outcome, policy/rule and its message. */
-  static void printResults(PrintWriter out, JsonNode decision) {
+  static void printResults(PrintWriter out, JsonNode decision, boolean colour) {
     for (JsonNode x : decision.path("results")) {
+      String outcome = x.path("outcome").asText().toUpperCase(java.util.Locale.ROOT);
       out.printf(
-          "%-7s %s/%s%s%n",
-          x.path("outcome").asText().toUpperCase(java.util.Locale.ROOT),
+          "%s %s/%s%s%n",
+          paint(colour, outcome) + " ".repeat(Math.max(0, 7 - outcome.length())),
           x.path("policy").asText(),
           x.path("rule").asText(),
           x.path("message").asText().isEmpty() ? "" : ": " + x.path("message").asText());

@@ -43,20 +43,26 @@ final class LedgerCommand {
 
   /** A verifier key given as the key itself or as a file holding it. */
   static NoteKey.Verifier key(String keyOrFile) {
-    String text = keyOrFile;
+    Path p = null;
     try {
-      Path p = Path.of(keyOrFile);
-      if (Files.isRegularFile(p)) {
-        text = Files.readString(p, StandardCharsets.UTF_8).strip();
+      p = Path.of(keyOrFile);
+    } catch (java.nio.file.InvalidPathException e) {
+      // not a path: the key itself
+    }
+    if (p != null && Files.exists(p)) {
+      String text = InputFiles.readString(p).strip();
+      try {
+        return NoteKey.Verifier.parse(text);
+      } catch (IllegalArgumentException e) {
+        throw CliException.input(
+            p + ": not a ledger verifier key (name+keyid+key): " + e.getMessage());
       }
-    } catch (IOException | java.nio.file.InvalidPathException e) {
-      // not a file: the key itself
     }
     try {
-      return NoteKey.Verifier.parse(text);
+      return NoteKey.Verifier.parse(keyOrFile);
     } catch (IllegalArgumentException e) {
       throw CliException.input(
-          "--key is not a ledger verifier key (name+keyid+key) nor a file holding one: "
+          "--key is neither a ledger verifier key (name+keyid+key) nor an existing file: "
               + e.getMessage());
     }
   }
@@ -74,13 +80,19 @@ final class LedgerCommand {
     }
   }
 
-  static NoteKey.Verifier serverKey(ApiClient api, String pinned, PrintWriter err) {
+  static NoteKey.Verifier serverKey(ApiClient api, String pinned, OutputOptions output) {
     if (pinned != null) {
       return key(pinned);
     }
-    NoteKey.Verifier k = key(api.getText("/api/v1/ledger/public-key").strip());
-    err.println("bulwark: trusting the server's own key " + k.encoded() + "; pin it with --key");
-    err.flush();
+    String text = api.getText("/api/v1/ledger/public-key").strip();
+    NoteKey.Verifier k;
+    try {
+      k = NoteKey.Verifier.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(
+          ExitCodes.SERVER, "the server's public key is not a verifier key: " + e.getMessage());
+    }
+    output.notice("trusting the server's own key " + k.encoded() + "; pin it with --key");
     return k;
   }
 
@@ -103,7 +115,7 @@ final class LedgerCommand {
     public Integer call() {
       ApiClient api = client.client();
       PrintWriter out = spec.commandLine().getOut();
-      NoteKey.Verifier verifier = serverKey(api, key, spec.commandLine().getErr());
+      NoteKey.Verifier verifier = serverKey(api, key, client.output);
       List<String> notes = new ArrayList<>();
       for (JsonNode c : api.get("/api/v1/ledger/checkpoints").path("checkpoints")) {
         notes.add(c.path("note").asText());
@@ -125,15 +137,25 @@ final class LedgerCommand {
       }
       switch (LogVerifier.verify(entries, leaves, notes, verifier)) {
         case LogVerifier.Result.Valid v -> {
-          out.println(
+          result(
+              client.output,
+              out,
               "ledger verified: "
                   + v.size()
                   + " entries, "
                   + v.checkpoints()
                   + " signed checkpoints consistent with them, "
                   + v.unsigned()
-                  + " entries after the last checkpoint");
-          out.flush();
+                  + " entries after the last checkpoint",
+              Map.of(
+                  "verified",
+                  true,
+                  "entries",
+                  v.size(),
+                  "checkpoints",
+                  v.checkpoints(),
+                  "unsigned",
+                  v.unsigned()));
           return ExitCodes.OK;
         }
         case LogVerifier.Result.Invalid bad -> {
@@ -145,9 +167,25 @@ final class LedgerCommand {
                       + ": "
                       + bad.reason());
           spec.commandLine().getErr().flush();
+          if (client.output.json()) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("verified", false);
+            r.put("firstBadIndex", bad.firstBadIndex());
+            r.put("reason", bad.reason());
+            client.output.writeJson(out, r);
+          }
           return ExitCodes.CHECK_FAILED;
         }
       }
+    }
+  }
+
+  /** A one-line result as text, or the same as a JSON object with {@code --format json}. */
+  static void result(OutputOptions o, PrintWriter out, String line, Map<String, Object> json) {
+    if (o.json()) {
+      o.writeJson(out, json);
+    } else {
+      o.write(out, w -> w.println(line));
     }
   }
 
@@ -183,20 +221,22 @@ final class LedgerCommand {
         q.append("until=").append(ApiClient.segment(until)).append('&');
       }
       byte[] bundle = client.client().getBytes(q.toString());
-      Path tmp = Files.createTempFile(out.toAbsolutePath().getParent(), ".bundle", ".part");
-      Files.write(tmp, bundle);
-      Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      JsonNode b = Json.MAPPER.readTree(bundle);
-      spec.commandLine()
-          .getOut()
-          .println(
-              "wrote "
-                  + out
-                  + ": "
-                  + b.path("entries").size()
-                  + " entries proven against the checkpoint of size "
-                  + b.path("checkpoint").asText().split("\n")[1]);
-      spec.commandLine().getOut().flush();
+      JsonNode b;
+      try {
+        b = Json.MAPPER.readTree(bundle);
+      } catch (IOException e) {
+        throw new CliException(ExitCodes.SERVER, "the server sent a bundle that is not JSON");
+      }
+      client.output.write(
+          spec.commandLine().getOut(), w -> w.print(new String(bundle, StandardCharsets.UTF_8)));
+      String[] checkpoint = b.path("checkpoint").asText().split("\n");
+      client.output.notice(
+          "wrote "
+              + out
+              + ": "
+              + b.path("entries").size()
+              + " entries proven against the checkpoint of size "
+              + (checkpoint.length > 1 ? checkpoint[1] : "?"));
       return ExitCodes.OK;
     }
   }
@@ -207,6 +247,7 @@ final class LedgerCommand {
       mixinStandardHelpOptions = true)
   static final class VerifyBundle implements Callable<Integer> {
     @Spec CommandSpec spec;
+    @Mixin OutputOptions output;
 
     @Parameters(paramLabel = "FILE")
     Path file;
@@ -219,25 +260,35 @@ final class LedgerCommand {
     String key;
 
     @Override
-    public Integer call() throws IOException {
-      if (!Files.isRegularFile(file)) {
-        throw CliException.input("no such file: " + file);
-      }
+    public Integer call() {
+      // A file that is not an evidence bundle at all is an input error (4); a bundle that does
+      // not verify is a failed check (1).
+      byte[] body = InputFiles.readJson(file, "an evidence bundle");
       NoteKey.Verifier verifier = key(key);
-      switch (EvidenceBundle.verify(Files.readAllBytes(file), verifier)) {
+      switch (EvidenceBundle.verify(body, verifier)) {
         case EvidenceBundle.Result.Valid v -> {
-          spec.commandLine()
-              .getOut()
-              .println(
-                  "bundle verified: "
-                      + v.entries().size()
-                      + " entries are in the ledger "
-                      + v.checkpoint().origin()
-                      + " at size "
-                      + v.checkpoint().size()
-                      + ", root "
-                      + Hashes.hex(v.checkpoint().root()));
-          spec.commandLine().getOut().flush();
+          result(
+              output,
+              spec.commandLine().getOut(),
+              "bundle verified: "
+                  + v.entries().size()
+                  + " entries are in the ledger "
+                  + v.checkpoint().origin()
+                  + " at size "
+                  + v.checkpoint().size()
+                  + ", root "
+                  + Hashes.hex(v.checkpoint().root()),
+              Map.of(
+                  "verified",
+                  true,
+                  "entries",
+                  v.entries().size(),
+                  "origin",
+                  v.checkpoint().origin(),
+                  "size",
+                  v.checkpoint().size(),
+                  "root",
+                  Hashes.hex(v.checkpoint().root())));
           return ExitCodes.OK;
         }
         case EvidenceBundle.Result.Invalid bad -> {
@@ -245,6 +296,10 @@ final class LedgerCommand {
               .getErr()
               .println("bulwark: bundle verification FAILED: " + bad.reason());
           spec.commandLine().getErr().flush();
+          if (output.json()) {
+            output.writeJson(
+                spec.commandLine().getOut(), Map.of("verified", false, "reason", bad.reason()));
+          }
           return ExitCodes.CHECK_FAILED;
         }
       }
@@ -266,29 +321,33 @@ final class LedgerCommand {
     Path data;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
       String k;
       if (data != null) {
-        Path file = data.resolve("ledger-signing.key");
-        if (!Files.isRegularFile(file)) {
-          throw CliException.input("no ledger key in " + data);
+        Path file = InputFiles.checkDirectory(data).resolve("ledger-signing.key");
+        if (!Files.exists(file)) {
+          throw CliException.input(data + ": no ledger key in this data directory");
         }
-        List<String> lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
-        if (lines.size() < 4) {
-          throw CliException.input(file + " is not a ledger key file");
+        List<String> lines = InputFiles.readString(file).lines().toList();
+        try {
+          if (lines.size() < 4) {
+            throw new IllegalArgumentException("too few lines");
+          }
+          k =
+              NoteKey.fromKeys(
+                      lines.get(1),
+                      java.util.Base64.getDecoder().decode(lines.get(2)),
+                      java.util.Base64.getDecoder().decode(lines.get(3)))
+                  .verifier()
+                  .encoded();
+        } catch (IllegalArgumentException e) {
+          throw CliException.input(file + ": not a ledger key file (" + e.getMessage() + ")");
         }
-        k =
-            NoteKey.fromKeys(
-                    lines.get(1),
-                    java.util.Base64.getDecoder().decode(lines.get(2)),
-                    java.util.Base64.getDecoder().decode(lines.get(3)))
-                .verifier()
-                .encoded();
       } else {
         k = client.client().getText("/api/v1/ledger/public-key").strip();
       }
-      spec.commandLine().getOut().println(k);
-      spec.commandLine().getOut().flush();
+      String key = k;
+      result(client.output, spec.commandLine().getOut(), key, Map.of("key", key));
       return ExitCodes.OK;
     }
   }
@@ -322,17 +381,17 @@ final class LedgerCommand {
       ApiClient api = client.client();
       Checkpoint last = null;
       NoteKey.Verifier verifier;
-      if (Files.exists(state)) {
-        JsonNode s;
+      // A missing state file is the first contact; anything else at that path must be one.
+      if (Files.exists(state) || Files.isSymbolicLink(state)) {
+        JsonNode s = InputFiles.parseJson(state, InputFiles.read(state), "a witness state file");
         try {
-          s = Json.MAPPER.readTree(Files.readAllBytes(state));
           verifier = NoteKey.Verifier.parse(s.path("key").asText());
           last = Checkpoint.parse(s.path("checkpoint").asText());
-        } catch (IOException | IllegalArgumentException e) {
-          throw CliException.input(state + " is not a witness state file: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+          throw CliException.input(state + ": not a witness state file (" + e.getMessage() + ")");
         }
       } else {
-        verifier = serverKey(api, key, spec.commandLine().getErr());
+        verifier = serverKey(api, key, client.output);
       }
       String note = api.getText("/api/v1/ledger/checkpoint");
       List<byte[]> proof = new ArrayList<>();
@@ -355,18 +414,27 @@ final class LedgerCommand {
           s.put("key", verifier.encoded());
           s.put("checkpoint", a.checkpoint().body());
           Path tmp = Files.createTempFile(state.toAbsolutePath().getParent(), ".witness", ".part");
-          Files.write(tmp, Json.write(s));
-          Files.move(
-              tmp, state, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-          spec.commandLine()
-              .getOut()
-              .println(
-                  "accepted "
-                      + a.checkpoint().origin()
-                      + " at size "
-                      + a.checkpoint().size()
-                      + (last == null ? " (first contact)" : " (from " + last.size() + ")"));
-          spec.commandLine().getOut().flush();
+          try {
+            Files.write(tmp, Json.write(s));
+            Files.move(
+                tmp, state, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+          } finally {
+            Files.deleteIfExists(tmp);
+          }
+          Map<String, Object> json = new LinkedHashMap<>();
+          json.put("accepted", true);
+          json.put("origin", a.checkpoint().origin());
+          json.put("size", a.checkpoint().size());
+          json.put("from", last == null ? null : last.size());
+          result(
+              client.output,
+              spec.commandLine().getOut(),
+              "accepted "
+                  + a.checkpoint().origin()
+                  + " at size "
+                  + a.checkpoint().size()
+                  + (last == null ? " (first contact)" : " (from " + last.size() + ")"),
+              json);
           return ExitCodes.OK;
         }
         case Witness.Result.Refused r -> {

@@ -34,12 +34,21 @@ import picocli.CommandLine.Command;
       AutoComplete.GenerateCompletion.class
     })
 public final class Main {
+  @CommandLine.Option(
+      names = "--no-color",
+      scope = CommandLine.ScopeType.INHERIT,
+      description = "Never colour the output (as NO_COLOR=1 does).")
+  void noColor(boolean off) {
+    Terminal.noColour(off);
+  }
+
   public static void main(String[] args) {
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 
   /** Runs a command line and returns its exit code; the tests call this. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    Terminal.noColour(false);
     CommandLine cli = commandLine();
     cli.setOut(out);
     cli.setErr(err);
@@ -50,10 +59,15 @@ public final class Main {
             commandLine.getErr().println("bulwark: " + c.getMessage());
             return c.exitCode();
           }
+          if (e instanceof java.io.UncheckedIOException u) {
+            e = u.getCause();
+          }
           if (e instanceof java.io.IOException io) {
-            commandLine.getErr().println("bulwark: " + io.getMessage());
+            commandLine.getErr().println("bulwark: " + InputFiles.describe(io));
             return ExitCodes.INPUT;
           }
+          // A bug of ours, not the user's: one line, no stack trace, an exit code a script stops
+          // on (3, as for a failure of the server's side).
           commandLine.getErr().println("bulwark: internal error: " + e);
           return ExitCodes.SERVER;
         });

@@ -92,6 +92,30 @@ final class OutputOptions {
     return "json".equals(format("table", "json"));
   }
 
+  /** Whether {@code --quiet} was given: only the result is printed. */
+  boolean quiet() {
+    return quiet;
+  }
+
+  /** A line that is not the result (a notice, a summary): on stderr, unless {@code --quiet}. */
+  void notice(String line) {
+    if (!quiet) {
+      PrintWriter err = err();
+      err.println("bulwark: " + line);
+      err.flush();
+    }
+  }
+
+  /** Whether the result may be coloured: it goes to standard output and that is a terminal. */
+  boolean colour() {
+    return file == null && Terminal.colour();
+  }
+
+  /** Pretty JSON of {@code value}, to the file of {@code -o} or to {@code stdout}. */
+  void writeJson(PrintWriter stdout, Object value) {
+    write(stdout, w -> w.println(Printer.pretty(value)));
+  }
+
   /** The file to write, or null for standard output. */
   Path file() {
     return file;

@@ -85,25 +85,43 @@ final class PolicyCommand {
   }
 
   static PolicyBundle load(Path dir, Budget budget, PrintWriter err) {
+    InputFiles.checkDirectory(dir);
     try {
       return PolicyBundle.load(dir, budget);
     } catch (PolicyException e) {
-      for (Diagnostic d : e.diagnostics()) {
-        err.println(dir.resolve(d.file()) + ":" + d.line() + ":" + d.column() + ": " + d.message());
-      }
-      throw CliException.input(
-          "the bundle is refused: "
-              + e.diagnostics().size()
-              + (e.diagnostics().size() == 1 ? " problem" : " problems"));
+      throw refused(dir, e.diagnostics(), "the bundle is refused", err);
     } catch (IOException e) {
-      throw CliException.input(e.getMessage());
+      throw CliException.input(InputFiles.describe(e));
     }
+  }
+
+  /**
+   * Every problem as file:line:col; a single one is the error line itself, so that a wrong file
+   * answers one line naming the file and the problem.
+   */
+  static CliException refused(Path dir, List<Diagnostic> problems, String what, PrintWriter err) {
+    if (problems.size() == 1) {
+      return CliException.input(where(dir, problems.get(0)) + " (" + what + ")");
+    }
+    for (Diagnostic d : problems) {
+      err.println(where(dir, d));
+    }
+    err.flush();
+    return CliException.input(what + ": " + problems.size() + " problems");
+  }
+
+  private static String where(Path dir, Diagnostic d) {
+    Path file = dir.resolve(d.file()).normalize();
+    // A problem of the bundle as a whole (no policy files) has no line in any file.
+    return java.nio.file.Files.isDirectory(file)
+        ? file + ": " + d.message()
+        : file + ":" + d.line() + ":" + d.column() + ": " + d.message();
   }
 
   @Command(
       name = "lint",
       description =
-          "Parse and type-check every policy of DIR, as the server does when a bundle is pushed. Exit 0 when the bundle loads, 2 with every problem listed as file:line:col otherwise.",
+          "Parse and type-check every policy of DIR, as the server does when a bundle is pushed. Exit 0 when the bundle loads, 4 with every problem listed as file:line:col otherwise.",
       mixinStandardHelpOptions = true)
   static final class Lint implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "The policy bundle directory.")
@@ -111,16 +129,25 @@ final class PolicyCommand {
 
     @picocli.CommandLine.Mixin BudgetOptions budget;
 
+    @picocli.CommandLine.Mixin OutputOptions output;
+
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
       PolicyBundle b = load(dir, budget.budget(), spec.commandLine().getErr());
-      spec.commandLine()
-          .getOut()
-          .printf(
-              "ok: %d policies, %d rules, bundle %s%n",
-              b.policyNames().size(), b.ruleCount(), b.digest());
+      java.util.Map<String, Object> json = new java.util.LinkedHashMap<>();
+      json.put("ok", true);
+      json.put("policies", b.policyNames());
+      json.put("rules", b.ruleCount());
+      json.put("digest", b.digest());
+      LedgerCommand.result(
+          output,
+          spec.commandLine().getOut(),
+          String.format(
+              "ok: %d policies, %d rules, bundle %s",
+              b.policyNames().size(), b.ruleCount(), b.digest()),
+          json);
       return ExitCodes.OK;
     }
   }
@@ -128,7 +155,7 @@ final class PolicyCommand {
   @Command(
       name = "test",
       description =
-          "Run the test cases in DIR/tests/*.yaml against the bundle, evaluated exactly as a gate evaluates it, within the same budget. Exit 0 when every case passes, 1 on any mismatch or any rule past its budget, 2 when the bundle or a test file does not load.",
+          "Run the test cases in DIR/tests/*.yaml against the bundle, evaluated exactly as a gate evaluates it, within the same budget. Exit 0 when every case passes, 1 on any mismatch or any rule past its budget, 4 when the bundle or a test file does not load.",
       mixinStandardHelpOptions = true)
   static final class Test implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "The policy bundle directory.")
@@ -136,28 +163,66 @@ final class PolicyCommand {
 
     @picocli.CommandLine.Mixin BudgetOptions budget;
 
+    @picocli.CommandLine.Mixin OutputOptions output;
+
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       PolicyBundle bundle = load(dir, budget.budget(), err);
       List<PolicyTests.CaseResult> results;
       try {
         results = PolicyTests.run(bundle, dir);
       } catch (PolicyException e) {
-        for (Diagnostic d : e.diagnostics()) {
-          err.println(
-              dir.resolve(d.file()) + ":" + d.line() + ":" + d.column() + ": " + d.message());
-        }
-        throw CliException.input("the test files are refused");
+        throw refused(dir, e.diagnostics(), "the test files are refused", err);
       } catch (IOException e) {
-        throw CliException.input(e.getMessage());
+        throw CliException.input(InputFiles.describe(e));
       }
       if (results.isEmpty()) {
-        throw CliException.input("no test cases in " + dir.resolve("tests"));
+        throw CliException.input(dir.resolve("tests") + ": no test cases");
       }
+      boolean json = output.json();
+      boolean colour = output.colour();
+      int[] failed = {0};
+      output.write(
+          spec.commandLine().getOut(),
+          out -> failed[0] = json ? json(out, results) : text(out, results, bundle, colour));
+      return failed[0] == 0 ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
+    }
+
+    private static boolean failed(PolicyTests.CaseResult r) {
+      return !r.passed()
+          || r.decision().results().stream().anyMatch(Decision.RuleResult::overBudget);
+    }
+
+    private static int json(PrintWriter out, List<PolicyTests.CaseResult> results) {
+      List<java.util.Map<String, Object>> cases = new java.util.ArrayList<>();
+      int failed = 0;
+      for (PolicyTests.CaseResult r : results) {
+        java.util.Map<String, Object> c = new java.util.LinkedHashMap<>();
+        c.put("name", r.name());
+        c.put("file", r.file());
+        c.put("line", r.line());
+        boolean over = r.decision().results().stream().anyMatch(Decision.RuleResult::overBudget);
+        c.put("outcome", !r.passed() ? "fail" : over ? "limit" : "pass");
+        c.put("problem", r.problem());
+        failed += failed(r) ? 1 : 0;
+        cases.add(c);
+      }
+      java.util.Map<String, Object> doc = new java.util.LinkedHashMap<>();
+      doc.put("cases", cases);
+      doc.put("passed", results.size() - failed);
+      doc.put("failed", failed);
+      out.println(Printer.pretty(doc));
+      return failed;
+    }
+
+    private int text(
+        PrintWriter out,
+        List<PolicyTests.CaseResult> results,
+        PolicyBundle bundle,
+        boolean colour) {
       int failed = 0;
       for (PolicyTests.CaseResult r : results) {
         // A rule past its budget would err at the gate too: never a passing case, even if the
@@ -165,14 +230,14 @@ final class PolicyCommand {
         List<Decision.RuleResult> over =
             r.decision().results().stream().filter(Decision.RuleResult::overBudget).toList();
         if (r.passed() && over.isEmpty()) {
-          out.println("PASS " + r.name());
+          out.println(GateCommand.paint(colour, "PASS") + " " + r.name());
         } else if (r.passed()) {
           failed++;
-          out.println("LIMIT " + r.name());
+          out.println(GateCommand.paint(colour, "LIMIT") + " " + r.name());
           over.forEach(x -> out.println("     " + x.id() + " " + x.outcome() + ": " + x.message()));
         } else {
           failed++;
-          out.println("FAIL " + r.name());
+          out.println(GateCommand.paint(colour, "FAIL") + " " + r.name());
           out.println("     " + dir.resolve(r.file()) + ":" + r.line() + ": " + r.problem());
           r.decision().results().stream()
               .filter(x -> !x.message().isEmpty())
@@ -182,7 +247,7 @@ final class PolicyCommand {
       out.printf(
           "%d cases: %d passed, %d failed (bundle %s)%n",
           results.size(), results.size() - failed, failed, bundle.digest());
-      return failed == 0 ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
+      return failed;
     }
   }
 

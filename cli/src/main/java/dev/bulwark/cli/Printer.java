@@ -17,21 +17,32 @@ final class Printer {
    */
   static void print(
       PrintWriter out, OutputOptions format, JsonNode value, String listField, String... columns) {
-    format.write(out, w -> print(w, format.json(), value, listField, columns));
+    boolean json = format.json();
+    boolean colour = format.colour();
+    format.write(out, w -> print(w, json, colour, value, listField, columns));
+  }
+
+  /** {@code value} as indented JSON. */
+  static String pretty(Object value) {
+    try {
+      return Json.MAPPER
+          .writer()
+          .with(SerializationFeature.INDENT_OUTPUT)
+          .writeValueAsString(value);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static void print(
-      PrintWriter out, boolean json, JsonNode value, String listField, String... columns) {
+      PrintWriter out,
+      boolean json,
+      boolean colour,
+      JsonNode value,
+      String listField,
+      String... columns) {
     if (json) {
-      try {
-        out.println(
-            Json.MAPPER
-                .writer()
-                .with(SerializationFeature.INDENT_OUTPUT)
-                .writeValueAsString(value));
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        throw new IllegalStateException(e);
-      }
+      out.println(pretty(value));
       out.flush();
       return;
     }
@@ -41,10 +52,17 @@ final class Printer {
     } else {
       rows.add(value);
     }
-    table(out, rows, columns);
+    table(out, colour, rows, columns);
   }
 
-  static void table(PrintWriter out, List<JsonNode> rows, String... columns) {
+  /**
+   * The columns whose values are outcomes or severities, coloured on a terminal (the padding is
+   * computed on the plain text, so colour never shifts a column).
+   */
+  private static final java.util.Set<String> COLOURED =
+      java.util.Set.of("decision", "outcome", "severity", "status", "state", "verified");
+
+  static void table(PrintWriter out, boolean colour, List<JsonNode> rows, String... columns) {
     int[] width = new int[columns.length];
     List<String[]> cells = new ArrayList<>();
     for (int i = 0; i < columns.length; i++) {
@@ -61,7 +79,7 @@ final class Printer {
     }
     out.println(line(columns, width).toUpperCase(java.util.Locale.ROOT));
     for (String[] c : cells) {
-      out.println(line(c, width));
+      out.println(colour ? colouredLine(columns, c, width) : line(c, width));
     }
     out.flush();
   }
@@ -70,6 +88,19 @@ final class Printer {
     List<String> parts = new ArrayList<>();
     array.forEach(n -> parts.add(n.asText()));
     return String.join(",", parts);
+  }
+
+  private static String colouredLine(String[] columns, String[] c, int[] width) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < c.length; i++) {
+      String pad = i < c.length - 1 ? " ".repeat(width[i] - c[i].length() + 2) : "";
+      sb.append(
+              COLOURED.contains(columns[i])
+                  ? Terminal.paint(true, Terminal.outcomeCode(c[i]), c[i])
+                  : c[i])
+          .append(pad);
+    }
+    return sb.toString().stripTrailing();
   }
 
   private static String line(String[] c, int[] width) {

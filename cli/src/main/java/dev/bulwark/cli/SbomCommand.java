@@ -1,9 +1,7 @@
 package dev.bulwark.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -49,53 +47,57 @@ final class SbomCommand {
     Path file;
 
     @Override
-    public Integer call() throws IOException {
-      if (!Files.isRegularFile(file)) {
-        throw CliException.input("no such file: " + file);
+    public Integer call() {
+      byte[] body = InputFiles.read(file);
+      boolean xml = firstNonBlank(body) == '<';
+      if (!xml) {
+        InputFiles.parseJson(file, body, "a CycloneDX or SPDX SBOM");
       }
-      byte[] body = Files.readAllBytes(file);
       ApiClient api = client.client();
       String base = "/api/v1/services/" + ApiClient.segment(release.service) + "/releases";
       Map<String, Object> created = new LinkedHashMap<>();
       created.put("version", release.version);
       created.put("digest", digest);
       api.post(base, created);
-      String type = firstNonBlank(body) == '<' ? "application/xml" : "application/json";
+      String type = xml ? "application/xml" : "application/json";
       JsonNode r =
-          api.putRaw(
+          api.putFile(
               base
                   + "/"
                   + ApiClient.segment(release.version)
                   + "/sbom"
                   + (force ? "?force=true" : ""),
               type,
+              file,
               body);
       PrintWriter out = spec.commandLine().getOut();
       if (client.output.json()) {
-        Printer.print(out, client.output, r, null);
+        client.output.writeJson(out, r);
       } else {
-        out.println(
-            release.service
-                + " "
-                + release.version
-                + ": SBOM "
-                + r.path("outcome").asText()
-                + " ("
-                + r.path("format").asText()
-                + " "
-                + r.path("specVersion").asText()
-                + ", "
-                + r.path("components").asInt()
-                + " components): "
-                + r.path("findings").asInt()
-                + " findings in "
-                + r.path("vulnerable").asInt()
-                + " components "
-                + r.path("bySeverity")
-                + ", "
-                + r.path("unmatched").size()
-                + " components not checked");
-        out.flush();
+        client.output.write(
+            out,
+            w ->
+                w.println(
+                    release.service
+                        + " "
+                        + release.version
+                        + ": SBOM "
+                        + r.path("outcome").asText()
+                        + " ("
+                        + r.path("format").asText()
+                        + " "
+                        + r.path("specVersion").asText()
+                        + ", "
+                        + r.path("components").asInt()
+                        + " components): "
+                        + r.path("findings").asInt()
+                        + " findings in "
+                        + r.path("vulnerable").asInt()
+                        + " components "
+                        + r.path("bySeverity")
+                        + ", "
+                        + r.path("unmatched").size()
+                        + " components not checked"));
       }
       return ExitCodes.OK;
     }

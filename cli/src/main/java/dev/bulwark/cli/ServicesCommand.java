@@ -109,8 +109,8 @@ final class ServicesCommand {
     @Override
     public Integer call() {
       client.client().delete("/api/v1/services/" + ApiClient.segment(name));
-      spec.commandLine().getOut().println("deleted " + name);
-      spec.commandLine().getOut().flush();
+      LedgerCommand.result(
+          client.output, spec.commandLine().getOut(), "deleted " + name, Map.of("deleted", name));
       return ExitCodes.OK;
     }
   }

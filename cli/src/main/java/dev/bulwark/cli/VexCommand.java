@@ -1,11 +1,6 @@
 package dev.bulwark.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.bulwark.server.http.Json;
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,17 +30,16 @@ final class VexCommand {
     Path file;
 
     @Override
-    public Integer call() throws IOException {
-      if (!Files.isRegularFile(file)) {
-        throw CliException.input("no such file: " + file);
-      }
+    public Integer call() {
+      byte[] body = InputFiles.readJson(file, "a CycloneDX VEX or OpenVEX document");
       JsonNode r =
           client
               .client()
-              .postRaw(
+              .postFile(
                   "/api/v1/services/" + ApiClient.segment(service.service) + "/vex",
                   "application/json",
-                  Files.readAllBytes(file));
+                  file,
+                  body);
       Printer.print(
           spec.commandLine().getOut(),
           client.output,
@@ -70,7 +64,7 @@ final class VexCommand {
     @Mixin ReleaseOptions release;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
       JsonNode r =
           client
               .client()
@@ -80,18 +74,9 @@ final class VexCommand {
                       + "/releases/"
                       + ApiClient.segment(release.version)
                       + "/vex");
-      String text =
-          Json.MAPPER.writer().with(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r)
-              + "\n";
-      Path out = client.output.file();
-      client.output.warnDeprecated(spec.commandLine().getErr());
-      if (out == null) {
-        PrintWriter w = spec.commandLine().getOut();
-        w.print(text);
-        w.flush();
-      } else {
-        Files.writeString(out, text);
-      }
+      // The result is a CycloneDX VEX document, which is JSON: both names are accepted.
+      client.output.format("cyclonedx", "json");
+      client.output.writeJson(spec.commandLine().getOut(), r);
       return ExitCodes.OK;
     }
   }

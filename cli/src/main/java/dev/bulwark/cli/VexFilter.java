@@ -5,8 +5,6 @@ import dev.bulwark.server.findings.VexImport;
 import dev.bulwark.vuln.match.PackageRef;
 import dev.bulwark.vuln.match.ScanResult;
 import dev.bulwark.vuln.sbom.Component;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,22 +24,24 @@ final class VexFilter {
     this.statements = statements;
   }
 
-  static VexFilter read(List<Path> files) throws IOException {
+  static VexFilter read(List<Path> files) {
     List<VexImport.Statement> all = new ArrayList<>();
     for (Path f : files) {
-      if (!Files.isRegularFile(f)) {
-        throw CliException.input("no such VEX file: " + f);
-      }
+      byte[] body = InputFiles.read(f);
       try {
-        for (VexImport.Statement s : VexImport.parse(Files.readAllBytes(f))) {
+        for (VexImport.Statement s : VexImport.parse(body)) {
           if (s.state().equals("not_affected") || s.state().equals("fixed")) {
             all.add(s);
           }
         }
       } catch (DomainException.Invalid e) {
+        // The message already is the first error; the others follow it, one a line.
         StringBuilder why = new StringBuilder(f + ": " + e.getMessage());
         for (DomainException.FieldError fe : e.errors()) {
-          why.append("\n  ").append(fe.field()).append(": ").append(fe.message());
+          String line = fe.field() + ": " + fe.message();
+          if (!e.getMessage().equals(line)) {
+            why.append("\n  ").append(line);
+          }
         }
         throw CliException.input(why.toString());
       }

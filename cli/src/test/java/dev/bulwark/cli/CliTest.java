@@ -65,7 +65,7 @@ class CliTest {
             "--role=security",
             "--team=*",
             "--subject=" + subject,
-            "--output=json");
+            "--format=json");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.json().path("subject").asText()).isEqualTo(subject);
     return r.json().path("token").asText();
@@ -118,7 +118,7 @@ class CliTest {
             "42");
     assertThat(put.code()).as(put.err()).isZero();
     assertThat(put.out()).contains("cli-svc").contains("backend");
-    Result get = client("services", "get", "cli-svc", "--output", "json");
+    Result get = client("services", "get", "cli-svc", "--format", "json");
     assertThat(get.json().path("value").asDouble()).isEqualTo(42.0);
     Result list = client("services", "list", "--team", "cli-rt");
     assertThat(list.out().lines().toList()).hasSize(2);
@@ -130,7 +130,7 @@ class CliTest {
   }
 
   @Test
-  void inputErrorsExitTwoWithTheServersReasons() {
+  void refusalsOfTheServerExitFourWithItsReasonsAndUsageErrorsTwo() {
     Result bad =
         client("services", "put", "x", "--team", "t", "--area", "moon", "--criticality", "low");
     assertThat(bad.code()).isEqualTo(4);
@@ -150,6 +150,54 @@ class CliTest {
             "--token=bwk_nope");
     assertThat(wrongToken.code()).isEqualTo(4);
     assertThat(wrongToken.err()).contains("Unauthorized");
+  }
+
+  @Test
+  void theDeprecatedSpellingsStillWorkWithAWarning() throws IOException {
+    Result json = client("services", "list", "--output", "json");
+    assertThat(json.code()).as(json.err()).isZero();
+    assertThat(json.json().has("services")).isTrue();
+    assertThat(json.err())
+        .isEqualTo(
+            "bulwark: warning: --output json is deprecated: --output now names a file; use --format json (this spelling goes in the next release)\n");
+    Path file = tmp.resolve("deprecated-out.txt");
+    Result out = client("services", "list", "--out", file.toString());
+    assertThat(out.code()).as(out.err()).isZero();
+    assertThat(out.out()).isEmpty();
+    assertThat(Files.readString(file)).startsWith("NAME");
+    assertThat(out.err())
+        .isEqualTo(
+            "bulwark: warning: --out is deprecated: use -o/--output FILE (--out goes in the next release)\n");
+  }
+
+  @Test
+  void aTableResultGoesToTheOutputFileAndNothingElseToStandardOutput() throws IOException {
+    client("services", "put", "cli-o", "--team=cli-o", "--area=data", "--criticality=low");
+    Path file = tmp.resolve("services.txt");
+    Result r = client("services", "list", "--team=cli-o", "-o", file.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).isEmpty();
+    assertThat(Files.readAllLines(file)).hasSize(2).last().asString().startsWith("cli-o");
+    Path json = tmp.resolve("services.json");
+    assertThat(
+            client("services", "get", "cli-o", "--format=json", "--output", json.toString()).code())
+        .isZero();
+    assertThat(Json.MAPPER.readTree(json.toFile()).path("team").asText()).isEqualTo("cli-o");
+    Path deleted = tmp.resolve("deleted.txt");
+    assertThat(client("services", "delete", "cli-o", "-o", deleted.toString()).out()).isEmpty();
+    assertThat(Files.readString(deleted)).isEqualTo("deleted cli-o\n");
+  }
+
+  @Test
+  void quietLeavesOnlyTheResult() {
+    Result loud = client("ledger", "verify");
+    assertThat(loud.code()).as(loud.err()).isZero();
+    assertThat(loud.err()).contains("trusting the server's own key");
+    Result quiet = client("ledger", "verify", "-q");
+    assertThat(quiet.code()).as(quiet.err()).isZero();
+    assertThat(quiet.err()).isEmpty();
+    assertThat(quiet.out()).startsWith("ledger verified: ");
   }
 
   @Test
@@ -175,7 +223,7 @@ class CliTest {
             "ci",
             "--team",
             "cli",
-            "--output",
+            "--format",
             "json");
     assertThat(created.code()).as(created.err()).isZero();
     String secret = created.json().path("token").asText();
@@ -213,10 +261,10 @@ class CliTest {
     client(
         "services", "put", "cli-backed", "--team", "cli", "--area", "data", "--criticality", "low");
     Path out = tmp.resolve("bulwark.backup");
-    Result b = client("backup", "--out", out.toString());
+    Result b = client("backup", "-o", out.toString());
     assertThat(b.code()).as(b.err()).isZero();
     assertThat(Files.size(out)).isPositive();
-    assertThat(client("backup", "--out", out.toString()).code()).isEqualTo(4);
+    assertThat(client("backup", "-o", out.toString()).code()).isEqualTo(4);
 
     Result refused = run("restore", out.toString(), "--data", data.toString());
     assertThat(refused.code()).isEqualTo(1);
@@ -289,14 +337,13 @@ class CliTest {
         client("portfolio", "components", "--purl", "pkg:npm/a", "--range", "vers:npm/>=2.0.0");
     assertThat(outOfRange.out()).doesNotContain("cli-rel");
     assertThat(client("portfolio", "components", "--purl", "not a purl").code()).isEqualTo(4);
-    Result affected = client("portfolio", "affected", "CVE-2021-44228", "--output", "json");
+    Result affected = client("portfolio", "affected", "CVE-2021-44228", "--format", "json");
     assertThat(affected.code()).as(affected.err()).isZero();
     assertThat(affected.out()).contains("\"releases\" : [ ]");
 
     Path vex = tmp.resolve("cli.vex.json");
     Result export =
-        client(
-            "vex", "export", "--service", "cli-rel", "--version", "1.0.0", "--out", vex.toString());
+        client("vex", "export", "--service", "cli-rel", "--version", "1.0.0", "-o", vex.toString());
     assertThat(export.code()).as(export.err()).isZero();
     assertThat(Files.readString(vex)).contains("\"specVersion\" : \"1.6\"");
     Path openVex = tmp.resolve("open.vex.json");
@@ -314,26 +361,14 @@ class CliTest {
   }
 
   @Test
-  void serverConfigurationErrorsExitTwo() throws IOException {
+  void serverOptionsThatCannotBeUsedExitTwo() {
     Result r = run("server", "--port", "99999", "--data", tmp.resolve("s").toString());
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("port");
     Result inUse = run("server", "--port", "0", "--data", data.toString());
     assertThat(inUse.code()).isEqualTo(2);
     assertThat(inUse.err()).contains("in use");
-    Path sla = tmp.resolve("bad-sla.yaml");
-    Files.writeString(sla, "days: {high: {low: 0}}\n");
-    Result badSla =
-        run(
-            "server",
-            "--port",
-            "0",
-            "--data",
-            tmp.resolve("s2").toString(),
-            "--sla",
-            sla.toString());
-    assertThat(badSla.code()).isEqualTo(2);
-    assertThat(badSla.err()).contains("days.high.low");
+    // An unusable --sla or --config file is an input error (4): BadInputTest covers it.
   }
 
   @Test
@@ -359,7 +394,7 @@ class CliTest {
     assertThat(push.code()).as(push.err()).isZero();
     assertThat(push.out()).contains("sha256:").contains("pending");
     long pending =
-        as(alice, "policy", "push", bundle.toString(), "--output=json").json().path("id").asLong();
+        as(alice, "policy", "push", bundle.toString(), "--format=json").json().path("id").asLong();
     Result self = as(alice, "policy", "approve", Long.toString(pending));
     assertThat(self.code()).isEqualTo(4);
     assertThat(self.err()).contains("someone other than its pusher");
@@ -372,9 +407,20 @@ class CliTest {
     assertThat(allow.out()).contains("PASS    p/sbom").contains("ALLOW gate-api 1.0");
     Result deny = client("gate", "--service=gate-api", "--version=1.0", "--env=prod");
     assertThat(deny.code()).isEqualTo(1);
+    // Captured, not a terminal: the outcomes are words, never escape codes.
+    assertThat(deny.out() + deny.err()).doesNotContain("\u001b");
+    Path decision = tmp.resolve("decision.txt");
+    Result toFile =
+        client(
+            "gate", "--service=gate-api", "--version=1.0", "--env=prod", "-o", decision.toString());
+    assertThat(toFile.code()).isEqualTo(1);
+    assertThat(toFile.out()).isEmpty();
+    assertThat(Files.readString(decision))
+        .contains("FAIL    p/not-in-prod: not yet")
+        .contains("DENY gate-api");
     assertThat(deny.out()).contains("FAIL    p/not-in-prod: not yet").contains("DENY gate-api");
     Result json =
-        client("gate", "--service=gate-api", "--version=1.0", "--env=prod", "--output=json");
+        client("gate", "--service=gate-api", "--version=1.0", "--env=prod", "--format=json");
     assertThat(json.code()).isEqualTo(1);
     assertThat(json.json().path("ledgerIndex").asLong()).isPositive();
 
@@ -382,10 +428,13 @@ class CliTest {
             client("deploy", "record", "--service=gate-api", "--version=1.0", "--env=staging")
                 .code())
         .isZero();
+    // Refused because no gate decision allows the digest there: the gate's verdict, exit 1.
     Result refused =
         client("deploy", "record", "--service=gate-api", "--version=1.0", "--env=prod");
-    assertThat(refused.code()).isEqualTo(4);
-    assertThat(refused.err()).contains("denied");
+    assertThat(refused.code()).isEqualTo(1);
+    assertThat(refused.err())
+        .startsWith("bulwark: deployment refused: Conflict: ")
+        .contains("denied");
     assertThat(client("deploy", "list", "--env=staging").out()).contains("gate-api");
 
     // Auditors read the decisions back, explanation included.
@@ -393,7 +442,7 @@ class CliTest {
     assertThat(listed.code()).as(listed.err()).isZero();
     assertThat(listed.out()).contains("deny").doesNotContain("staging");
     long id =
-        client("decisions", "list", "--service=gate-api", "--limit=1", "--output=json")
+        client("decisions", "list", "--service=gate-api", "--limit=1", "--format=json")
             .json()
             .path("decisions")
             .get(0)

@@ -75,7 +75,7 @@ class LedgerCliTest {
   @Test
   void aBundleForOneServiceVerifiesOfflineAndNothingElseDoes() throws Exception {
     Path bundle = tmp.resolve("payments.json");
-    Result export = client("ledger", "export", "--out", bundle.toString(), "--service", "payments");
+    Result export = client("ledger", "export", "-o", bundle.toString(), "--service", "payments");
     assertThat(export.code()).as(export.err()).isZero();
     var doc = Json.MAPPER.readTree(Files.readAllBytes(bundle));
     assertThat(doc.path("entries")).hasSize(1);
@@ -100,8 +100,11 @@ class LedgerCliTest {
     Path truncated = tmp.resolve("truncated.json");
     Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
     Result cut = run("ledger", "verify-bundle", truncated.toString(), "--key", key);
-    assertThat(cut.code()).isEqualTo(1);
-    assertThat(cut.err()).contains("not valid JSON").doesNotContain("\tat ");
+    // A file that is not JSON is not a bundle at all: an input error, not a failed verification.
+    assertThat(cut.code()).isEqualTo(4);
+    assertThat(cut.err())
+        .contains("truncated.json: not an evidence bundle (not JSON at line")
+        .doesNotContain("\tat ");
 
     ObjectNode edited = (ObjectNode) Json.MAPPER.readTree(bytes);
     ObjectNode entry = (ObjectNode) edited.path("entries").get(0);

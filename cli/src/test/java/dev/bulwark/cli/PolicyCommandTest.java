@@ -100,7 +100,7 @@ class PolicyCommandTest {
   void aMissingDirectoryIsAnInputError() {
     Result r = run("policy", "lint", dir.resolve("nope").toString());
     assertThat(r.code()).isEqualTo(4);
-    assertThat(r.err()).contains("not a directory");
+    assertThat(r.err()).isEqualTo("bulwark: " + dir.resolve("nope") + ": no such directory\n");
   }
 
   /** Issue 12, repro 3: the bundle that made {@code policy test} use 5.6 GB. */
