@@ -71,6 +71,7 @@ public final class Main {
           commandLine.getErr().println("bulwark: internal error: " + e);
           return ExitCodes.SERVER;
         });
+    cli.setExecutionStrategy(Main::refuseUnmatchedThenRun);
     try {
       return cli.execute(args);
     } catch (OutOfMemoryError e) {
@@ -79,6 +80,23 @@ public final class Main {
       err.flush();
       return ExitCodes.INPUT;
     }
+  }
+
+  /**
+   * picocli skips its check for unknown arguments when a help or version option is present, and the
+   * release's {@code --version} on an unknown command ({@code bulwark sarif upload --version 1.0}
+   * on a build without {@code sarif}) reached the root's version option: the tool printed its
+   * version and exited 0, so a pipeline step passed without doing anything. Unknown arguments are a
+   * usage error whatever else the line holds.
+   */
+  private static int refuseUnmatchedThenRun(CommandLine.ParseResult parseResult) {
+    for (CommandLine.ParseResult p = parseResult; p != null; p = p.subcommand()) {
+      if (!p.unmatched().isEmpty()) {
+        throw new CommandLine.UnmatchedArgumentException(
+            p.commandSpec().commandLine(), p.unmatched());
+      }
+    }
+    return new CommandLine.RunLast().execute(parseResult);
   }
 
   /**

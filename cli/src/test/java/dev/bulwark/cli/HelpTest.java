@@ -42,6 +42,20 @@ class HelpTest {
     assertThat(out.toString()).startsWith("bulwark ");
   }
 
+  @Test
+  void anUnknownCommandWithAReleaseVersionIsAUsageErrorNotTheToolsVersion() {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code =
+        Main.run(
+            new String[] {"no-such-command", "upload", "--service", "s", "--version", "1.0", "f"},
+            new PrintWriter(out, true),
+            new PrintWriter(err, true));
+    assertThat(code).isEqualTo(2);
+    assertThat(out.toString()).doesNotContain("bulwark 0").doesNotContain("development build");
+    assertThat(err.toString()).contains("no-such-command");
+  }
+
   private static void collect(CommandLine cli, List<String> path, List<List<String>> into) {
     into.add(List.copyOf(path));
     cli.getSubcommands()
