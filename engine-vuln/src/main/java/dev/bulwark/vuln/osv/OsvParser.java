@@ -39,12 +39,24 @@ public final class OsvParser {
 
   private OsvParser() {}
 
-  /** The ids that tie a record to others: its own id, aliases and upstream ids. */
-  public record Links(String id, boolean withdrawn, List<String> others) {
+  /**
+   * The ids that tie a record to others: its own id, aliases and upstream ids; and the record's own
+   * top-level severity, so a record that is not loaded in full can still rate the vulnerabilities
+   * it aliases (a GHSA record rating a GO- record that carries no severity).
+   */
+  public record Links(String id, boolean withdrawn, List<String> others, Severity severity) {
+    public Links {
+      java.util.Objects.requireNonNull(severity, "severity");
+    }
+
+    public Links(String id, boolean withdrawn, List<String> others) {
+      this(id, withdrawn, others, Severity.UNKNOWN);
+    }
+
     public static Links of(Advisory a) {
       List<String> o = new ArrayList<>(a.aliases());
       o.addAll(a.upstream());
-      return new Links(a.id(), a.withdrawn(), o);
+      return new Links(a.id(), a.withdrawn(), o, a.severity());
     }
   }
 
@@ -54,12 +66,15 @@ public final class OsvParser {
   private static final com.fasterxml.jackson.core.JsonFactory SKIM = JSON.getFactory();
 
   /**
-   * Reads only id, withdrawn, aliases, upstream and affected[].package; skips the rest unparsed.
+   * Reads only id, withdrawn, aliases, upstream, severity, database_specific.severity and
+   * affected[].package; skips the rest unparsed.
    */
   public static Skim skim(String source, byte[] bytes) throws OsvFormatException {
     String id = null;
     boolean withdrawn = false;
     List<String> others = new ArrayList<>();
+    List<String[]> cvss = new ArrayList<>();
+    String rating = null;
     List<String[]> packages = new ArrayList<>();
     try (com.fasterxml.jackson.core.JsonParser p = SKIM.createParser(bytes)) {
       if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
@@ -72,6 +87,43 @@ public final class OsvParser {
           case "id" ->
               id = t == com.fasterxml.jackson.core.JsonToken.VALUE_STRING ? p.getText() : null;
           case "withdrawn" -> withdrawn = t != com.fasterxml.jackson.core.JsonToken.VALUE_NULL;
+          case "severity" -> {
+            if (t != com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
+              p.skipChildren();
+              continue;
+            }
+            while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+              String type = null;
+              String score = null;
+              while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                String sf = p.currentName();
+                p.nextToken();
+                if (sf.equals("type")) {
+                  type = p.getValueAsString();
+                } else if (sf.equals("score")) {
+                  score = p.getValueAsString();
+                } else {
+                  p.skipChildren();
+                }
+              }
+              cvss.add(new String[] {type, score});
+            }
+          }
+          case "database_specific" -> {
+            if (t != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+              p.skipChildren();
+              continue;
+            }
+            while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+              String df = p.currentName();
+              p.nextToken();
+              if (df.equals("severity")) {
+                rating = p.getValueAsString();
+              } else {
+                p.skipChildren();
+              }
+            }
+          }
           case "aliases", "upstream" -> {
             if (t == com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
               while (p.nextToken() != com.fasterxml.jackson.core.JsonToken.END_ARRAY) {
@@ -137,7 +189,24 @@ public final class OsvParser {
     if (id == null || id.isBlank()) {
       throw new OsvFormatException(source + ": not an OSV record (no string 'id')");
     }
-    return new Skim(new Links(id, withdrawn, others), packages);
+    return new Skim(new Links(id, withdrawn, others, rated(cvss, rating)), packages);
+  }
+
+  /** A record's own top-level rating: its newest valid CVSS vector, else its database's rating. */
+  private static Severity rated(List<String[]> cvss, String rating) {
+    for (String type : List.of("CVSS_V4", "CVSS_V3", "CVSS_V2")) {
+      for (String[] c : cvss) {
+        if (type.equals(c[0])) {
+          Optional<Severity> sv = Severity.fromCvss(c[1], type);
+          if (sv.isPresent()) {
+            return sv.get();
+          }
+        }
+      }
+    }
+    return Severity.Level.parse(rating)
+        .map(l -> new Severity(l, null, null, "database_specific.severity"))
+        .orElse(Severity.UNKNOWN);
   }
 
   public static Advisory parse(String source, byte[] bytes, boolean yaml)
