@@ -91,6 +91,15 @@ public final class OsvSnapshot {
 
   /** Reads every record of the sources and writes a snapshot to {@code file} (atomically). */
   public static void write(List<Path> sources, Path file) throws IOException, OsvFormatException {
+    write(sources, file, read -> {});
+  }
+
+  /**
+   * {@link #write(List, Path)}, telling {@code progress} how many records were read so far (called
+   * for every record: a caller that draws keeps it cheap).
+   */
+  public static void write(List<Path> sources, Path file, java.util.function.IntConsumer progress)
+      throws IOException, OsvFormatException {
     List<byte[]> data = new ArrayList<>();
     List<String> where = new ArrayList<>();
     List<Boolean> yaml = new ArrayList<>();
@@ -121,6 +130,7 @@ public final class OsvSnapshot {
             where.add(w);
             yaml.add(isYaml);
             links.add(l);
+            progress.accept(data.size());
             for (String[] pk : packages) {
               if (!l.withdrawn() && pk[0] != null) {
                 ecosystems.add(pk[0]);
