@@ -213,6 +213,27 @@ abstract class AdvisorySyncContractTest {
                       ReleasesContractTestAccess.sbom().getBytes(StandardCharsets.UTF_8))
                   .status())
           .isEqualTo(200);
+      // Only Go advisories are loaded: a Maven component is not covered, and the answer says so.
+      s.http.post(
+          "/api/v1/services/sev-api/releases",
+          ADMIN,
+          Map.of("version", "2", "digest", "sha256:" + "b".repeat(64)));
+      JsonNode maven =
+          s.http
+              .send(
+                  "/api/v1/services/sev-api/releases/2/sbom",
+                  ADMIN,
+                  "PUT",
+                  "application/json",
+                  """
+                  {"bomFormat": "CycloneDX", "specVersion": "1.5", "components": [
+                    {"bom-ref": "g", "type": "library", "name": "guava", "version": "20.0",
+                     "purl": "pkg:maven/com.google.guava/guava@20.0"}]}
+                  """
+                      .getBytes(StandardCharsets.UTF_8))
+              .json();
+      assertThat(maven.path("notCovered").asInt()).as(maven.toString()).isEqualTo(1);
+      assertThat(maven.path("notCoveredEcosystems").toString()).isEqualTo("[\"Maven\"]");
       JsonNode before = gin(s);
       assertThat(before.path("severity").asText()).isEqualTo("unknown");
       assertThat(before.path("severitySource").isNull()).isTrue();
