@@ -318,9 +318,9 @@ public final class AdvisoryIndex {
   /**
    * The rating of a vulnerability (an alias group) by the records of its group other than {@code
    * except} (the records that matched, whose own ratings the caller has read): the graver by {@link
-   * Severity#PREFERENCE}, ties to the smaller id. Empty when none of them is loaded or rated. Only
-   * a record's top-level rating counts here; a rating given only per affected package rates that
-   * package, not the vulnerability.
+   * Severity#PREFERENCE}, ties to the smaller id. Empty when none of them is loaded or rated. A
+   * record's rating is {@code Advisory.severity()}: top-level first, else its gravest per-package
+   * rating (the skim of a record known only by its links computes the same).
    */
   public java.util.Optional<Rated> aliasRating(int group, Set<String> except) {
     Rated best = null;
