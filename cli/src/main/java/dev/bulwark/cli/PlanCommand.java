@@ -10,7 +10,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "plan",
     description =
-        "The upgrade plan of a release: what to upgrade first, to which version, and what it clears.",
+        "The upgrade plan of a release: what to upgrade first, to which version, and what it clears"
+            + " (severity: the gravest finding of the component; --format json says where each"
+            + " finding's severity came from).",
     mixinStandardHelpOptions = true)
 final class PlanCommand implements Callable<Integer> {
   @Mixin ClientOptions client;
@@ -38,6 +40,7 @@ final class PlanCommand implements Callable<Integer> {
         "upgradeTo",
         "clears",
         "of",
+        "severity",
         "riskCleared");
     return ExitCodes.OK;
   }

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -31,15 +32,12 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "scan",
     description =
-        "Scan SBOMs against OSV advisories, offline. Exit 1 when a finding is at or above --fail-on.",
+        "Scan SBOMs against OSV advisories, offline. Exit 1 when a finding is at or above --fail-on"
+            + " (findings of unknown severity count as failing unless --unknown-severity says"
+            + " otherwise).",
     mixinStandardHelpOptions = true)
 final class ScanCommand implements Callable<Integer> {
-  enum Format {
-    table,
-    json,
-    sarif,
-    vdr
-  }
+  static final String[] FORMATS = {"table", "json", "sarif", "vdr"};
 
   enum FailOn {
     any,
@@ -50,7 +48,20 @@ final class ScanCommand implements Callable<Integer> {
     none
   }
 
+  /** What --fail-on does with a finding whose severity no record gives. */
+  enum UnknownSeverity {
+    fail,
+    ignore,
+    low,
+    medium,
+    high,
+    critical
+  }
+
   @Spec CommandSpec spec;
+
+  /** --format table|json|sarif|vdr, -o/--output FILE, -q/--quiet (docs/cli.md). */
+  @Mixin OutputOptions output = new OutputOptions();
 
   @Parameters(
       paramLabel = "SBOM",
@@ -64,10 +75,7 @@ final class ScanCommand implements Callable<Integer> {
       required = true,
       description =
           "OSV export zip, directory of OSV records (JSON or YAML), or one record; repeatable.")
-  List<Path> osv;
-
-  @Option(names = "--format", description = "table, json, sarif or vdr (default table).")
-  Format format = Format.table;
+  List<String> osv;
 
   @Option(
       names = "--no-cache",
@@ -94,13 +102,37 @@ final class ScanCommand implements Callable<Integer> {
       description = "any, low, medium, high, critical or none (default none).")
   FailOn failOn = FailOn.none;
 
+  @Option(
+      names = "--unknown-severity",
+      paramLabel = "HOW",
+      description =
+          "How --fail-on treats a finding whose severity no advisory gives: fail (default: fail"
+              + " closed), ignore, or read it as low, medium, high or critical.")
+  UnknownSeverity unknownSeverity = UnknownSeverity.fail;
+
+  /**
+   * The advisory sources as local paths. The one place --osv values are read, so that other kinds
+   * of source (a URL to fetch) turn into paths here.
+   */
+  List<Path> osvSources() {
+    List<Path> paths = new ArrayList<>();
+    for (String o : osv) {
+      paths.add(Path.of(o));
+    }
+    return paths;
+  }
+
   @Override
   public Integer call() throws IOException {
     long t0 = System.nanoTime();
+    String format = output.format(FORMATS);
+    PrintWriter err = spec.commandLine().getErr();
+    output.warnDeprecated(err);
     // SBOMs first: a scan needs only the advisories that name their packages.
     List<dev.bulwark.vuln.sbom.Sbom> parsed = new ArrayList<>();
     java.util.Set<PackageRef> wanted = new java.util.HashSet<>();
     for (Path p : sboms) {
+      InputFiles.check(p);
       try {
         dev.bulwark.vuln.sbom.Sbom sbom = SbomParser.parse(p);
         parsed.add(sbom);
@@ -113,9 +145,13 @@ final class ScanCommand implements Callable<Integer> {
       } catch (SbomFormatException e) {
         throw CliException.input(e.getMessage());
       } catch (java.nio.file.NoSuchFileException e) {
-        throw CliException.input("no such file: " + p);
+        throw CliException.input(p + ": no such file");
       }
     }
+    for (Path v : vex) {
+      InputFiles.check(v);
+    }
+    List<Path> sources = osvSources();
     java.util.function.BiPredicate<String, String> exact =
         (ecosystem, name) ->
             Ecosystem.fromOsv(ecosystem)
@@ -125,13 +161,15 @@ final class ScanCommand implements Callable<Integer> {
     int read;
     try {
       Optional<OsvSnapshot.Selected> fromSnapshot =
-          noCache ? Optional.empty() : snapshot(wanted, exact);
+          noCache ? Optional.empty() : snapshot(sources, wanted, exact);
       if (fromSnapshot.isPresent()) {
-        index = AdvisoryIndex.build(fromSnapshot.get().advisories(), fromSnapshot.get().links());
-        read = fromSnapshot.get().records();
+        OsvSnapshot.Selected sel = fromSnapshot.get();
+        index = AdvisoryIndex.build(sel.advisories(), sel.links(), sel.ecosystems());
+        read = sel.records();
       } else {
-        OsvLoader.Selection selection = OsvLoader.loadSelected(osv, exact);
-        index = AdvisoryIndex.build(selection.advisories(), selection.links());
+        OsvLoader.Selection selection = OsvLoader.loadSelected(sources, exact);
+        index =
+            AdvisoryIndex.build(selection.advisories(), selection.links(), selection.ecosystems());
         read = selection.records();
       }
     } catch (OsvFormatException e) {
@@ -148,28 +186,7 @@ final class ScanCommand implements Callable<Integer> {
     long elapsed = (System.nanoTime() - t0) / 1_000_000;
     PrintWriter out = spec.commandLine().getOut();
     String version = new Main.Version().getVersion()[0].replace("bulwark ", "");
-    switch (format) {
-      case table -> {
-        boolean colour = isTerminal() && System.getenv("NO_COLOR") == null;
-        ScanReport.table(out, scans, colour);
-      }
-      case json -> {
-        Map<String, Object> doc = new java.util.LinkedHashMap<>(ScanReport.json(scans, elapsed));
-        if (!vex.isEmpty()) {
-          doc.put("suppressed", filter.suppressed());
-        }
-        out.println(ScanReport.toJson(doc));
-      }
-      case sarif -> out.println(ScanReport.toJson(ScanReport.sarif(scans, version)));
-      case vdr ->
-          out.println(
-              ScanReport.toJson(
-                  ScanReport.vdr(scans, version, Instant.now(), java.util.UUID.randomUUID())));
-    }
-    out.flush();
-    // The summary goes to stderr for machine formats, so stdout stays a valid document.
-    PrintWriter summaryOut = format == Format.table ? out : spec.commandLine().getErr();
-    summaryOut.println(
+    String summary =
         ScanReport.summary(scans, elapsed)
             + " ("
             + read
@@ -178,8 +195,71 @@ final class ScanCommand implements Callable<Integer> {
             + " withdrawn, "
             + index.size()
             + " about these packages)"
-            + (vex.isEmpty() ? "" : ", " + filter.suppressed().size() + " suppressed by VEX"));
-    summaryOut.flush();
+            + (vex.isEmpty() ? "" : ", " + filter.suppressed().size() + " suppressed by VEX");
+    // The summary follows a table on standard output; machine formats keep stdout one document.
+    boolean summaryAfterTable = format.equals("table") && output.file() == null;
+    output.write(
+        out,
+        w -> {
+          switch (format) {
+            case "table" -> {
+              ScanReport.table(w, scans, output.file() == null && Terminal.colour());
+              if (summaryAfterTable && !output.quiet) {
+                w.println(summary);
+              }
+            }
+            case "json" -> {
+              Map<String, Object> doc =
+                  new java.util.LinkedHashMap<>(ScanReport.json(scans, elapsed));
+              if (!vex.isEmpty()) {
+                doc.put("suppressed", filter.suppressed());
+              }
+              w.println(ScanReport.toJson(doc));
+            }
+            case "sarif" ->
+                w.println(
+                    ScanReport.toJson(
+                        ScanReport.sarif(scans, version, Path.of("").toAbsolutePath())));
+            default ->
+                w.println(
+                    ScanReport.toJson(
+                        ScanReport.vdr(
+                            scans, version, Instant.now(), java.util.UUID.randomUUID())));
+          }
+        });
+    if (!output.quiet) {
+      if (!summaryAfterTable) {
+        err.println(summary);
+      }
+      int notCovered = ScanReport.notCovered(scans);
+      if (notCovered > 0) {
+        err.println(
+            "bulwark: warning: no advisories are loaded for "
+                + String.join(", ", ScanReport.notCoveredEcosystems(scans))
+                + ": "
+                + notCovered
+                + " component"
+                + (notCovered == 1 ? " is" : "s are")
+                + " not covered (neither checked nor clean); add their OSV exports with --osv");
+      }
+      int unknown = ScanReport.unknownSeverity(scans);
+      if (unknown > 0 && failOn != FailOn.none) {
+        err.println(
+            "bulwark: "
+                + unknown
+                + " finding"
+                + (unknown == 1 ? " has" : "s have")
+                + " no known severity; --fail-on "
+                + failOn
+                + " "
+                + switch (unknownSeverity) {
+                  case fail -> "counts them as failing (--unknown-severity=fail, the default)";
+                  case ignore -> "ignores them (--unknown-severity=ignore)";
+                  default -> "reads them as " + unknownSeverity + " (--unknown-severity)";
+                });
+      }
+    }
+    err.flush();
     return failed(scans) ? ExitCodes.CHECK_FAILED : ExitCodes.OK;
   }
 
@@ -189,7 +269,9 @@ final class ScanCommand implements Callable<Integer> {
    * SBOMs need. Empty when no snapshot can be written (the caller reads the sources instead).
    */
   private Optional<OsvSnapshot.Selected> snapshot(
-      java.util.Set<PackageRef> wanted, java.util.function.BiPredicate<String, String> exact)
+      List<Path> sources,
+      java.util.Set<PackageRef> wanted,
+      java.util.function.BiPredicate<String, String> exact)
       throws IOException, OsvFormatException {
     Path dir = cacheDir;
     if (dir == null) {
@@ -202,7 +284,7 @@ final class ScanCommand implements Callable<Integer> {
                   ? Path.of(xdg, "bulwark")
                   : Path.of(System.getProperty("user.home"), ".cache", "bulwark");
     }
-    String key = OsvSnapshot.keyOf(osv);
+    String key = OsvSnapshot.keyOf(sources);
     String name = "osv-" + Sha256.hex(key).substring(0, 24) + ".snapshot";
     Path file = dir.resolve(name);
     java.util.Set<Long> hashes = new java.util.HashSet<>();
@@ -215,9 +297,22 @@ final class ScanCommand implements Callable<Integer> {
         return s;
       }
     }
+    // The first scan of these sources reads every record once: a progress line on a terminal.
+    Terminal.Progress progress = Terminal.progress(spec.commandLine().getErr(), output.quiet);
     try {
-      OsvSnapshot.write(osv, file);
+      OsvSnapshot.write(
+          sources,
+          file,
+          n -> {
+            if (n % 1000 == 0) {
+              progress.update(
+                  "bulwark: indexing advisories, "
+                      + n
+                      + " records read (first scan of these sources; later scans reuse the index)");
+            }
+          });
     } catch (IOException e) {
+      progress.done();
       spec.commandLine()
           .getErr()
           .println(
@@ -228,43 +323,40 @@ final class ScanCommand implements Callable<Integer> {
                   + "); reading the sources in full");
       return Optional.empty();
     }
+    progress.done();
     return OsvSnapshot.read(file, hashes, exact);
   }
 
-  /**
-   * JDK 22+ returns a console even when output is redirected and adds {@code isTerminal()}; on JDK
-   * 21 a non-null console already means a terminal. Called reflectively: we compile for 21.
-   */
-  static boolean isTerminal() {
-    java.io.Console c = System.console();
-    if (c == null) {
-      return false;
-    }
-    try {
-      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c);
-    } catch (ReflectiveOperationException e) {
-      return true;
-    }
-  }
-
-  private boolean failed(List<ScanReport.Scanned> scans) {
+  /** Whether a finding of level {@code l} is at or above --fail-on, unknown read as chosen. */
+  boolean fails(Severity.Level l) {
     if (failOn == FailOn.none) {
       return false;
     }
+    if (l == Severity.Level.UNKNOWN) {
+      switch (unknownSeverity) {
+        case fail:
+          return true;
+        case ignore:
+          return false;
+        default:
+          l = Severity.Level.valueOf(unknownSeverity.name().toUpperCase(java.util.Locale.ROOT));
+      }
+    }
+    return switch (failOn) {
+      case any -> true;
+      case low -> l.compareTo(Severity.Level.LOW) >= 0;
+      case medium -> l.compareTo(Severity.Level.MEDIUM) >= 0;
+      case high -> l.compareTo(Severity.Level.HIGH) >= 0;
+      case critical -> l == Severity.Level.CRITICAL;
+      case none -> false;
+    };
+  }
+
+  private boolean failed(List<ScanReport.Scanned> scans) {
     for (ScanReport.Scanned s : scans) {
       for (ScanResult.VulnerableComponent v : s.result().vulnerable()) {
         for (ScanResult.Finding f : v.findings()) {
-          Severity.Level l = f.severity().level();
-          boolean hit =
-              switch (failOn) {
-                case any -> true;
-                case low -> l.compareTo(Severity.Level.LOW) >= 0;
-                case medium -> l.compareTo(Severity.Level.MEDIUM) >= 0;
-                case high -> l.compareTo(Severity.Level.HIGH) >= 0;
-                case critical -> l == Severity.Level.CRITICAL;
-                case none -> false;
-              };
-          if (hit) {
+          if (fails(f.severity().level())) {
             return true;
           }
         }

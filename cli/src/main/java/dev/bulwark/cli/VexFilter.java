@@ -81,7 +81,7 @@ final class VexFilter {
         vulnerable.add(new ScanResult.VulnerableComponent(v.component(), kept, v.advice()));
       }
     }
-    return new ScanResult(vulnerable, clean, r.unmatched());
+    return new ScanResult(vulnerable, clean, r.unmatched(), r.notCovered());
   }
 
   private VexImport.Statement covering(Component c, ScanResult.Finding f) {

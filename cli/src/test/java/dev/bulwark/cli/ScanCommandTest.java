@@ -163,11 +163,67 @@ class ScanCommandTest {
   }
 
   @Test
-  void failOnSetsTheExitCode() {
+  void failOnSetsTheExitCode() throws Exception {
+    Files.writeString(
+        osv.resolve("UNRATED-1.json"),
+        """
+        {"id": "UNRATED-1",
+         "affected": [{"package": {"ecosystem": "npm", "name": "ok"},
+                       "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}]}]}]}
+        """);
     assertThat(run("scan", sbom.toString(), "--osv", osv.toString(), "--fail-on", "medium").code())
         .isEqualTo(1);
-    assertThat(run("scan", sbom.toString(), "--osv", osv.toString(), "--fail-on", "high").code())
+    // UNRATED-1 has no severity, nor aliases to take one from: it fails a high threshold unless
+    // told otherwise (fail closed).
+    Result high = run("scan", sbom.toString(), "--osv", osv.toString(), "--fail-on", "high");
+    assertThat(high.code()).isEqualTo(1);
+    assertThat(high.err())
+        .contains("1 finding has no known severity; --fail-on high counts them as failing");
+    assertThat(
+            run(
+                    "scan",
+                    sbom.toString(),
+                    "--osv",
+                    osv.toString(),
+                    "--fail-on",
+                    "high",
+                    "--unknown-severity",
+                    "ignore")
+                .code())
         .isZero();
+    assertThat(
+            run(
+                    "scan",
+                    sbom.toString(),
+                    "--osv",
+                    osv.toString(),
+                    "--fail-on",
+                    "high",
+                    "--unknown-severity=low")
+                .code())
+        .isZero();
+    assertThat(
+            run(
+                    "scan",
+                    sbom.toString(),
+                    "--osv",
+                    osv.toString(),
+                    "--fail-on",
+                    "critical",
+                    "--unknown-severity=critical")
+                .code())
+        .isEqualTo(1);
+    assertThat(
+            run(
+                    "scan",
+                    sbom.toString(),
+                    "--osv",
+                    osv.toString(),
+                    "--fail-on",
+                    "high",
+                    "--unknown-severity=maybe")
+                .code())
+        .isEqualTo(2);
     assertThat(run("scan", sbom.toString(), "--osv", osv.toString(), "--fail-on", "any").code())
         .isEqualTo(1);
     assertThat(run("scan", sbom.toString(), "--osv", osv.toString()).code()).isZero();
@@ -194,7 +250,15 @@ class ScanCommandTest {
                 .path("artifactLocation")
                 .path("uri")
                 .asText())
-        .endsWith("app.cdx.json");
+        .isEqualTo("app.cdx.json");
+    // The SBOM lies outside the working directory: its URI is relative to its own directory.
+    assertThat(
+            sarif
+                .at("/runs/0/results/0/locations/0/physicalLocation/artifactLocation/uriBaseId")
+                .asText())
+        .isEqualTo("SBOMDIR");
+    assertThat(sarif.at("/runs/0/tool/driver/rules/0/helpUri").asText())
+        .startsWith("https://osv.dev/vulnerability/");
     JsonNode vdr =
         Json.MAPPER.readTree(
             run("scan", sbom.toString(), "--osv", osv.toString(), "--format", "vdr").out());
@@ -210,7 +274,122 @@ class ScanCommandTest {
     assertThat(r.out()).doesNotContain("\u001b[");
     assertThat(r.out().strip().lines().reduce((a, b) -> b).orElseThrow())
         .contains(
-            "1 SBOM, 4 components: 2 vulnerable (2 findings: 1 medium, 1 unknown), 1 clean, 1 unmatched");
+            "1 SBOM, 4 components: 2 vulnerable (2 findings: 2 medium, 1 rated by an alias), 1"
+                + " clean, 1 unmatched");
+    // PYSEC-2099-1 carries no severity; GHSA-test-0001, of the same CVE, rates it.
+    assertThat(r.out()).contains("PYSEC-2099-1").contains("[alias GHSA-test-0001 CVSS_V3 6.5]");
+  }
+
+  @Test
+  void componentsOfEcosystemsWithoutAdvisoriesAreNotCoveredNotClean() throws Exception {
+    Path maven = dir.resolve("maven.cdx.json");
+    Files.writeString(
+        maven,
+        """
+        {"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [
+          {"bom-ref": "g", "name": "guava", "version": "20.0", "purl": "pkg:maven/com.google.guava/guava@20.0"},
+          {"bom-ref": "n", "name": "ok", "version": "1.0.0", "purl": "pkg:npm/ok@1.0.0"}]}
+        """);
+    Result table = run("scan", maven.toString(), "--osv", osv.toString());
+    assertThat(table.code()).as(table.err()).isZero();
+    assertThat(table.out())
+        .contains("Not covered (no advisories loaded for Maven): 1 components")
+        .contains("1 clean, 0 unmatched, 1 not covered (no advisories for Maven)");
+    assertThat(table.err().lines().filter(l -> l.contains("warning")).toList())
+        .containsExactly(
+            "bulwark: warning: no advisories are loaded for Maven: 1 component is not covered"
+                + " (neither checked nor clean); add their OSV exports with --osv");
+    JsonNode doc =
+        Json.MAPPER.readTree(
+            run("scan", maven.toString(), "--osv", osv.toString(), "--format", "json").out());
+    assertThat(doc.path("notCovered")).hasSize(1);
+    assertThat(doc.at("/notCovered/0/ecosystem").asText()).isEqualTo("Maven");
+    assertThat(doc.at("/summary/clean").asInt()).isEqualTo(1);
+    assertThat(doc.at("/summary/notCovered").asInt()).isEqualTo(1);
+    // Quiet: the result only.
+    Result quiet = run("scan", maven.toString(), "--osv", osv.toString(), "--format", "json", "-q");
+    assertThat(quiet.err()).isEmpty();
+  }
+
+  @Test
+  void aFindingWithoutSeverityTakesItsAliasRatingAndSaysWhere() throws Exception {
+    Files.writeString(
+        osv.resolve("NOSEV-1.json"),
+        """
+        {"id": "NOSEV-1", "aliases": ["CVE-2099-0002"],
+         "affected": [{"package": {"ecosystem": "npm", "name": "ok"},
+                       "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}]}]}]}
+        """);
+    Files.writeString(
+        osv.resolve("CVE-2099-0002.json"),
+        """
+        {"id": "CVE-2099-0002",
+         "severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N"}],
+         "affected": [{"package": {"ecosystem": "npm", "name": "not-in-the-sbom"},
+                       "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}]}]}]}
+        """);
+    for (String cache : new String[] {"-q", "--no-cache"}) {
+      Result r = run("scan", sbom.toString(), "--osv", osv.toString(), "--format", "json", cache);
+      assertThat(r.code()).as(r.err()).isZero();
+      JsonNode doc = Json.MAPPER.readTree(r.out());
+      JsonNode ok = null;
+      for (JsonNode f : doc.path("findings")) {
+        if (f.path("id").asText().equals("NOSEV-1")) {
+          ok = f;
+        }
+      }
+      assertThat(ok).as(doc.toString()).isNotNull();
+      assertThat(ok.path("severity").asText()).isEqualTo("high");
+      assertThat(ok.path("score").asDouble()).isEqualTo(7.5);
+      assertThat(ok.at("/severitySource/record").asText()).isEqualTo("CVE-2099-0002");
+      assertThat(ok.at("/severitySource/alias").asBoolean()).isTrue();
+      assertThat(ok.at("/severitySource/type").asText()).isEqualTo("CVSS_V3");
+      // PYSEC-2099-1 is rated by its alias GHSA-test-0001 as well.
+      assertThat(doc.at("/summary/ratedByAlias").asInt()).isEqualTo(2);
+      assertThat(doc.at("/summary/unknownSeverity").asInt()).isZero();
+    }
+    Result table = run("scan", sbom.toString(), "--osv", osv.toString());
+    assertThat(table.out()).contains("[alias CVE-2099-0002 CVSS_V3 7.5]");
+  }
+
+  @Test
+  void outputWritesTheResultToAFile() throws Exception {
+    Path file = dir.resolve("out/scan.sarif");
+    Files.createDirectories(file.getParent());
+    Result r =
+        run(
+            "scan",
+            sbom.toString(),
+            "--osv",
+            osv.toString(),
+            "--format",
+            "sarif",
+            "-o",
+            file.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).isEmpty();
+    assertThat(Json.MAPPER.readTree(file.toFile()).path("version").asText()).isEqualTo("2.1.0");
+    assertThat(r.err()).contains("4 components");
+    Result table = run("scan", sbom.toString(), "--osv", osv.toString(), "-o", file.toString());
+    assertThat(table.out()).isEmpty();
+    assertThat(Files.readString(file)).contains("pkg:npm/left-pad@1.1.0  ->  upgrade to 1.3.0");
+    assertThat(run("scan", sbom.toString(), "--osv", osv.toString(), "--format", "pdf").code())
+        .isEqualTo(2);
+  }
+
+  @Test
+  void badInputsExitFourNamingTheFile() throws Exception {
+    Path empty = dir.resolve("empty.json");
+    Files.writeString(empty, "");
+    Result e = run("scan", empty.toString(), "--osv", osv.toString());
+    assertThat(e.code()).isEqualTo(4);
+    assertThat(e.err()).contains("empty.json: is empty");
+    Result d = run("scan", dir.toString(), "--osv", osv.toString());
+    assertThat(d.code()).isEqualTo(4);
+    assertThat(d.err()).contains("is a directory");
+    Result noOsv = run("scan", sbom.toString(), "--osv", dir.resolve("nothing.zip").toString());
+    assertThat(noOsv.code()).isEqualTo(4);
+    assertThat(noOsv.err()).contains("nothing.zip");
   }
 
   @Test

@@ -6,11 +6,13 @@ import dev.bulwark.vuln.osv.Advisory;
 import dev.bulwark.vuln.osv.AffectedPackage;
 import dev.bulwark.vuln.osv.OsvParser;
 import dev.bulwark.vuln.osv.Severity;
+import dev.bulwark.vuln.version.Ecosystem;
 import dev.bulwark.vuln.version.VersionScheme;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,6 +37,15 @@ public final class AdvisoryIndex {
   private final int withdrawn;
   private final List<String> warnings;
 
+  /**
+   * The own rating of every record that has one, by id, loaded or known by its links only: where a
+   * vulnerability's matching records carry no severity, its aliases' ratings are read here.
+   */
+  private final Map<String, Severity> ratedById;
+
+  /** The ecosystems the loaded advisories name: a component of another is not covered. */
+  private final Set<Ecosystem> covered;
+
   /** Built with alias links of records not loaded: such groups cannot be extended in place. */
   private final boolean linked;
 
@@ -44,12 +55,16 @@ public final class AdvisoryIndex {
       AliasGroups groups,
       int withdrawn,
       List<String> warnings,
+      Map<String, Severity> ratedById,
+      Set<Ecosystem> covered,
       boolean linked) {
     this.byPackage = byPackage;
     this.advisories = advisories;
     this.groups = groups;
     this.withdrawn = withdrawn;
     this.warnings = warnings;
+    this.ratedById = ratedById;
+    this.covered = covered;
     this.linked = linked;
   }
 
@@ -63,7 +78,17 @@ public final class AdvisoryIndex {
    * record had been loaded. Withdrawn records are counted from the links when given.
    */
   public static AdvisoryIndex build(List<Advisory> input, List<OsvParser.Links> allLinks) {
-    return build(input, allLinks, Map.of());
+    return build(input, allLinks, Set.of());
+  }
+
+  /**
+   * {@link #build(List, List)} for a selective load, which also knows the ecosystems named by every
+   * record read ({@code OsvLoader.Selection.ecosystems()}), not only by those selected: a component
+   * of such an ecosystem was checked, and is clean when no selected record names it.
+   */
+  public static AdvisoryIndex build(
+      List<Advisory> input, List<OsvParser.Links> allLinks, Set<String> ecosystemsRead) {
+    return build(input, allLinks, Map.of(), ecosystemsRead);
   }
 
   /**
@@ -101,7 +126,7 @@ public final class AdvisoryIndex {
         compiled.computeIfAbsent(advisories.get(e.advisory()), k -> new ArrayList<>()).add(e);
       }
     }
-    return build(input, List.of(), compiled);
+    return build(input, List.of(), compiled, Set.of());
   }
 
   /** {@link #rebuild} when the new live records all come after this index's live records. */
@@ -134,17 +159,57 @@ public final class AdvisoryIndex {
     List<Advisory> nextAdvisories = new ArrayList<>(n + m);
     nextAdvisories.addAll(advisories);
     nextAdvisories.addAll(added);
+    Map<String, Severity> nextRated = new HashMap<>(ratedById);
+    rate(added, List.of(), nextRated);
+    Set<Ecosystem> nextCovered = EnumSet.noneOf(Ecosystem.class);
+    nextCovered.addAll(covered);
+    cover(added, Set.of(), nextCovered);
     return new AdvisoryIndex(
         nextByPackage,
         Collections.unmodifiableList(nextAdvisories),
         nextGroups,
         withdrawnNow,
         List.copyOf(nextWarnings),
+        Collections.unmodifiableMap(nextRated),
+        Collections.unmodifiableSet(nextCovered),
         false);
   }
 
+  /** Adds the own ratings of live records and of link records (withdrawn ones rate nothing). */
+  private static void rate(
+      List<Advisory> live, List<OsvParser.Links> links, Map<String, Severity> into) {
+    for (Advisory a : live) {
+      if (a.severity().known()) {
+        into.merge(a.id(), a.severity(), AdvisoryIndex::graver);
+      }
+    }
+    for (OsvParser.Links l : links) {
+      if (!l.withdrawn() && l.severity().known()) {
+        into.merge(l.id(), l.severity(), AdvisoryIndex::graver);
+      }
+    }
+  }
+
+  private static Severity graver(Severity a, Severity b) {
+    return Severity.PREFERENCE.compare(a, b) >= 0 ? a : b;
+  }
+
+  private static void cover(List<Advisory> live, Set<String> names, Set<Ecosystem> into) {
+    for (Advisory a : live) {
+      for (AffectedPackage ap : a.affected()) {
+        ap.ecosystem().ifPresent(into::add);
+      }
+    }
+    for (String name : names) {
+      Ecosystem.fromOsv(name).ifPresent(into::add);
+    }
+  }
+
   private static AdvisoryIndex build(
-      List<Advisory> input, List<OsvParser.Links> allLinks, Map<Advisory, List<Entry>> compiled) {
+      List<Advisory> input,
+      List<OsvParser.Links> allLinks,
+      Map<Advisory, List<Entry>> compiled,
+      Set<String> ecosystemsRead) {
     List<Advisory> live = new ArrayList<>();
     int withdrawn = 0;
     for (Advisory a : input) {
@@ -194,8 +259,19 @@ public final class AdvisoryIndex {
     }
     Map<PackageRef, Entry[]> frozen = new HashMap<>(map.size() * 2);
     map.forEach((k, v) -> frozen.put(k, v.toArray(Entry[]::new)));
+    Map<String, Severity> rated = new HashMap<>();
+    rate(live, allLinks, rated);
+    Set<Ecosystem> covered = EnumSet.noneOf(Ecosystem.class);
+    cover(live, ecosystemsRead, covered);
     return new AdvisoryIndex(
-        frozen, List.copyOf(live), groups, withdrawn, List.copyOf(warnings), !allLinks.isEmpty());
+        frozen,
+        List.copyOf(live),
+        groups,
+        withdrawn,
+        List.copyOf(warnings),
+        Collections.unmodifiableMap(rated),
+        Collections.unmodifiableSet(covered),
+        !allLinks.isEmpty());
   }
 
   /** One advisory that affects a component version, with the range's next fix above it. */
@@ -234,6 +310,37 @@ public final class AdvisoryIndex {
       }
     }
     return hits.isEmpty() ? new Lookup.Clean() : new Lookup.Affected(List.copyOf(hits));
+  }
+
+  /** A rating and the id of the record that gives it. */
+  public record Rated(String id, Severity severity) {}
+
+  /**
+   * The rating of a vulnerability (an alias group) by the records of its group other than {@code
+   * except} (the records that matched, whose own ratings the caller has read): the graver by {@link
+   * Severity#PREFERENCE}, ties to the smaller id. Empty when none of them is loaded or rated. A
+   * record's rating is {@code Advisory.severity()}: top-level first, else its gravest per-package
+   * rating (the skim of a record known only by its links computes the same).
+   */
+  public java.util.Optional<Rated> aliasRating(int group, Set<String> except) {
+    Rated best = null;
+    for (String id : groups.ids(group)) {
+      Severity s = except.contains(id) ? null : ratedById.get(id);
+      if (s != null && (best == null || Severity.PREFERENCE.compare(s, best.severity()) > 0)) {
+        best = new Rated(id, s);
+      }
+    }
+    return java.util.Optional.ofNullable(best);
+  }
+
+  /** Whether some loaded advisory names a package of {@code ecosystem}. */
+  public boolean covers(Ecosystem ecosystem) {
+    return covered.contains(ecosystem);
+  }
+
+  /** The ecosystems the loaded advisories name. */
+  public Set<Ecosystem> covered() {
+    return covered;
   }
 
   /** Every id known for the group: record ids, aliases and upstream ids, sorted. */

@@ -5,27 +5,45 @@ import dev.bulwark.vuln.sbom.Component;
 import java.util.List;
 
 /**
- * Every component of an SBOM lands in exactly one of three lists: {@link #vulnerable} (with its
- * findings), {@link #clean}, or {@link #unmatched} (with the reason it could not be checked).
+ * Every component of an SBOM lands in exactly one of four lists: {@link #vulnerable} (with its
+ * findings), {@link #clean}, {@link #unmatched} (with the reason it could not be checked), or
+ * {@link #notCovered}: its ecosystem is one for which no advisories are loaded, so it was not
+ * checked and is not called clean.
  */
 public record ScanResult(
-    List<VulnerableComponent> vulnerable, List<Component> clean, List<Unmatched> unmatched) {
+    List<VulnerableComponent> vulnerable,
+    List<Component> clean,
+    List<Unmatched> unmatched,
+    List<Component> notCovered) {
   public ScanResult {
     vulnerable = List.copyOf(vulnerable);
     clean = List.copyOf(clean);
     unmatched = List.copyOf(unmatched);
+    notCovered = List.copyOf(notCovered);
   }
 
-  /** One vulnerability (an alias group) in one component. */
+  /**
+   * One vulnerability (an alias group) in one component. {@code severityFrom} is the id of the
+   * record whose rating {@code severity} is: {@code id} or another record that matched, when they
+   * carry one; else ({@code severityByAlias}) an alias that did not match this component but rates
+   * the same vulnerability (a GHSA record rating a GO- record); null when no record of the group is
+   * rated.
+   */
   public record Finding(
       Component component,
       String id,
       List<String> aliases,
       Severity severity,
+      String severityFrom,
+      boolean severityByAlias,
       String fixed,
       String summary) {
     public Finding {
       aliases = List.copyOf(aliases);
+      java.util.Objects.requireNonNull(severity, "severity");
+      if (severity.known() != (severityFrom != null) || (severityByAlias && severityFrom == null)) {
+        throw new IllegalArgumentException("a known severity names its record, an unknown none");
+      }
     }
   }
 
@@ -52,6 +70,6 @@ public record ScanResult(
   }
 
   public int componentCount() {
-    return vulnerable.size() + clean.size() + unmatched.size();
+    return vulnerable.size() + clean.size() + unmatched.size() + notCovered.size();
   }
 }

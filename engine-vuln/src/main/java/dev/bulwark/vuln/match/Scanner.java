@@ -6,9 +6,12 @@ import dev.bulwark.vuln.sbom.Sbom;
 import dev.bulwark.vuln.version.InvalidVersionException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 
 /** Matches SBOM components against an {@link AdvisoryIndex}; pure and thread-safe. */
@@ -54,6 +57,7 @@ public final class Scanner {
     List<ScanResult.VulnerableComponent> vulnerable = new ArrayList<>();
     List<Component> clean = new ArrayList<>();
     List<ScanResult.Unmatched> unmatched = new ArrayList<>();
+    List<Component> notCovered = new ArrayList<>();
     for (Component c : components) {
       if (c.purl() == null || c.purl().isBlank()) {
         unmatched.add(new ScanResult.Unmatched(c, "no purl"));
@@ -68,6 +72,10 @@ public final class Scanner {
                     c, "purl type '" + u.type() + "' has no supported ecosystem"));
         case PackageRef.Parsed.Ok ok -> {
           String version = ok.version() != null ? ok.version() : c.version();
+          if (!index.covers(ok.ref().ecosystem())) {
+            notCovered.add(c);
+            continue;
+          }
           if (version == null || version.isBlank()) {
             unmatched.add(new ScanResult.Unmatched(c, "no version"));
             continue;
@@ -86,7 +94,7 @@ public final class Scanner {
         Comparator.comparing(ScanResult.VulnerableComponent::worst)
             .reversed()
             .thenComparing(v -> v.component().label()));
-    return new ScanResult(vulnerable, clean, unmatched);
+    return new ScanResult(vulnerable, clean, unmatched, notCovered);
   }
 
   private ScanResult.VulnerableComponent component(
@@ -101,14 +109,37 @@ public final class Scanner {
       String id = group.stream().map(h -> h.advisory().id()).sorted().findFirst().orElseThrow();
       List<String> aliases = new ArrayList<>(new TreeSet<>(index.groupIds(e.getKey())));
       aliases.remove(id);
-      Severity worst =
-          group.stream()
-              .map(AdvisoryIndex.Hit::severity)
-              .max(Comparator.comparing(Severity::level))
-              .orElse(Severity.UNKNOWN);
+      // The matching records' own ratings first; where none carries one, the group's other records.
+      AdvisoryIndex.Hit rated = null;
+      for (AdvisoryIndex.Hit h : group) {
+        if (h.severity().known()
+            && (rated == null
+                || Severity.PREFERENCE.compare(h.severity(), rated.severity()) > 0
+                || (Severity.PREFERENCE.compare(h.severity(), rated.severity()) == 0
+                    && h.advisory().id().compareTo(rated.advisory().id()) < 0))) {
+          rated = h;
+        }
+      }
+      Severity severity = Severity.UNKNOWN;
+      String from = null;
+      boolean byAlias = false;
+      if (rated != null) {
+        severity = rated.severity();
+        from = rated.advisory().id();
+      } else {
+        Set<String> matched = new HashSet<>();
+        group.forEach(h -> matched.add(h.advisory().id()));
+        Optional<AdvisoryIndex.Rated> alias = index.aliasRating(e.getKey(), matched);
+        if (alias.isPresent()) {
+          severity = alias.get().severity();
+          from = alias.get().id();
+          byAlias = true;
+        }
+      }
       String fixed = highestFix(ref, group);
       findings.add(
-          new ScanResult.Finding(c, id, aliases, worst, fixed, group.get(0).advisory().summary()));
+          new ScanResult.Finding(
+              c, id, aliases, severity, from, byAlias, fixed, group.get(0).advisory().summary()));
     }
     findings.sort(
         Comparator.comparing((ScanResult.Finding f) -> f.severity().level())

@@ -46,8 +46,19 @@ public final class OsvLoader {
     read(source, (where, bytes, yaml) -> out.add(OsvParser.parse(where, bytes, yaml)));
   }
 
-  /** What a selective load returns: the advisories wanted, and the alias links of every record. */
-  public record Selection(List<Advisory> advisories, List<OsvParser.Links> links, int records) {}
+  /**
+   * What a selective load returns: the advisories wanted, the alias links of every record, and the
+   * ecosystems named by any record that is not withdrawn (what the sources cover).
+   */
+  public record Selection(
+      List<Advisory> advisories,
+      List<OsvParser.Links> links,
+      int records,
+      java.util.Set<String> ecosystems) {
+    public Selection {
+      ecosystems = java.util.Set.copyOf(ecosystems);
+    }
+  }
 
   /**
    * Loads only the advisories that name a wanted package, for a scan that knows its packages before
@@ -61,6 +72,7 @@ public final class OsvLoader {
       throws OsvFormatException, IOException {
     List<Advisory> selected = new ArrayList<>();
     List<OsvParser.Links> links = new ArrayList<>();
+    java.util.Set<String> ecosystems = new java.util.TreeSet<>();
     int[] records = {0};
     for (Path p : sources) {
       read(
@@ -70,6 +82,11 @@ public final class OsvLoader {
             if (yaml) {
               Advisory a = OsvParser.parse(where, bytes, true);
               links.add(OsvParser.Links.of(a));
+              if (!a.withdrawn()) {
+                a.affected().stream()
+                    .filter(ap -> ap.ecosystemName() != null)
+                    .forEach(ap -> ecosystems.add(ap.ecosystemName()));
+              }
               if (a.affected().stream()
                   .anyMatch(
                       ap -> ap.name() != null && wanted.test(ap.ecosystemName(), ap.name()))) {
@@ -79,12 +96,17 @@ public final class OsvLoader {
             }
             OsvParser.Skim skim = OsvParser.skim(where, bytes);
             links.add(skim.links());
+            if (!skim.links().withdrawn()) {
+              skim.packages().stream()
+                  .filter(pk -> pk[0] != null)
+                  .forEach(pk -> ecosystems.add(pk[0]));
+            }
             if (skim.packages().stream().anyMatch(pk -> wanted.test(pk[0], pk[1]))) {
               selected.add(OsvParser.parse(where, bytes, false));
             }
           });
     }
-    return new Selection(selected, links, records[0]);
+    return new Selection(selected, links, records[0], ecosystems);
   }
 
   /** Hands every record of a source to {@code out}, with the same checks as {@link #load}. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.bulwark.vuln.version.Ecosystem;
@@ -39,12 +40,24 @@ public final class OsvParser {
 
   private OsvParser() {}
 
-  /** The ids that tie a record to others: its own id, aliases and upstream ids. */
-  public record Links(String id, boolean withdrawn, List<String> others) {
+  /**
+   * The ids that tie a record to others: its own id, aliases and upstream ids; and the record's own
+   * top-level severity, so a record that is not loaded in full can still rate the vulnerabilities
+   * it aliases (a GHSA record rating a GO- record that carries no severity).
+   */
+  public record Links(String id, boolean withdrawn, List<String> others, Severity severity) {
+    public Links {
+      java.util.Objects.requireNonNull(severity, "severity");
+    }
+
+    public Links(String id, boolean withdrawn, List<String> others) {
+      this(id, withdrawn, others, Severity.UNKNOWN);
+    }
+
     public static Links of(Advisory a) {
       List<String> o = new ArrayList<>(a.aliases());
       o.addAll(a.upstream());
-      return new Links(a.id(), a.withdrawn(), o);
+      return new Links(a.id(), a.withdrawn(), o, a.severity());
     }
   }
 
@@ -54,12 +67,17 @@ public final class OsvParser {
   private static final com.fasterxml.jackson.core.JsonFactory SKIM = JSON.getFactory();
 
   /**
-   * Reads only id, withdrawn, aliases, upstream and affected[].package; skips the rest unparsed.
+   * Reads only id, withdrawn, aliases, upstream, the ratings (severity, database_specific,
+   * affected[].severity, affected[].database_specific, affected[].ecosystem_specific) and
+   * affected[].package; skips the rest unparsed. The rating is the one a full parse gives.
    */
   public static Skim skim(String source, byte[] bytes) throws OsvFormatException {
     String id = null;
     boolean withdrawn = false;
     List<String> others = new ArrayList<>();
+    JsonNode topSeverity = null;
+    JsonNode topDatabase = null;
+    List<Optional<Severity>> affectedRatings = new ArrayList<>();
     List<String[]> packages = new ArrayList<>();
     try (com.fasterxml.jackson.core.JsonParser p = SKIM.createParser(bytes)) {
       if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
@@ -72,6 +90,9 @@ public final class OsvParser {
           case "id" ->
               id = t == com.fasterxml.jackson.core.JsonToken.VALUE_STRING ? p.getText() : null;
           case "withdrawn" -> withdrawn = t != com.fasterxml.jackson.core.JsonToken.VALUE_NULL;
+          // Read as small trees, so the rating is computed by the very code of a full parse.
+          case "severity" -> topSeverity = p.readValueAsTree();
+          case "database_specific" -> topDatabase = p.readValueAsTree();
           case "aliases", "upstream" -> {
             if (t == com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
               while (p.nextToken() != com.fasterxml.jackson.core.JsonToken.END_ARRAY) {
@@ -93,10 +114,15 @@ public final class OsvParser {
             while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
               String eco = null;
               String name = null;
+              com.fasterxml.jackson.databind.node.ObjectNode rated = JSON.createObjectNode();
               while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
                 String af = p.currentName();
                 com.fasterxml.jackson.core.JsonToken at = p.nextToken();
-                if (af.equals("package")
+                if (af.equals("severity")
+                    || af.equals("database_specific")
+                    || af.equals("ecosystem_specific")) {
+                  rated.set(af, p.readValueAsTree());
+                } else if (af.equals("package")
                     && at == com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
                   while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
                     String pf = p.currentName();
@@ -116,6 +142,7 @@ public final class OsvParser {
               if (name != null) {
                 packages.add(new String[] {eco, name});
               }
+              affectedRatings.add(affectedRating(rated));
             }
           }
           default -> p.skipChildren();
@@ -137,7 +164,12 @@ public final class OsvParser {
     if (id == null || id.isBlank()) {
       throw new OsvFormatException(source + ": not an OSV record (no string 'id')");
     }
-    return new Skim(new Links(id, withdrawn, others), packages);
+    Severity severity =
+        severity(
+            topSeverity == null ? MissingNode.getInstance() : topSeverity,
+            topDatabase == null ? MissingNode.getInstance() : topDatabase,
+            affectedRatings);
+    return new Skim(new Links(id, withdrawn, others, severity), packages);
   }
 
   public static Advisory parse(String source, byte[] bytes, boolean yaml)
@@ -177,7 +209,11 @@ public final class OsvParser {
     for (int i = 0; i < aff.size(); i++) {
       affected.add(affected(where + " affected[" + i + "]", aff.get(i)));
     }
-    Severity severity = severity(root, affected);
+    Severity severity =
+        severity(
+            root.path("severity"),
+            root.path("database_specific"),
+            affected.stream().map(AffectedPackage::severity).toList());
     return new Advisory(
         id.asText(),
         root.path("modified").asText(null),
@@ -241,10 +277,7 @@ public final class OsvParser {
       }
       ranges.add(new AffectedPackage.Range(type, events, r.path("repo").asText(null)));
     }
-    Optional<Severity> own = cvssOf(a.path("severity"));
-    if (own.isEmpty()) {
-      own = databaseSeverity(a);
-    }
+    Optional<Severity> own = affectedRating(a);
     return new AffectedPackage(
         ecosystem,
         Ecosystem.fromOsv(ecosystem),
@@ -255,21 +288,30 @@ public final class OsvParser {
         own);
   }
 
-  /** Top-level CVSS first, then any affected entry's own rating, else unknown. */
-  private static Severity severity(JsonNode root, List<AffectedPackage> affected) {
-    Optional<Severity> s = cvssOf(root.path("severity"));
+  /** An affected entry's own rating: its CVSS vectors, else its database's rating. */
+  private static Optional<Severity> affectedRating(JsonNode a) {
+    Optional<Severity> own = cvssOf(a.path("severity"));
+    return own.isPresent() ? own : databaseSeverity(a);
+  }
+
+  /**
+   * A record's rating: top-level CVSS first, then the top-level database rating, then the gravest
+   * affected entry's own rating, else unknown. The full parse and the skim both call this.
+   */
+  private static Severity severity(
+      JsonNode severity, JsonNode database, List<Optional<Severity>> affected) {
+    Optional<Severity> s = cvssOf(severity);
     if (s.isPresent()) {
       return s.get();
     }
-    Optional<Severity.Level> db =
-        Severity.Level.parse(root.path("database_specific").path("severity").asText(null));
+    Optional<Severity.Level> db = Severity.Level.parse(database.path("severity").asText(null));
     if (db.isPresent()) {
       return new Severity(db.get(), null, null, "database_specific.severity");
     }
     Severity best = Severity.UNKNOWN;
-    for (AffectedPackage a : affected) {
-      if (a.severity().isPresent() && a.severity().get().level().compareTo(best.level()) > 0) {
-        best = a.severity().get();
+    for (Optional<Severity> a : affected) {
+      if (a.isPresent() && a.get().level().compareTo(best.level()) > 0) {
+        best = a.get();
       }
     }
     return best;

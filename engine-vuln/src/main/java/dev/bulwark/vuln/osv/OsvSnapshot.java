@@ -31,13 +31,17 @@ import java.util.function.BiPredicate;
  * parse of an extra record: the index still matches by exact name. The snapshot is keyed by the
  * sources' paths, sizes and modification times; any change makes it stale and it is rebuilt.
  *
- * <p>Layout (big-endian): magic, format version, key, record count, withdrawn count, then the
- * sections: package hashes (sorted), posting offsets, postings, record offsets, lengths, flags,
- * group numbers, source-name offsets, group-id-list offsets, a string region and the record data.
+ * <p>Layout (big-endian): magic, format version, the ecosystems named (one string, newline
+ * separated), record count, withdrawn count, then the sections: package hashes (sorted), posting
+ * offsets, postings, record offsets, lengths, flags, group numbers, source-name offsets,
+ * group-id-list offsets, a string region and the record data. A group's id list is followed by its
+ * rating: the id of the record that gives it (empty when no record of the group is rated), then its
+ * level, score (NaN for none), vector and source.
  */
 public final class OsvSnapshot {
   private static final long MAGIC = 0x42574b4f53563031L; // "BWKOSV01"
-  private static final int FORMAT = 1;
+  // 2: the ecosystems the records name (in the header) and each group's rating (after its ids).
+  private static final int FORMAT = 2;
 
   private OsvSnapshot() {}
 
@@ -87,11 +91,21 @@ public final class OsvSnapshot {
 
   /** Reads every record of the sources and writes a snapshot to {@code file} (atomically). */
   public static void write(List<Path> sources, Path file) throws IOException, OsvFormatException {
+    write(sources, file, read -> {});
+  }
+
+  /**
+   * {@link #write(List, Path)}, telling {@code progress} how many records were read so far (called
+   * for every record: a caller that draws keeps it cheap).
+   */
+  public static void write(List<Path> sources, Path file, java.util.function.IntConsumer progress)
+      throws IOException, OsvFormatException {
     List<byte[]> data = new ArrayList<>();
     List<String> where = new ArrayList<>();
     List<Boolean> yaml = new ArrayList<>();
     List<OsvParser.Links> links = new ArrayList<>();
     Map<Long, List<Integer>> postings = new HashMap<>();
+    Set<String> ecosystems = new TreeSet<>();
     for (Path p : sources) {
       OsvLoader.readRecords(
           p,
@@ -116,7 +130,11 @@ public final class OsvSnapshot {
             where.add(w);
             yaml.add(isYaml);
             links.add(l);
+            progress.accept(data.size());
             for (String[] pk : packages) {
+              if (!l.withdrawn() && pk[0] != null) {
+                ecosystems.add(pk[0]);
+              }
               List<Integer> list =
                   postings.computeIfAbsent(hash(pk[0], pk[1]), k -> new ArrayList<>());
               if (list.isEmpty() || list.get(list.size() - 1) != n) {
@@ -151,13 +169,18 @@ public final class OsvSnapshot {
       }
     }
     Map<Integer, Set<String>> groupIds = new HashMap<>();
+    Map<Integer, OsvParser.Links> groupRating = new HashMap<>();
     int[] group = new int[n];
     for (int i = 0; i < n; i++) {
       group[i] = find(parent, i);
-      if (!links.get(i).withdrawn()) {
+      OsvParser.Links l = links.get(i);
+      if (!l.withdrawn()) {
         Set<String> s = groupIds.computeIfAbsent(group[i], k -> new TreeSet<>());
-        s.add(links.get(i).id());
-        s.addAll(links.get(i).others());
+        s.add(l.id());
+        s.addAll(l.others());
+        if (l.severity().known()) {
+          groupRating.merge(group[i], l, OsvSnapshot::preferred);
+        }
       }
     }
     long[] hashes = postings.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
@@ -181,10 +204,21 @@ public final class OsvSnapshot {
         for (String id : e.getValue()) {
           sw.writeUTF(id);
         }
+        OsvParser.Links rated = groupRating.get(e.getKey());
+        if (rated == null) {
+          sw.writeUTF("");
+        } else {
+          Severity r = rated.severity();
+          sw.writeUTF(rated.id());
+          sw.writeUTF(r.level().name());
+          sw.writeDouble(r.score() == null ? Double.NaN : r.score());
+          sw.writeUTF(r.vector() == null ? "" : r.vector());
+          sw.writeUTF(r.source() == null ? "" : r.source());
+        }
       }
       out.writeLong(MAGIC);
       out.writeInt(FORMAT);
-      out.writeUTF(""); // reserved
+      out.writeUTF(String.join("\n", ecosystems));
       out.writeInt(n);
       out.writeInt(withdrawn);
       out.writeInt(hashes.length);
@@ -225,6 +259,12 @@ public final class OsvSnapshot {
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
+  /** The rating a group is given: as {@code AdvisoryIndex.aliasRating} chooses, ties to the id. */
+  private static OsvParser.Links preferred(OsvParser.Links a, OsvParser.Links b) {
+    int c = Severity.PREFERENCE.compare(a.severity(), b.severity());
+    return c > 0 || (c == 0 && a.id().compareTo(b.id()) <= 0) ? a : b;
+  }
+
   private static int find(int[] p, int i) {
     while (p[i] != i) {
       p[i] = p[p[i]];
@@ -233,9 +273,20 @@ public final class OsvSnapshot {
     return i;
   }
 
-  /** What a snapshot read returns: the selected advisories and links that carry their groups. */
+  /**
+   * What a snapshot read returns: the selected advisories, links that carry their groups and their
+   * groups' ratings, and the ecosystems named by the sources' records.
+   */
   public record Selected(
-      List<Advisory> advisories, List<OsvParser.Links> links, int records, int withdrawn) {}
+      List<Advisory> advisories,
+      List<OsvParser.Links> links,
+      int records,
+      int withdrawn,
+      Set<String> ecosystems) {
+    public Selected {
+      ecosystems = Set.copyOf(ecosystems);
+    }
+  }
 
   /**
    * Reads from a snapshot only the records whose packages hash to one of {@code wanted}, then keeps
@@ -252,6 +303,12 @@ public final class OsvSnapshot {
       MappedByteBuffer b = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
       if (b.remaining() < 12 || b.getLong() != MAGIC || b.getInt() != FORMAT) {
         return Optional.empty();
+      }
+      Set<String> ecosystems = new TreeSet<>();
+      for (String e : utfAt(b, b.position()).split("\n")) {
+        if (!e.isEmpty()) {
+          ecosystems.add(e);
+        }
       }
       skipUtf(b);
       int n = b.getInt();
@@ -315,10 +372,32 @@ public final class OsvSnapshot {
             ids.add(s);
             at += 2 + (b.getShort(at) & 0xffff);
           }
+          String ratedBy = utfAt(b, at);
+          at += 2 + (b.getShort(at) & 0xffff);
+          if (!ratedBy.isEmpty()) {
+            Severity.Level level = Severity.Level.valueOf(utfAt(b, at));
+            at += 2 + (b.getShort(at) & 0xffff);
+            double score = b.getDouble(at);
+            at += 8;
+            String vector = utfAt(b, at);
+            at += 2 + (b.getShort(at) & 0xffff);
+            String source = utfAt(b, at);
+            // The record that rates the group, known by its link: it joins the group by its id.
+            links.add(
+                new OsvParser.Links(
+                    ratedBy,
+                    false,
+                    List.of(),
+                    new Severity(
+                        level,
+                        Double.isNaN(score) ? null : score,
+                        vector.isEmpty() ? null : vector,
+                        source.isEmpty() ? null : source)));
+          }
         }
         links.add(new OsvParser.Links(a.id(), a.withdrawn(), ids));
       }
-      return Optional.of(new Selected(out, links, n, withdrawn));
+      return Optional.of(new Selected(out, links, n, withdrawn, ecosystems));
     }
   }
 

@@ -76,6 +76,23 @@ public record Severity(Level level, Double score, String vector, String source) 
     }
   }
 
+  /** Whether this severity says anything: a level other than {@link Level#UNKNOWN}. */
+  public boolean known() {
+    return level != Level.UNKNOWN;
+  }
+
+  /**
+   * The order in which ratings are preferred when several records of one vulnerability rate it: the
+   * higher level first (of two sources that disagree, the graver one: a gate should not pass on the
+   * milder reading), then a CVSS vector over a bare rating, then the higher score. Unknown is last.
+   * Ties are broken by the caller (the smaller record id), so the choice is the same on every run
+   * and in every build of the index.
+   */
+  public static final java.util.Comparator<Severity> PREFERENCE =
+      java.util.Comparator.comparing(Severity::level)
+          .thenComparing(s -> s.vector() != null)
+          .thenComparing(s -> s.score() == null ? -1.0 : s.score());
+
   public boolean atLeast(Level threshold) {
     return level.compareTo(threshold) >= 0 && level != Level.UNKNOWN;
   }

@@ -10,6 +10,7 @@ import dev.bulwark.vuln.sbom.Component;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -44,6 +45,47 @@ public final class ScanReport {
     return counts;
   }
 
+  /** Findings whose severity no record of their vulnerability gives. */
+  public static int unknownSeverity(List<Scanned> scans) {
+    return bySeverity(scans).getOrDefault(Severity.Level.UNKNOWN, 0);
+  }
+
+  /** Findings whose severity an alias gives, not a record that matched. */
+  public static int ratedByAlias(List<Scanned> scans) {
+    int n = 0;
+    for (Scanned s : scans) {
+      for (ScanResult.VulnerableComponent v : s.result().vulnerable()) {
+        n += (int) v.findings().stream().filter(ScanResult.Finding::severityByAlias).count();
+      }
+    }
+    return n;
+  }
+
+  /**
+   * The ecosystems of components that were not covered, by OSV name (Maven, npm, ...), sorted: for
+   * these no advisories were loaded.
+   */
+  public static java.util.SortedSet<String> notCoveredEcosystems(List<Scanned> scans) {
+    java.util.SortedSet<String> out = new java.util.TreeSet<>();
+    for (Scanned s : scans) {
+      for (Component c : s.result().notCovered()) {
+        out.add(ecosystemOf(c));
+      }
+    }
+    return out;
+  }
+
+  private static String ecosystemOf(Component c) {
+    return dev.bulwark.vuln.match.PackageRef.fromPurl(c.purl())
+            instanceof dev.bulwark.vuln.match.PackageRef.Parsed.Ok ok
+        ? ok.ref().ecosystem().osvName()
+        : "?";
+  }
+
+  public static int notCovered(List<Scanned> scans) {
+    return scans.stream().mapToInt(s -> s.result().notCovered().size()).sum();
+  }
+
   public static String summary(List<Scanned> scans, long elapsedMillis) {
     int components = 0, vulnerable = 0, clean = 0, unmatched = 0, findings = 0;
     for (Scanned s : scans) {
@@ -64,12 +106,17 @@ public final class ScanReport {
             Severity.Level.NONE,
             Severity.Level.UNKNOWN)) {
       if (sev.containsKey(l)) {
-        parts.add(sev.get(l) + " " + l.label());
+        parts.add(sev.get(l) + " " + l.label() + (l == Severity.Level.UNKNOWN ? " severity" : ""));
       }
     }
+    int byAlias = ratedByAlias(scans);
+    if (byAlias > 0) {
+      parts.add(byAlias + " rated by an alias");
+    }
+    int notCovered = notCovered(scans);
     return String.format(
         Locale.ROOT,
-        "%d SBOM%s, %d components: %d vulnerable (%d findings%s), %d clean, %d unmatched; %d ms",
+        "%d SBOM%s, %d components: %d vulnerable (%d findings%s), %d clean, %d unmatched%s; %d ms",
         scans.size(),
         scans.size() == 1 ? "" : "s",
         components,
@@ -78,7 +125,35 @@ public final class ScanReport {
         parts.isEmpty() ? "" : ": " + String.join(", ", parts),
         clean,
         unmatched,
+        notCovered == 0
+            ? ""
+            : ", "
+                + notCovered
+                + " not covered (no advisories for "
+                + String.join(", ", notCoveredEcosystems(scans))
+                + ")",
         elapsedMillis);
+  }
+
+  /**
+   * The rating of a finding as a person reads it: the source type and score, and the record it came
+   * from when that is not the finding's id; empty when unknown.
+   */
+  static String rating(ScanResult.Finding f) {
+    if (!f.severity().known()) {
+      return "";
+    }
+    List<String> parts = new ArrayList<>();
+    if (!f.id().equals(f.severityFrom())) {
+      parts.add((f.severityByAlias() ? "alias " : "") + f.severityFrom());
+    }
+    if (f.severity().source() != null) {
+      parts.add(f.severity().source());
+    }
+    if (f.severity().score() != null) {
+      parts.add(String.format(Locale.ROOT, "%.1f", f.severity().score()));
+    }
+    return parts.isEmpty() ? "" : "[" + String.join(" ", parts) + "]";
   }
 
   // ---- table ----
@@ -109,7 +184,8 @@ public final class ScanReport {
                   + f.id()
                   + (f.aliases().isEmpty() ? "" : " (" + String.join(", ", f.aliases()) + ")")
                   + (f.fixed() == null ? "" : "  fixed in " + f.fixed())
-                  + (f.summary() == null ? "" : "  " + f.summary()));
+                  + (f.summary() == null ? "" : "  " + f.summary())
+                  + (rating(f).isEmpty() ? "" : "  " + rating(f)));
         }
       }
       if (!s.result().unmatched().isEmpty()) {
@@ -117,6 +193,14 @@ public final class ScanReport {
         for (ScanResult.Unmatched u : s.result().unmatched()) {
           out.println("  " + u.component().label() + ": " + u.reason());
         }
+      }
+      if (!s.result().notCovered().isEmpty()) {
+        out.println(
+            "Not covered (no advisories loaded for "
+                + String.join(", ", notCoveredEcosystems(List.of(s)))
+                + "): "
+                + s.result().notCovered().size()
+                + " components, neither checked nor clean");
       }
     }
     out.flush();
@@ -156,6 +240,7 @@ public final class ScanReport {
             m.put("score", f.severity().score());
             m.put("vector", f.severity().vector());
           }
+          m.put("severitySource", severitySource(f));
           m.put("summary", f.summary());
           m.put("sbom", s.sbom());
           findings.add(m);
@@ -185,9 +270,25 @@ public final class ScanReport {
         unmatched.add(m);
       }
     }
+    List<Object> notCovered = new ArrayList<>();
+    for (Scanned s : scans) {
+      for (Component c : s.result().notCovered()) {
+        notCovered.add(
+            ordered(
+                "component",
+                c.label(),
+                "purl",
+                c.purl(),
+                "ecosystem",
+                ecosystemOf(c),
+                "sbom",
+                s.sbom()));
+      }
+    }
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("findings", findings);
     root.put("unmatched", unmatched);
+    root.put("notCovered", notCovered);
     root.put("advice", advice);
     Map<String, Object> counts = new LinkedHashMap<>();
     counts.put("sboms", scans.size());
@@ -195,7 +296,11 @@ public final class ScanReport {
     counts.put("vulnerable", scans.stream().mapToInt(s -> s.result().vulnerable().size()).sum());
     counts.put("clean", scans.stream().mapToInt(s -> s.result().clean().size()).sum());
     counts.put("unmatched", unmatched.size());
+    counts.put("notCovered", notCovered.size());
+    counts.put("notCoveredEcosystems", new ArrayList<>(notCoveredEcosystems(scans)));
     counts.put("findings", findings.size());
+    counts.put("unknownSeverity", unknownSeverity(scans));
+    counts.put("ratedByAlias", ratedByAlias(scans));
     Map<String, Integer> sev = new LinkedHashMap<>();
     bySeverity(scans).forEach((k, v) -> sev.put(k.label(), v));
     counts.put("bySeverity", sev);
@@ -204,41 +309,53 @@ public final class ScanReport {
     return root;
   }
 
+  /**
+   * Where a finding's severity came from: the record ({@code record}), whether it is an alias that
+   * did not match the component ({@code alias}), the rating's type (CVSS_V3, CVSS_V4,
+   * database_specific.severity, ...), its score and vector. Null when the severity is unknown.
+   */
+  public static Map<String, Object> severitySource(ScanResult.Finding f) {
+    if (!f.severity().known()) {
+      return null;
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("record", f.severityFrom());
+    m.put("alias", f.severityByAlias());
+    m.put("type", f.severity().source());
+    m.put("score", f.severity().score());
+    m.put("vector", f.severity().vector());
+    return m;
+  }
+
   // ---- SARIF 2.1.0 ----
 
-  public static Map<String, Object> sarif(List<Scanned> scans, String toolVersion) {
+  /** The base id of artifact URIs relative to the directory the scan ran in (GitHub's usage). */
+  public static final String SRCROOT = "%SRCROOT%";
+
+  /** The base id of an SBOM outside that directory: its URI is then its file name. */
+  public static final String SBOMDIR = "SBOMDIR";
+
+  /**
+   * SARIF 2.1.0 as GitHub code scanning reads it: one rule per vulnerability with {@code helpUri}
+   * (its OSV page) and {@code properties.security-severity} (a number as a string); one result per
+   * finding with {@code level} from the severity, the SBOM as a relative {@code
+   * artifactLocation.uri} with a {@code uriBaseId}, and {@code partialFingerprints} of the package
+   * (without its version) and the vulnerability, so an alert stays the same alert across runs and
+   * across upgrades that do not fix it. {@code base} is the directory SBOM paths are made relative
+   * to (the working directory of the scan).
+   */
+  public static Map<String, Object> sarif(List<Scanned> scans, String toolVersion, Path base) {
+    Path root = base.toAbsolutePath().normalize();
     Map<String, Map<String, Object>> rules = new LinkedHashMap<>();
     List<Object> results = new ArrayList<>();
     for (Scanned s : scans) {
+      Map<String, Object> artifact = artifactLocation(root, s.sbom());
       for (ScanResult.VulnerableComponent v : s.result().vulnerable()) {
         for (ScanResult.Finding f : v.findings()) {
-          rules.computeIfAbsent(
-              f.id(),
-              id -> {
-                Map<String, Object> r = new LinkedHashMap<>();
-                r.put("id", id);
-                r.put("name", id.replaceAll("[^A-Za-z0-9]", ""));
-                r.put("shortDescription", ordered("text", f.summary() == null ? id : f.summary()));
-                r.put("helpUri", "https://osv.dev/vulnerability/" + id);
-                Map<String, Object> props = new LinkedHashMap<>();
-                props.put("tags", List.of("security", "vulnerability", "dependency"));
-                if (f.severity().score() != null) {
-                  props.put(
-                      "security-severity",
-                      String.format(Locale.ROOT, "%.1f", f.severity().score()));
-                }
-                r.put("properties", props);
-                return r;
-              });
+          rules.computeIfAbsent(f.id(), id -> rule(f));
           Map<String, Object> res = new LinkedHashMap<>();
           res.put("ruleId", f.id());
-          res.put(
-              "level",
-              switch (f.severity().level()) {
-                case CRITICAL, HIGH -> "error";
-                case MEDIUM -> "warning";
-                default -> "note";
-              });
+          res.put("level", level(f.severity().level()));
           res.put(
               "message",
               ordered(
@@ -247,6 +364,9 @@ public final class ScanReport {
                       + " is affected by "
                       + f.id()
                       + (f.aliases().isEmpty() ? "" : " (" + String.join(", ", f.aliases()) + ")")
+                      + "; severity "
+                      + f.severity().level().label()
+                      + (rating(f).isEmpty() ? "" : " " + rating(f))
                       + (f.fixed() == null
                           ? "; no fixed version is known"
                           : "; fixed in " + f.fixed())));
@@ -255,12 +375,17 @@ public final class ScanReport {
               List.of(
                   ordered(
                       "physicalLocation",
-                      ordered(
-                          "artifactLocation", ordered("uri", s.sbom()),
-                          "region", ordered("startLine", 1)))));
+                      ordered("artifactLocation", artifact, "region", ordered("startLine", 1)))));
           res.put(
               "partialFingerprints",
-              ordered("bulwark/v1", fingerprint(v.component().label() + "|" + f.id())));
+              ordered("bulwark/v1", fingerprint(packageOf(v.component()) + "|" + f.id())));
+          Map<String, Object> props = new LinkedHashMap<>();
+          props.put("purl", v.component().purl());
+          props.put("severity", f.severity().level().label());
+          if (f.severity().known()) {
+            props.put("severitySource", severitySource(f));
+          }
+          res.put("properties", props);
           results.add(res);
         }
       }
@@ -268,16 +393,130 @@ public final class ScanReport {
     Map<String, Object> driver = new LinkedHashMap<>();
     driver.put("name", "Bulwark");
     driver.put("version", toolVersion);
-    driver.put("informationUri", "https://github.com/bulwark");
     driver.put("rules", new ArrayList<>(rules.values()));
     Map<String, Object> run = new LinkedHashMap<>();
     run.put("tool", ordered("driver", driver));
     run.put("results", results);
-    Map<String, Object> root = new LinkedHashMap<>();
-    root.put("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
-    root.put("version", "2.1.0");
-    root.put("runs", List.of(run));
-    return root;
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+    doc.put("version", "2.1.0");
+    doc.put("runs", List.of(run));
+    return doc;
+  }
+
+  private static Map<String, Object> rule(ScanResult.Finding f) {
+    String id = f.id();
+    String help = "https://osv.dev/vulnerability/" + id;
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("id", id);
+    r.put("name", id.replaceAll("[^A-Za-z0-9]", ""));
+    r.put("shortDescription", ordered("text", f.summary() == null ? id : f.summary()));
+    r.put(
+        "help",
+        ordered(
+            "text",
+            (f.summary() == null ? id : f.summary())
+                + (f.aliases().isEmpty() ? "" : " (" + String.join(", ", f.aliases()) + ")")
+                + ". Details: "
+                + help));
+    r.put("helpUri", help);
+    r.put("defaultConfiguration", ordered("level", level(f.severity().level())));
+    Map<String, Object> props = new LinkedHashMap<>();
+    props.put("tags", List.of("security", "vulnerability", "dependency"));
+    String securitySeverity = securitySeverity(f.severity());
+    if (securitySeverity != null) {
+      props.put("security-severity", securitySeverity);
+    }
+    r.put("properties", props);
+    return r;
+  }
+
+  /**
+   * SARIF's level: critical and high are errors, medium a warning, low and none notes. Unknown is a
+   * warning: not a note, which reads as harmless, and not an error, which nothing supports.
+   */
+  static String level(Severity.Level l) {
+    return switch (l) {
+      case CRITICAL, HIGH -> "error";
+      case MEDIUM, UNKNOWN -> "warning";
+      case LOW, NONE -> "note";
+    };
+  }
+
+  /**
+   * GitHub's {@code security-severity}: the CVSS base score; for a rating without a score, a score
+   * inside its band of GitHub's scale (critical over 9.0, high 7.0-8.9, medium 4.0-6.9, low
+   * 0.1-3.9); none when unknown, so GitHub falls back to {@code level}.
+   */
+  static String securitySeverity(Severity s) {
+    if (s.score() != null) {
+      return String.format(Locale.ROOT, "%.1f", s.score());
+    }
+    return switch (s.level()) {
+      case CRITICAL -> "9.5";
+      case HIGH -> "8.0";
+      case MEDIUM -> "5.5";
+      case LOW -> "2.0";
+      case NONE -> "0.0";
+      case UNKNOWN -> null;
+    };
+  }
+
+  /**
+   * The SBOM as a relative URI: relative to {@code root} with {@link #SRCROOT} when it lies under
+   * it, else its file name with {@link #SBOMDIR}. Absolute paths would name the machine that ran
+   * the scan, and code scanning matches alerts to files of the repository by relative path.
+   */
+  static Map<String, Object> artifactLocation(Path root, String sbom) {
+    Path p = root.resolve(sbom).normalize();
+    Path rel;
+    String baseId;
+    if (p.startsWith(root) && !p.equals(root)) {
+      rel = root.relativize(p);
+      baseId = SRCROOT;
+    } else {
+      rel = p.getFileName() == null ? Path.of(sbom) : p.getFileName();
+      baseId = SBOMDIR;
+    }
+    List<String> segments = new ArrayList<>();
+    for (Path part : rel) {
+      segments.add(part.toString());
+    }
+    String path = String.join("/", segments);
+    if (segments.get(0).contains(":")) {
+      path = "./" + path; // a first segment with a colon would read as a scheme
+    }
+    String uri;
+    try {
+      // The multi-argument constructor quotes what a URI path may not hold (spaces, %, ...).
+      uri = new java.net.URI(null, null, path, null).getRawPath();
+    } catch (java.net.URISyntaxException e) {
+      uri = null;
+    }
+    if (uri == null) {
+      uri = path.replaceAll("[^A-Za-z0-9._~/-]", "_");
+    }
+    return ordered("uri", uri, "uriBaseId", baseId);
+  }
+
+  /** The package of a component without its version: what stays the same across upgrades. */
+  static String packageOf(Component c) {
+    String purl = c.purl();
+    if (purl == null || purl.isBlank()) {
+      return c.name() == null ? c.label() : c.name();
+    }
+    String p = purl;
+    int cut = p.length();
+    for (char ch : new char[] {'?', '#'}) {
+      int i = p.indexOf(ch);
+      if (i >= 0 && i < cut) {
+        cut = i;
+      }
+    }
+    p = p.substring(0, cut);
+    int at = p.lastIndexOf('@');
+    int slash = p.lastIndexOf('/');
+    return at > slash ? p.substring(0, at) : p;
   }
 
   private static String fingerprint(String s) {
@@ -336,6 +575,15 @@ public final class ScanReport {
                         f.severity().level() == Severity.Level.UNKNOWN
                             ? "unknown"
                             : f.severity().level().label());
+                    if (f.severity().known()) {
+                      rating.put(
+                          "source",
+                          ordered(
+                              "name",
+                              f.severityFrom(),
+                              "url",
+                              "https://osv.dev/vulnerability/" + f.severityFrom()));
+                    }
                     if (f.severity().score() != null) {
                       rating.put("score", f.severity().score());
                       rating.put(

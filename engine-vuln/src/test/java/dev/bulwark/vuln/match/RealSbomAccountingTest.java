@@ -24,13 +24,21 @@ class RealSbomAccountingTest {
     Sbom sbom = SbomParser.parse(Fixtures.resource("sbom/" + file));
     ScanResult r =
         new Scanner(AdvisoryIndex.build(Fixtures.load("osv/go", "osv/crates"))).scan(sbom);
-    assertThat(r.vulnerable().size() + r.clean().size() + r.unmatched().size())
+    assertThat(
+            r.vulnerable().size() + r.clean().size() + r.unmatched().size() + r.notCovered().size())
         .isEqualTo(sbom.components().size());
     Set<Component> seen = new HashSet<>();
     r.vulnerable().forEach(v -> assertThat(seen.add(v.component())).isTrue());
     r.clean().forEach(c -> assertThat(seen.add(c)).isTrue());
     r.unmatched().forEach(u -> assertThat(seen.add(u.component())).isTrue());
+    r.notCovered().forEach(c -> assertThat(seen.add(c)).isTrue());
     r.unmatched().forEach(u -> assertThat(u.reason()).isNotBlank());
+    if (!file.startsWith("proton")) {
+      // Only Go and crates.io advisories are loaded: npm and Maven components are not "clean".
+      assertThat(r.clean()).isEmpty();
+      assertThat(r.vulnerable()).isEmpty();
+      assertThat(r.notCovered()).isNotEmpty();
+    }
     if (file.startsWith("proton")) {
       // gin v1.4.0 and GO-2020-0001 (fixed in 1.6.0) are both in the test data.
       assertThat(r.vulnerable())

@@ -62,12 +62,19 @@ class OsvSnapshotTest {
         .extracting(Advisory::id)
         .containsExactlyInAnyOrder("RUSTSEC-2017-0002", "RUSTSEC-2018-0003", "RUSTSEC-2023-0001");
     ScanResult viaSnapshot =
-        new Scanner(AdvisoryIndex.build(sel.advisories(), sel.links())).scan(sbom);
+        new Scanner(AdvisoryIndex.build(sel.advisories(), sel.links(), sel.ecosystems()))
+            .scan(sbom);
     assertThat(viaSnapshot).isEqualTo(full);
 
     OsvLoader.Selection selected = OsvLoader.loadSelected(all, exact);
-    assertThat(new Scanner(AdvisoryIndex.build(selected.advisories(), selected.links())).scan(sbom))
+    assertThat(
+            new Scanner(
+                    AdvisoryIndex.build(
+                        selected.advisories(), selected.links(), selected.ecosystems()))
+                .scan(sbom))
         .isEqualTo(full);
+    assertThat(sel.ecosystems()).containsExactlyInAnyOrder("Go", "crates.io", "npm");
+    assertThat(selected.ecosystems()).isEqualTo(sel.ecosystems());
     // The link record joined tokio's and hyper's advisories into one group.
     ScanResult.Finding tokio =
         full.vulnerable().stream()
@@ -77,6 +84,9 @@ class OsvSnapshotTest {
             .findings()
             .get(0);
     assertThat(tokio.aliases()).contains("LINK-1", "CVE-2017-18587");
+    // RUSTSEC-2023-0001 carries no severity: the group's other record rates it, and says so.
+    assertThat(tokio.severityFrom()).isEqualTo("RUSTSEC-2017-0002");
+    assertThat(tokio.severityByAlias()).isTrue();
   }
 
   @Test

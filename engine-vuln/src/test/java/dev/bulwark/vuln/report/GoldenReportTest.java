@@ -28,6 +28,9 @@ import org.junit.jupiter.api.Test;
 class GoldenReportTest {
   static List<ScanReport.Scanned> scans;
 
+  /** Where the scan "ran": SBOM paths in SARIF are relative to it. */
+  static final Path BASE = Path.of("/work/app").toAbsolutePath();
+
   static Path resource(String p) throws Exception {
     return Path.of(GoldenReportTest.class.getResource("/" + p).toURI());
   }
@@ -36,6 +39,9 @@ class GoldenReportTest {
   static void scan() throws Exception {
     List<Advisory> advisories = new ArrayList<>();
     OsvLoader.load(resource("osv/crates"), advisories);
+    // GitHub's record of RUSTSEC-2023-0001, which carries no severity of its own: the finding
+    // takes the GHSA record's CVSS vector.
+    OsvLoader.load(resource("osv/ghsa"), advisories);
     ScanResult r =
         new Scanner(AdvisoryIndex.build(advisories))
             .scan(SbomParser.parse(resource("golden/app.cdx.json")));
@@ -53,9 +59,11 @@ class GoldenReportTest {
   @Test
   void everyComponentIsAccountedFor() {
     ScanResult r = scans.get(0).result();
-    assertThat(r.componentCount()).isEqualTo(9);
+    assertThat(r.componentCount()).isEqualTo(10);
     assertThat(r.vulnerable()).hasSize(3);
     assertThat(r.clean()).hasSize(1);
+    // Only crates.io advisories are loaded: the npm component was not checked.
+    assertThat(r.notCovered()).extracting(c -> c.ref()).containsExactly("leftpad");
     assertThat(r.unmatched())
         .extracting(ScanResult.Unmatched::reason)
         .containsExactlyInAnyOrder(
@@ -95,7 +103,7 @@ class GoldenReportTest {
 
   @Test
   void sarif() throws Exception {
-    golden("scan.sarif", ScanReport.toJson(ScanReport.sarif(scans, "test")) + "\n");
+    golden("scan.sarif", ScanReport.toJson(ScanReport.sarif(scans, "test", BASE)) + "\n");
   }
 
   @Test

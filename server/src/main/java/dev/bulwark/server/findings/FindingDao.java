@@ -27,6 +27,7 @@ final class FindingDao {
       List<String> ids,
       String severity,
       Double score,
+      String severitySource,
       String fixed,
       String summary) {}
 
@@ -164,7 +165,22 @@ final class FindingDao {
       String purl) {}
 
   /** A finding of a re-evaluated component. */
-  record Existing(long id, String ref, String vuln, String state, String actor) {}
+  record Existing(
+      long id,
+      String ref,
+      String vuln,
+      String state,
+      String actor,
+      String severity,
+      Double score,
+      String severitySource) {
+    /** Whether {@code now} rates this finding as it is stored. */
+    boolean ratedAs(FindingRow now) {
+      return java.util.Objects.equals(severity, now.severity())
+          && java.util.Objects.equals(score, now.score())
+          && java.util.Objects.equals(severitySource, now.severitySource());
+    }
+  }
 
   /** A serious finding left open after an upload, for the finding.new event. */
   record Serious(long finding, String vulnerability, String severity, String purl) {}
@@ -184,8 +200,8 @@ final class FindingDao {
   List<Findings.Finding> findings(Handle h, long release) {
     return h.createQuery(
             """
-            SELECT id, vuln_id, aliases, severity, score, purl, component_ref, fixed, summary, state,
-              first_seen, justification, state_reason, expires_at
+            SELECT id, vuln_id, aliases, severity, score, severity_source, purl, component_ref,
+              fixed, summary, state, first_seen, justification, state_reason, expires_at
             FROM findings WHERE release_id = :r AND
             """
                 + TeamScope.VISIBLE_R
@@ -200,6 +216,7 @@ final class FindingDao {
                   ReleaseJson.strings(rs.getString("aliases")),
                   rs.getString("severity"),
                   s,
+                  Findings.SeveritySource.parse(rs.getString("severity_source")),
                   rs.getString("purl"),
                   rs.getString("component_ref"),
                   rs.getString("fixed"),
@@ -301,9 +318,9 @@ final class FindingDao {
     // the statistics of a table that has just grown, can turn into a scan per step).
     StringBuilder sql =
         new StringBuilder(
-            "INSERT INTO findings (release_id, component_ref, purl, vuln_id, aliases, severity, score, fixed, summary, state, first_seen) VALUES ");
+            "INSERT INTO findings (release_id, component_ref, purl, vuln_id, aliases, severity, score, severity_source, fixed, summary, state, first_seen) VALUES ");
     for (int i = 0; i < rows.size(); i++) {
-      sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)");
+      sql.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)");
     }
     sql.append(" RETURNING id, component_ref, vuln_id");
     java.util.Map<String, Long> idOf = new java.util.HashMap<>();
@@ -321,6 +338,7 @@ final class FindingDao {
         } else {
           ps.setDouble(p++, f.score());
         }
+        ps.setString(p++, f.severitySource());
         ps.setString(p++, f.fixed());
         ps.setString(p++, f.summary());
         ps.setLong(p++, at.toEpochMilli());
@@ -349,6 +367,23 @@ final class FindingDao {
     }
   }
 
+  /**
+   * Sets a stored finding's severity to what the advisories now say (an alias record loaded since,
+   * a record re-rated). The SLA date, computed from the severity when read, follows.
+   */
+  void updateSeverity(Handle h, long finding, FindingRow now) {
+    h.createUpdate(
+            """
+            UPDATE findings SET severity = :sev, score = :score, severity_source = :source
+            WHERE id = :id
+            """)
+        .bind("id", finding)
+        .bind("sev", now.severity())
+        .bind("score", now.score())
+        .bind("source", now.severitySource())
+        .execute();
+  }
+
   /** Inserts findings one by one: the few an advisory sync adds. */
   void insert(Handle h, long release, List<FindingRow> rows, Instant at) {
     for (FindingRow f : rows) {
@@ -356,9 +391,9 @@ final class FindingDao {
           h.createUpdate(
                   """
                   INSERT INTO findings (release_id, component_ref, purl, vuln_id, aliases, severity,
-                    score, fixed, summary, state, first_seen)
-                  VALUES (:r, :ref, :purl, :vuln, :aliases, :sev, :score, :fixed, :summary, 'open',
-                    :at)
+                    score, severity_source, fixed, summary, state, first_seen)
+                  VALUES (:r, :ref, :purl, :vuln, :aliases, :sev, :score, :source, :fixed, :summary,
+                    'open', :at)
                   """)
               .bind("r", release)
               .bind("ref", f.componentRef())
@@ -367,6 +402,7 @@ final class FindingDao {
               .bind("aliases", f.aliasesJson())
               .bind("sev", f.severity())
               .bind("score", f.score())
+              .bind("source", f.severitySource())
               .bind("fixed", f.fixed())
               .bind("summary", f.summary())
               .bind("at", at.toEpochMilli())
@@ -816,19 +852,25 @@ final class FindingDao {
   List<Existing> existing(Handle h, long release, List<String> refs) {
     return h.createQuery(
             """
-            SELECT id, component_ref, vuln_id, state, state_actor FROM findings
-            WHERE release_id = :r AND component_ref IN (<refs>)
+            SELECT id, component_ref, vuln_id, state, state_actor, severity, score, severity_source
+            FROM findings WHERE release_id = :r AND component_ref IN (<refs>)
             """)
         .bind("r", release)
         .bindList("refs", refs)
         .map(
-            (rs, ctx) ->
-                new Existing(
-                    rs.getLong("id"),
-                    rs.getString("component_ref"),
-                    rs.getString("vuln_id"),
-                    rs.getString("state"),
-                    rs.getString("state_actor")))
+            (rs, ctx) -> {
+              double score = rs.getDouble("score");
+              Double s = rs.wasNull() ? null : score;
+              return new Existing(
+                  rs.getLong("id"),
+                  rs.getString("component_ref"),
+                  rs.getString("vuln_id"),
+                  rs.getString("state"),
+                  rs.getString("state_actor"),
+                  rs.getString("severity"),
+                  s,
+                  rs.getString("severity_source"));
+            })
         .list();
   }
 

@@ -112,6 +112,7 @@ public final class FindingRecorder implements ReleaseFindings {
                 ids,
                 f.severity().level().label(),
                 f.severity().score(),
+                Findings.SeveritySource.json(f),
                 f.fixed(),
                 f.summary()));
       }

@@ -7,6 +7,7 @@ import dev.bulwark.server.catalog.Catalog;
 import dev.bulwark.server.catalog.Criticality;
 import dev.bulwark.server.db.Database;
 import dev.bulwark.server.releases.Releases;
+import dev.bulwark.vuln.match.ScanResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,12 +36,51 @@ public final class Findings {
     return sla;
   }
 
+  /**
+   * Where a finding's severity came from: the record that rates it ({@code record}: the finding's
+   * own id, another record that matched, or, with {@code alias}, an alias that did not match the
+   * component but rates the same vulnerability), the rating's type (CVSS_V3, CVSS_V4,
+   * database_specific.severity, ...) and its CVSS vector. Null for an unknown severity.
+   */
+  public record SeveritySource(String record, boolean alias, String type, String vector) {
+    public SeveritySource {
+      java.util.Objects.requireNonNull(record, "record");
+    }
+
+    /** The stored form of the engine's finding's source: JSON, or null when unknown. */
+    static String json(ScanResult.Finding f) {
+      if (!f.severity().known()) {
+        return null;
+      }
+      return new String(
+          dev.bulwark.server.http.Json.write(
+              new SeveritySource(
+                  f.severityFrom(),
+                  f.severityByAlias(),
+                  f.severity().source(),
+                  f.severity().vector())),
+          java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    static SeveritySource parse(String json) {
+      if (json == null) {
+        return null;
+      }
+      try {
+        return dev.bulwark.server.http.Json.MAPPER.readValue(json, SeveritySource.class);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+  }
+
   /** A finding as the API shows it; {@code state} is effective, {@code due} its SLA date. */
   public record Finding(
       String id,
       List<String> aliases,
       String severity,
       Double score,
+      SeveritySource severitySource,
       String purl,
       String component,
       String fixed,
@@ -61,6 +101,7 @@ public final class Findings {
           aliases,
           severity,
           score,
+          severitySource,
           purl,
           component,
           fixed,

@@ -14,6 +14,7 @@ import dev.bulwark.vuln.sbom.Component;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -109,8 +110,9 @@ public final class Reevaluation implements AdvisorySync {
                         .map(s -> new Component(s.ref(), s.name(), s.componentVersion(), s.purl()))
                         .toList();
                 List<FindingDao.FindingRow> now = FindingRecorder.rows(scanner.scan(components));
-                Set<String> nowKeys = new HashSet<>();
-                now.forEach(f -> nowKeys.add(key(f.componentRef(), f.vulnId())));
+                Map<String, FindingDao.FindingRow> nowByKey = new HashMap<>();
+                now.forEach(f -> nowByKey.put(key(f.componentRef(), f.vulnId()), f));
+                Set<String> nowKeys = nowByKey.keySet();
                 Set<String> had = new HashSet<>();
                 Set<String> reopened = new HashSet<>();
                 for (FindingDao.Existing x :
@@ -118,6 +120,12 @@ public final class Reevaluation implements AdvisorySync {
                   String k = key(x.ref(), x.vuln());
                   had.add(k);
                   boolean matches = nowKeys.contains(k);
+                  // A still-matching finding takes the severity the advisories give now (an alias
+                  // record loaded since rates it); its SLA date follows when read.
+                  if (matches && !x.ratedAs(nowByKey.get(k))) {
+                    dao.updateSeverity(h, x.id(), nowByKey.get(k));
+                    changed.add(release);
+                  }
                   if (!matches && !x.state().equals("fixed")) {
                     lifecycle.close(
                         h,

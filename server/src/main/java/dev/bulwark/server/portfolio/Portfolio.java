@@ -60,7 +60,11 @@ public final class Portfolio {
     return db.jdbi().withHandle(h -> dao.affectedBy(h, caller, anyId));
   }
 
-  /** One step of an upgrade plan. */
+  /**
+   * One step of an upgrade plan. {@code severity} is the gravest of the component's findings;
+   * {@code severities} says for each finding its severity and where it came from (the engine's
+   * derivation: the record's own rating, else an alias's; {@code source} null when unknown).
+   */
   public record Step(
       String component,
       String purl,
@@ -68,7 +72,26 @@ public final class Portfolio {
       int clears,
       int of,
       double riskCleared,
-      List<String> findings) {}
+      List<String> findings,
+      String severity,
+      List<Rated> severities) {}
+
+  /** A finding of a step with its severity and the record that rates it. */
+  public record Rated(
+      String id, String severity, Double score, java.util.Map<String, Object> severitySource) {}
+
+  private static List<Rated> rated(ScanResult.VulnerableComponent v) {
+    List<Rated> out = new ArrayList<>();
+    for (ScanResult.Finding f : v.findings()) {
+      out.add(
+          new Rated(
+              f.id(),
+              f.severity().level().label(),
+              f.severity().score(),
+              dev.bulwark.vuln.report.ScanReport.severitySource(f)));
+    }
+    return out;
+  }
 
   private static double severityWeight(String severity) {
     return switch (severity) {
@@ -116,7 +139,9 @@ public final class Portfolio {
                 0,
                 v.findings().size(),
                 0,
-                v.findings().stream().map(ScanResult.Finding::id).toList()));
+                v.findings().stream().map(ScanResult.Finding::id).toList(),
+                v.worst().label(),
+                rated(v)));
         continue;
       }
       double risk = 0;
@@ -135,7 +160,9 @@ public final class Portfolio {
               v.advice().clears(),
               v.advice().of(),
               risk,
-              cleared));
+              cleared,
+              v.worst().label(),
+              rated(v)));
     }
     steps.sort(
         Comparator.comparingDouble(Step::riskCleared).reversed().thenComparing(Step::component));

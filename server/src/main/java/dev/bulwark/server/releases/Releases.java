@@ -158,7 +158,11 @@ public final class Releases {
             });
   }
 
-  /** The result of an SBOM upload: what was stored and found. */
+  /**
+   * The result of an SBOM upload: what was stored and found. {@code notCovered} counts the
+   * components of ecosystems for which the server holds no advisories ({@code
+   * notCoveredEcosystems}): not checked, so not clean.
+   */
   public record Uploaded(
       String outcome,
       String format,
@@ -168,7 +172,9 @@ public final class Releases {
       int vulnerable,
       int findings,
       Map<String, Integer> bySeverity,
-      List<Unmatched> unmatched) {}
+      List<Unmatched> unmatched,
+      int notCovered,
+      List<String> notCoveredEcosystems) {}
 
   /** A component the scanner could not match, and why. */
   public record Unmatched(String component, String reason) {}
@@ -571,7 +577,11 @@ public final class Releases {
         result.vulnerable().size(),
         result.findingCount(),
         bySeverity,
-        unmatched);
+        unmatched,
+        result.notCovered().size(),
+        List.copyOf(
+            dev.bulwark.vuln.report.ScanReport.notCoveredEcosystems(
+                List.of(new dev.bulwark.vuln.report.ScanReport.Scanned("", result)))));
   }
 
   /** What a release gate reads about a release. Findings carry their effective state. */

@@ -181,4 +181,110 @@ abstract class AdvisorySyncContractTest {
       assertThat(ledger).contains("advisories.sync").contains("job:advisory-sync");
     }
   }
+
+  /**
+   * GO-2020-0001 carries no severity: its finding is unknown, with the medium row's SLA. Once a
+   * record of one of its aliases is loaded (here a CVE record rating it critical, naming no package
+   * of the release), a sync gives the stored finding that severity, says which record it came from,
+   * and the SLA date follows. The upgrade plan shows the same.
+   */
+  @Test
+  void aFindingTakesItsSeverityFromAnAliasAndItsSlaFollows() throws Exception {
+    Path dir = Files.createTempDirectory("bulwark-sync-severity");
+    Path osv = Files.createDirectories(dir.resolve("osv"));
+    Files.writeString(osv.resolve("GO-2020-0001.json"), record("GO-2020-0001"));
+    try (TestServer s =
+        new TestServer(kind(), dir.resolve("data"), c -> c.withOsvSources(List.of(osv)))) {
+      s.http.put(
+          "/api/v1/services/sev-api",
+          ADMIN,
+          Map.of("team", "sev", "area", "backend", "criticality", "high"));
+      s.http.post(
+          "/api/v1/services/sev-api/releases",
+          ADMIN,
+          Map.of("version", "1", "digest", "sha256:" + "a".repeat(64)));
+      assertThat(
+              s.http
+                  .send(
+                      "/api/v1/services/sev-api/releases/1/sbom",
+                      ADMIN,
+                      "PUT",
+                      "application/json",
+                      ReleasesContractTestAccess.sbom().getBytes(StandardCharsets.UTF_8))
+                  .status())
+          .isEqualTo(200);
+      // Only Go advisories are loaded: a Maven component is not covered, and the answer says so.
+      s.http.post(
+          "/api/v1/services/sev-api/releases",
+          ADMIN,
+          Map.of("version", "2", "digest", "sha256:" + "b".repeat(64)));
+      JsonNode maven =
+          s.http
+              .send(
+                  "/api/v1/services/sev-api/releases/2/sbom",
+                  ADMIN,
+                  "PUT",
+                  "application/json",
+                  """
+                  {"bomFormat": "CycloneDX", "specVersion": "1.5", "components": [
+                    {"bom-ref": "g", "type": "library", "name": "guava", "version": "20.0",
+                     "purl": "pkg:maven/com.google.guava/guava@20.0"}]}
+                  """
+                      .getBytes(StandardCharsets.UTF_8))
+              .json();
+      assertThat(maven.path("notCovered").asInt()).as(maven.toString()).isEqualTo(1);
+      assertThat(maven.path("notCoveredEcosystems").toString()).isEqualTo("[\"Maven\"]");
+      JsonNode before = gin(s);
+      assertThat(before.path("severity").asText()).isEqualTo("unknown");
+      assertThat(before.path("severitySource").isNull()).isTrue();
+      java.time.Instant first = java.time.Instant.parse(before.path("firstSeen").asText());
+      // Unknown severity takes the medium row: 60 days for a service of high criticality.
+      assertThat(java.time.Instant.parse(before.path("due").asText()))
+          .isEqualTo(first.plus(java.time.Duration.ofDays(60)));
+
+      Files.writeString(
+          osv.resolve("CVE-2020-36567.json"),
+          """
+          {"id": "CVE-2020-36567", "modified": "2026-11-20T00:00:00Z",
+           "severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}],
+           "affected": [{"package": {"ecosystem": "npm", "name": "not-in-this-release"},
+                         "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}]}]}]}
+          """);
+      Http.Response synced =
+          s.http.post("/api/v1/advisories/sync", s.token("security", "sev"), Map.of());
+      assertThat(synced.status()).as(synced.text()).isEqualTo(200);
+      JsonNode after = gin(s);
+      assertThat(after.path("severity").asText()).isEqualTo("critical");
+      assertThat(after.path("score").asDouble()).isEqualTo(9.8);
+      assertThat(after.at("/severitySource/record").asText()).isEqualTo("CVE-2020-36567");
+      assertThat(after.at("/severitySource/alias").asBoolean()).isTrue();
+      assertThat(after.at("/severitySource/type").asText()).isEqualTo("CVSS_V3");
+      assertThat(after.at("/severitySource/vector").asText()).startsWith("CVSS:3.1/");
+      // Critical for a service of high criticality: 14 days from when it was first seen.
+      assertThat(java.time.Instant.parse(after.path("due").asText()))
+          .isEqualTo(first.plus(java.time.Duration.ofDays(14)));
+
+      JsonNode plan = s.http.get("/api/v1/services/sev-api/releases/1/plan", ADMIN).json();
+      JsonNode step = null;
+      for (JsonNode st : plan.path("steps")) {
+        if (st.path("purl").asText().contains("gin-gonic/gin")) {
+          step = st;
+        }
+      }
+      assertThat(step).as(plan.toString()).isNotNull();
+      assertThat(step.path("severity").asText()).isEqualTo("critical");
+      assertThat(step.at("/severities/0/severitySource/record").asText())
+          .isEqualTo("CVE-2020-36567");
+    }
+  }
+
+  static JsonNode gin(TestServer s) {
+    for (JsonNode f :
+        s.http.get("/api/v1/services/sev-api/releases/1/findings", ADMIN).json().path("findings")) {
+      if (f.path("id").asText().equals("GO-2020-0001")) {
+        return f;
+      }
+    }
+    throw new AssertionError("no finding GO-2020-0001");
+  }
 }

@@ -155,6 +155,7 @@ abstract class ReleasesContractTest {
     assertThat(r.json().path("components").asInt()).isEqualTo(3);
     assertThat(r.json().path("findings").asInt()).isEqualTo(2);
     assertThat(r.json().path("unmatched")).hasSize(1);
+    assertThat(r.json().path("notCovered").asInt()).isZero();
     JsonNode findings =
         http.get("/api/v1/services/mail-api/releases/2.0.0/findings", ADMIN)
             .json()
