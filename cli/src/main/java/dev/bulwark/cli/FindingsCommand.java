@@ -36,9 +36,7 @@ final class FindingsCommand {
       Set.of("open", "triaged", "affected", "not_affected", "fixed", "risk_accepted");
   static final Set<String> SEVERITIES = Set.of("critical", "high", "medium", "low", "unknown");
 
-  static final String[] COLUMNS = {
-    "findingId", "id", "severity", "state", "component", "fixed", "due"
-  };
+  static final String[] COLUMNS = {"findingId", "id", "severity", "state", "purl", "fixed", "due"};
   static final String[] EVENT_COLUMNS = {"at", "actor", "from", "to", "reason", "justification"};
 
   static final String LIST = "GET /api/v1/services/{name}/releases/{version}/findings";
@@ -321,7 +319,7 @@ final class FindingsCommand {
                       + r.path("finding").asLong()
                       + ": "
                       + r.path("state").asText()
-                      + (r.path("scope").isTextual()
+                      + (r.path("scope").isTextual() && !r.path("scope").asText().equals("release")
                           ? " (scope " + r.path("scope").asText() + ")"
                           : ""));
             }
