@@ -191,8 +191,23 @@ final class FindingsCommand {
                     field + ":", v.isArray() ? String.join(", ", texts(v)) : v.asText());
               }
             }
-            w.println();
-            Printer.table(w, rows(events.path("events")), EVENT_COLUMNS);
+            w.println("events:");
+            for (JsonNode e : events.path("events")) {
+              w.println(
+                  "  "
+                      + e.path("at").asText()
+                      + "  "
+                      + e.path("actor").asText()
+                      + "  "
+                      + e.path("from").asText()
+                      + " -> "
+                      + e.path("to").asText()
+                      + (e.path("justification").isTextual()
+                          ? " (" + e.path("justification").asText() + ")"
+                          : "")
+                      + ": "
+                      + e.path("reason").asText());
+            }
           });
       return ExitCodes.OK;
     }
@@ -207,12 +222,6 @@ final class FindingsCommand {
   static java.util.List<String> names(JsonNode object) {
     java.util.List<String> out = new ArrayList<>();
     object.fieldNames().forEachRemaining(out::add);
-    return out;
-  }
-
-  static java.util.List<JsonNode> rows(JsonNode array) {
-    java.util.List<JsonNode> out = new ArrayList<>();
-    array.forEach(out::add);
     return out;
   }
 

@@ -1,6 +1,9 @@
 package dev.bulwark.cli;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bulwark.server.http.Json;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -20,6 +23,36 @@ import picocli.CommandLine.Spec;
     subcommands = {SarifCommand.Upload.class})
 final class SarifCommand {
   private SarifCommand() {}
+
+  /**
+   * Refuses here, naming the file, what the server would refuse without naming it: a file that is
+   * not JSON or not a SARIF 2.1.0 log. The server still checks every result.
+   */
+  static void requireSarif(Path file, byte[] body) {
+    JsonNode root;
+    try {
+      root = Json.MAPPER.readTree(body);
+    } catch (JacksonException e) {
+      var at = e.getLocation();
+      throw CliException.input(
+          file
+              + ": not JSON"
+              + (at == null
+                  ? ""
+                  : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")
+              + ", expected a SARIF 2.1.0 log");
+    } catch (IOException e) {
+      throw CliException.input(file + ": cannot be read (" + e.getMessage() + ")");
+    }
+    if (root == null
+        || !root.isObject()
+        || !"2.1.0".equals(root.path("version").asText())
+        || !root.path("runs").isArray()) {
+      throw CliException.input(
+          file
+              + ": not a SARIF 2.1.0 log (expected an object with \"version\": \"2.1.0\" and \"runs\")");
+    }
+  }
 
   @Calls({
     "POST /api/v1/services/{name}/releases",
@@ -53,6 +86,7 @@ final class SarifCommand {
     @Override
     public Integer call() {
       byte[] body = InputFiles.read(file);
+      requireSarif(file, body);
       ApiClient api = client.client();
       if (digest != null) {
         Map<String, Object> created = new LinkedHashMap<>();

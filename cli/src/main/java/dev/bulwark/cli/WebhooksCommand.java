@@ -1,6 +1,7 @@
 package dev.bulwark.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -67,15 +68,10 @@ final class WebhooksCommand {
       if (client.output.json()) {
         Printer.print(out, client.output, r, null);
       } else {
-        client.output.write(
-            out,
-            w -> {
-              Printer.table(w, java.util.List.of(r.path("webhook")), COLUMNS);
-              w.println(
-                  "secret: "
-                      + r.path("secret").asText()
-                      + " (shown this once: keep it where the receiver verifies signatures)");
-            });
+        // The secret is shown this once: the receiver needs it to verify signatures.
+        ObjectNode row = ((ObjectNode) r.path("webhook")).deepCopy();
+        row.set("secret", r.path("secret"));
+        Printer.print(out, client.output, row, null, "id", "url", "team", "events", "secret");
       }
       return ExitCodes.OK;
     }

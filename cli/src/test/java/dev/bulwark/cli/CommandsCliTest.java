@@ -208,7 +208,7 @@ class CommandsCliTest {
         .contains("findingId:     " + id)
         .contains("state:         fixed")
         .contains("CVE-2099-0001")
-        .contains("patched in place");
+        .contains("triaged -> fixed: patched in place");
     JsonNode shown =
         cli.ok(
                 dev,
@@ -446,7 +446,11 @@ class CommandsCliTest {
     String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
     ServerCli.Result added =
         cli.ok(sec, "webhooks", "add", "--url=" + url, "--event=finding.new", "--team=hook");
-    assertThat(added.out()).startsWith("ID  URL").contains(url).contains("secret: whsec_");
+    assertThat(added.out())
+        .startsWith("ID  URL")
+        .contains("SECRET")
+        .contains(url)
+        .contains("whsec_");
     JsonNode list = cli.ok(sec, "webhooks", "list", "--format=json").json().path("webhooks");
     assertThat(list).hasSize(1);
     long id = list.get(0).path("id").asLong();

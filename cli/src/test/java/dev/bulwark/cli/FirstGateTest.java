@@ -211,7 +211,29 @@ class FirstGateTest {
     ServerCli.Result wrong =
         cli.as(ci, "sarif", "upload", "--service=web-app", "--version=2.0", notSarif.toString());
     assertThat(wrong.code()).as(wrong.all()).isEqualTo(ExitCodes.INPUT);
-    assertThat(wrong.err()).contains("2.1.0");
+    assertThat(wrong.err().strip())
+        .isEqualTo(
+            "bulwark: "
+                + notSarif
+                + ": not a SARIF 2.1.0 log (expected an object with \"version\": \"2.1.0\" and \"runs\")");
+    Files.writeString(notSarif, "this is not JSON\n");
+    ServerCli.Result notJson =
+        cli.as(ci, "sarif", "upload", "--service=web-app", "--version=2.0", notSarif.toString());
+    assertThat(notJson.code()).isEqualTo(ExitCodes.INPUT);
+    assertThat(notJson.err().strip())
+        .startsWith("bulwark: " + notSarif + ": not JSON (line 1")
+        .endsWith("expected a SARIF 2.1.0 log");
+    ServerCli.Result dir =
+        cli.as(ci, "sarif", "upload", "--service=web-app", "--version=2.0", tmp.toString());
+    assertThat(dir.code()).isEqualTo(ExitCodes.INPUT);
+    assertThat(dir.err()).contains(tmp + ": is a directory");
+    // The server still reads every result: a result without a message is refused there.
+    Files.writeString(
+        notSarif,
+        "{\"version\": \"2.1.0\", \"runs\": [{\"tool\": {\"driver\": {\"name\": \"t\"}}, \"results\": [{\"ruleId\": 7}]}]}");
+    ServerCli.Result server =
+        cli.as(ci, "sarif", "upload", "--service=web-app", "--version=2.0", notSarif.toString());
+    assertThat(server.code()).as(server.all()).isEqualTo(ExitCodes.INPUT);
     ServerCli.Result noRelease =
         cli.as(ci, "sarif", "upload", "--service=web-app", "--version=9", results.toString());
     ServerCli.refused(noRelease, "Not Found");
