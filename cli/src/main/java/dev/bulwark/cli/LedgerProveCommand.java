@@ -49,11 +49,30 @@ final class LedgerProveCommand implements Callable<Integer> {
       description = "The verifier key (or a file holding it); default: the server's own.")
   String key;
 
+  /** The pinned key, or the server's own (trust on first use, said on standard error). */
+  private NoteKey.Verifier verifier(ApiClient api, PrintWriter err) {
+    if (key != null) {
+      return LedgerCommand.key(key);
+    }
+    NoteKey.Verifier k;
+    try {
+      k = NoteKey.Verifier.parse(api.getText("/api/v1/ledger/public-key").strip());
+    } catch (IllegalArgumentException e) {
+      throw new CliException(
+          ExitCodes.SERVER, "the server's public key is not a verifier key: " + e.getMessage());
+    }
+    if (!client.output.quiet) {
+      err.println("bulwark: trusting the server's own key " + k.encoded() + "; pin it with --key");
+      err.flush();
+    }
+    return k;
+  }
+
   @Override
   public Integer call() {
     ApiClient api = client.client();
     PrintWriter err = spec.commandLine().getErr();
-    NoteKey.Verifier verifier = LedgerCommand.serverKey(api, key, err);
+    NoteKey.Verifier verifier = verifier(api, err);
     Checkpoint checkpoint =
         switch (SignedNote.verify(api.getText("/api/v1/ledger/checkpoint"), verifier)) {
           case SignedNote.Result.Valid v -> v.checkpoint();
