@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
     subcommands = {AdvisoriesCommand.Sync.class})
 final class AdvisoriesCommand {
 
+  @Calls("POST /api/v1/advisories/sync")
   @Command(
       name = "sync",
       description =

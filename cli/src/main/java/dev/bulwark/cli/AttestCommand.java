@@ -9,6 +9,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+@Calls("POST /api/v1/services/{name}/releases/{version}/attestations")
 @Command(
     name = "attest",
     description =

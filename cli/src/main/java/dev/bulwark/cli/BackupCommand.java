@@ -12,6 +12,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
+@Calls("POST /api/v1/backup")
 @Command(
     name = "backup",
     description = "Download a consistent copy of a running server's embedded database (admin).",

@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
     subcommands = {CatalogCommand.Import.class})
 final class CatalogCommand {
 
+  @Calls("POST /api/v1/catalog/import")
   @Command(
       name = "import",
       description =

@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
     subcommands = {DecisionsCommand.List.class, DecisionsCommand.Show.class})
 final class DecisionsCommand {
 
+  @Calls("GET /api/v1/gates/decisions")
   @Command(name = "list", description = "Newest first.", mixinStandardHelpOptions = true)
   static final class List implements Callable<Integer> {
     @Mixin ClientOptions client;
@@ -68,6 +69,7 @@ final class DecisionsCommand {
     }
   }
 
+  @Calls("GET /api/v1/gates/decisions/{id}")
   @Command(
       name = "show",
       description =

@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
     subcommands = {DeployCommand.Record.class, DeployCommand.List.class})
 final class DeployCommand {
 
+  @Calls("POST /api/v1/deployments")
   @Command(
       name = "record",
       description =
@@ -69,6 +70,7 @@ final class DeployCommand {
     }
   }
 
+  @Calls("GET /api/v1/deployments")
   @Command(name = "list", description = "What runs where.", mixinStandardHelpOptions = true)
   static final class List implements Callable<Integer> {
     @Mixin ClientOptions client;

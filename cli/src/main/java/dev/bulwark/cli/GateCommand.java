@@ -10,6 +10,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+@Calls("POST /api/v1/gates/evaluate")
 @Command(
     name = "gate",
     description =

@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
       LedgerCommand.Export.class,
       LedgerCommand.VerifyBundle.class,
       LedgerCommand.PublicKey.class,
-      LedgerCommand.WitnessCommand.class
+      LedgerCommand.WitnessCommand.class,
+      LedgerProveCommand.class
     })
 final class LedgerCommand {
   private static final int PAGE = 10_000;
@@ -96,6 +97,12 @@ final class LedgerCommand {
     return k;
   }
 
+  @Calls({
+    "GET /api/v1/ledger/public-key",
+    "GET /api/v1/ledger/checkpoints",
+    "GET /api/v1/ledger/entries",
+    "GET /api/v1/ledger/leaves"
+  })
   @Command(
       name = "verify",
       description =
@@ -189,6 +196,7 @@ final class LedgerCommand {
     }
   }
 
+  @Calls("GET /api/v1/ledger/export")
   @Command(
       name = "export",
       description =
@@ -306,6 +314,7 @@ final class LedgerCommand {
     }
   }
 
+  @Calls("GET /api/v1/ledger/public-key")
   @Command(
       name = "public-key",
       description = "Print the ledger's verifier key, from a server or from a data directory.",
@@ -352,6 +361,11 @@ final class LedgerCommand {
     }
   }
 
+  @Calls({
+    "GET /api/v1/ledger/public-key",
+    "GET /api/v1/ledger/checkpoint",
+    "GET /api/v1/ledger/proofs/consistency"
+  })
   @Command(
       name = "witness",
       description =

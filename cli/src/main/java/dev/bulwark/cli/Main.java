@@ -31,6 +31,17 @@ import picocli.CommandLine.Command;
       CatalogCommand.class,
       BackupCommand.class,
       RestoreCommand.class,
+      FindingsCommand.class,
+      RiskCommand.class,
+      TransitionRequestsCommand.class,
+      SlaCommand.class,
+      SarifCommand.class,
+      ReleasesCommand.class,
+      AttestationsCommand.class,
+      DiffCommand.class,
+      WebhooksCommand.class,
+      AuditCommand.class,
+      EnvironmentsCommand.class,
       AutoComplete.GenerateCompletion.class
     })
 public final class Main {

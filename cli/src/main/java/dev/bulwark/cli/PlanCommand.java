@@ -7,6 +7,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
+@Calls("GET /api/v1/services/{name}/releases/{version}/plan")
 @Command(
     name = "plan",
     description =

@@ -26,7 +26,9 @@ import picocli.CommandLine.Spec;
       PolicyCommand.Test.class,
       PolicyCommand.Push.class,
       PolicyCommand.Approve.class,
-      PolicyCommand.Reject.class
+      PolicyCommand.Reject.class,
+      PolicyBundlesCommand.List.class,
+      PolicyBundlesCommand.Show.class
     })
 final class PolicyCommand {
 
@@ -251,6 +253,7 @@ final class PolicyCommand {
     }
   }
 
+  @Calls("POST /api/v1/policies/bundles")
   @Command(
       name = "push",
       description =
@@ -296,6 +299,7 @@ final class PolicyCommand {
     }
   }
 
+  @Calls("POST /api/v1/policies/bundles/{id}/approve")
   @Command(
       name = "approve",
       description =
@@ -328,6 +332,7 @@ final class PolicyCommand {
     }
   }
 
+  @Calls("POST /api/v1/policies/bundles/{id}/reject")
   @Command(
       name = "reject",
       description = "Reject a pending bundle, with a reason.",

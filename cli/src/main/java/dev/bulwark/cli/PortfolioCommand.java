@@ -20,6 +20,7 @@ final class PortfolioCommand {
     "service", "team", "version", "componentVersion", "purl"
   };
 
+  @Calls("GET /api/v1/components")
   @Command(
       name = "components",
       description = "Releases that contain a package, optionally in a vers range.",
@@ -49,6 +50,7 @@ final class PortfolioCommand {
     }
   }
 
+  @Calls("GET /api/v1/vulnerabilities/{id}/affected")
   @Command(
       name = "affected",
       description = "Releases affected by a vulnerability, named by any of its aliases.",

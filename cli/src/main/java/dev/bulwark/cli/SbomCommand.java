@@ -20,6 +20,10 @@ import picocli.CommandLine.Spec;
     subcommands = {SbomCommand.Upload.class})
 final class SbomCommand {
 
+  @Calls({
+    "POST /api/v1/services/{name}/releases",
+    "PUT /api/v1/services/{name}/releases/{version}/sbom"
+  })
   @Command(
       name = "upload",
       description =

@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
 final class ServicesCommand {
   static final String[] COLUMNS = {"name", "team", "area", "criticality", "value"};
 
+  @Calls("GET /api/v1/services")
   @Command(
       name = "list",
       description = "List the services you may see.",
@@ -44,6 +45,7 @@ final class ServicesCommand {
     }
   }
 
+  @Calls("GET /api/v1/services/{name}")
   @Command(name = "get", description = "Show one service.", mixinStandardHelpOptions = true)
   static final class GetService implements Callable<Integer> {
     @Mixin ClientOptions client;
@@ -60,6 +62,7 @@ final class ServicesCommand {
     }
   }
 
+  @Calls("PUT /api/v1/services/{name}")
   @Command(
       name = "put",
       description = "Create or replace a service (idempotent).",
@@ -98,6 +101,7 @@ final class ServicesCommand {
     }
   }
 
+  @Calls("DELETE /api/v1/services/{name}")
   @Command(name = "delete", description = "Delete a service.", mixinStandardHelpOptions = true)
   static final class DeleteService implements Callable<Integer> {
     @Mixin ClientOptions client;

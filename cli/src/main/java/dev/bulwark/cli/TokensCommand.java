@@ -27,6 +27,7 @@ final class TokensCommand {
     "id", "name", "subject", "role", "teams", "expiresAt", "revokedAt", "lastUsedAt"
   };
 
+  @Calls("POST /api/v1/tokens")
   @Command(
       name = "create",
       description = "Issue a token; its secret is printed once.",
@@ -92,6 +93,7 @@ final class TokensCommand {
     }
   }
 
+  @Calls("GET /api/v1/tokens")
   @Command(
       name = "list",
       description = "List tokens (never their secrets).",
@@ -112,6 +114,7 @@ final class TokensCommand {
     }
   }
 
+  @Calls("DELETE /api/v1/tokens/{id}")
   @Command(name = "revoke", description = "Revoke a token by id.", mixinStandardHelpOptions = true)
   static final class Revoke implements Callable<Integer> {
     @Mixin ClientOptions client;

@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
     subcommands = {VexCommand.Import.class, VexCommand.Export.class})
 final class VexCommand {
 
+  @Calls("POST /api/v1/services/{name}/vex")
   @Command(
       name = "import",
       description = "Apply a CycloneDX VEX or OpenVEX document to a service's releases.",
@@ -53,6 +54,7 @@ final class VexCommand {
     }
   }
 
+  @Calls("GET /api/v1/services/{name}/releases/{version}/vex")
   @Command(
       name = "export",
       description = "Write a release's CycloneDX 1.6 VEX.",

@@ -26,6 +26,7 @@ final class WaiverCommand {
     "id", "service", "policy", "rule", "state", "expires", "requestedBy", "approvedBy"
   };
 
+  @Calls("POST /api/v1/waivers")
   @Command(
       name = "request",
       description = "Request a waiver of one rule for one service.",
@@ -78,6 +79,7 @@ final class WaiverCommand {
     }
   }
 
+  @Calls("POST /api/v1/waivers/{id}/approve")
   @Command(
       name = "approve",
       description = "Approve a waiver (security; not its requester).",
@@ -97,6 +99,7 @@ final class WaiverCommand {
     }
   }
 
+  @Calls("POST /api/v1/waivers/{id}/revoke")
   @Command(name = "revoke", description = "Revoke a waiver.", mixinStandardHelpOptions = true)
   static final class Revoke implements Callable<Integer> {
     @Mixin ClientOptions client;
@@ -117,6 +120,7 @@ final class WaiverCommand {
     }
   }
 
+  @Calls("GET /api/v1/waivers")
   @Command(name = "list", description = "Waivers of your teams.", mixinStandardHelpOptions = true)
   static final class List implements Callable<Integer> {
     @Mixin ClientOptions client;
