@@ -4,10 +4,13 @@ import dev.bulwark.server.backup.BackupArchive;
 import dev.bulwark.server.backup.Backups;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,13 +43,19 @@ final class BackupCommand implements Callable<Integer> {
     if (!Files.isDirectory(parent)) {
       throw CliException.input(out + ": cannot be written (no such directory)");
     }
-    // createTempFile makes the file 0600 from the start on POSIX systems, and the move keeps it.
-    Path partial = Files.createTempFile(parent, ".bulwark-backup", ".part");
+    // Created 0600 before the first byte, written in place (a copy that replaces the file would
+    // make a new one with the umask's mode), and moved, which keeps the mode.
+    Path partial = parent.resolve("." + out.getFileName() + "." + UUID.randomUUID() + ".part");
+    BackupArchive.createPrivate(partial);
     BackupArchive.Manifest manifest;
     try {
       try (InputStream in =
           client.client().download("/api/v1/backup?keys=" + (withoutKey ? "omit" : "include"))) {
-        Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
+        try (OutputStream file =
+            Files.newOutputStream(
+                partial, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+          in.transferTo(file);
+        }
       }
       try {
         manifest = Backups.check(partial);

@@ -150,7 +150,7 @@ public final class BackupArchive {
   }
 
   /** A file created empty with mode 0600 (where the file system has modes), never wider. */
-  static void createPrivate(Path file) throws IOException {
+  public static void createPrivate(Path file) throws IOException {
     if (Files.getFileStore(file.toAbsolutePath().getParent()).supportsFileAttributeView("posix")) {
       Files.createFile(
           file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
