@@ -97,6 +97,7 @@ final class ScanCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     long t0 = System.nanoTime();
+    osv = OsvFetcher.localSources(osv, cacheDir, spec.commandLine().getErr());
     // SBOMs first: a scan needs only the advisories that name their packages.
     List<dev.bulwark.vuln.sbom.Sbom> parsed = new ArrayList<>();
     java.util.Set<PackageRef> wanted = new java.util.HashSet<>();
