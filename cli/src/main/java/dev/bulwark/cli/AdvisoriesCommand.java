@@ -119,7 +119,9 @@ final class AdvisoriesCommand {
               e.getMessage()
                   + "; "
                   + (listed.isEmpty()
-                      ? "the ecosystems Bulwark matches: " + known()
+                      ? "the mirror lists no ecosystems.txt; OSV spells the ecosystems Bulwark"
+                          + " matches "
+                          + known()
                       : "the ecosystems there: " + String.join(", ", listed))
                   + " (names are case-sensitive)");
         }

@@ -119,8 +119,20 @@ final class OsvFetcher {
             .timeout(Duration.ofMinutes(30))
             .header("User-Agent", "bulwark")
             .GET();
-    Optional<JsonNode> validators = validators(meta, url);
-    if (Files.isRegularFile(target) && validators.isPresent()) {
+    Optional<JsonNode> validators;
+    try {
+      // Asked conditionally only for the very file the validators describe: a copy changed on disk
+      // since (or a validators file without it) is downloaded in full again.
+      validators =
+          validators(meta, url)
+              .filter(
+                  v ->
+                      Files.isRegularFile(target)
+                          && v.path("sha256").asText().equals(hash(target)));
+    } catch (java.io.UncheckedIOException e) {
+      validators = Optional.empty();
+    }
+    if (validators.isPresent()) {
       if (validators.get().hasNonNull("etag")) {
         req.header("If-None-Match", validators.get().get("etag").asText());
       }
@@ -143,10 +155,11 @@ final class OsvFetcher {
       throw new CliException(ExitCodes.SERVER, "interrupted while fetching " + url);
     }
     try (InputStream body = r.body()) {
-      if (r.statusCode() == 304 && Files.isRegularFile(target)) {
-        String sum = Files.isRegularFile(sumFile) ? sumOf(sumFile) : sha256(target);
+      if (r.statusCode() == 304 && validators.isPresent()) {
+        JsonNode v = validators.get();
+        int records = v.has("records") ? v.path("records").asInt() : records(target, url);
         return new Fetched(
-            url, target, Outcome.UNCHANGED, Files.size(target), sum, records(target, url));
+            url, target, Outcome.UNCHANGED, Files.size(target), v.path("sha256").asText(), records);
       }
       if (r.statusCode() == 404) {
         throw new NotFound(label + ": no OSV export at " + url + " (HTTP 404)");
@@ -168,6 +181,8 @@ final class OsvFetcher {
         next.put("url", url.toString());
         r.headers().firstValue("ETag").ifPresent(v -> next.put("etag", v));
         r.headers().firstValue("Last-Modified").ifPresent(v -> next.put("lastModified", v));
+        next.put("sha256", sum);
+        next.put("records", records);
         writeSmall(meta, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(next) + "\n");
         writeSmall(sumFile, sum + "  " + target.getFileName() + "\n");
         return new Fetched(url, target, Outcome.DOWNLOADED, bytes, sum, records);
@@ -252,10 +267,12 @@ final class OsvFetcher {
     }
   }
 
-  private static String sumOf(Path sumFile) throws IOException {
-    String line = Files.readString(sumFile).strip();
-    int space = line.indexOf(' ');
-    return space > 0 ? line.substring(0, space) : line;
+  private static String hash(Path file) {
+    try {
+      return sha256(file);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   static String sha256(Path file) throws IOException {

@@ -177,6 +177,15 @@ class AdvisoriesFetchTest {
         .contains("inm=\"")
         .contains("ims=Tue, 01 Dec 2026 10:00:00 GMT");
 
+    // A copy changed on disk is not asked about conditionally: it is downloaded again.
+    Files.write(out.resolve("Go.zip"), new byte[] {1, 2, 3});
+    requests.clear();
+    Result repaired =
+        run("advisories", "fetch", "--ecosystem", "Go", "--mirror", base, "-o", out.toString());
+    assertThat(repaired.out()).contains("Go: downloaded").contains("sha256 " + sum);
+    assertThat(requests).singleElement().asString().contains("inm=null");
+    assertThat(Files.readAllBytes(out.resolve("Go.zip"))).isEqualTo(go);
+
     // Upstream changes: the new export replaces the old, and its checksum follows.
     exports.put(
         "/Go/all.zip",
