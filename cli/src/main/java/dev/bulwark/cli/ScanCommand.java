@@ -74,7 +74,8 @@ final class ScanCommand implements Callable<Integer> {
       paramLabel = "PATH",
       required = true,
       description =
-          "OSV export zip, directory of OSV records (JSON or YAML), or one record; repeatable.")
+          "OSV export zip, directory of OSV records (JSON or YAML), one record, or an http(s) URL"
+              + " of an export zip (downloaded into the cache with a conditional GET); repeatable.")
   List<String> osv;
 
   @Option(
@@ -119,7 +120,9 @@ final class ScanCommand implements Callable<Integer> {
     for (String o : osv) {
       paths.add(Path.of(o));
     }
-    return paths;
+    // http(s) URLs of export zips are downloaded into the cache (conditional GET) and read from
+    // there like any local zip.
+    return OsvFetcher.localSources(paths, cacheDir, spec.commandLine().getErr());
   }
 
   @Override

@@ -150,7 +150,8 @@ public final class BulwarkServer implements AutoCloseable {
     var signer =
         LedgerKeys.loadOrCreate(
             config.ledger().keyFile().orElse(config.dataDir().resolve("ledger-signing.key")),
-            config.ledger().origin());
+            config.ledger().origin(),
+            ledgerStore);
     var ledgerWriter =
         new LedgerWriter(
             ledgerStore,
@@ -295,7 +296,16 @@ public final class BulwarkServer implements AutoCloseable {
     features.add(
         Feature.of(
             "backup",
-            new BackupRoutes(db, audit, config.dataDir()).routes(),
+            new BackupRoutes(
+                    db,
+                    audit,
+                    clock,
+                    config.dataDir(),
+                    config
+                        .ledger()
+                        .keyFile()
+                        .orElse(config.dataDir().resolve("ledger-signing.key")))
+                .routes(),
             List.of(),
             "/openapi/backup.json"));
     features.add(new PoliciesFeature(policies));

@@ -52,4 +52,23 @@ final class BackupDao {
       }
     }
   }
+
+  /** A backup's ledger: how many entries, and its latest signed checkpoint (null before one). */
+  record Ledger(long entries, String latestCheckpoint) {}
+
+  /** Reads the ledger of the database {@code file}, read-only. */
+  static Ledger ledger(Path file) throws SQLException {
+    try (Connection c =
+            DriverManager.getConnection("jdbc:sqlite:file:" + file.toAbsolutePath() + "?mode=ro");
+        Statement st = c.createStatement()) {
+      long entries;
+      try (ResultSet rs = st.executeQuery("SELECT value FROM ledger_state WHERE name = 'size'")) {
+        entries = rs.next() ? rs.getLong(1) : 0;
+      }
+      try (ResultSet rs =
+          st.executeQuery("SELECT note FROM ledger_checkpoints ORDER BY size DESC LIMIT 1")) {
+        return new Ledger(entries, rs.next() ? rs.getString(1) : null);
+      }
+    }
+  }
 }

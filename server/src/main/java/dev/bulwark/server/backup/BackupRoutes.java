@@ -13,6 +13,7 @@ import dev.bulwark.server.http.Call;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -21,9 +22,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /api/v1/backup}: streams a consistent copy of the embedded database to an admin. The
- * copy's file is named by the server (never after anything the client sent), backups are taken one
- * at a time, and the copy is checked as a restore would check it before the first byte goes out.
+ * {@code POST /api/v1/backup}: streams a backup archive ({@link BackupArchive}) of the embedded
+ * database to an admin, with the ledger signing key and the webhook secrets key unless {@code
+ * ?keys=omit}: a restored ledger verifies only with its key. The archive's file is named by the
+ * server (never after anything the client sent), backups are taken one at a time, and the snapshot
+ * is checked as a restore would check it before the first byte goes out.
  */
 public final class BackupRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(BackupRoutes.class);
@@ -31,12 +34,16 @@ public final class BackupRoutes {
   private final Database db;
   private final AuditLog audit;
   private final Path workDir;
+  private final BackupArchive.KeyFiles keys;
+  private final Clock clock;
   private final ReentrantLock oneAtATime = new ReentrantLock(true);
 
-  public BackupRoutes(Database db, AuditLog audit, Path dataDir) {
+  public BackupRoutes(Database db, AuditLog audit, Clock clock, Path dataDir, Path ledgerKeyFile) {
+    this.clock = clock;
     this.db = db;
     this.audit = audit;
     this.workDir = dataDir.resolve("backup-tmp");
+    this.keys = BackupArchive.KeyFiles.beside(ledgerKeyFile);
   }
 
   public List<ApiRoute> routes() {
@@ -50,17 +57,26 @@ public final class BackupRoutes {
           "Not Implemented",
           "this server runs on PostgreSQL; back it up with pg_dump or your database's own backups");
     }
+    String keysParam = call.query("keys");
+    boolean withKeys;
+    if (keysParam == null || keysParam.equals("include")) {
+      withKeys = true;
+    } else if (keysParam.equals("omit")) {
+      withKeys = false;
+    } else {
+      throw new ApiException(400, "Bad Request", "keys is include (the default) or omit");
+    }
     PrivateFiles.directory(workDir);
-    Path file = workDir.resolve("backup-" + UUID.randomUUID() + ".db");
+    Path file = workDir.resolve("backup-" + UUID.randomUUID() + ".zip");
+    BackupArchive.Manifest manifest;
     try {
       long size;
       // One snapshot at a time: each is a full copy of the database, and two at once only
       // compete for the same disk.
       oneAtATime.lockInterruptibly();
       try {
-        Backups.snapshot(db, file);
         try {
-          Backups.verify(file);
+          manifest = BackupArchive.write(db, keys, withKeys, file, workDir, clock);
         } catch (Backups.NotABackup e) {
           LOG.error(
               "request {}: the backup failed its check: {}", call.requestId(), e.getMessage());
@@ -86,10 +102,11 @@ public final class BackupRoutes {
                       "database",
                       "embedded",
                       null,
-                      Map.of("bytes", size),
+                      Map.of("bytes", size, "keys", withKeys),
                       Affects.none()));
-      call.ctx().contentType("application/vnd.sqlite3");
-      call.ctx().header("Content-Disposition", "attachment; filename=\"bulwark-backup.db\"");
+      call.ctx().contentType("application/zip");
+      call.ctx().header("Content-Disposition", "attachment; filename=\"bulwark-backup.zip\"");
+      call.ctx().header("X-Bulwark-Ledger-Key-Id", String.valueOf(manifest.ledgerKeyId()));
       try (InputStream in = Files.newInputStream(file)) {
         in.transferTo(call.ctx().outputStream());
       }

@@ -28,7 +28,7 @@ class BackupRestoreTest {
   @Test
   void aBackupTakenUnderWriteLoadHoldsEveryRowCommittedBeforeIt() throws Exception {
     Path data = dir.resolve("live");
-    Path backup = dir.resolve("backup.db");
+    Path backup = dir.resolve("backup.zip");
     Set<String> committedBeforeBackup;
     Set<String> attempted = ConcurrentHashMap.newKeySet();
     try (TestServer ts = new TestServer(TestDatabases.Kind.SQLITE, data)) {
@@ -64,7 +64,7 @@ class BackupRestoreTest {
                   .builder("/api/v1/backup", TestServer.ADMIN)
                   .POST(java.net.http.HttpRequest.BodyPublishers.noBody()));
       assertThat(response.status()).isEqualTo(200);
-      assertThat(response.contentType()).isEqualTo("application/vnd.sqlite3");
+      assertThat(response.contentType()).isEqualTo("application/zip");
       Files.write(backup, response.raw().body());
       int afterBackup = committed.size();
       stop.set(true);
@@ -72,10 +72,12 @@ class BackupRestoreTest {
       assertThat(writers.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
       assertThat(afterBackup).isGreaterThanOrEqualTo(committedBeforeBackup.size());
     }
-    Backups.verify(backup);
+    Backups.check(backup);
 
     Path restored = dir.resolve("restored");
-    Backups.restore(backup, restored, Clock.systemUTC());
+    Backups.restore(
+        new Backups.RestoreRequest(backup, restored, null, java.util.Optional.empty(), false),
+        Clock.systemUTC());
     try (Database db = Database.openSqlite(restored)) {
       List<String> names =
           db.jdbi()
