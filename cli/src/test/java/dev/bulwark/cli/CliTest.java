@@ -314,12 +314,12 @@ class CliTest {
   }
 
   @Test
-  void serverConfigurationErrorsExitTwo() throws IOException {
+  void serverConfigurationErrorsExitTwoAndADataDirectoryInUseThree() throws IOException {
     Result r = run("server", "--port", "99999", "--data", tmp.resolve("s").toString());
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("port");
     Result inUse = run("server", "--port", "0", "--data", data.toString());
-    assertThat(inUse.code()).isEqualTo(2);
+    assertThat(inUse.code()).isEqualTo(3);
     assertThat(inUse.err()).contains("in use");
     Path sla = tmp.resolve("bad-sla.yaml");
     Files.writeString(sla, "days: {high: {low: 0}}\n");
