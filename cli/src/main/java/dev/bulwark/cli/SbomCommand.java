@@ -61,15 +61,26 @@ final class SbomCommand {
       created.put("digest", digest);
       api.post(base, created);
       String type = firstNonBlank(body) == '<' ? "application/xml" : "application/json";
-      JsonNode r =
-          api.putRaw(
-              base
-                  + "/"
-                  + ApiClient.segment(release.version)
-                  + "/sbom"
-                  + (force ? "?force=true" : ""),
-              type,
-              body);
+      JsonNode r;
+      // A large SBOM takes the server seconds to match; a terminal shows that it is working.
+      Ticker ticker =
+          Ticker.start(
+              spec.commandLine().getErr(),
+              client.output.quiet,
+              "Uploading " + file.getFileName() + " (" + body.length / 1024 + " KiB)");
+      try {
+        r =
+            api.putRaw(
+                base
+                    + "/"
+                    + ApiClient.segment(release.version)
+                    + "/sbom"
+                    + (force ? "?force=true" : ""),
+                type,
+                body);
+      } finally {
+        ticker.close();
+      }
       PrintWriter out = spec.commandLine().getOut();
       if (client.output.json()) {
         Printer.print(out, client.output, r, null);

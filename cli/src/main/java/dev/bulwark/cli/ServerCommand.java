@@ -113,7 +113,7 @@ final class ServerCommand implements Callable<Integer> {
         Logging.Levels.parse(logLevel != null ? logLevel : System.getenv("BULWARK_LOG_LEVEL"));
     boolean json =
         Logging.json(logFormat != null ? logFormat : System.getenv("BULWARK_LOG_FORMAT"));
-    Logging.configure(levels, json, stream(err));
+    Logging.configure(levels, json, stream(err, null));
     Logger log = LoggerFactory.getLogger(ServerCommand.class);
 
     Map<String, String> flags = new HashMap<>();
@@ -149,12 +149,15 @@ final class ServerCommand implements Callable<Integer> {
     checkPortFree(cfg);
 
     // Progress would interleave with log lines, so it is drawn only while logs are quiet.
-    Terminal.Progress progress =
-        Terminal.progress(err, !levels.root().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN));
-    StartTicker ticker = new StartTicker(progress);
+    boolean logsQuiet = levels.root().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN);
     BulwarkServer server;
-    try {
-      server = BulwarkServer.start(cfg, Clock.systemUTC(), stream(out), ticker::phase);
+    try (Ticker ticker = Ticker.start(err, !logsQuiet, "Starting Bulwark")) {
+      server =
+          BulwarkServer.start(
+              cfg,
+              Clock.systemUTC(),
+              stream(out, ticker),
+              phase -> ticker.say("Starting Bulwark: " + phase));
     } catch (Database.DataDirInUseException | Database.UnreachableException e) {
       throw failed(log, ExitCodes.SERVER, e.getMessage(), e);
     } catch (ConfigException e) {
@@ -163,8 +166,6 @@ final class ServerCommand implements Callable<Integer> {
       throw failed(log, ExitCodes.SERVER, portInUse(cfg), e);
     } catch (RuntimeException e) {
       throw failed(log, ExitCodes.SERVER, "cannot start the server: " + message(e), e);
-    } finally {
-      ticker.stop();
     }
     String ready =
         readyLine(cfg.host(), server.port(), server.advisoryCount(), server.serviceCount());
@@ -228,8 +229,11 @@ final class ServerCommand implements Callable<Integer> {
     return t.getMessage() == null ? t.toString() : t.getMessage();
   }
 
-  /** A byte stream onto a writer, for the server's console and the log appender. */
-  private static PrintStream stream(PrintWriter w) {
+  /**
+   * A byte stream onto a writer, for the server's console and the log appender; with a ticker, each
+   * write first erases its progress line.
+   */
+  private static PrintStream stream(PrintWriter w, Ticker ticker) {
     return new PrintStream(
         new OutputStream() {
           @Override
@@ -239,57 +243,21 @@ final class ServerCommand implements Callable<Integer> {
 
           @Override
           public void write(byte[] b, int off, int len) {
-            w.write(new String(b, off, len, StandardCharsets.UTF_8));
-            w.flush();
+            String text = new String(b, off, len, StandardCharsets.UTF_8);
+            Runnable write =
+                () -> {
+                  w.write(text);
+                  w.flush();
+                };
+            if (ticker == null) {
+              write.run();
+            } else {
+              ticker.above(write);
+            }
           }
         },
         true,
         StandardCharsets.UTF_8);
-  }
-
-  /**
-   * Redraws the progress line while the start runs: the start's phases are long single calls (one
-   * export zip is read in one go), so a clock, not the work, calls {@link Terminal.Progress}.
-   */
-  private static final class StartTicker {
-    private final Terminal.Progress progress;
-    private final long started = System.nanoTime();
-    private final Thread thread;
-    private volatile String phase = "starting";
-
-    StartTicker(Terminal.Progress progress) {
-      this.progress = progress;
-      this.thread =
-          Thread.ofPlatform()
-              .daemon()
-              .name("bulwark-start-progress")
-              .start(
-                  () -> {
-                    try {
-                      while (!Thread.currentThread().isInterrupted()) {
-                        long s = (System.nanoTime() - started) / 1_000_000_000L;
-                        progress.update("Starting Bulwark: " + phase + " (" + s + " s)");
-                        Thread.sleep(250);
-                      }
-                    } catch (InterruptedException e) {
-                      // stop() asked
-                    }
-                  });
-    }
-
-    void phase(String p) {
-      phase = p;
-    }
-
-    void stop() {
-      thread.interrupt();
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      progress.done();
-    }
   }
 
   private static Path envPath(String name) {
