@@ -64,16 +64,27 @@ final class SbomCommand {
       created.put("digest", digest);
       api.post(base, created);
       String type = xml ? "application/xml" : "application/json";
-      JsonNode r =
-          api.putFile(
-              base
-                  + "/"
-                  + ApiClient.segment(release.version)
-                  + "/sbom"
-                  + (force ? "?force=true" : ""),
-              type,
-              file,
-              body);
+      JsonNode r;
+      // A large SBOM takes the server seconds to match; a terminal shows that it is working.
+      Ticker ticker =
+          Ticker.start(
+              spec.commandLine().getErr(),
+              client.output.quiet,
+              "Uploading " + file.getFileName() + " (" + body.length / 1024 + " KiB)");
+      try {
+        r =
+            api.putFile(
+                base
+                    + "/"
+                    + ApiClient.segment(release.version)
+                    + "/sbom"
+                    + (force ? "?force=true" : ""),
+                type,
+                file,
+                body);
+      } finally {
+        ticker.close();
+      }
       PrintWriter out = spec.commandLine().getOut();
       if (client.output.json()) {
         client.output.writeJson(out, r);

@@ -72,6 +72,7 @@ class BadInputTest {
           Map.entry("server --osv", Kind.FILE_OR_DIRECTORY),
           Map.entry("server --data", Kind.OUTPUT),
           Map.entry("restore --data", Kind.OUTPUT),
+          Map.entry("restore --ledger-key-file", Kind.OUTPUT),
           Map.entry("scan --cache-dir", Kind.OUTPUT),
           Map.entry("advisories fetch --output", Kind.OUTPUT),
           Map.entry("advisories fetch --out", Kind.OUTPUT));
@@ -98,6 +99,7 @@ class BadInputTest {
   String key;
   Path sbom;
   Path osv;
+  Path backup;
   final AtomicInteger n = new AtomicInteger();
 
   record Result(int code, String out, String err) {}
@@ -141,6 +143,9 @@ class BadInputTest {
                 sbom.toString()));
     assertThat(up.code()).as(up.err()).isZero();
     key = client(List.of("ledger", "public-key")).out().strip();
+    backup = tmp.resolve("good.backup.zip");
+    Result b = client(List.of("backup", "-o", backup.toString()));
+    assertThat(b.code()).as(b.err()).isZero();
   }
 
   @AfterAll
@@ -303,7 +308,8 @@ class BadInputTest {
       case "--state" -> fresh("state").toString();
       case "--reason" -> "bad input test";
       case "--ecosystem" -> "npm";
-      case "SBOM", "FILE" -> sbom.toString();
+      case "SBOM", "FILE" ->
+          p.command().get(0).equals("restore") ? backup.toString() : sbom.toString();
       default ->
           throw new AssertionError(
               "BadInputTest does not know a good value for "

@@ -361,12 +361,12 @@ class CliTest {
   }
 
   @Test
-  void serverOptionsThatCannotBeUsedExitTwo() {
+  void serverOptionsThatCannotBeUsedExitTwoAndADataDirectoryInUseThree() {
     Result r = run("server", "--port", "99999", "--data", tmp.resolve("s").toString());
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("port");
     Result inUse = run("server", "--port", "0", "--data", data.toString());
-    assertThat(inUse.code()).isEqualTo(2);
+    assertThat(inUse.code()).isEqualTo(3);
     assertThat(inUse.err()).contains("in use");
     // An unusable --sla or --config file is an input error (4): BadInputTest covers it.
   }

@@ -85,7 +85,9 @@ public final class ConfigLoader {
           "BULWARK_CACHE_DIR",
           "BULWARK_TEST_POSTGRES",
           "BULWARK_JAVA_OPTS",
-          "BULWARK_JAVA");
+          "BULWARK_JAVA",
+          "BULWARK_LOG_LEVEL",
+          "BULWARK_LOG_FORMAT");
 
   private record Value(String value, String source) {}
 

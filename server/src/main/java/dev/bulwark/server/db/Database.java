@@ -89,7 +89,7 @@ public final class Database implements AutoCloseable {
     try {
       ds = new HikariDataSource(hc);
     } catch (RuntimeException e) {
-      throw new ConfigException(
+      throw new UnreachableException(
           "cannot connect to PostgreSQL at "
               + ServerConfig.maskUrl(url)
               + ": "
@@ -277,6 +277,13 @@ public final class Database implements AutoCloseable {
       } catch (IOException e) {
         LOG.warn("could not release the data directory lock: {}", e.getMessage());
       }
+    }
+  }
+
+  /** The database did not answer, or refused the connection (a start exits 3, not 2). */
+  public static final class UnreachableException extends ConfigException {
+    public UnreachableException(String message) {
+      super(message);
     }
   }
 

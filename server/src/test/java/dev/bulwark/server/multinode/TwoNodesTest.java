@@ -99,6 +99,9 @@ class TwoNodesTest {
                 "-Xmx384m",
                 "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1",
+                // The test reads the node's INFO lines (syncs, reloads); the suite's
+                // simplelogger.properties keeps other tests at warn.
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
                 "-cp",
                 System.getProperty("java.class.path"),
                 NodeMain.class.getName(),
