@@ -253,7 +253,7 @@ class BadInputTest {
           "NOTICE: "
               + p
               + " is readable after chmod 000 (running as root?): the unreadable case cannot be"
-              + " made here and is skipped; CI runs it as a normal user";
+              + " made here and is skipped (root reads any file; this CI runs as root too, so the case runs only where the tests run as a normal user)";
       System.out.println(notice);
       Assumptions.abort(notice);
     }
