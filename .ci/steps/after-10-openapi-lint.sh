@@ -8,7 +8,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 REDOCLY=@redocly/cli@2.77.0
 SPECTRAL=@stoplight/spectral-cli@6.16.3
-DOC=server/src/test/resources/openapi-merged.json
+DOC="${OPENAPI_DOC:-server/src/test/resources/openapi-merged.json}"
 export NO_UPDATE_NOTIFIER=1 REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true
 
 status=0
