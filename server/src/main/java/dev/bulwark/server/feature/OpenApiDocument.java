@@ -2,6 +2,7 @@ package dev.bulwark.server.feature;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.server.http.Json;
 import java.io.IOException;
@@ -18,15 +19,16 @@ import java.util.regex.Pattern;
 
 /**
  * The one OpenAPI document the server serves, merged at start from {@value #BASE} (the title, the
- * security scheme, the problem response: what every feature shares) and each feature's part. The
- * parts must not overlap: a path or a component that two of them define fails the start, so no
- * feature silently replaces another's description.
+ * security scheme, the problem response: what every feature shares) and each feature's part (its
+ * paths, components and the tag its operations carry). The parts must not overlap: a path, a
+ * component or a tag that two of them define fails the start, so no feature silently replaces
+ * another's description.
  */
 public final class OpenApiDocument {
   /** The shared part, which alone may hold top-level fields besides paths and components. */
   public static final String BASE = "/openapi/base.json";
 
-  private static final Set<String> PART_FIELDS = Set.of("paths", "components");
+  private static final Set<String> PART_FIELDS = Set.of("paths", "components", "tags");
   private static final Pattern REF =
       Pattern.compile("\"\\$ref\"\\s*:\\s*\"#/components/(\\w+)/([^\"]+)\"");
 
@@ -48,10 +50,11 @@ public final class OpenApiDocument {
     base.properties().stream()
         .filter(e -> !PART_FIELDS.contains(e.getKey()))
         .forEach(e -> doc.set(e.getKey(), e.getValue()));
+    ArrayNode tags = doc.putArray("tags");
     ObjectNode paths = doc.putObject("paths");
     ObjectNode components = doc.putObject("components");
     Map<String, String> owners = new HashMap<>();
-    add(BASE, base, paths, components, owners);
+    add(BASE, base, tags, paths, components, owners);
     for (Feature f : features) {
       f.openApi()
           .ifPresent(
@@ -68,10 +71,10 @@ public final class OpenApiDocument {
                                     + f.name()
                                     + " has a top-level field "
                                     + field
-                                    + "; a part holds only paths and components");
+                                    + "; a part holds only paths, components and tags");
                           }
                         });
-                add(f.name() + " (" + resource + ")", part, paths, components, owners);
+                add(f.name() + " (" + resource + ")", part, tags, paths, components, owners);
               });
     }
     requireResolvedRefs(doc);
@@ -117,6 +120,7 @@ public final class OpenApiDocument {
   private static void add(
       String owner,
       JsonNode part,
+      ArrayNode tags,
       ObjectNode paths,
       ObjectNode components,
       Map<String, String> owners) {
@@ -144,6 +148,19 @@ public final class OpenApiDocument {
                               c.getKey(),
                               c.getValue()));
             });
+    for (JsonNode tag : part.path("tags")) {
+      String earlier = owners.putIfAbsent("tag " + tag.path("name").asText(), owner);
+      if (earlier != null) {
+        throw new IllegalStateException(
+            "OpenAPI: tag "
+                + tag.path("name").asText()
+                + " is defined by both "
+                + earlier
+                + " and "
+                + owner);
+      }
+      tags.add(tag);
+    }
   }
 
   private static void claim(

@@ -14,27 +14,42 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
- * The OpenAPI document merged from the features' parts: the same document as the one file it was
- * split from, and a start that fails when two parts overlap.
+ * The OpenAPI document merged from the features' parts: the same document as the reviewed copy that
+ * CI lints, and a start that fails when two parts overlap.
  */
 class OpenApiDocumentTest {
+  /**
+   * The served document equals the reviewed copy in test resources, which CI lints
+   * (.ci/steps/after-10-openapi-lint.sh): a change to a part shows up as a change to that copy in
+   * review, and the linted file is the served one. On a difference the merged document is written
+   * to target/openapi-merged.json, to be reviewed and copied over the resource.
+   */
   @Test
-  void theMergedDocumentEqualsTheDocumentBeforeTheSplit() throws IOException {
-    JsonNode before;
-    try (InputStream in = getClass().getResourceAsStream("/openapi-before-split.json")) {
-      before = Json.MAPPER.readTree(in);
+  void theMergedDocumentEqualsTheReviewedCopy() throws IOException {
+    JsonNode reviewed;
+    try (InputStream in = getClass().getResourceAsStream("/openapi-merged.json")) {
+      reviewed = Json.MAPPER.readTree(in);
     }
     try (var ts =
         new TestServer(TestDatabases.Kind.SQLITE, Files.createTempDirectory("bulwark-openapi"))) {
+      JsonNode merged = OpenApiDocument.merge(ts.server.features());
+      if (!merged.equals(reviewed)) {
+        Files.writeString(
+            Path.of("target", "openapi-merged.json"),
+            Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(merged) + "\n");
+      }
       // Tree equality: object keys in any order, arrays in order.
-      assertThat(OpenApiDocument.merge(ts.server.features())).isEqualTo(before);
-      assertThat(ts.http.get("/api/v1/openapi.json", null).json()).isEqualTo(before);
+      assertThat(merged)
+          .as("the merged document (written to target/openapi-merged.json) equals the resource")
+          .isEqualTo(reviewed);
+      assertThat(ts.http.get("/api/v1/openapi.json", null).json()).isEqualTo(reviewed);
     }
   }
 
@@ -91,13 +106,24 @@ class OpenApiDocumentTest {
   }
 
   @Test
-  void aPartWithTopLevelFieldsOtherThanPathsAndComponentsIsRefused() {
+  void aPartWithTopLevelFieldsOtherThanPathsComponentsAndTagsIsRefused() {
     var a = Feature.of("titled", List.of(), List.of(), "/openapi-test/extra-field.json");
     assertThatThrownBy(() -> OpenApiDocument.merge(List.of(a)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage(
             "OpenAPI part /openapi-test/extra-field.json of feature titled has a top-level field"
-                + " info; a part holds only paths and components");
+                + " info; a part holds only paths, components and tags");
+  }
+
+  @Test
+  void twoPartsDefiningOneTagFailTheMerge() {
+    var a = Feature.of("catalog", List.of(), List.of(), "/openapi/catalog.json");
+    var b = Feature.of("clash", List.of(), List.of(), "/openapi-test/tag-clash.json");
+    assertThatThrownBy(() -> OpenApiDocument.merge(List.of(a, b)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "OpenAPI: tag catalog is defined by both catalog (/openapi/catalog.json)"
+                + " and clash (/openapi-test/tag-clash.json)");
   }
 
   @Test

@@ -9,12 +9,18 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
-/** A real HTTP client over a socket, for API tests. */
+/**
+ * A real HTTP client over a socket, for API tests. Every response to an operation the server's
+ * OpenAPI document describes is checked against it ({@link OpenApiResponses}): an undocumented
+ * status or content type, or a JSON body that does not match its schema, fails the test.
+ */
 public final class Http {
   private final String base;
   private final HttpClient client =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private volatile OpenApiResponses document;
 
   public Http(int port) {
     this.base = "http://127.0.0.1:" + port;
@@ -75,7 +81,9 @@ public final class Http {
 
   public Response send(HttpRequest.Builder b) {
     try {
-      HttpResponse<byte[]> r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+      HttpRequest request = b.build();
+      HttpResponse<byte[]> r = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      conforms(request, r);
       return new Response(r.statusCode(), r);
     } catch (IOException e) {
       throw new AssertionError("request failed", e);
@@ -83,6 +91,50 @@ public final class Http {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
     }
+  }
+
+  private void conforms(HttpRequest request, HttpResponse<byte[]> r)
+      throws IOException, InterruptedException {
+    String path = request.uri().getRawPath();
+    if (path.equals(OPENAPI) && request.method().equals("GET")) {
+      return;
+    }
+    List<String> problems =
+        document()
+            .check(
+                request.method(),
+                path,
+                r.statusCode(),
+                r.headers().firstValue("Content-Type").orElse(null),
+                r.body());
+    if (!problems.isEmpty()) {
+      throw new AssertionError(
+          "the response does not conform to the OpenAPI document:\n  "
+              + String.join("\n  ", problems)
+              + "\nbody: "
+              + new String(r.body(), StandardCharsets.UTF_8));
+    }
+  }
+
+  private static final String OPENAPI = "/api/v1/openapi.json";
+
+  /** The document the server serves, fetched once (a server's document never changes). */
+  private OpenApiResponses document() throws IOException, InterruptedException {
+    OpenApiResponses d = document;
+    if (d == null) {
+      HttpResponse<byte[]> r =
+          client.send(
+              HttpRequest.newBuilder(URI.create(base + OPENAPI))
+                  .timeout(Duration.ofSeconds(30))
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      if (r.statusCode() != 200) {
+        throw new AssertionError("GET " + OPENAPI + " answered " + r.statusCode());
+      }
+      d = new OpenApiResponses(Json.MAPPER.readTree(r.body()));
+      document = d;
+    }
+    return d;
   }
 
   public HttpRequest.Builder builder(String path, String token) {
