@@ -34,7 +34,9 @@ public final class ReleaseBench {
     JsonNode full = new ObjectMapper().readTree(Path.of(args[1]).toFile());
     ObjectNode sbom = (ObjectNode) full.deepCopy();
     ArrayNode five = sbom.putArray("components");
-    for (int i = 0; i < 5000; i++) {
+    // 5,000 components, or all of a smaller SBOM (bench/run's short mode).
+    int components = Math.min(5000, full.path("components").size());
+    for (int i = 0; i < components; i++) {
       five.add(full.path("components").get(i));
     }
     byte[] body = new ObjectMapper().writeValueAsBytes(sbom);
@@ -86,7 +88,8 @@ public final class ReleaseBench {
       }
       Collections.sort(ms);
       System.out.printf(
-          "5,000-component SBOM upload and analysis: median %.0f ms, min %.0f, max %.0f over %d runs (%s findings, %d bytes)%n",
+          "%,d-component SBOM upload and analysis: median %.0f ms, min %.0f, max %.0f over %d runs (%s findings, %d bytes)%n",
+          components,
           ms.get(ms.size() / 2), ms.get(0), ms.get(ms.size() - 1), runs, findings, body.length);
     }
   }

@@ -1,6 +1,7 @@
 package dev.bulwark.cli;
 
 import java.io.PrintWriter;
+import java.util.Arrays;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -60,7 +61,10 @@ public final class Main {
   /** Runs a command line and returns its exit code; the tests call this. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
     Terminal.noColour(false);
-    CommandLine cli = commandLine();
+    return run(commandLineFor(args), args, out, err);
+  }
+
+  static int run(CommandLine cli, String[] args, PrintWriter out, PrintWriter err) {
     cli.setOut(out);
     cli.setErr(err);
     cli.setCaseInsensitiveEnumValuesAllowed(false);
@@ -120,6 +124,68 @@ public final class Main {
     CommandLine cli = new CommandLine(new Main());
     restoreHelp(cli);
     return cli;
+  }
+
+  /**
+   * The part of the tree that {@code args} needs: the named command in full, the others by name and
+   * description only. Reading every command's options took most of a client command's start
+   * (docs/benchmarks.md, "Issue 14: client start"); the usage printed is the same.
+   */
+  static CommandLine commandLineFor(String[] args) {
+    Command root = Main.class.getAnnotation(Command.class);
+    // The command is the first word that is not a root option (--no-color may come first).
+    String first = "";
+    for (String a : args) {
+      if (!a.startsWith("-")) {
+        first = a;
+        break;
+      }
+    }
+    CommandLine cli = new CommandLine(rootSpec(root));
+    for (Class<?> type : root.subcommands()) {
+      Command c = type.getAnnotation(Command.class);
+      if (c.name().equals(first) || Arrays.asList(c.aliases()).contains(first)) {
+        if (type == AutoComplete.GenerateCompletion.class) {
+          return commandLine(); // the completion script covers the whole tree
+        }
+        cli.addSubcommand(c.name(), new CommandLine(type), c.aliases());
+        restoreHelp(cli);
+        return cli;
+      }
+    }
+    // No command named (root options, none, a typo): the list of commands is all that is shown.
+    for (Class<?> type : root.subcommands()) {
+      Command c = type.getAnnotation(Command.class);
+      CommandLine.Model.CommandSpec named = CommandLine.Model.CommandSpec.create();
+      named.usageMessage().description(c.description()).header(c.header()).hidden(c.hidden());
+      cli.addSubcommand(c.name(), new CommandLine(named), c.aliases());
+    }
+    return cli;
+  }
+
+  private static CommandLine.Model.CommandSpec rootSpec(Command root) {
+    CommandLine.Model.CommandSpec spec =
+        CommandLine.Model.CommandSpec.wrapWithoutInspection(new Main());
+    spec.name(root.name()).mixinStandardHelpOptions(true).versionProvider(new Version());
+    spec.usageMessage().description(root.description());
+    // The root's own options, as the annotated noColor method declares them (the spec is built
+    // without inspection, so they are added here; subcommands inherit them).
+    spec.addOption(
+        CommandLine.Model.OptionSpec.builder("--no-color")
+            .scopeType(CommandLine.ScopeType.INHERIT)
+            .arity("0")
+            .type(boolean.class)
+            .description("Never colour the output (as NO_COLOR=1 does).")
+            .setter(
+                new CommandLine.Model.ISetter() {
+                  @Override
+                  public <T> T set(T value) {
+                    Terminal.noColour(Boolean.TRUE.equals(value));
+                    return null;
+                  }
+                })
+            .build());
+    return spec;
   }
 
   private static void restoreHelp(CommandLine cli) {
