@@ -32,7 +32,27 @@ final class ApiClient {
           "--server (or BULWARK_URL) must be an http:// or https:// URL: " + baseUrl);
     }
     this.token = token;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
+    if ("http".equals(base.getScheme())) {
+      builder.sslContext(plainHttpOnly());
+    }
+    this.http = builder.build();
+  }
+
+  /**
+   * For an http:// server, a TLS context that trusts nothing: without one, the client reads and
+   * parses the JDK's whole trust store at every start (the default context) though no TLS is
+   * spoken. Were the server to redirect to https, the handshake would fail closed. https:// URLs
+   * keep the default context and the JDK's trust store.
+   */
+  private static javax.net.ssl.SSLContext plainHttpOnly() {
+    try {
+      javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+      ctx.init(new javax.net.ssl.KeyManager[0], new javax.net.ssl.TrustManager[0], null);
+      return ctx;
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("the JDK has no TLS implementation", e);
+    }
   }
 
   static String segment(String s) {
