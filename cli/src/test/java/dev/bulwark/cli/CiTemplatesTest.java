@@ -342,16 +342,6 @@ class CiTemplatesTest {
   }
 
   Ran runAsCi(Command c, List<String> argv) {
-    if (c.name().equals("sarif upload")
-        && !Main.commandLine().getSubcommands().containsKey("sarif")) {
-      // Until the CLI has the command (issue 14, item 2), the same upload goes through the API,
-      // with a notice, so that the rest of the pipeline is still checked. Remove once it lands.
-      System.err.println(
-          "CiTemplatesTest: NOTICE: this build has no 'bulwark sarif upload'; "
-              + c.where()
-              + " is sent through the API instead");
-      return sarifThroughApi(c, argv);
-    }
     List<String> all = new ArrayList<>(argv);
     if (clientCommand(argv)) {
       // CI passes BULWARK_URL and BULWARK_TOKEN in the environment; a test cannot set those for
@@ -361,23 +351,6 @@ class CiTemplatesTest {
     }
     CliTest.Result r = run(all.toArray(String[]::new));
     return new Ran(c, r.code(), r.out(), r.err());
-  }
-
-  private Ran sarifThroughApi(Command c, List<String> argv) {
-    String service = argv.get(argv.indexOf("--service") + 1);
-    String version = argv.get(argv.indexOf("--version") + 1);
-    try {
-      Http.Response r =
-          ts.http.send(
-              "/api/v1/services/" + service + "/releases/" + version + "/sarif",
-              ci,
-              "POST",
-              "application/sarif+json",
-              Files.readAllBytes(Path.of(argv.get(argv.size() - 1))));
-      return new Ran(c, r.status() == 200 || r.status() == 201 ? 0 : 4, r.text(), "");
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    }
   }
 
   /** Whether the command (after its subcommand words) takes --server, i.e. talks to a server. */

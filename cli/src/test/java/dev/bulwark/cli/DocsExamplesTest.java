@@ -214,9 +214,6 @@ class DocsExamplesTest {
 
   // --- README and getting-started ---------------------------------------------------------------
 
-  /** Files other helpers of issue 14 write; they exist once the branches are merged. */
-  static final Set<String> WRITTEN_ELSEWHERE = Set.of("docs/cli.md", "docs/backup.md");
-
   @Test
   void theReadmeAndTheGuideNameOnlyFilesThatExist() throws IOException {
     for (String doc : List.of("README.md", "docs/getting-started.md", "docs/architecture.md")) {
@@ -229,9 +226,7 @@ class DocsExamplesTest {
               .matcher(text);
       while (m.find()) {
         String path = m.group(1);
-        if (!WRITTEN_ELSEWHERE.contains(path)) {
-          assertThat(ROOT.resolve(path)).as(doc + " names " + path).exists();
-        }
+        assertThat(ROOT.resolve(path)).as(doc + " names " + path).exists();
       }
     }
     String readme = Files.readString(ROOT.resolve("README.md"));
@@ -256,13 +251,6 @@ class DocsExamplesTest {
           String command = line.substring(at + "./bulwark ".length());
           command = command.replaceAll("\\s{2,}#.*$", "").replaceAll(";.*$", "").strip();
           List<String> args = CiTemplatesTest.words(command);
-          if (args.get(0).equals("sarif")
-              && !Main.commandLine().getSubcommands().containsKey("sarif")) {
-            // Until the CLI has the command (issue 14, item 2). Remove once it lands.
-            System.err.println(
-                "DocsExamplesTest: NOTICE: no 'sarif upload' in this build: " + line);
-            continue;
-          }
           picocli.CommandLine.ParseResult parsed;
           try {
             parsed = Main.commandLine().parseArgs(args.toArray(String[]::new));
