@@ -90,7 +90,12 @@ public final class ReleaseBench {
       System.out.printf(
           "%,d-component SBOM upload and analysis: median %.0f ms, min %.0f, max %.0f over %d runs (%s findings, %d bytes)%n",
           components,
-          ms.get(ms.size() / 2), ms.get(0), ms.get(ms.size() - 1), runs, findings, body.length);
+          ms.get(ms.size() / 2),
+          ms.get(0),
+          ms.get(ms.size() - 1),
+          runs,
+          findings,
+          body.length);
     }
   }
 
