@@ -15,6 +15,7 @@ module dev.bulwark.vuln {
   requires org.yaml.snakeyaml;
   requires java.xml;
   requires io.github.nscuro.versatile.core;
+  requires org.semver4j;
   requires packageurl.java;
   requires cvss.calculator;
   requires maven.artifact;

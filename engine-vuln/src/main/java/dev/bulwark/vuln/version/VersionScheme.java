@@ -8,9 +8,11 @@ import org.apache.maven.artifact.versioning.ComparableVersion;
  * advisory bound once and each component version once, then compares parsed values.
  *
  * <p>Libraries: Maven uses maven-artifact's {@link ComparableVersion} (Maven's own rules); SemVer
- * (npm, crates.io), Go, PEP 440, Debian, NuGet and Composer use versatile's implementations.
- * RubyGems is written here ({@link RubyGemsVersion}): no maintained Java library implements {@code
- * Gem::Version}.
+ * (npm, crates.io) uses org.semver4j (strict SemVer 2.0: versatile's npm scheme delegates to the
+ * unmaintained com.vdurmont semver4j, which compares major versions above 127 by identity, so that
+ * {@code 300.0.11} was below itself); Go, PEP 440, Debian, NuGet and Composer use versatile's
+ * implementations. RubyGems is written here ({@link RubyGemsVersion}): no maintained Java library
+ * implements {@code Gem::Version}.
  */
 public enum VersionScheme {
   SEMVER("npm"),
@@ -42,10 +44,10 @@ public enum VersionScheme {
             case RUBYGEMS -> RubyGemsVersion.parse(v);
             case PYPI -> Pep440Version.parse(v);
             case GO -> VersionFactory.forScheme(versatileScheme, goCanonical(v));
-            case SEMVER -> VersionFactory.forScheme(versatileScheme, semverCanonical(v));
+            case SEMVER -> semver(v);
             default -> VersionFactory.forScheme(versatileScheme, v);
           };
-      if (versatileScheme != null) {
+      if (versatileScheme != null && this != SEMVER) {
         probe(parsed, v);
       }
       return parsed;
@@ -74,10 +76,34 @@ public enum VersionScheme {
     Comparable copy =
         switch (this) {
           case GO -> VersionFactory.forScheme(versatileScheme, goCanonical(v));
-          case SEMVER -> VersionFactory.forScheme(versatileScheme, semverCanonical(v));
           default -> VersionFactory.forScheme(versatileScheme, v);
         };
     parsed.compareTo(copy);
+  }
+
+  /**
+   * A SemVer 2.0 version ({@code v} prefix allowed, build metadata dropped: it takes no part in
+   * precedence). Numbers beyond what the library orders are refused here, not while matching.
+   */
+  private static Comparable<org.semver4j.Semver> semver(String v) {
+    org.semver4j.Semver parsed = org.semver4j.Semver.parse(semverCanonical(v));
+    if (parsed == null) {
+      throw new IllegalArgumentException("not SemVer 2.0 (MAJOR.MINOR.PATCH[-PRERELEASE])");
+    }
+    // The library reads numeric pre-release identifiers as longs only while comparing: reading
+    // them here fails at parse time, where the caller can report the component as unmatched.
+    try {
+      for (String id : parsed.getPreRelease()) {
+        if (!id.isEmpty() && id.chars().allMatch(c -> c >= '0' && c <= '9')) {
+          Long.parseLong(id);
+        }
+      }
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "a number in its pre-release is larger than 9223372036854775807, the largest this scheme"
+              + " orders");
+    }
+    return parsed;
   }
 
   /** A version or message as a reason may quote it: a hostile one can be megabytes long. */

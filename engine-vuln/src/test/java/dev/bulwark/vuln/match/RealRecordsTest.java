@@ -17,7 +17,7 @@ class RealRecordsTest {
 
   @BeforeAll
   static void load() throws Exception {
-    index = AdvisoryIndex.build(Fixtures.load("osv/go", "osv/crates"));
+    index = AdvisoryIndex.build(Fixtures.load("osv/go", "osv/crates", "osv/crates-bounds"));
     scanner = new Scanner(index);
   }
 
@@ -35,7 +35,7 @@ class RealRecordsTest {
   @Test
   void theWithdrawnRecordIsLoadedButNeverMatches() {
     assertThat(index.withdrawn()).isEqualTo(1);
-    assertThat(index.size()).isEqualTo(8);
+    assertThat(index.size()).isEqualTo(9);
     assertThat(ids("pkg:golang/k8s.io/kubernetes@v1.20.0")).isEmpty();
   }
 
@@ -92,6 +92,26 @@ class RealRecordsTest {
     ScanResult r = scan("pkg:golang/github.com/kataras/iris@v11.1.1%2Bincompatible");
     assertThat(r.vulnerable().get(0).findings().get(0).fixed()).isNull();
     assertThat(r.vulnerable().get(0).advice()).isNull();
+  }
+
+  /**
+   * The bug of issue 14/15: RUSTSEC-2022-0064's only range is introduced 300.0.0, fixed 300.0.11;
+   * 300.0.11 was reported vulnerable ("upgrade to 300.0.11, clearing 0 of 1") and 300.0.0 clean,
+   * because majors above 127 compared by identity (see VersionOrderingTest).
+   */
+  @Test
+  void opensslSrcBoundsOfRustsec20220064() {
+    assertThat(ids("pkg:cargo/openssl-src@300.0.0")).contains("RUSTSEC-2022-0064");
+    assertThat(ids("pkg:cargo/openssl-src@300.0.10")).contains("RUSTSEC-2022-0064");
+    assertThat(ids("pkg:cargo/openssl-src@300.0.11")).doesNotContain("RUSTSEC-2022-0064");
+    assertThat(ids("pkg:cargo/openssl-src@300.0.11+3.0.7")).doesNotContain("RUSTSEC-2022-0064");
+    assertThat(ids("pkg:cargo/openssl-src@111.22.0")).doesNotContain("RUSTSEC-2022-0064");
+    ScanResult.Finding f =
+        scan("pkg:cargo/openssl-src@300.0.0").vulnerable().get(0).findings().stream()
+            .filter(x -> x.id().equals("RUSTSEC-2022-0064"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(f.fixed()).isEqualTo("300.0.11");
   }
 
   @Test

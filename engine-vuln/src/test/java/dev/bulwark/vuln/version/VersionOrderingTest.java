@@ -46,6 +46,22 @@ class VersionOrderingTest {
   }
 
   /**
+   * Issue 14/15: versatile's npm scheme delegated to com.vdurmont semver4j, which compares major
+   * versions as {@code Integer} objects by identity; past the JVM's small-integer cache (127) a
+   * version was below itself, so {@code openssl-src 300.0.11} sat inside "introduced 300.0.0, fixed
+   * 300.0.11" and {@code 300.0.0} outside it. Calendar versions (2021.1.6) were hit the same way.
+   */
+  @Test
+  void majorVersionsAbove127CompareByValue() throws Exception {
+    for (String v : new String[] {"128.0.0", "300.0.0", "300.0.11", "2021.1.6", "1.300.0"}) {
+      equal(VersionScheme.SEMVER, v, v);
+    }
+    ascending(VersionScheme.SEMVER, "127.9.9", "128.0.0", "300.0.0", "300.0.10", "300.0.11");
+    ascending(VersionScheme.SEMVER, "2021.1.6", "2021.1.7", "2022.0.0-rc.1", "2022.0.0");
+    equal(VersionScheme.SEMVER, "300.0.11+3.0.7", "300.0.11");
+  }
+
+  /**
    * Go module versions: semver with a v prefix, +incompatible, pseudo-versions (go.dev/ref/mod).
    */
   @Test
