@@ -45,9 +45,60 @@ public record PackageRef(Ecosystem ecosystem, String name) {
     String name =
         switch (eco.get()) {
           case MAVEN -> (ns == null ? "" : ns) + ":" + p.getName();
-          case NPM, GO, PACKAGIST -> ns == null ? p.getName() : ns + "/" + p.getName();
+          case NPM, PACKAGIST -> ns == null ? p.getName() : ns + "/" + p.getName();
+          case GO -> goModulePath(purl, ns == null ? p.getName() : ns + "/" + p.getName());
           default -> p.getName();
         };
     return new Parsed.Ok(of(eco.get(), name), p.getVersion());
+  }
+
+  /**
+   * Go module paths are case-sensitive ({@code github.com/BurntSushi/toml}), but packageurl-java
+   * lowercases the namespace and name of golang purls (its issue #270), and OSV names modules
+   * exactly. The path is therefore read again from the purl's own text, between the type and the
+   * version, percent-decoded; packageurl-java has already checked the purl, and its lowercased path
+   * must equal this one but for case, or its answer is kept.
+   */
+  private static String goModulePath(String purl, String lowercased) {
+    String s = purl.strip();
+    int colon = s.indexOf(':');
+    if (colon < 0) {
+      return lowercased;
+    }
+    s = s.substring(colon + 1);
+    while (s.startsWith("/")) {
+      s = s.substring(1);
+    }
+    int slash = s.indexOf('/');
+    if (slash < 0) {
+      return lowercased;
+    }
+    s = s.substring(slash + 1);
+    for (char end : new char[] {'#', '?'}) {
+      int i = s.indexOf(end);
+      if (i >= 0) {
+        s = s.substring(0, i);
+      }
+    }
+    int at = s.lastIndexOf('@');
+    if (at >= 0) {
+      s = s.substring(0, at);
+    }
+    while (s.endsWith("/")) {
+      s = s.substring(0, s.length() - 1);
+    }
+    String decoded;
+    try {
+      decoded =
+          java.net.URLDecoder.decode(
+              s.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return lowercased;
+    }
+    return decoded
+            .toLowerCase(java.util.Locale.ROOT)
+            .equals(lowercased.toLowerCase(java.util.Locale.ROOT))
+        ? decoded
+        : lowercased;
   }
 }

@@ -17,7 +17,9 @@ class RealRecordsTest {
 
   @BeforeAll
   static void load() throws Exception {
-    index = AdvisoryIndex.build(Fixtures.load("osv/go", "osv/crates", "osv/crates-bounds"));
+    index =
+        AdvisoryIndex.build(
+            Fixtures.load("osv/go", "osv/crates", "osv/crates-bounds", "osv/go-case"));
     scanner = new Scanner(index);
   }
 
@@ -35,7 +37,7 @@ class RealRecordsTest {
   @Test
   void theWithdrawnRecordIsLoadedButNeverMatches() {
     assertThat(index.withdrawn()).isEqualTo(1);
-    assertThat(index.size()).isEqualTo(9);
+    assertThat(index.size()).isEqualTo(10);
     assertThat(ids("pkg:golang/k8s.io/kubernetes@v1.20.0")).isEmpty();
   }
 
@@ -112,6 +114,28 @@ class RealRecordsTest {
             .findFirst()
             .orElseThrow();
     assertThat(f.fixed()).isEqualTo("300.0.11");
+  }
+
+  /**
+   * The bug of issue 14/15: packageurl-java lowercases golang purls, so a module path with a
+   * capital letter (a large share of real Go SBOMs) never met its advisories and was reported
+   * clean.
+   */
+  @Test
+  void goModulePathsKeepTheirCaseForGo20265745() {
+    assertThat(ids("pkg:golang/github.com/0xERR0R/blocky@v0.28.0")).containsExactly("GO-2026-5745");
+    assertThat(ids("pkg:golang/github.com/0xERR0R/blocky@v0.31.9?type=module#cmd"))
+        .containsExactly("GO-2026-5745");
+    assertThat(ids("pkg:golang/github.com/0xERR0R/blocky@v0.32.0")).isEmpty();
+    assertThat(ids("pkg:golang/github.com/0xerr0r/blocky@v0.28.0"))
+        .as("another module path: Go module paths are case-sensitive")
+        .isEmpty();
+    assertThat(
+            ((PackageRef.Parsed.Ok)
+                    PackageRef.fromPurl("pkg:golang/github.com/BurntSushi/toml@v1.2.0"))
+                .ref()
+                .name())
+        .isEqualTo("github.com/BurntSushi/toml");
   }
 
   @Test
