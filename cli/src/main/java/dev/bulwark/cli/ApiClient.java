@@ -5,20 +5,17 @@ import dev.bulwark.server.http.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /** A small JSON client of the Bulwark API that maps every failure to the contract's exit codes. */
 final class ApiClient {
+  private static final int STREAM_ABOVE_BYTES = 16 * 1024 * 1024;
   private final URI base;
   private final String token;
-  private final HttpClient http;
 
   ApiClient(String baseUrl, String token) {
     try {
@@ -32,27 +29,6 @@ final class ApiClient {
           "--server (or BULWARK_URL) must be an http:// or https:// URL: " + baseUrl);
     }
     this.token = token;
-    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
-    if ("http".equals(base.getScheme())) {
-      builder.sslContext(plainHttpOnly());
-    }
-    this.http = builder.build();
-  }
-
-  /**
-   * For an http:// server, a TLS context that trusts nothing: without one, the client reads and
-   * parses the JDK's whole trust store at every start (the default context) though no TLS is
-   * spoken. Were the server to redirect to https, the handshake would fail closed. https:// URLs
-   * keep the default context and the JDK's trust store.
-   */
-  private static javax.net.ssl.SSLContext plainHttpOnly() {
-    try {
-      javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
-      ctx.init(new javax.net.ssl.KeyManager[0], new javax.net.ssl.TrustManager[0], null);
-      return ctx;
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IllegalStateException("the JDK has no TLS implementation", e);
-    }
   }
 
   static String segment(String s) {
@@ -60,55 +36,31 @@ final class ApiClient {
   }
 
   JsonNode get(String path) {
-    return json(send(request(path).GET(), HttpResponse.BodyHandlers.ofByteArray()));
+    return json(send("GET", path, "application/json", null, null));
   }
 
   String getText(String path) {
-    HttpResponse<byte[]> r =
-        send(
-            request(path).header("Accept", "text/plain").GET(),
-            HttpResponse.BodyHandlers.ofByteArray());
-    return new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
+    return new String(send("GET", path, "text/plain", null, null), StandardCharsets.UTF_8);
   }
 
   byte[] getBytes(String path) {
-    return send(request(path).GET(), HttpResponse.BodyHandlers.ofByteArray()).body();
+    return send("GET", path, "application/json", null, null);
   }
 
   JsonNode post(String path, Object body) {
-    return json(
-        send(
-            request(path)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.write(body))),
-            HttpResponse.BodyHandlers.ofByteArray()));
+    return json(send("POST", path, "application/json", "application/json", Json.write(body)));
   }
 
   JsonNode put(String path, Object body) {
-    return json(
-        send(
-            request(path)
-                .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(Json.write(body))),
-            HttpResponse.BodyHandlers.ofByteArray()));
+    return json(send("PUT", path, "application/json", "application/json", Json.write(body)));
   }
 
   JsonNode postRaw(String path, String contentType, byte[] body) {
-    return json(
-        send(
-            request(path)
-                .header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)),
-            HttpResponse.BodyHandlers.ofByteArray()));
+    return json(send("POST", path, "application/json", contentType, body));
   }
 
   JsonNode putRaw(String path, String contentType, byte[] body) {
-    return json(
-        send(
-            request(path)
-                .header("Content-Type", contentType)
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(body)),
-            HttpResponse.BodyHandlers.ofByteArray()));
+    return json(send("PUT", path, "application/json", contentType, body));
   }
 
   /**
@@ -139,54 +91,98 @@ final class ApiClient {
   }
 
   JsonNode delete(String path) {
-    return json(send(request(path).DELETE(), HttpResponse.BodyHandlers.ofByteArray()));
+    return json(send("DELETE", path, "application/json", null, null));
   }
 
   /** POSTs and returns the response body as a stream, for large downloads. */
   InputStream download(String path) {
-    HttpResponse<InputStream> r =
-        send(
-            request(path).POST(HttpRequest.BodyPublishers.noBody()),
-            HttpResponse.BodyHandlers.ofInputStream());
-    return r.body();
+    HttpURLConnection c = open("POST", path, "application/json", null, new byte[0]);
+    try {
+      return c.getInputStream();
+    } catch (IOException e) {
+      throw failed(e);
+    }
   }
 
-  private HttpRequest.Builder request(String path) {
+  /** One request; the answer's body, or the refusal as a {@link CliException}. */
+  private byte[] send(String method, String path, String accept, String contentType, byte[] body) {
+    HttpURLConnection c = open(method, path, accept, contentType, body);
+    try (InputStream in = c.getInputStream()) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw failed(e);
+    }
+  }
+
+  /**
+   * Opens a request and sends its body. The JDK's {@code HttpURLConnection}, not {@code
+   * java.net.http}: the latter's start (its selector thread, its executor, its TLS set-up) was most
+   * of a client command's start-up time (docs/benchmarks.md), for one request per command.
+   */
+  private HttpURLConnection open(
+      String method, String path, String accept, String contentType, byte[] body) {
     if (token == null || token.isBlank()) {
       throw CliException.input("no API token: set BULWARK_TOKEN or pass --token");
     }
-    return HttpRequest.newBuilder(URI.create(base + path))
-        .timeout(Duration.ofMinutes(5))
-        .header("Authorization", "Bearer " + token)
-        .header("Accept", "application/json");
+    HttpURLConnection c;
+    try {
+      c = (HttpURLConnection) URI.create(base + path).toURL().openConnection();
+      c.setConnectTimeout(10_000);
+      c.setReadTimeout((int) Duration.ofMinutes(5).toMillis());
+      c.setInstanceFollowRedirects(false);
+      c.setUseCaches(false);
+      c.setRequestMethod(method);
+      c.setRequestProperty("Authorization", "Bearer " + token);
+      c.setRequestProperty("Accept", accept);
+      if (body != null) {
+        if (contentType != null) {
+          c.setRequestProperty("Content-Type", contentType);
+        }
+        c.setDoOutput(true);
+        // Streamed, a body cannot be sent again, and the JDK then answers a 401 (the server's
+        // WWW-Authenticate: Bearer) with an exception instead of the server's problem document;
+        // buffered, it keeps the answer. Only bodies too big to buffer twice are streamed.
+        if (body.length > STREAM_ABOVE_BYTES) {
+          c.setFixedLengthStreamingMode(body.length);
+        }
+        try (java.io.OutputStream out = c.getOutputStream()) {
+          out.write(body);
+        }
+      }
+      int status = c.getResponseCode();
+      if (status >= 400) {
+        byte[] problem;
+        try (InputStream err = c.getErrorStream()) {
+          problem = err == null ? new byte[0] : err.readAllBytes();
+        } catch (IOException e) {
+          problem = new byte[0];
+        }
+        throw problem(status, problem);
+      }
+    } catch (java.net.HttpRetryException e) {
+      throw CliException.refused(
+          e.responseCode(),
+          "HTTP "
+              + e.responseCode()
+              + ": the server refused the request"
+              + (e.responseCode() == 401 ? " (the token is unknown, expired or revoked)" : ""));
+    } catch (IOException e) {
+      throw failed(e);
+    }
+    return c;
   }
 
-  private <T> HttpResponse<T> send(HttpRequest.Builder req, HttpResponse.BodyHandler<T> handler) {
-    HttpResponse<T> r;
-    try {
-      r = http.send(req.build(), handler);
-    } catch (ConnectException e) {
-      throw new CliException(
+  private CliException failed(IOException e) {
+    if (e instanceof ConnectException) {
+      return new CliException(
           ExitCodes.SERVER, "cannot reach the server at " + base + " (connection refused)");
-    } catch (HttpTimeoutException e) {
-      throw new CliException(ExitCodes.SERVER, "the server at " + base + " did not answer in time");
-    } catch (IOException e) {
-      throw new CliException(
-          ExitCodes.SERVER, "cannot talk to the server at " + base + ": " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CliException(ExitCodes.SERVER, "interrupted");
     }
-    if (r.statusCode() >= 400) {
-      byte[] body;
-      try {
-        body = r.body() instanceof InputStream in ? in.readAllBytes() : (byte[]) r.body();
-      } catch (IOException e) {
-        body = new byte[0];
-      }
-      throw problem(r.statusCode(), body);
+    if (e instanceof java.net.SocketTimeoutException) {
+      return new CliException(
+          ExitCodes.SERVER, "the server at " + base + " did not answer in time");
     }
-    return r;
+    return new CliException(
+        ExitCodes.SERVER, "cannot talk to the server at " + base + ": " + e.getMessage());
   }
 
   private static CliException problem(int status, byte[] body) {
@@ -211,12 +207,12 @@ final class ApiClient {
     return CliException.refused(status, message);
   }
 
-  private static JsonNode json(HttpResponse<byte[]> r) {
-    if (r.body().length == 0) {
+  private static JsonNode json(byte[] body) {
+    if (body.length == 0) {
       return Json.MAPPER.nullNode();
     }
     try {
-      return Json.MAPPER.readTree(r.body());
+      return Json.MAPPER.readTree(body);
     } catch (IOException e) {
       throw new CliException(ExitCodes.SERVER, "the server sent a response that is not JSON");
     }
