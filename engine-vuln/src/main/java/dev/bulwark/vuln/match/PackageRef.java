@@ -92,6 +92,14 @@ public record PackageRef(Ecosystem ecosystem, String name, String release) {
     return new Parsed.Ok(of(eco.get(), name), p.getVersion());
   }
 
+  private static final java.util.Set<Ecosystem> BINARY_NAMED =
+      java.util.EnumSet.of(
+          Ecosystem.REDHAT,
+          Ecosystem.ROCKY,
+          Ecosystem.ALMALINUX,
+          Ecosystem.WOLFI,
+          Ecosystem.CHAINGUARD);
+
   private static final java.util.Set<String> OS_TYPES = java.util.Set.of("deb", "rpm", "apk");
 
   /**
@@ -181,7 +189,7 @@ public record PackageRef(Ecosystem ecosystem, String name, String release) {
       }
       sourceName = up[0];
       sourceVersion = up[1];
-    } else if (origin.sourceRecorded() || eco == Ecosystem.REDHAT) {
+    } else if (origin.sourceRecorded() || BINARY_NAMED.contains(eco)) {
       sourceName = binary;
     } else {
       return new Parsed.Unmatched(
