@@ -182,7 +182,8 @@ public final class Distros {
    * The release a purl's {@code distro} qualifier names for {@code eco}: {@code debian-12}, {@code
    * debian-12.5}, {@code bookworm}; {@code ubuntu-22.04}, {@code jammy}; {@code alpine-3.20.3};
    * {@code rhel-9.4}, {@code redhat-9.4}; {@code rocky-9.3}; {@code almalinux-9.4}; {@code
-   * sles-15.5}; {@code opensuse-leap-15.5}, {@code opensuse-tumbleweed-20240101}.
+   * sles-15.5}; {@code opensuse-leap-15.5}, {@code opensuse-tumbleweed-20240101}; and the bare
+   * release Trivy writes ({@code 3.20.3}, {@code 12.5}).
    */
   public static Release releaseOfPurl(Ecosystem eco, String distro) {
     if (!eco.hasReleases()) {
@@ -197,6 +198,10 @@ public final class Distros {
               + ")");
     }
     String d = distro.strip().toLowerCase(Locale.ROOT);
+    if (Character.isDigit(d.charAt(0))) {
+      // Trivy writes the bare release (distro=3.20.3); the namespace has named the distribution.
+      d = example(eco).replaceAll("[0-9.]+$", "") + d;
+    }
     String key =
         switch (eco) {
           case DEBIAN -> {

@@ -62,6 +62,10 @@ class DistrosTest {
     assertThat(purl(Ecosystem.UBUNTU, "esm-infra/focal")).isEqualTo("20.04");
     assertThat(purl(Ecosystem.ALPINE, "alpine-3.20.3")).isEqualTo("3.20");
     assertThat(purl(Ecosystem.ALPINE, "alpine-3.20")).isEqualTo("3.20");
+    // Trivy: pkg:apk/alpine/alpine-baselayout@3.7.1-r10?arch=x86_64&distro=3.24.0_alpha20260127
+    assertThat(purl(Ecosystem.ALPINE, "3.24.0_alpha20260127")).isEqualTo("3.24");
+    assertThat(purl(Ecosystem.DEBIAN, "12.5")).isEqualTo("12");
+    assertThat(purl(Ecosystem.REDHAT, "9.4")).isEqualTo("9");
     assertThat(purl(Ecosystem.REDHAT, "rhel-9.4")).isEqualTo("9");
     assertThat(purl(Ecosystem.REDHAT, "redhat-9.4")).isEqualTo("9");
     assertThat(purl(Ecosystem.ROCKY, "rocky-9.3")).isEqualTo("9");
