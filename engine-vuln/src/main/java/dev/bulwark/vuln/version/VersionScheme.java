@@ -144,6 +144,9 @@ public enum VersionScheme {
 
   /**
    * apk versions start with a digit (apk-tools refuses others); so do the bounds Alpine publishes.
+   * apk-tools compares the first number as an integer ({@code 006 > 1.0.0}, {@code 021109-r3 >
+   * 3.0.0-r2}, its test/version.data), and reads leading zeros as a fraction only after a dot;
+   * versatile reads them as a fraction in the first number too, so they are dropped here.
    */
   private static String apkChecked(String v) {
     if (!Character.isDigit(v.charAt(0))) {
@@ -152,8 +155,11 @@ public enum VersionScheme {
     if (v.chars().anyMatch(Character::isWhitespace)) {
       throw new IllegalArgumentException("it contains whitespace");
     }
-    return v;
+    return LEADING_ZEROS.matcher(v).replaceFirst("");
   }
+
+  private static final java.util.regex.Pattern LEADING_ZEROS =
+      java.util.regex.Pattern.compile("^0+(?=[0-9])");
 
   /** A version or message as a reason may quote it: a hostile one can be megabytes long. */
   private static String shown(String s) {
