@@ -63,7 +63,8 @@ public enum VersionScheme {
               }
               yield semver(v);
             }
-            case DEBIAN, RPM -> VersionFactory.forScheme(versatileScheme, epochChecked(v));
+            case DEBIAN -> VersionFactory.forScheme(versatileScheme, epochChecked(v));
+            case RPM -> RpmEvr.parse(epochChecked(v));
             case APK -> VersionFactory.forScheme(versatileScheme, apkChecked(v));
             default -> VersionFactory.forScheme(versatileScheme, v);
           };
@@ -96,6 +97,7 @@ public enum VersionScheme {
     Comparable copy =
         switch (this) {
           case GO -> VersionFactory.forScheme(versatileScheme, goCanonical(v));
+          case RPM -> RpmEvr.parse(v);
           default -> VersionFactory.forScheme(versatileScheme, v);
         };
     parsed.compareTo(copy);
@@ -144,6 +146,10 @@ public enum VersionScheme {
       if (colon == v.length() - 1) {
         throw new IllegalArgumentException("nothing follows the epoch");
       }
+    }
+    if (this == DEBIAN && v.endsWith("-")) {
+      // dpkg: "revision number is empty".
+      throw new IllegalArgumentException("the revision after '-' is empty");
     }
     if (this == DEBIAN && !Character.isDigit(v.charAt(colon + 1))) {
       // dpkg: "version number does not start with digit"; versatile accepts it.
