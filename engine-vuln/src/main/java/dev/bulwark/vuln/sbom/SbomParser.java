@@ -122,6 +122,11 @@ public final class SbomParser {
         throw new SbomFormatException(
             name + ": trailing content after the document at " + where(p));
       }
+    } catch (SbomFormatException e) {
+      // The readers of the parts know the position, not the file.
+      throw e.getMessage().startsWith(name + ": ")
+          ? e
+          : new SbomFormatException(name + ": " + e.getMessage());
     } catch (JacksonException e) {
       var loc = e.getLocation();
       throw new SbomFormatException(
@@ -198,12 +203,12 @@ public final class SbomParser {
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String f = p.currentName();
         JsonToken t = p.nextToken();
-        if (f.equals("name")) {
+        if (t.isStructStart()) {
+          p.skipChildren();
+        } else if (f.equals("name")) {
           key = p.getValueAsString();
         } else if (f.equals("value")) {
           value = p.getValueAsString();
-        } else if (t.isStructStart()) {
-          p.skipChildren();
         }
       }
       d.property(key, value);
@@ -625,8 +630,11 @@ public final class SbomParser {
     return new Sbom("CycloneDX", specVersion, build(components, generator, "component-"), deps);
   }
 
-  /** Deeper than any CycloneDX document nests; the element stack is the parser's only memory. */
-  static final int MAX_XML_DEPTH = 1000;
+  /**
+   * Deeper than any CycloneDX document nests, and below the JDK's own limit (1000), whose message
+   * names no position.
+   */
+  static final int MAX_XML_DEPTH = 500;
 
   /**
    * Whether the element path (innermost first, the name element already popped) is a tool's name:
