@@ -170,6 +170,11 @@ public final class DpkgSbom {
     }
   }
 
+  /** The {@code arch} qualifier of a purl, or null. */
+  public static String architectureOf(String purl) {
+    return ComponentDraft.qualifier(purl, "arch");
+  }
+
   /** The SBOM, as CycloneDX 1.6 JSON. */
   public static String cycloneDx(
       Listing listing, Distro distro, String toolVersion, Instant now, UUID serial) {
