@@ -83,7 +83,7 @@ public final class DpkgSbom {
                 + ": line "
                 + lineNo
                 + ": expected 5 or 6 tab-separated fields (dpkg-query -f '"
-                + QUERY_FORMAT.replace("\\t", "\\\\t").replace("\\n", "\\\\n")
+                + QUERY_FORMAT
                 + "'), found "
                 + f.length);
       }
