@@ -229,4 +229,38 @@ class ImageSbomParserTest {
         .singleElement()
         .satisfies(c -> assertThat(c.purl()).isEqualTo("pkg:npm/a@1"));
   }
+
+  @Test
+  void newerTrivySpdxAnnotationsAndContainedFiles() throws Exception {
+    Sbom s =
+        parse(
+            """
+        {"spdxVersion": "SPDX-2.3", "creationInfo": {"creators": ["Organization: aquasecurity", "Tool: trivy-0.58.0"]},
+         "packages": [
+          {"SPDXID": "SPDXRef-Package-1", "name": "libssl3", "versionInfo": "3.0.15-1~deb12u1",
+           "sourceInfo": "built package from: openssl 3.0.15-1~deb12u1",
+           "externalRefs": [{"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl",
+                             "referenceLocator": "pkg:deb/debian/libssl3@3.0.15-1~deb12u1?arch=amd64&distro=debian-12.8"}],
+           "annotations": [
+            {"annotator": "Tool: trivy-0.58.0", "annotationType": "OTHER", "comment": "LayerDiffID: sha256:2879a4821959ab702528e28a1c59cd26c4956112497f6d1dbfd86c8d88003983"},
+            {"annotator": "Tool: trivy-0.58.0", "annotationType": "OTHER", "comment": "PkgType: debian"}]},
+          {"SPDXID": "SPDXRef-Package-2", "name": "express", "versionInfo": "4.17.1",
+           "externalRefs": [{"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl", "referenceLocator": "pkg:npm/express@4.17.1"}],
+           "annotations": [{"annotator": "Tool: trivy-0.58.0", "annotationType": "OTHER", "comment": "PkgType: node-pkg"}]}],
+         "files": [{"SPDXID": "SPDXRef-File-9", "fileName": "app/node_modules/express/package.json"}],
+         "relationships": [{"spdxElementId": "SPDXRef-Package-2", "relationshipType": "CONTAINS", "relatedSpdxElement": "SPDXRef-File-9"}]}
+        """);
+    Component ssl = s.components().get(0);
+    assertThat(ssl.origin().sourceName()).isEqualTo("openssl");
+    assertThat(ssl.origin().sourceVersion()).isNull();
+    assertThat(ssl.origin().packageType()).isEqualTo("debian");
+    assertThat(ssl.origin().locations())
+        .containsExactly(
+            new Component.Location(
+                "sha256:2879a4821959ab702528e28a1c59cd26c4956112497f6d1dbfd86c8d88003983", null));
+    Component express = s.components().get(1);
+    assertThat(express.origin().packageType()).isEqualTo("node-pkg");
+    assertThat(express.origin().locations())
+        .containsExactly(new Component.Location(null, "app/node_modules/express/package.json"));
+  }
 }
