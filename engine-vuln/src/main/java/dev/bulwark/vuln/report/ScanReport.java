@@ -366,16 +366,11 @@ public final class ScanReport {
     List<Object> notCovered = new ArrayList<>();
     for (Scanned s : scans) {
       for (Component c : s.result().notCovered()) {
-        notCovered.add(
-            ordered(
-                "component",
-                c.label(),
-                "purl",
-                c.purl(),
-                "ecosystem",
-                ecosystemOf(c),
-                "sbom",
-                s.sbom()));
+        Map<String, Object> m =
+            ordered("component", c.label(), "purl", c.purl(), "ecosystem", ecosystemOf(c));
+        putOrigin(m, c);
+        m.put("sbom", s.sbom());
+        notCovered.add(m);
       }
     }
     Map<String, Object> root = new LinkedHashMap<>();
