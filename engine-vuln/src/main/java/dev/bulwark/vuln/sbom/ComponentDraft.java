@@ -70,6 +70,8 @@ final class ComponentDraft {
   private String filePath;
   private final Map<Integer, String[]> indexed = new TreeMap<>();
 
+  private final List<String> occurrences = new ArrayList<>();
+
   /** Paths without a layer: SPDX {@code sourceInfo} (Syft) and contained files (Trivy). */
   final List<String> paths = new ArrayList<>();
 
@@ -143,6 +145,13 @@ final class ComponentDraft {
       case "LayerDigest" -> layerDigest = v;
       case "FilePath" -> filePath = v;
       default -> {}
+    }
+  }
+
+  /** A CycloneDX evidence occurrence's location: a path. */
+  void occurrence(String location) {
+    if (location != null && !location.isBlank()) {
+      occurrences.add(location.strip());
     }
   }
 
@@ -233,6 +242,14 @@ final class ComponentDraft {
     String layer = layerDiffId != null ? layerDiffId : layerDigest;
     if (layer != null || filePath != null) {
       locations.add(new Component.Location(layer, filePath));
+    }
+    for (String o : occurrences) {
+      // Trivy writes the path once as an occurrence: it belongs with the layer it names.
+      if (filePath == null && layer != null && locations.size() == 1 && occurrences.size() == 1) {
+        locations.set(0, new Component.Location(layer, o));
+      } else if (!o.equals(filePath)) {
+        locations.add(new Component.Location(null, o));
+      }
     }
     for (String p : paths) {
       locations.add(new Component.Location(null, p));

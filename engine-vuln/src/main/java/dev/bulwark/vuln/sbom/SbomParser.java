@@ -181,6 +181,7 @@ public final class SbomParser {
           case "version" -> d.version = p.getValueAsString();
           case "purl" -> d.purl = p.getValueAsString();
           case "properties" -> cdxProperties(p, d);
+          case "evidence" -> cdxEvidence(p, d);
           case "components" -> cdxComponents(p, nested);
           default -> {
             if (t.isStructStart()) {
@@ -212,6 +213,40 @@ public final class SbomParser {
         }
       }
       d.property(key, value);
+    }
+  }
+
+  /**
+   * CycloneDX 1.5+ {@code evidence.occurrences[].location}: where the component was found (Trivy
+   * writes its file paths there since 0.50).
+   */
+  private static void cdxEvidence(JsonParser p, ComponentDraft d)
+      throws IOException, SbomFormatException {
+    expect(p, JsonToken.START_OBJECT, "evidence");
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String f = p.currentName();
+      JsonToken t = p.nextToken();
+      if (f.equals("occurrences") && t == JsonToken.START_ARRAY) {
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+          if (p.currentToken() != JsonToken.START_OBJECT) {
+            if (p.currentToken().isStructStart()) {
+              p.skipChildren();
+            }
+            continue;
+          }
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String of = p.currentName();
+            JsonToken ot = p.nextToken();
+            if (ot.isStructStart()) {
+              p.skipChildren();
+            } else if (of.equals("location")) {
+              d.occurrence(p.getValueAsString());
+            }
+          }
+        }
+      } else if (t.isStructStart()) {
+        p.skipChildren();
+      }
     }
   }
 
@@ -577,6 +612,12 @@ public final class SbomParser {
                 default -> {}
               }
             }
+            if (local.equals("location")
+                && "occurrence".equals(parent)
+                && !frames.isEmpty()
+                && occurrenceOfComponent(path)) {
+              frames.peek().occurrence(text.toString());
+            }
             if (local.equals("name") && isToolName(path)) {
               ComponentDraft.Generator named = ComponentDraft.Generator.ofToolName(text.toString());
               if (named != ComponentDraft.Generator.OTHER) {
@@ -651,6 +692,19 @@ public final class SbomParser {
             && "components".equals(b)
             && "tools".equals(c)
             && "metadata".equals(d));
+  }
+
+  /** Whether an occurrence's location (already popped) is of a component's own evidence. */
+  private static boolean occurrenceOfComponent(Deque<String> path) {
+    var it = path.iterator();
+    return "occurrence".equals(it.next())
+        && it.hasNext()
+        && "occurrences".equals(it.next())
+        && it.hasNext()
+        && "evidence".equals(it.next())
+        && it.hasNext()
+        && "component".equals(it.next())
+        && !path.contains("metadata");
   }
 
   /** Whether a property element (already popped) sits in a component's own properties. */

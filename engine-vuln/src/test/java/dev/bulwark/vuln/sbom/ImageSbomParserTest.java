@@ -31,6 +31,7 @@ class ImageSbomParserTest {
       strings = {
         "trivy-fluentd-image.cdx.json",
         "trivy-alpine-languages.cdx.json",
+        "trivy-evidence-occurrences.cdx.json",
         "trivy-centos7-image.spdx.json",
         "trivy-centos7-image.spdx",
         "syft-image-encoder.cdx.json",
@@ -262,5 +263,40 @@ class ImageSbomParserTest {
     assertThat(express.origin().packageType()).isEqualTo("node-pkg");
     assertThat(express.origin().locations())
         .containsExactly(new Component.Location(null, "app/node_modules/express/package.json"));
+  }
+
+  @Test
+  void cycloneDxXmlWithTrivyPropertiesOldToolsAndEvidence() throws Exception {
+    Sbom s =
+        parse(
+            """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <bom xmlns="http://cyclonedx.org/schema/bom/1.5" version="1">
+          <metadata><tools><tool><vendor>aquasecurity</vendor><name>trivy</name></tool></tools>
+            <component type="container"><name>img</name>
+              <properties><property name="aquasecurity:trivy:SrcName">not-a-package</property></properties>
+            </component></metadata>
+          <components>
+            <component type="library" bom-ref="b">
+              <name>libidn2-0</name><version>2.0.5-1</version>
+              <purl>pkg:deb/debian/libidn2-0@2.0.5-1?distro=debian-10.2</purl>
+              <properties>
+                <property name="aquasecurity:trivy:SrcName">libidn2</property>
+                <property name="aquasecurity:trivy:LayerDiffID">sha256:831c</property>
+              </properties>
+              <evidence><occurrences><occurrence><location>var/lib/dpkg/status</location></occurrence></occurrences></evidence>
+            </component>
+          </components>
+        </bom>
+        """);
+    assertThat(s.components())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.origin().sourceName()).isEqualTo("libidn2");
+              assertThat(c.origin().sourceRecorded()).isTrue();
+              assertThat(c.origin().locations())
+                  .containsExactly(new Component.Location("sha256:831c", "var/lib/dpkg/status"));
+            });
   }
 }
