@@ -37,10 +37,20 @@ final class SpdxTagValue {
     String annotationRef = null;
     String line;
     int lineNo = 0;
+    boolean first = true;
     while ((line = readLine(r, name, lineNo + 1)) != null) {
       lineNo++;
       if (line.isBlank() || line.startsWith("#")) {
         continue;
+      }
+      if (first) {
+        first = false;
+        if (!line.startsWith("SPDXVersion:")) {
+          throw new SbomFormatException(
+              name
+                  + ": not an SBOM (expected CycloneDX JSON or XML, or SPDX JSON or tag-value, which"
+                  + " starts with SPDXVersion)");
+        }
       }
       int colon = line.indexOf(':');
       if (colon <= 0) {
@@ -66,10 +76,6 @@ final class SpdxTagValue {
           }
         }
         value = sb.substring(0, sb.indexOf("</text>")).strip();
-      }
-      if (lineNo == 1 && !tag.equals("SPDXVersion")) {
-        throw new SbomFormatException(
-            name + ": not an SBOM (an SPDX tag-value document starts with SPDXVersion)");
       }
       switch (tag) {
         case "SPDXVersion" -> spdxVersion = value;

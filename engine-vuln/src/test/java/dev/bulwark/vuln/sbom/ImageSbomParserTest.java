@@ -196,6 +196,7 @@ class ImageSbomParserTest {
         .hasMessageContaining("longer than");
     assertThatThrownBy(() -> parse("Some: thing\n"))
         .hasMessageContaining("starts with SPDXVersion");
+    assertThatThrownBy(() -> parse("Sorry, no SBOM here\n")).hasMessageContaining("t: not an SBOM");
   }
 
   @Test
