@@ -15,9 +15,9 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "sbom",
-    description = "Upload SBOMs of releases.",
+    description = "Upload SBOMs of releases; build one of this machine's Debian packages.",
     mixinStandardHelpOptions = true,
-    subcommands = {SbomCommand.Upload.class})
+    subcommands = {SbomCommand.Upload.class, SbomFromDpkgCommand.class})
 final class SbomCommand {
 
   @Calls({

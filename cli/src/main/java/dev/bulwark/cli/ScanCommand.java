@@ -66,7 +66,9 @@ final class ScanCommand implements Callable<Integer> {
   @Parameters(
       paramLabel = "SBOM",
       arity = "1..*",
-      description = "CycloneDX JSON/XML or SPDX JSON files.")
+      description =
+          "CycloneDX JSON/XML or SPDX JSON/tag-value files, including image SBOMs of Syft and"
+              + " Trivy (findings name the layer and path a package came from).")
   List<Path> sboms;
 
   @Option(
@@ -140,14 +142,7 @@ final class ScanCommand implements Callable<Integer> {
         dev.bulwark.vuln.sbom.Sbom sbom = SbomParser.parse(p);
         parsed.add(sbom);
         for (var c : sbom.components()) {
-          // The keys matching uses (OS packages: the source package), in every release: the
-          // selection below compares records' (ecosystem, name) only.
-          if (c.purl() != null && PackageRef.forMatching(c) instanceof PackageRef.Parsed.Ok ok) {
-            wanted.add(ok.ref().withoutRelease());
-            if (ok.binary() != null) {
-              wanted.add(ok.binary().withoutRelease());
-            }
-          }
+          wanted.addAll(wanted(c));
         }
       } catch (SbomFormatException e) {
         throw CliException.input(e.getMessage());
@@ -249,6 +244,18 @@ final class ScanCommand implements Callable<Integer> {
                 + (notCovered == 1 ? " is" : "s are")
                 + " not covered (neither checked nor clean); add their OSV exports with --osv");
       }
+      int conflicts = ScanReport.typeConflicts(scans);
+      if (conflicts > 0) {
+        err.println(
+            "bulwark: warning: "
+                + conflicts
+                + " component"
+                + (conflicts == 1
+                    ? " has a purl whose type disagrees"
+                    : "s have purls whose types disagree")
+                + " with the package type the SBOM's generator recorded; not matched, listed as"
+                + " unmatched with both types (fix the SBOM or its generator)");
+      }
       int unknown = ScanReport.unknownSeverity(scans);
       if (unknown > 0 && failOn != FailOn.none) {
         err.println(
@@ -268,6 +275,21 @@ final class ScanCommand implements Callable<Integer> {
     }
     err.flush();
     return failed(scans) ? ExitCodes.CHECK_FAILED : ExitCodes.OK;
+  }
+
+  /**
+   * The packages whose advisories a component needs, as the snapshot and the loader select them (by
+   * ecosystem and name): the package the scanner will look up.
+   */
+  static java.util.Set<PackageRef> wanted(dev.bulwark.vuln.sbom.Component c) {
+    // The keys matching uses (OS packages: the source package), in every release: the selection
+    // compares records' (ecosystem, name) only.
+    if (c.purl() != null && PackageRef.forMatching(c) instanceof PackageRef.Parsed.Ok ok) {
+      return ok.binary() == null
+          ? java.util.Set.of(ok.ref().withoutRelease())
+          : java.util.Set.of(ok.ref().withoutRelease(), ok.binary().withoutRelease());
+    }
+    return java.util.Set.of();
   }
 
   /**

@@ -414,4 +414,112 @@ class ScanCommandTest {
         .isEqualTo(4);
     assertThat(run("scan", sbom.toString()).code()).isEqualTo(2);
   }
+
+  @Test
+  void anImageSbomNamesTheLayerAndPathOfEachFindingAndWarnsOfATypeConflict() throws Exception {
+    Path image = dir.resolve("image.cdx.json");
+    Files.writeString(
+        image,
+        """
+        {"bomFormat": "CycloneDX", "specVersion": "1.6",
+         "metadata": {"tools": {"components": [{"type": "application", "name": "syft"}]}},
+         "components": [
+          {"bom-ref": "a", "name": "left-pad", "version": "1.1.0", "purl": "pkg:npm/left-pad@1.1.0",
+           "properties": [{"name": "syft:package:type", "value": "npm"},
+                          {"name": "syft:location:0:layerID", "value": "sha256:75e43d55939745950bc3f8fad56c5834617c4339f0f54755e69a0dd5372624e9"},
+                          {"name": "syft:location:0:path", "value": "/app/node_modules/left-pad/package.json"}]},
+          {"bom-ref": "b", "name": "requests", "version": "2.30.0", "purl": "pkg:pypi/requests@2.30.0",
+           "properties": [{"name": "syft:package:type", "value": "deb"}]}]}
+        """);
+    Result table = run("scan", image.toString(), "--osv", osv.toString());
+    assertThat(table.code()).as(table.err()).isZero();
+    assertThat(table.out())
+        .contains("found in layer sha256:75e43d559397, /app/node_modules/left-pad/package.json")
+        .contains("the purl type 'pypi' disagrees with the package type 'deb'");
+    assertThat(table.err()).contains("warning: 1 component has a purl whose type disagrees");
+
+    Result json = run("scan", image.toString(), "--osv", osv.toString(), "--format", "json");
+    JsonNode doc = Json.MAPPER.readTree(json.out());
+    assertThat(doc.at("/findings/0/locations/0/path").asText())
+        .isEqualTo("/app/node_modules/left-pad/package.json");
+    assertThat(doc.at("/unmatched/0/typeConflict").asBoolean()).isTrue();
+    assertThat(doc.at("/summary/typeConflicts").asInt()).isEqualTo(1);
+
+    Result sarif = run("scan", image.toString(), "--osv", osv.toString(), "--format", "sarif");
+    JsonNode run = Json.MAPPER.readTree(sarif.out()).at("/runs/0/results/0");
+    assertThat(run.at("/locations/0/logicalLocations/0/name").asText())
+        .isEqualTo("/app/node_modules/left-pad/package.json");
+    assertThat(run.at("/properties/locations/0/layer").asText()).startsWith("sha256:75e43d55");
+  }
+
+  @Test
+  void anSbomOfThisMachinesDebianPackagesIsWrittenAndScanned() throws Exception {
+    if (!Files.isExecutable(Path.of("/usr/bin/dpkg-query"))) {
+      System.out.println("SKIPPED: no /usr/bin/dpkg-query here; sbom from-dpkg is not exercised");
+      org.junit.jupiter.api.Assumptions.abort("no dpkg-query");
+    }
+    Path host = dir.resolve("host.cdx.json");
+    Result made = run("sbom", "from-dpkg", "-o", host.toString());
+    assertThat(made.code()).as(made.err()).isZero();
+    assertThat(made.err()).contains("packages of ").contains("written to " + host);
+    Files.writeString(
+        osv.resolve("DEBIAN-CVE-2011-3374.json"),
+        """
+        {"id": "DEBIAN-CVE-2011-3374", "upstream": ["CVE-2011-3374"],
+         "affected": [{"package": {"ecosystem": "Debian:12", "name": "apt"},
+                       "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}]}]}]}
+        """);
+    Result scan = run("scan", host.toString(), "--osv", osv.toString(), "--format", "json");
+    assertThat(scan.code()).as(scan.err()).isZero();
+    JsonNode doc = Json.MAPPER.readTree(scan.out());
+    long packages = Json.MAPPER.readTree(Files.readString(host)).path("components").size();
+    assertThat(doc.at("/summary/components").asLong()).isEqualTo(packages);
+    assertThat(doc.at("/summary/typeConflicts").asInt()).isZero();
+    if (Files.readString(host).contains("\"name\" : \"apt\"")) {
+      assertThat(doc.path("findings").findValuesAsText("id")).contains("DEBIAN-CVE-2011-3374");
+    }
+  }
+
+  @Test
+  void sbomFromDpkgReadsAListingAndAnOsReleaseGiven() throws Exception {
+    Path listing = dir.resolve("dpkg.txt");
+    Files.writeString(
+        listing,
+        "libssl3\t3.0.11-1~deb12u2\tamd64\topenssl\t3.0.11-1~deb12u2\tii \n"
+            + "bash\t5.2.15-2+b2\tamd64\t\t5.2.15-2+b2\tii \n"
+            + "oldpkg\t1.0\tamd64\t\t1.0\trc \n");
+    Path osRelease = dir.resolve("os-release");
+    Files.writeString(osRelease, "ID=debian\nVERSION_ID=\"12\"\n");
+    Path out = dir.resolve("listed.cdx.json");
+    Result r =
+        run(
+            "sbom",
+            "from-dpkg",
+            "--dpkg-output",
+            listing.toString(),
+            "--os-release",
+            osRelease.toString(),
+            "-o",
+            out.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).contains("2 packages of debian-12").contains("1 not installed");
+    JsonNode doc = Json.MAPPER.readTree(Files.readString(out));
+    assertThat(doc.at("/components/0/purl").asText())
+        .isEqualTo(
+            "pkg:deb/debian/libssl3@3.0.11-1~deb12u2?arch=amd64&distro=debian-12&upstream=openssl");
+    assertThat(doc.at("/components/1/purl").asText())
+        .isEqualTo("pkg:deb/debian/bash@5.2.15-2%2Bb2?arch=amd64&distro=debian-12");
+
+    Files.writeString(listing, "only\ttwo\n");
+    Result bad =
+        run(
+            "sbom",
+            "from-dpkg",
+            "--dpkg-output",
+            listing.toString(),
+            "--os-release",
+            osRelease.toString());
+    assertThat(bad.code()).isEqualTo(ExitCodes.INPUT);
+    assertThat(bad.err()).contains(listing.toString()).contains("line 1").contains("tab-separated");
+  }
 }

@@ -27,7 +27,8 @@ public record ScanResult(
    * record whose rating {@code severity} is: {@code id} or another record that matched, when they
    * carry one; else ({@code severityByAlias}) an alias that did not match this component but rates
    * the same vulnerability (a GHSA record rating a GO- record); null when no record of the group is
-   * rated.
+   * rated. {@code distroStatus} is the distribution's own verdict on the package where its record
+   * carries one ("will not fix", "postponed", "not affected", ...), shown as such; null otherwise.
    */
   public record Finding(
       Component component,
@@ -37,7 +38,20 @@ public record ScanResult(
       String severityFrom,
       boolean severityByAlias,
       String fixed,
-      String summary) {
+      String summary,
+      String distroStatus) {
+    public Finding(
+        Component component,
+        String id,
+        List<String> aliases,
+        Severity severity,
+        String severityFrom,
+        boolean severityByAlias,
+        String fixed,
+        String summary) {
+      this(component, id, aliases, severity, severityFrom, severityByAlias, fixed, summary, null);
+    }
+
     public Finding {
       aliases = List.copyOf(aliases);
       java.util.Objects.requireNonNull(severity, "severity");
@@ -63,7 +77,22 @@ public record ScanResult(
     }
   }
 
-  public record Unmatched(Component component, String reason) {}
+  /**
+   * A component that could not be checked, and why. {@code typeConflict} marks the components whose
+   * purl type disagrees with the package type the SBOM's generator recorded (a purl {@code pkg:npm}
+   * on a package Syft calls {@code deb}): which one is right cannot be told, so the component is
+   * listed here, and the CLI warns about them, rather than matched under either.
+   */
+  public record Unmatched(Component component, String reason, boolean typeConflict) {
+    public Unmatched(Component component, String reason) {
+      this(component, reason, false);
+    }
+  }
+
+  /** The unmatched components whose purl type and recorded package type disagree. */
+  public List<Unmatched> typeConflicts() {
+    return unmatched.stream().filter(Unmatched::typeConflict).toList();
+  }
 
   public int findingCount() {
     return vulnerable.stream().mapToInt(v -> v.findings().size()).sum();

@@ -2,6 +2,7 @@ package dev.bulwark.vuln.match;
 
 import dev.bulwark.vuln.osv.Severity;
 import dev.bulwark.vuln.sbom.Component;
+import dev.bulwark.vuln.sbom.PackageTypes;
 import dev.bulwark.vuln.sbom.Sbom;
 import dev.bulwark.vuln.version.InvalidVersionException;
 import java.util.ArrayList;
@@ -35,7 +36,7 @@ public final class Scanner {
     }
     for (Component c : components) {
       if (c.purl() == null
-          || !(PackageRef.fromPurl(c.purl()) instanceof PackageRef.Parsed.Ok ok)
+          || !(PackageRef.forMatching(c) instanceof PackageRef.Parsed.Ok ok)
           || !packages.contains(ok.ref())) {
         continue;
       }
@@ -60,10 +61,27 @@ public final class Scanner {
     List<Component> notCovered = new ArrayList<>();
     for (Component c : components) {
       if (c.purl() == null || c.purl().isBlank()) {
-        unmatched.add(new ScanResult.Unmatched(c, "no purl"));
+        String type = c.origin().packageType();
+        unmatched.add(
+            new ScanResult.Unmatched(
+                c,
+                PackageTypes.isOsPackage(type)
+                    ? "no purl, though the SBOM records a "
+                        + type
+                        + " package: OS packages are matched by their purl (type, distro"
+                        + " qualifier), which the generator could not write"
+                    : "no purl"));
         continue;
       }
-      switch (PackageRef.forMatching(c)) {
+      PackageRef.Parsed parsed = matchKey(c);
+      if (!(parsed instanceof PackageRef.Parsed.Malformed)) {
+        String conflict = typeConflict(c);
+        if (conflict != null) {
+          unmatched.add(new ScanResult.Unmatched(c, conflict, true));
+          continue;
+        }
+      }
+      switch (parsed) {
         case PackageRef.Parsed.Malformed m ->
             unmatched.add(new ScanResult.Unmatched(c, m.reason()));
         case PackageRef.Parsed.Unmatched u ->
@@ -97,6 +115,39 @@ public final class Scanner {
             .reversed()
             .thenComparing(v -> v.component().label()));
     return new ScanResult(vulnerable, clean, unmatched, notCovered);
+  }
+
+  /**
+   * The package and version to look up for a component. The one place the purl is read for
+   * matching: OS packages are matched by the source package the SBOM records, which the
+   * OS-ecosystem mapping in {@link PackageRef} decides.
+   */
+  private static PackageRef.Parsed matchKey(Component c) {
+    return PackageRef.forMatching(c);
+  }
+
+  /**
+   * Why a component's purl type and the package type its generator recorded cannot both be right,
+   * or null when they agree or the recorded type is not one whose purl type is certain.
+   */
+  static String typeConflict(Component c) {
+    String recorded = c.origin().packageType();
+    String purlType = PackageTypes.purlType(c.purl());
+    if (recorded == null || purlType == null) {
+      return null;
+    }
+    return PackageTypes.purlTypeOf(recorded)
+        .filter(expected -> !expected.equals(purlType))
+        .map(
+            expected ->
+                "the purl type '"
+                    + purlType
+                    + "' disagrees with the package type '"
+                    + recorded
+                    + "' the SBOM's generator recorded (a pkg:"
+                    + expected
+                    + " package); which is right cannot be told, so it was not matched")
+        .orElse(null);
   }
 
   private ScanResult.VulnerableComponent component(
@@ -141,13 +192,33 @@ public final class Scanner {
       String fixed = highestFix(ref, group);
       findings.add(
           new ScanResult.Finding(
-              c, id, aliases, severity, from, byAlias, fixed, group.get(0).advisory().summary()));
+              c,
+              id,
+              aliases,
+              severity,
+              from,
+              byAlias,
+              fixed,
+              group.get(0).advisory().summary(),
+              distroStatus(group)));
     }
     findings.sort(
         Comparator.comparing((ScanResult.Finding f) -> f.severity().level())
             .reversed()
             .thenComparing(ScanResult.Finding::id));
     return new ScanResult.VulnerableComponent(c, findings, advice(ref, version, findings, byGroup));
+  }
+
+  /**
+   * The distribution's verdict on the package ("will not fix", "postponed", ...), from the first
+   * record of the group that carries one; null when none does.
+   */
+  private static String distroStatus(List<AdvisoryIndex.Hit> group) {
+    return group.stream()
+        .map(AdvisoryIndex.Hit::distroStatus)
+        .filter(java.util.Objects::nonNull)
+        .findFirst()
+        .orElse(null);
   }
 
   /** The fix for a group is the highest of its records' next fixes: all records must be fixed. */

@@ -156,6 +156,86 @@ public final class ScanReport {
     return parts.isEmpty() ? "" : "[" + String.join(" ", parts) + "]";
   }
 
+  /**
+   * Where a component came from, as its SBOM says (image SBOMs): {@code packageType}, {@code
+   * sourcePackage} ({@code name}, {@code version}) and {@code locations} ({@code layer}, {@code
+   * path}), each only when known, into {@code m}.
+   */
+  static void putOrigin(Map<String, Object> m, Component c) {
+    Component.Origin o = c.origin();
+    if (o.packageType() != null) {
+      m.put("packageType", o.packageType());
+    }
+    if (o.sourceName() != null) {
+      Map<String, Object> s = new LinkedHashMap<>();
+      s.put("name", o.sourceName());
+      if (o.sourceVersion() != null) {
+        s.put("version", o.sourceVersion());
+      }
+      m.put("sourcePackage", s);
+    }
+    if (!o.locations().isEmpty()) {
+      m.put("locations", locations(c));
+    }
+  }
+
+  static List<Object> locations(Component c) {
+    List<Object> out = new ArrayList<>();
+    for (Component.Location l : c.origin().locations()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      if (l.layer() != null) {
+        m.put("layer", l.layer());
+      }
+      if (l.path() != null) {
+        m.put("path", l.path());
+      }
+      out.add(m);
+    }
+    return out;
+  }
+
+  /** One location as a person reads it: {@code layer sha256:0123456789ab, /var/lib/dpkg/status}. */
+  static String where(Component.Location l, boolean shortLayer) {
+    List<String> parts = new ArrayList<>();
+    if (l.layer() != null) {
+      parts.add("layer " + (shortLayer ? shortLayer(l.layer()) : l.layer()));
+    }
+    if (l.path() != null) {
+      parts.add(l.path());
+    }
+    return String.join(", ", parts);
+  }
+
+  /** A layer digest shortened as docker prints image ids: the algorithm and 12 hex digits. */
+  static String shortLayer(String layer) {
+    int colon = layer.indexOf(':');
+    return colon > 0 && layer.length() > colon + 13 ? layer.substring(0, colon + 13) : layer;
+  }
+
+  /** The table's lines for a component's origin: its source package and where it was found. */
+  private static void printOrigin(PrintWriter out, Component c, String indent) {
+    Component.Origin o = c.origin();
+    if (o.sourceName() != null && !o.sourceName().equals(c.name())) {
+      out.println(
+          indent
+              + "source package "
+              + o.sourceName()
+              + (o.sourceVersion() == null ? "" : " " + o.sourceVersion()));
+    }
+    List<Component.Location> ls = o.locations();
+    int shown = Math.min(ls.size(), 3);
+    for (int i = 0; i < shown; i++) {
+      out.println(indent + "found in " + where(ls.get(i), true));
+    }
+    if (ls.size() > shown) {
+      out.println(indent + "and in " + (ls.size() - shown) + " more places (see --format json)");
+    }
+  }
+
+  public static int typeConflicts(List<Scanned> scans) {
+    return scans.stream().mapToInt(s -> s.result().typeConflicts().size()).sum();
+  }
+
   // ---- table ----
 
   public static void table(PrintWriter out, List<Scanned> scans, boolean colour) {
@@ -175,6 +255,7 @@ public final class ScanReport {
                     + v.advice().of()
                     + ")";
         out.println(v.component().label() + "  ->  " + advice);
+        printOrigin(out, v.component(), "    ");
         for (ScanResult.Finding f : v.findings()) {
           String sev = String.format(Locale.ROOT, "%-8s", f.severity().level().label());
           out.println(
@@ -185,13 +266,17 @@ public final class ScanReport {
                   + (f.aliases().isEmpty() ? "" : " (" + String.join(", ", f.aliases()) + ")")
                   + (f.fixed() == null ? "" : "  fixed in " + f.fixed())
                   + (f.summary() == null ? "" : "  " + f.summary())
-                  + (rating(f).isEmpty() ? "" : "  " + rating(f)));
+                  + (rating(f).isEmpty() ? "" : "  " + rating(f))
+                  + (f.distroStatus() == null ? "" : "  [distro: " + f.distroStatus() + "]"));
         }
       }
       if (!s.result().unmatched().isEmpty()) {
         out.println("Not checked:");
         for (ScanResult.Unmatched u : s.result().unmatched()) {
           out.println("  " + u.component().label() + ": " + u.reason());
+          if (u.typeConflict()) {
+            printOrigin(out, u.component(), "    ");
+          }
         }
       }
       if (!s.result().notCovered().isEmpty()) {
@@ -242,6 +327,10 @@ public final class ScanReport {
           }
           m.put("severitySource", severitySource(f));
           m.put("summary", f.summary());
+          if (f.distroStatus() != null) {
+            m.put("distroStatus", f.distroStatus());
+          }
+          putOrigin(m, v.component());
           m.put("sbom", s.sbom());
           findings.add(m);
         }
@@ -266,6 +355,10 @@ public final class ScanReport {
         m.put("ref", u.component().ref());
         m.put("purl", u.component().purl());
         m.put("reason", u.reason());
+        if (u.typeConflict()) {
+          m.put("typeConflict", true);
+        }
+        putOrigin(m, u.component());
         m.put("sbom", s.sbom());
         unmatched.add(m);
       }
@@ -273,16 +366,11 @@ public final class ScanReport {
     List<Object> notCovered = new ArrayList<>();
     for (Scanned s : scans) {
       for (Component c : s.result().notCovered()) {
-        notCovered.add(
-            ordered(
-                "component",
-                c.label(),
-                "purl",
-                c.purl(),
-                "ecosystem",
-                ecosystemOf(c),
-                "sbom",
-                s.sbom()));
+        Map<String, Object> m =
+            ordered("component", c.label(), "purl", c.purl(), "ecosystem", ecosystemOf(c));
+        putOrigin(m, c);
+        m.put("sbom", s.sbom());
+        notCovered.add(m);
       }
     }
     Map<String, Object> root = new LinkedHashMap<>();
@@ -296,6 +384,7 @@ public final class ScanReport {
     counts.put("vulnerable", scans.stream().mapToInt(s -> s.result().vulnerable().size()).sum());
     counts.put("clean", scans.stream().mapToInt(s -> s.result().clean().size()).sum());
     counts.put("unmatched", unmatched.size());
+    counts.put("typeConflicts", typeConflicts(scans));
     counts.put("notCovered", notCovered.size());
     counts.put("notCoveredEcosystems", new ArrayList<>(notCoveredEcosystems(scans)));
     counts.put("findings", findings.size());
@@ -369,22 +458,31 @@ public final class ScanReport {
                       + (rating(f).isEmpty() ? "" : " " + rating(f))
                       + (f.fixed() == null
                           ? "; no fixed version is known"
-                          : "; fixed in " + f.fixed())));
-          res.put(
-              "locations",
-              List.of(
-                  ordered(
-                      "physicalLocation",
-                      ordered("artifactLocation", artifact, "region", ordered("startLine", 1)))));
+                          : "; fixed in " + f.fixed())
+                      + (f.distroStatus() == null ? "" : "; distribution: " + f.distroStatus())
+                      + foundIn(v.component())));
+          Map<String, Object> location =
+              ordered(
+                  "physicalLocation",
+                  ordered("artifactLocation", artifact, "region", ordered("startLine", 1)));
+          List<Object> logical = logicalLocations(v.component());
+          if (!logical.isEmpty()) {
+            location.put("logicalLocations", logical);
+          }
+          res.put("locations", List.of(location));
           res.put(
               "partialFingerprints",
-              ordered("bulwark/v1", fingerprint(packageOf(v.component()) + "|" + f.id())));
+              ordered("bulwark/v1", fingerprint(fingerprintKey(v.component(), f))));
           Map<String, Object> props = new LinkedHashMap<>();
           props.put("purl", v.component().purl());
           props.put("severity", f.severity().level().label());
           if (f.severity().known()) {
             props.put("severitySource", severitySource(f));
           }
+          if (f.distroStatus() != null) {
+            props.put("distroStatus", f.distroStatus());
+          }
+          putOrigin(props, v.component());
           res.put("properties", props);
           results.add(res);
         }
@@ -402,6 +500,56 @@ public final class ScanReport {
     doc.put("version", "2.1.0");
     doc.put("runs", List.of(run));
     return doc;
+  }
+
+  /** The message's last part for an image SBOM: where the package was found. */
+  private static String foundIn(Component c) {
+    List<Component.Location> ls = c.origin().locations();
+    if (ls.isEmpty()) {
+      return "";
+    }
+    return "; found in "
+        + where(ls.get(0), false)
+        + (ls.size() > 1 ? " (and " + (ls.size() - 1) + " more)" : "");
+  }
+
+  /**
+   * The layers and paths of an image SBOM as SARIF logical locations: the SBOM file stays the
+   * physical location, which code scanning needs, and these say where in the image it is.
+   */
+  private static List<Object> logicalLocations(Component c) {
+    List<Object> out = new ArrayList<>();
+    for (Component.Location l : c.origin().locations()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", l.path() != null ? l.path() : l.layer());
+      m.put(
+          "fullyQualifiedName",
+          l.layer() == null ? l.path() : l.path() == null ? l.layer() : l.layer() + l.path());
+      m.put("kind", l.path() != null ? "resource" : "module");
+      out.add(m);
+    }
+    return out;
+  }
+
+  /**
+   * What identifies an alert across scans: the package without its version and the vulnerability,
+   * and for an image SBOM the first path the package was found at (so that the same library in two
+   * places of an image makes two alerts). Layers are left out: every rebuild changes them.
+   */
+  static String fingerprintKey(Component c, ScanResult.Finding f) {
+    String key = packageOf(c) + "|" + f.id();
+    String path = firstPath(c);
+    return path == null ? key : key + "|" + path;
+  }
+
+  /** The first path an image SBOM found the component at; null for other SBOMs. */
+  static String firstPath(Component c) {
+    for (Component.Location l : c.origin().locations()) {
+      if (l.path() != null) {
+        return l.path();
+      }
+    }
+    return null;
   }
 
   private static Map<String, Object> rule(ScanResult.Finding f) {
@@ -534,8 +682,13 @@ public final class ScanReport {
     for (Scanned s : scans) {
       for (ScanResult.VulnerableComponent v : s.result().vulnerable()) {
         Component c = v.component();
+        // One VDR component per package and place: the same purl found at two paths of an
+        // image is two components, as it is two findings.
+        String key = c.label() + "|" + firstPath(c);
         String ref =
-            refs.computeIfAbsent(c.label(), k -> c.ref() != null ? c.ref() : "c" + refs.size());
+            refs.computeIfAbsent(
+                key,
+                k -> c.ref() != null && !refs.containsValue(c.ref()) ? c.ref() : "c" + refs.size());
         if (components.size() < refs.size()) {
           Map<String, Object> m = new LinkedHashMap<>();
           m.put("type", "library");
@@ -545,6 +698,7 @@ public final class ScanReport {
             m.put("version", c.version());
           }
           m.put("purl", c.purl());
+          vdrOrigin(m, c);
           components.add(m);
         }
         for (ScanResult.Finding f : v.findings()) {
@@ -607,7 +761,10 @@ public final class ScanReport {
                   });
           @SuppressWarnings("unchecked")
           List<Object> affects = (List<Object>) vuln.get("affects");
-          affects.add(ordered("ref", ref));
+          Map<String, Object> affected = ordered("ref", ref);
+          if (!affects.contains(affected)) {
+            affects.add(affected);
+          }
           if (f.fixed() != null) {
             vuln.putIfAbsent("recommendation", "Upgrade to " + f.fixed() + " or later");
           }
@@ -632,6 +789,42 @@ public final class ScanReport {
     root.put("components", components);
     root.put("vulnerabilities", vulns);
     return root;
+  }
+
+  /**
+   * An image SBOM's origin on a VDR component: the paths as CycloneDX 1.6 evidence occurrences, the
+   * layers, source package and package type as {@code bulwark:} properties (CycloneDX has no field
+   * for them; the names follow Syft's {@code syft:location:N:layerID}).
+   */
+  private static void vdrOrigin(Map<String, Object> m, Component c) {
+    Component.Origin o = c.origin();
+    List<Object> props = new ArrayList<>();
+    if (o.packageType() != null) {
+      props.add(ordered("name", "bulwark:package:type", "value", o.packageType()));
+    }
+    if (o.sourceName() != null) {
+      props.add(ordered("name", "bulwark:source:name", "value", o.sourceName()));
+      if (o.sourceVersion() != null) {
+        props.add(ordered("name", "bulwark:source:version", "value", o.sourceVersion()));
+      }
+    }
+    List<Object> occurrences = new ArrayList<>();
+    for (int i = 0; i < o.locations().size(); i++) {
+      Component.Location l = o.locations().get(i);
+      if (l.layer() != null) {
+        props.add(ordered("name", "bulwark:location:" + i + ":layer", "value", l.layer()));
+      }
+      if (l.path() != null) {
+        props.add(ordered("name", "bulwark:location:" + i + ":path", "value", l.path()));
+        occurrences.add(ordered("location", l.path()));
+      }
+    }
+    if (!occurrences.isEmpty()) {
+      m.put("evidence", ordered("occurrences", occurrences));
+    }
+    if (!props.isEmpty()) {
+      m.put("properties", props);
+    }
   }
 
   /** Map.of iterates in a random order per JVM; reports must be byte-for-byte repeatable. */

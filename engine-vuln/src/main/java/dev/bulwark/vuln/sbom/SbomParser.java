@@ -23,11 +23,16 @@ import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 
 /**
- * Streams CycloneDX (1.2 to 1.6, JSON and XML) and SPDX 2.3 JSON into {@link Sbom}. Only the fields
- * matching needs are kept, so memory grows with the number of components, not with the document's
- * bytes. Written on Jackson's streaming parser and the JDK's StAX reader because the CycloneDX and
- * SPDX libraries bind whole documents into object graphs. XML is hardened: a DTD is refused
- * outright, so there are no external entities and no entity expansion.
+ * Streams CycloneDX (1.2 to 1.7, JSON and XML) and SPDX (2.2 and 2.3, JSON and tag-value) into
+ * {@link Sbom}. Only the fields matching needs are kept, so memory grows with the number of
+ * components, not with the document's bytes. Written on Jackson's streaming parser and the JDK's
+ * StAX reader because the CycloneDX and SPDX libraries bind whole documents into object graphs. XML
+ * is hardened: a DTD is refused outright, so there are no external entities and no entity
+ * expansion.
+ *
+ * <p>Image SBOMs: what Syft and Trivy record beyond the purl (the source package, their own package
+ * type, the layer and path each package was found in) becomes the component's {@link
+ * Component.Origin}; see {@link ComponentDraft} for the property names.
  */
 public final class SbomParser {
   private static final JsonFactory JSON =
@@ -68,15 +73,20 @@ public final class SbomParser {
     if (first == '<') {
       return xml(name, in);
     }
+    if (first == 'S' || first == '#') {
+      return SpdxTagValue.parse(name, in);
+    }
     throw new SbomFormatException(
-        name + ": not an SBOM (expected CycloneDX JSON or XML, or SPDX JSON)");
+        name + ": not an SBOM (expected CycloneDX JSON or XML, or SPDX JSON or tag-value)");
   }
 
   // ---- JSON: CycloneDX and SPDX in one pass ----
 
   private static Sbom json(String name, InputStream in) throws SbomFormatException, IOException {
-    List<Component> components = new ArrayList<>();
+    List<ComponentDraft> components = new ArrayList<>();
     Map<String, List<String>> deps = new LinkedHashMap<>();
+    Map<String, String> files = new java.util.HashMap<>();
+    ComponentDraft.Generator[] generator = {ComponentDraft.Generator.OTHER};
     String bomFormat = null;
     String specVersion = null;
     String spdxVersion = null;
@@ -91,9 +101,12 @@ public final class SbomParser {
           case "bomFormat" -> bomFormat = p.getValueAsString();
           case "specVersion" -> specVersion = p.getValueAsString();
           case "spdxVersion" -> spdxVersion = p.getValueAsString();
+          case "metadata" -> generator[0] = cdxMetadata(p, generator[0]);
           case "components" -> cdxComponents(p, components);
           case "dependencies" -> cdxDependencies(p, deps);
+          case "creationInfo" -> generator[0] = spdxCreationInfo(p, generator[0]);
           case "packages" -> spdxPackages(p, components);
+          case "files" -> spdxFiles(p, files);
           case "relationships" -> spdxRelationships(p, deps);
           default -> {
             if (t.isStructStart()) {
@@ -109,6 +122,11 @@ public final class SbomParser {
         throw new SbomFormatException(
             name + ": trailing content after the document at " + where(p));
       }
+    } catch (SbomFormatException e) {
+      // The readers of the parts know the position, not the file.
+      throw e.getMessage().startsWith(name + ": ")
+          ? e
+          : new SbomFormatException(name + ": " + e.getMessage());
     } catch (JacksonException e) {
       var loc = e.getLocation();
       throw new SbomFormatException(
@@ -119,10 +137,13 @@ public final class SbomParser {
               + e.getOriginalMessage());
     }
     if ("CycloneDX".equals(bomFormat)) {
-      return new Sbom("CycloneDX", specVersion, uniqueRefs(components), deps);
+      return new Sbom(
+          "CycloneDX", specVersion, build(components, generator[0], "component-"), deps);
     }
     if (spdxVersion != null && spdxVersion.startsWith("SPDX-")) {
-      return new Sbom("SPDX", spdxVersion.substring(5), uniqueRefs(components), deps);
+      spdxContainedFiles(components, deps, files);
+      return new Sbom(
+          "SPDX", spdxVersion.substring(5), build(components, generator[0], "package-"), deps);
     }
     throw new SbomFormatException(
         name + ": not an SBOM (no bomFormat \"CycloneDX\" and no spdxVersion)");
@@ -142,22 +163,25 @@ public final class SbomParser {
     }
   }
 
-  private static void cdxComponents(JsonParser p, List<Component> out)
+  private static void cdxComponents(JsonParser p, List<ComponentDraft> out)
       throws IOException, SbomFormatException {
     expect(p, JsonToken.START_ARRAY, "components");
     while (p.nextToken() != JsonToken.END_ARRAY) {
       expect(p, JsonToken.START_OBJECT, "components[]");
-      String ref = null, nm = null, group = null, version = null, purl = null;
-      List<Component> nested = new ArrayList<>();
+      ComponentDraft d = new ComponentDraft();
+      List<ComponentDraft> nested = new ArrayList<>();
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String f = p.currentName();
         JsonToken t = p.nextToken();
         switch (f) {
-          case "bom-ref" -> ref = p.getValueAsString();
-          case "name" -> nm = p.getValueAsString();
-          case "group" -> group = p.getValueAsString();
-          case "version" -> version = p.getValueAsString();
-          case "purl" -> purl = p.getValueAsString();
+          case "bom-ref" -> d.ref = p.getValueAsString();
+          case "type" -> d.cdxType = p.getValueAsString();
+          case "name" -> d.name = p.getValueAsString();
+          case "group" -> d.group = p.getValueAsString();
+          case "version" -> d.version = p.getValueAsString();
+          case "purl" -> d.purl = p.getValueAsString();
+          case "properties" -> cdxProperties(p, d);
+          case "evidence" -> cdxEvidence(p, d);
           case "components" -> cdxComponents(p, nested);
           default -> {
             if (t.isStructStart()) {
@@ -166,15 +190,162 @@ public final class SbomParser {
           }
         }
       }
-      out.add(
-          new Component(
-              ref != null ? ref : "component-" + out.size(), qualified(group, nm), version, purl));
+      out.add(d);
       out.addAll(nested);
     }
   }
 
-  private static String qualified(String group, String name) {
-    return group == null || group.isBlank() || name == null ? name : group + "/" + name;
+  private static void cdxProperties(JsonParser p, ComponentDraft d)
+      throws IOException, SbomFormatException {
+    expect(p, JsonToken.START_ARRAY, "properties");
+    while (p.nextToken() != JsonToken.END_ARRAY) {
+      expect(p, JsonToken.START_OBJECT, "properties[]");
+      String key = null, value = null;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String f = p.currentName();
+        JsonToken t = p.nextToken();
+        if (t.isStructStart()) {
+          p.skipChildren();
+        } else if (f.equals("name")) {
+          key = p.getValueAsString();
+        } else if (f.equals("value")) {
+          value = p.getValueAsString();
+        }
+      }
+      d.property(key, value);
+    }
+  }
+
+  /**
+   * CycloneDX 1.5+ {@code evidence.occurrences[].location}: where the component was found (Trivy
+   * writes its file paths there since 0.50).
+   */
+  private static void cdxEvidence(JsonParser p, ComponentDraft d)
+      throws IOException, SbomFormatException {
+    expect(p, JsonToken.START_OBJECT, "evidence");
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String f = p.currentName();
+      JsonToken t = p.nextToken();
+      if (f.equals("occurrences") && t == JsonToken.START_ARRAY) {
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+          if (p.currentToken() != JsonToken.START_OBJECT) {
+            if (p.currentToken().isStructStart()) {
+              p.skipChildren();
+            }
+            continue;
+          }
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String of = p.currentName();
+            JsonToken ot = p.nextToken();
+            if (ot.isStructStart()) {
+              p.skipChildren();
+            } else if (of.equals("location")) {
+              d.occurrence(p.getValueAsString());
+            }
+          }
+        }
+      } else if (t.isStructStart()) {
+        p.skipChildren();
+      }
+    }
+  }
+
+  /**
+   * Reads who wrote a CycloneDX document from {@code metadata.tools}: an array of {@code {vendor,
+   * name}} up to 1.4, an object with {@code components} (and {@code services}) from 1.5.
+   */
+  private static ComponentDraft.Generator cdxMetadata(
+      JsonParser p, ComponentDraft.Generator current) throws IOException, SbomFormatException {
+    expect(p, JsonToken.START_OBJECT, "metadata");
+    ComponentDraft.Generator g = current;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String f = p.currentName();
+      JsonToken t = p.nextToken();
+      if (f.equals("tools") && t == JsonToken.START_ARRAY) {
+        g = toolNames(p, g);
+      } else if (f.equals("tools") && t == JsonToken.START_OBJECT) {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          JsonToken tt = p.nextToken();
+          if (tt == JsonToken.START_ARRAY) {
+            g = toolNames(p, g);
+          } else if (tt.isStructStart()) {
+            p.skipChildren();
+          }
+        }
+      } else if (t.isStructStart()) {
+        p.skipChildren();
+      }
+    }
+    return g;
+  }
+
+  private static ComponentDraft.Generator toolNames(JsonParser p, ComponentDraft.Generator g)
+      throws IOException {
+    while (p.nextToken() != JsonToken.END_ARRAY) {
+      if (p.currentToken() != JsonToken.START_OBJECT) {
+        if (p.currentToken().isStructStart()) {
+          p.skipChildren();
+        }
+        continue;
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String f = p.currentName();
+        JsonToken t = p.nextToken();
+        if (f.equals("name") && t == JsonToken.VALUE_STRING) {
+          ComponentDraft.Generator named = ComponentDraft.Generator.ofToolName(p.getText());
+          if (named != ComponentDraft.Generator.OTHER) {
+            g = named;
+          }
+        } else if (t.isStructStart()) {
+          p.skipChildren();
+        }
+      }
+    }
+    return g;
+  }
+
+  /** SPDX {@code creationInfo.creators}: {@code Tool: syft-1.2.3}, {@code Tool: trivy-0.50.0}. */
+  private static ComponentDraft.Generator spdxCreationInfo(
+      JsonParser p, ComponentDraft.Generator current) throws IOException, SbomFormatException {
+    expect(p, JsonToken.START_OBJECT, "creationInfo");
+    ComponentDraft.Generator g = current;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String f = p.currentName();
+      JsonToken t = p.nextToken();
+      if (f.equals("creators") && t == JsonToken.START_ARRAY) {
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+          if (p.currentToken().isStructStart()) {
+            p.skipChildren();
+          } else {
+            g = creator(p.getValueAsString(), g);
+          }
+        }
+      } else if (t.isStructStart()) {
+        p.skipChildren();
+      }
+    }
+    return g;
+  }
+
+  static ComponentDraft.Generator creator(String creator, ComponentDraft.Generator g) {
+    if (creator != null && creator.startsWith("Tool:")) {
+      ComponentDraft.Generator named =
+          ComponentDraft.Generator.ofToolName(creator.substring(5).strip());
+      if (named != ComponentDraft.Generator.OTHER) {
+        return named;
+      }
+    }
+    return g;
+  }
+
+  /** Components in document order, with references made unique (see {@link #uniqueRefs}). */
+  static List<Component> build(
+      List<ComponentDraft> drafts, ComponentDraft.Generator generator, String fallback) {
+    List<Component> out = new ArrayList<>(drafts.size());
+    for (ComponentDraft d : drafts) {
+      out.add(d.build(generator, fallback + out.size()));
+    }
+    return uniqueRefs(out);
   }
 
   private static void cdxDependencies(JsonParser p, Map<String, List<String>> deps)
@@ -203,22 +374,49 @@ public final class SbomParser {
     }
   }
 
-  private static void spdxPackages(JsonParser p, List<Component> out)
+  private static void spdxPackages(JsonParser p, List<ComponentDraft> out)
       throws IOException, SbomFormatException {
     expect(p, JsonToken.START_ARRAY, "packages");
     while (p.nextToken() != JsonToken.END_ARRAY) {
       expect(p, JsonToken.START_OBJECT, "packages[]");
-      String id = null, nm = null, version = null, purl = null;
+      ComponentDraft d = new ComponentDraft();
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String f = p.currentName();
         JsonToken t = p.nextToken();
         switch (f) {
-          case "SPDXID" -> id = p.getValueAsString();
-          case "name" -> nm = p.getValueAsString();
-          case "versionInfo" -> version = p.getValueAsString();
+          case "SPDXID" -> d.ref = d.spdxId = p.getValueAsString();
+          case "name" -> d.name = p.getValueAsString();
+          case "versionInfo" -> d.version = p.getValueAsString();
+          case "sourceInfo" -> d.sourceInfo = p.getValueAsString();
+          case "attributionTexts" -> {
+            expect(p, JsonToken.START_ARRAY, "attributionTexts");
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+              if (p.currentToken().isStructStart()) {
+                p.skipChildren();
+              } else {
+                d.keyValue(p.getValueAsString());
+              }
+            }
+          }
+          case "annotations" -> {
+            expect(p, JsonToken.START_ARRAY, "annotations");
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+              expect(p, JsonToken.START_OBJECT, "annotations[]");
+              while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String af = p.currentName();
+                JsonToken at = p.nextToken();
+                if (af.equals("comment")) {
+                  d.keyValue(p.getValueAsString());
+                } else if (at.isStructStart()) {
+                  p.skipChildren();
+                }
+              }
+            }
+          }
           case "externalRefs" -> {
             expect(p, JsonToken.START_ARRAY, "externalRefs");
             while (p.nextToken() != JsonToken.END_ARRAY) {
+              expect(p, JsonToken.START_OBJECT, "externalRefs[]");
               String type = null, locator = null;
               while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String rf = p.currentName();
@@ -231,8 +429,8 @@ public final class SbomParser {
                   p.skipChildren();
                 }
               }
-              if ("purl".equals(type) && purl == null) {
-                purl = locator;
+              if ("purl".equals(type) && d.purl == null) {
+                d.purl = locator;
               }
             }
           }
@@ -243,7 +441,50 @@ public final class SbomParser {
           }
         }
       }
-      out.add(new Component(id != null ? id : "package-" + out.size(), nm, version, purl));
+      out.add(d);
+    }
+  }
+
+  /** SPDX {@code files}: SPDXID to file name, for the packages that contain them (Trivy). */
+  private static void spdxFiles(JsonParser p, Map<String, String> files)
+      throws IOException, SbomFormatException {
+    expect(p, JsonToken.START_ARRAY, "files");
+    while (p.nextToken() != JsonToken.END_ARRAY) {
+      expect(p, JsonToken.START_OBJECT, "files[]");
+      String id = null, fileName = null;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String f = p.currentName();
+        JsonToken t = p.nextToken();
+        if (f.equals("SPDXID")) {
+          id = p.getValueAsString();
+        } else if (f.equals("fileName")) {
+          fileName = p.getValueAsString();
+        } else if (t.isStructStart()) {
+          p.skipChildren();
+        }
+      }
+      if (id != null && fileName != null) {
+        files.put(id, fileName);
+      }
+    }
+  }
+
+  /** A package that CONTAINS a file was found at that file's path (Trivy's SPDX). */
+  static void spdxContainedFiles(
+      List<ComponentDraft> drafts, Map<String, List<String>> deps, Map<String, String> files) {
+    if (files.isEmpty()) {
+      return;
+    }
+    for (ComponentDraft d : drafts) {
+      List<String> to = d.ref == null ? null : deps.get(d.ref);
+      if (to != null) {
+        for (String id : to) {
+          String file = files.get(id);
+          if (file != null) {
+            d.paths.add(file);
+          }
+        }
+      }
     }
   }
 
@@ -281,17 +522,19 @@ public final class SbomParser {
     f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
     f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
     f.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
-    List<Component> components = new ArrayList<>();
+    List<ComponentDraft> components = new ArrayList<>();
     Map<String, List<String>> deps = new LinkedHashMap<>();
+    ComponentDraft.Generator generator = ComponentDraft.Generator.OTHER;
     String specVersion = null;
     XMLStreamReader r = null;
     try {
       r = f.createXMLStreamReader(in);
       // Element path from the root; component frames hold the fields read so far.
       Deque<String> path = new ArrayDeque<>();
-      Deque<String[]> frames = new ArrayDeque<>();
-      Deque<List<Component>> pending = new ArrayDeque<>();
+      Deque<ComponentDraft> frames = new ArrayDeque<>();
+      Deque<List<ComponentDraft>> pending = new ArrayDeque<>();
       String currentDependency = null;
+      String propertyName = null;
       StringBuilder text = new StringBuilder();
       boolean sawBom = false;
       while (r.hasNext()) {
@@ -321,15 +564,29 @@ public final class SbomParser {
               specVersion =
                   r.getNamespaceURI().substring("http://cyclonedx.org/schema/bom/".length());
             }
+            if (path.size() >= MAX_XML_DEPTH) {
+              throw new SbomFormatException(
+                  name
+                      + ": refused: elements nested deeper than "
+                      + MAX_XML_DEPTH
+                      + " at "
+                      + at(r.getLocation()));
+            }
             String parent = path.peek();
             path.push(local);
             text.setLength(0);
             if (local.equals("component")
                 && "components".equals(parent)
                 && !path.contains("metadata")) {
-              frames.push(
-                  new String[] {r.getAttributeValue(null, "bom-ref"), null, null, null, null});
+              ComponentDraft d = new ComponentDraft();
+              d.ref = r.getAttributeValue(null, "bom-ref");
+              d.cdxType = r.getAttributeValue(null, "type");
+              frames.push(d);
               pending.push(new ArrayList<>());
+            } else if (local.equals("property")
+                && "properties".equals(parent)
+                && !frames.isEmpty()) {
+              propertyName = r.getAttributeValue(null, "name");
             } else if (local.equals("dependency") && "dependencies".equals(parent)) {
               currentDependency = r.getAttributeValue(null, "ref");
               if (currentDependency != null) {
@@ -345,30 +602,43 @@ public final class SbomParser {
           case XMLStreamConstants.END_ELEMENT -> {
             String local = path.pop();
             String parent = path.peek();
-            if ("component".equals(parent) && !frames.isEmpty() && path.size() >= 1) {
-              String[] fr = frames.peek();
+            if ("component".equals(parent) && !frames.isEmpty() && !path.contains("metadata")) {
+              ComponentDraft fr = frames.peek();
               switch (local) {
-                case "group" -> fr[1] = text.toString().strip();
-                case "name" -> fr[2] = text.toString().strip();
-                case "version" -> fr[3] = text.toString().strip();
-                case "purl" -> fr[4] = text.toString().strip();
+                case "group" -> fr.group = text.toString().strip();
+                case "name" -> fr.name = text.toString().strip();
+                case "version" -> fr.version = text.toString().strip();
+                case "purl" -> fr.purl = text.toString().strip();
                 default -> {}
               }
+            }
+            if (local.equals("location")
+                && "occurrence".equals(parent)
+                && !frames.isEmpty()
+                && occurrenceOfComponent(path)) {
+              frames.peek().occurrence(text.toString());
+            }
+            if (local.equals("name") && isToolName(path)) {
+              ComponentDraft.Generator named = ComponentDraft.Generator.ofToolName(text.toString());
+              if (named != ComponentDraft.Generator.OTHER) {
+                generator = named;
+              }
+            }
+            if (local.equals("property")
+                && "properties".equals(parent)
+                && !frames.isEmpty()
+                && propertyOfComponent(path)) {
+              frames.peek().property(propertyName, text.toString());
+              propertyName = null;
             }
             if (local.equals("component")
                 && "components".equals(parent)
                 && !frames.isEmpty()
                 && !path.contains("metadata")) {
-              String[] fr = frames.pop();
-              List<Component> nested = pending.pop();
-              List<Component> target = pending.isEmpty() ? components : pending.peek();
-              int index = components.size() + (pending.isEmpty() ? 0 : pending.peek().size());
-              target.add(
-                  new Component(
-                      fr[0] != null ? fr[0] : "component-" + index,
-                      qualified(fr[1], fr[2]),
-                      fr[3],
-                      fr[4]));
+              ComponentDraft fr = frames.pop();
+              List<ComponentDraft> nested = pending.pop();
+              List<ComponentDraft> target = pending.isEmpty() ? components : pending.peek();
+              target.add(fr);
               target.addAll(nested);
             }
             if (local.equals("dependency") && "dependencies".equals(parent)) {
@@ -398,7 +668,50 @@ public final class SbomParser {
         }
       }
     }
-    return new Sbom("CycloneDX", specVersion, uniqueRefs(components), deps);
+    return new Sbom("CycloneDX", specVersion, build(components, generator, "component-"), deps);
+  }
+
+  /**
+   * Deeper than any CycloneDX document nests, and below the JDK's own limit (1000), whose message
+   * names no position.
+   */
+  static final int MAX_XML_DEPTH = 500;
+
+  /**
+   * Whether the element path (innermost first, the name element already popped) is a tool's name:
+   * {@code metadata/tools/tool} (to 1.4) or {@code metadata/tools/components/component}.
+   */
+  private static boolean isToolName(Deque<String> path) {
+    var it = path.iterator();
+    String a = it.hasNext() ? it.next() : null;
+    String b = it.hasNext() ? it.next() : null;
+    String c = it.hasNext() ? it.next() : null;
+    String d = it.hasNext() ? it.next() : null;
+    return ("tool".equals(a) && "tools".equals(b) && "metadata".equals(c))
+        || ("component".equals(a)
+            && "components".equals(b)
+            && "tools".equals(c)
+            && "metadata".equals(d));
+  }
+
+  /** Whether an occurrence's location (already popped) is of a component's own evidence. */
+  private static boolean occurrenceOfComponent(Deque<String> path) {
+    var it = path.iterator();
+    return "occurrence".equals(it.next())
+        && it.hasNext()
+        && "occurrences".equals(it.next())
+        && it.hasNext()
+        && "evidence".equals(it.next())
+        && it.hasNext()
+        && "component".equals(it.next())
+        && !path.contains("metadata");
+  }
+
+  /** Whether a property element (already popped) sits in a component's own properties. */
+  private static boolean propertyOfComponent(Deque<String> path) {
+    var it = path.iterator();
+    it.next(); // properties
+    return it.hasNext() && "component".equals(it.next()) && !path.contains("metadata");
   }
 
   /**
@@ -428,7 +741,7 @@ public final class SbomParser {
       String ref = c.ref() + "#" + n;
       taken.add(ref);
       seen.add(ref);
-      out.add(new Component(ref, c.name(), c.version(), c.purl()));
+      out.add(new Component(ref, c.name(), c.version(), c.purl(), c.origin()));
     }
     return out;
   }
