@@ -91,8 +91,7 @@ public final class ImageScanBench {
    * Writes the image's advisories and SBOM; {@code total} counts the real exports' records too, so
    * that the database the scan reads has {@code total} records.
    */
-  static void generate(Path dir, int total, int components, List<Path> realZips)
-      throws Exception {
+  static void generate(Path dir, int total, int components, List<Path> realZips) throws Exception {
     Files.createDirectories(dir);
     int real = 0;
     for (Path p : realZips) {
