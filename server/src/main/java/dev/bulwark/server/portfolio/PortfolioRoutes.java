@@ -63,12 +63,13 @@ final class PortfolioRoutes {
     List<Portfolio.NotCompared> notCompared = new ArrayList<>();
     for (Portfolio.Hit h : portfolio.withPackage(call.principal(), ref)) {
       if (range != null) {
-        if (h.componentVersion() == null) {
+        String version = comparedVersion(h);
+        if (version == null) {
           notCompared.add(new Portfolio.NotCompared(h, "the SBOM gives the component no version"));
           continue;
         }
         try {
-          if (!range.contains(h.componentVersion())) {
+          if (!range.contains(version)) {
             continue;
           }
         } catch (InvalidVersionException e) {
@@ -80,6 +81,19 @@ final class PortfolioRoutes {
       out.add(h);
     }
     call.respond(200, Map.of("releases", out, "notCompared", notCompared));
+  }
+
+  /**
+   * The version a range is compared with: the purl's, as the scanner reads it (an RPM purl's {@code
+   * epoch} qualifier joined as {@code E:V-R}), else the component's own.
+   */
+  private static String comparedVersion(Portfolio.Hit h) {
+    if (h.purl() != null
+        && PackageRef.fromPurl(h.purl()) instanceof PackageRef.Parsed.Ok ok
+        && ok.version() != null) {
+      return ok.version();
+    }
+    return h.componentVersion();
   }
 
   private void plan(Call call) {

@@ -43,13 +43,21 @@ abstract class ImageSbomContractTest {
   TestServer ts;
   Http http;
   Releases releases;
+  Path osv;
 
   abstract TestDatabases.Kind kind();
 
   @BeforeAll
   void start() throws Exception {
-    Path osv = Path.of(ImageSbomContractTest.class.getResource("/osv-os").toURI());
     Path dir = Files.createTempDirectory("bulwark-image-sbom");
+    // A copy, so that a test can publish a record and sync.
+    osv = Files.createDirectories(dir.resolve("osv"));
+    try (var records =
+        Files.list(Path.of(ImageSbomContractTest.class.getResource("/osv-os").toURI()))) {
+      for (Path p : records.filter(p -> p.toString().endsWith(".json")).toList()) {
+        Files.copy(p, osv.resolve(p.getFileName()));
+      }
+    }
     ts = new TestServer(kind(), dir, c -> c.withOsvSources(List.of(osv)));
     http = ts.http;
     releases =
@@ -131,6 +139,15 @@ abstract class ImageSbomContractTest {
     throw new AssertionError("no " + field + " " + value + " in " + array);
   }
 
+  JsonNode finding(JsonNode findings, String id, String component) {
+    for (JsonNode f : findings) {
+      if (f.path("id").asText().equals(id) && f.path("component").asText().equals(component)) {
+        return f;
+      }
+    }
+    throw new AssertionError("no finding " + id + " of " + component + " in " + findings);
+  }
+
   @Test
   void componentsKeepTheirOriginAndFindingsShowLayerAndPath() {
     store("1.0", image());
@@ -150,8 +167,7 @@ abstract class ImageSbomContractTest {
 
     JsonNode findings =
         http.get("/api/v1/services/shop/releases/1.0/findings", ADMIN).json().path("findings");
-    JsonNode openssl = byField(findings, "id", "BWK-TEST-DEB-1");
-    assertThat(openssl.path("component").asText()).isEqualTo("openssl");
+    JsonNode openssl = finding(findings, "BWK-TEST-DEB-1", "openssl");
     assertThat(openssl.path("origin").path("locations").get(0).path("layer").asText())
         .isEqualTo(BASE);
     assertThat(openssl.path("origin").path("locations").get(0).path("path").asText())
@@ -168,7 +184,7 @@ abstract class ImageSbomContractTest {
     store("2.0", image());
     JsonNode findings =
         http.get("/api/v1/services/shop/releases/2.0/findings", ADMIN).json().path("findings");
-    JsonNode openssl = byField(findings, "id", "BWK-TEST-DEB-1");
+    JsonNode openssl = finding(findings, "BWK-TEST-DEB-1", "openssl");
     assertThat(openssl.path("severity").asText()).isEqualTo("critical");
     assertThat(due(openssl)).isEqualTo(Duration.ofDays(14));
     JsonNode bash = byField(findings, "id", "BWK-TEST-DEB-2");
@@ -208,9 +224,40 @@ abstract class ImageSbomContractTest {
     assumeTrue(
         refs.contains("libssl3 BWK-TEST-DEB-1"),
         "NOTICE: this build's scanner does not match binary packages by their source package yet");
-    JsonNode libssl = byField(findings, "component", "libssl3");
+    JsonNode libssl = finding(findings, "BWK-TEST-DEB-1", "libssl3");
     assertThat(libssl.path("origin").path("sourceName").asText()).isEqualTo("openssl");
     assertThat(due(libssl)).isEqualTo(Duration.ofDays(14));
+  }
+
+  /**
+   * An advisory sync that publishes a record naming the source package re-evaluates the binary
+   * packages built from it (the stored origin's source name), and the stored origin still decides
+   * the match.
+   */
+  @Test
+  void anAdvisorySyncReevaluatesBinaryPackagesByTheirSource() throws Exception {
+    store("8.0", image());
+    String record =
+        Files.readString(osv.resolve("BWK-TEST-DEB-1.json"))
+            .replace("BWK-TEST-DEB-1", "BWK-TEST-DEB-3")
+            .replace("CVE-2099-0001", "CVE-2099-0003")
+            .replace("3.0.11-1~deb12u2", "3.0.11-1~deb12u3");
+    Files.writeString(osv.resolve("BWK-TEST-DEB-3.json"), record);
+    try {
+      Http.Response sync = http.post("/api/v1/advisories/sync", ADMIN, Map.of());
+      assertThat(sync.status()).as(sync.text()).isEqualTo(200);
+      JsonNode findings =
+          http.get("/api/v1/services/shop/releases/8.0/findings", ADMIN).json().path("findings");
+      assertThat(finding(findings, "BWK-TEST-DEB-3", "openssl").path("state").asText())
+          .isEqualTo("open");
+      JsonNode libssl = finding(findings, "BWK-TEST-DEB-3", "libssl3");
+      assertThat(libssl.path("origin").path("sourceName").asText()).isEqualTo("openssl");
+      assertThat(libssl.path("origin").path("locations").get(0).path("layer").asText())
+          .isEqualTo(BASE);
+    } finally {
+      Files.delete(osv.resolve("BWK-TEST-DEB-3.json"));
+      http.post("/api/v1/advisories/sync", ADMIN, Map.of());
+    }
   }
 
   @Test
