@@ -17,13 +17,15 @@ import picocli.CommandLine.Spec;
     subcommands = {PortfolioCommand.Components.class, PortfolioCommand.Affected.class})
 final class PortfolioCommand {
   private static final String[] COLUMNS = {
-    "service", "team", "version", "componentVersion", "purl"
+    "service", "team", "version", "componentVersion", "purl", "source"
   };
 
   @Calls("GET /api/v1/components")
   @Command(
       name = "components",
-      description = "Releases that contain a package, optionally in a vers range.",
+      description =
+          "Releases that contain a package (by name, or as the source package of a binary"
+              + " package), optionally in a vers range.",
       mixinStandardHelpOptions = true)
   static final class Components implements Callable<Integer> {
     @Mixin ClientOptions client;
@@ -35,7 +37,11 @@ final class PortfolioCommand {
         description = "Such as pkg:maven/org.apache.logging.log4j/log4j-core")
     String purl;
 
-    @Option(names = "--range", description = "A vers range, such as vers:maven/>=2.0.0|<2.17.1")
+    @Option(
+        names = "--range",
+        description =
+            "A vers range in the package's scheme, such as vers:maven/>=2.0.0|<2.17.1,"
+                + " vers:deb/<3.0.11-1~deb12u2, vers:rpm/<1:3.0.7-18.el9_2 or vers:apk/<3.1.4-r1")
     String range;
 
     @Override
@@ -46,6 +52,23 @@ final class PortfolioCommand {
               + (range == null ? "" : "&range=" + ApiClient.segment(range));
       JsonNode r = client.client().get(path);
       Printer.print(spec.commandLine().getOut(), client.output, r, "releases", COLUMNS);
+      // The JSON carries them; a table would not, and they are neither in nor out of the range.
+      if (!client.output.json()) {
+        for (JsonNode n : r.path("notCompared")) {
+          spec.commandLine()
+              .getErr()
+              .println(
+                  "bulwark: not compared with the range: "
+                      + n.path("service").asText()
+                      + " "
+                      + n.path("version").asText()
+                      + " holds "
+                      + n.path("purl").asText()
+                      + " ("
+                      + n.path("reason").asText()
+                      + ")");
+        }
+      }
       return ExitCodes.OK;
     }
   }

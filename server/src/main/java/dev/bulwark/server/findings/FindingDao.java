@@ -162,7 +162,12 @@ final class FindingDao {
       String ref,
       String name,
       String componentVersion,
-      String purl) {}
+      String purl,
+      dev.bulwark.vuln.sbom.Component.Origin origin) {
+    dev.bulwark.vuln.sbom.Component component() {
+      return new dev.bulwark.vuln.sbom.Component(ref, name, componentVersion, purl, origin);
+    }
+  }
 
   /** A finding of a re-evaluated component. */
   record Existing(
@@ -200,12 +205,16 @@ final class FindingDao {
   List<Findings.Finding> findings(Handle h, long release) {
     return h.createQuery(
             """
-            SELECT id, vuln_id, aliases, severity, score, severity_source, purl, component_ref,
-              fixed, summary, state, first_seen, justification, state_reason, expires_at
-            FROM findings WHERE release_id = :r AND
+            SELECT f.id, f.vuln_id, f.aliases, f.severity, f.score, f.severity_source, f.purl,
+              f.component_ref, f.fixed, f.summary, f.state, f.first_seen, f.justification,
+              f.state_reason, f.expires_at, c.source_name, c.source_version, c.package_type,
+              COALESCE(c.source_recorded, 0) AS source_recorded, c.locations
+            FROM findings f LEFT JOIN release_components c
+              ON c.release_id = f.release_id AND c.ref = f.component_ref
+            WHERE f.release_id = :r AND
             """
                 + TeamScope.VISIBLE_R
-                + " ORDER BY vuln_id, component_ref")
+                + " ORDER BY f.vuln_id, f.component_ref")
         .bind("r", release)
         .map(
             (rs, ctx) -> {
@@ -219,6 +228,8 @@ final class FindingDao {
                   Findings.SeveritySource.parse(rs.getString("severity_source")),
                   rs.getString("purl"),
                   rs.getString("component_ref"),
+                  dev.bulwark.server.releases.Releases.shown(
+                      dev.bulwark.server.releases.Releases.storedOrigin(rs)),
                   rs.getString("fixed"),
                   rs.getString("summary"),
                   rs.getString("state"),
@@ -827,10 +838,11 @@ final class FindingDao {
     return h.createQuery(
             """
             SELECT c.release_id, s.name AS service, s.team, r.version, c.ref, c.name,
-              c.version AS cv, c.purl
+              c.version AS cv, c.purl, c.source_name, c.source_version, c.package_type,
+              c.source_recorded, c.locations
             FROM release_components c JOIN releases r ON r.id = c.release_id
             JOIN services s ON s.id = r.service_id
-            WHERE c.ecosystem = :eco AND c.package = :pkg AND
+            WHERE c.ecosystem = :eco AND (c.package = :pkg OR c.source_name = :pkg) AND
             """
                 + TeamScope.VISIBLE)
         .bind("eco", ecosystem)
@@ -845,7 +857,8 @@ final class FindingDao {
                     rs.getString("ref"),
                     rs.getString("name"),
                     rs.getString("cv"),
-                    rs.getString("purl")))
+                    rs.getString("purl"),
+                    dev.bulwark.server.releases.Releases.storedOrigin(rs)))
         .list();
   }
 

@@ -74,7 +74,12 @@ public final class Findings {
     }
   }
 
-  /** A finding as the API shows it; {@code state} is effective, {@code due} its SLA date. */
+  /**
+   * A finding as the API shows it; {@code state} is effective, {@code due} its SLA date. {@code
+   * origin} is where an image SBOM says the component came from (source package, layers and paths),
+   * so that a user sees whether the base image or their own layer brought it; null when the SBOM
+   * said nothing of the kind.
+   */
   public record Finding(
       String id,
       List<String> aliases,
@@ -83,6 +88,7 @@ public final class Findings {
       SeveritySource severitySource,
       String purl,
       String component,
+      dev.bulwark.vuln.sbom.Component.Origin origin,
       String fixed,
       String summary,
       String state,
@@ -104,6 +110,7 @@ public final class Findings {
           severitySource,
           purl,
           component,
+          origin,
           fixed,
           summary,
           expired ? FindingState.open.name() : state,

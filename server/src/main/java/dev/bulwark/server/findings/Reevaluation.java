@@ -94,10 +94,15 @@ public final class Reevaluation implements AdvisorySync {
         .inTransaction(
             h -> {
               Map<Long, List<FindingDao.StoredComponent>> byRelease = new LinkedHashMap<>();
+              // A binary package is found by its own name and by its source package's (the name
+              // Debian and Ubuntu advisories use): both may have changed, and it is scanned once.
+              Set<String> seen = new HashSet<>();
               for (PackageRef p : packages) {
                 for (FindingDao.StoredComponent s :
                     dao.componentsWithPackage(h, p.ecosystem().name(), p.name())) {
-                  byRelease.computeIfAbsent(s.release(), k -> new ArrayList<>()).add(s);
+                  if (seen.add(s.release() + "\n" + s.ref())) {
+                    byRelease.computeIfAbsent(s.release(), k -> new ArrayList<>()).add(s);
+                  }
                 }
               }
               int added = 0;
@@ -106,9 +111,7 @@ public final class Reevaluation implements AdvisorySync {
               for (var e : byRelease.entrySet()) {
                 long release = e.getKey();
                 List<Component> components =
-                    e.getValue().stream()
-                        .map(s -> new Component(s.ref(), s.name(), s.componentVersion(), s.purl()))
-                        .toList();
+                    e.getValue().stream().map(FindingDao.StoredComponent::component).toList();
                 List<FindingDao.FindingRow> now = FindingRecorder.rows(scanner.scan(components));
                 Map<String, FindingDao.FindingRow> nowByKey = new HashMap<>();
                 now.forEach(f -> nowByKey.put(key(f.componentRef(), f.vulnId()), f));

@@ -42,14 +42,32 @@ public final class Portfolio {
     this.releases = releases;
   }
 
-  /** A release that contains a package, with the component's version. */
+  /**
+   * A release that contains a package, with the component's version; {@code source} is the source
+   * package the image SBOM names for it (a query for {@code pkg:deb/debian/openssl} also finds
+   * {@code libssl3}, built from openssl), null when none is recorded.
+   */
   public record Hit(
       String service,
       String team,
       String version,
       String digest,
       String componentVersion,
-      String purl) {}
+      String purl,
+      String source) {}
+
+  /** A release that holds the package in a version the range's scheme cannot compare, and why. */
+  public record NotCompared(
+      String service,
+      String team,
+      String version,
+      String componentVersion,
+      String purl,
+      String reason) {
+    NotCompared(Hit h, String reason) {
+      this(h.service(), h.team(), h.version(), h.componentVersion(), h.purl(), reason);
+    }
+  }
 
   public List<Hit> withPackage(Principal caller, PackageRef ref) {
     return db.jdbi()
@@ -124,7 +142,7 @@ public final class Portfolio {
             .orElseThrow(() -> new DomainException.NotFound("no service named '" + service + "'"));
     List<Component> components =
         releases.components(caller, service, version).stream()
-            .map(c -> new Component(c.ref(), c.name(), c.version(), c.purl()))
+            .map(Releases.ComponentView::component)
             .toList();
     ScanResult result = advisories.scanner().scan(components);
     double weight = criticalityWeight(svc.criticality());

@@ -19,17 +19,19 @@ final class PortfolioDao {
         rs.getString("version"),
         rs.getString("digest"),
         rs.getString("cversion"),
-        rs.getString("purl"));
+        rs.getString("purl"),
+        rs.getString("source_name"));
   }
 
   List<Portfolio.Hit> withPackage(Handle h, Principal p, String ecosystem, String pkg) {
     return TeamScope.scoped(
             h.createQuery(
                 """
-                SELECT s.name AS service, s.team, r.version, r.digest, c.version AS cversion, c.purl
+                SELECT s.name AS service, s.team, r.version, r.digest, c.version AS cversion, c.purl,
+                  c.source_name
                 FROM release_components c JOIN releases r ON r.id = c.release_id
                 JOIN services s ON s.id = r.service_id
-                WHERE c.ecosystem = :eco AND c.package = :pkg AND
+                WHERE c.ecosystem = :eco AND (c.package = :pkg OR c.source_name = :pkg) AND
                 """
                     + TeamScope.VISIBLE
                     + " AND "
@@ -48,7 +50,7 @@ final class PortfolioDao {
             h.createQuery(
                 """
                 SELECT DISTINCT s.name AS service, s.team, r.version, r.digest,
-                  c.version AS cversion, f.purl
+                  c.version AS cversion, f.purl, c.source_name
                 FROM finding_ids i JOIN findings f ON f.id = i.finding_id
                 JOIN releases r ON r.id = f.release_id
                 JOIN services s ON s.id = r.service_id

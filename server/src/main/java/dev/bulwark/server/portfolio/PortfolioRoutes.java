@@ -7,8 +7,7 @@ import dev.bulwark.server.http.ApiException;
 import dev.bulwark.server.http.ApiRoute;
 import dev.bulwark.server.http.Call;
 import dev.bulwark.vuln.match.PackageRef;
-import io.github.nscuro.versatile.Vers;
-import io.github.nscuro.versatile.VersException;
+import dev.bulwark.vuln.version.InvalidVersionException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,30 +45,55 @@ final class PortfolioRoutes {
           case PackageRef.Parsed.Malformed m -> throw ApiException.invalid("purl", m.reason());
           case PackageRef.Parsed.Unmatched m -> throw ApiException.invalid("purl", m.reason());
         };
-    Vers range = null;
+    PortfolioRange range = null;
     String r = call.query("range");
     if (r != null) {
       try {
-        range = Vers.parse(r).validate();
-      } catch (VersException | IllegalArgumentException e) {
+        range = PortfolioRange.parse(r, ref.ecosystem());
+      } catch (IllegalArgumentException e) {
         throw ApiException.invalid(
-            "range", "not a vers range (such as vers:maven/>=2.0.0|<2.17.1): " + e.getMessage());
+            "range",
+            "not a vers range for this package (such as vers:"
+                + ref.ecosystem().purlType()
+                + "/>=1.0.0|<2.0.0): it "
+                + e.getMessage());
       }
     }
     List<Portfolio.Hit> out = new ArrayList<>();
+    List<Portfolio.NotCompared> notCompared = new ArrayList<>();
     for (Portfolio.Hit h : portfolio.withPackage(call.principal(), ref)) {
       if (range != null) {
+        String version = comparedVersion(h);
+        if (version == null) {
+          notCompared.add(new Portfolio.NotCompared(h, "the SBOM gives the component no version"));
+          continue;
+        }
         try {
-          if (h.componentVersion() == null || !range.contains(h.componentVersion())) {
+          if (!range.contains(version)) {
             continue;
           }
-        } catch (RuntimeException e) {
-          continue; // a version the range's scheme cannot read is not in the range
+        } catch (InvalidVersionException e) {
+          // Not in the range as far as anyone can tell, and not silently out of it either.
+          notCompared.add(new Portfolio.NotCompared(h, e.getMessage()));
+          continue;
         }
       }
       out.add(h);
     }
-    call.respond(200, Map.of("releases", out));
+    call.respond(200, Map.of("releases", out, "notCompared", notCompared));
+  }
+
+  /**
+   * The version a range is compared with: the purl's, as the scanner reads it (an RPM purl's {@code
+   * epoch} qualifier joined as {@code E:V-R}), else the component's own.
+   */
+  private static String comparedVersion(Portfolio.Hit h) {
+    if (h.purl() != null
+        && PackageRef.fromPurl(h.purl()) instanceof PackageRef.Parsed.Ok ok
+        && ok.version() != null) {
+      return ok.version();
+    }
+    return h.componentVersion();
   }
 
   private void plan(Call call) {

@@ -1,6 +1,7 @@
 package dev.bulwark.server.releases;
 
 import dev.bulwark.server.auth.Principal;
+import dev.bulwark.vuln.sbom.Component;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -25,8 +26,68 @@ public final class ReleaseDao {
       String pending,
       Instant pendingAt) {}
 
+  /**
+   * A stored component; {@code origin} is what an image SBOM said of where it came from ({@link
+   * Component.Origin#NONE} when nothing), kept so that a later scan (an advisory sync, a plan)
+   * matches it as the upload did.
+   */
   record ComponentRow(
-      String ref, String name, String version, String purl, String ecosystem, String pkg) {}
+      String ref,
+      String name,
+      String version,
+      String purl,
+      String ecosystem,
+      String pkg,
+      Component.Origin origin) {
+    ComponentRow {
+      java.util.Objects.requireNonNull(origin, "origin");
+    }
+
+    Component component() {
+      return new Component(ref, name, version, purl, origin);
+    }
+  }
+
+  /** The stored form of an origin's locations: a JSON array, or null when there are none. */
+  static String locationsJson(List<Component.Location> locations) {
+    if (locations.isEmpty()) {
+      return null;
+    }
+    return new String(
+        dev.bulwark.server.http.Json.write(locations), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private static final com.fasterxml.jackson.core.type.TypeReference<List<Component.Location>>
+      LOCATIONS = new com.fasterxml.jackson.core.type.TypeReference<>() {};
+
+  /** The origin stored in a row's columns (read by column name). */
+  static Component.Origin origin(java.sql.ResultSet rs) throws SQLException {
+    String source = rs.getString("source_name");
+    String sourceVersion = rs.getString("source_version");
+    String type = rs.getString("package_type");
+    boolean recorded = rs.getInt("source_recorded") != 0;
+    String json = rs.getString("locations");
+    List<Component.Location> locations = List.of();
+    if (json != null) {
+      try {
+        locations = dev.bulwark.server.http.Json.MAPPER.readValue(json, LOCATIONS);
+      } catch (java.io.IOException e) {
+        throw new SQLException("the stored locations of a component are not readable", e);
+      }
+    }
+    if (source == null
+        && sourceVersion == null
+        && type == null
+        && !recorded
+        && locations.isEmpty()) {
+      return Component.Origin.NONE;
+    }
+    return new Component.Origin(source, sourceVersion, type, recorded, locations);
+  }
+
+  /** The origin columns, for a SELECT that maps rows with {@link #origin}. */
+  static final String ORIGIN_COLUMNS =
+      "source_name, source_version, package_type, source_recorded, locations";
 
   /** One tool's counts of one SARIF upload. */
   record SarifUpload(
@@ -255,8 +316,13 @@ public final class ReleaseDao {
     try (PreparedStatement ps =
         h.getConnection()
             .prepareStatement(
-                "INSERT INTO release_components (release_id, ref, name, version, purl, ecosystem, package) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                """
+                INSERT INTO release_components (release_id, ref, name, version, purl, ecosystem,
+                  package, source_name, source_version, package_type, source_recorded, locations)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)) {
       for (ComponentRow c : rows) {
+        Component.Origin o = c.origin();
         ps.setLong(1, release);
         ps.setString(2, c.ref());
         ps.setString(3, c.name());
@@ -264,6 +330,11 @@ public final class ReleaseDao {
         ps.setString(5, c.purl());
         ps.setString(6, c.ecosystem());
         ps.setString(7, c.pkg());
+        ps.setString(8, o.sourceName());
+        ps.setString(9, o.sourceVersion());
+        ps.setString(10, o.packageType());
+        ps.setInt(11, o.sourceRecorded() ? 1 : 0);
+        ps.setString(12, locationsJson(o.locations()));
         ps.addBatch();
       }
       ps.executeBatch();
@@ -274,7 +345,9 @@ public final class ReleaseDao {
 
   List<ComponentRow> components(Handle h, long release) {
     return h.createQuery(
-            "SELECT ref, name, version, purl, ecosystem, package FROM release_components WHERE release_id = :r AND "
+            "SELECT ref, name, version, purl, ecosystem, package, "
+                + ORIGIN_COLUMNS
+                + " FROM release_components WHERE release_id = :r AND "
                 + TeamScope.VISIBLE_R
                 + " ORDER BY ref")
         .bind("r", release)
@@ -286,7 +359,8 @@ public final class ReleaseDao {
                     rs.getString("version"),
                     rs.getString("purl"),
                     rs.getString("ecosystem"),
-                    rs.getString("package")))
+                    rs.getString("package"),
+                    origin(rs)))
         .list();
   }
 

@@ -552,7 +552,9 @@ public final class Releases {
         eco = ok.ref().ecosystem().name();
         pkg = ok.ref().name();
       }
-      rows.add(new ReleaseDao.ComponentRow(c.ref(), c.name(), c.version(), c.purl(), eco, pkg));
+      rows.add(
+          new ReleaseDao.ComponentRow(
+              c.ref(), c.name(), c.version(), c.purl(), eco, pkg, c.origin()));
     }
     return rows;
   }
@@ -638,9 +640,38 @@ public final class Releases {
         dao.toolSummaries(h, r.id()));
   }
 
-  /** One component of a release, with the refs it depends on (from the SBOM's graph). */
+  /**
+   * One component of a release, with the refs it depends on (from the SBOM's graph) and, where an
+   * image SBOM recorded it, its origin: source package, package type, layers and paths (null when
+   * the SBOM said nothing of the kind).
+   */
   public record ComponentView(
-      String ref, String name, String version, String purl, List<String> dependsOn) {}
+      String ref,
+      String name,
+      String version,
+      String purl,
+      List<String> dependsOn,
+      Component.Origin origin) {
+    /** The component as the engine reads it, origin included. */
+    public Component component() {
+      return new Component(
+          ref, name, version, purl, origin == null ? Component.Origin.NONE : origin);
+    }
+  }
+
+  /**
+   * The origin stored with a component, read from a row that selects the columns {@code
+   * source_name, source_version, package_type, source_recorded, locations} of {@code
+   * release_components} (another feature's query that joins them).
+   */
+  public static Component.Origin storedOrigin(java.sql.ResultSet rs) throws java.sql.SQLException {
+    return ReleaseDao.origin(rs);
+  }
+
+  /** The API's form of an origin: null for {@link Component.Origin#NONE}. */
+  public static Component.Origin shown(Component.Origin origin) {
+    return origin.equals(Component.Origin.NONE) ? null : origin;
+  }
 
   /** The release's components, each with the refs it depends on. */
   public List<ComponentView> components(Principal caller, String service, String version) {
@@ -649,7 +680,13 @@ public final class Releases {
 
   /** A stored component with its package identity (where its purl names a known ecosystem). */
   public record StoredComponent(
-      String ref, String name, String version, String purl, String ecosystem, String pkg) {}
+      String ref,
+      String name,
+      String version,
+      String purl,
+      String ecosystem,
+      String pkg,
+      Component.Origin origin) {}
 
   /** The stored components of a release named by id, in the caller's transaction. */
   public List<StoredComponent> storedComponents(Handle h, long release) {
@@ -657,7 +694,7 @@ public final class Releases {
         .map(
             c ->
                 new StoredComponent(
-                    c.ref(), c.name(), c.version(), c.purl(), c.ecosystem(), c.pkg()))
+                    c.ref(), c.name(), c.version(), c.purl(), c.ecosystem(), c.pkg(), c.origin()))
         .toList();
   }
 
@@ -668,7 +705,12 @@ public final class Releases {
     for (ReleaseDao.ComponentRow c : dao.components(h, release)) {
       out.add(
           new ComponentView(
-              c.ref(), c.name(), c.version(), c.purl(), graph.getOrDefault(c.ref(), List.of())));
+              c.ref(),
+              c.name(),
+              c.version(),
+              c.purl(),
+              graph.getOrDefault(c.ref(), List.of()),
+              shown(c.origin())));
     }
     return out;
   }

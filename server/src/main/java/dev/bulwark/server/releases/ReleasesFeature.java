@@ -6,10 +6,17 @@ import java.util.List;
 
 /** Releases: their creation, SBOM and SARIF intake. */
 public final class ReleasesFeature implements Feature {
+  private final Releases releases;
   private final List<ApiRoute> routes;
 
   public ReleasesFeature(Releases releases) {
+    this.releases = releases;
     this.routes = new ReleaseRoutes(releases).routes();
+  }
+
+  /** For tests that hand an SBOM already read (with origins they build) to the intake. */
+  Releases releases() {
+    return releases;
   }
 
   @Override

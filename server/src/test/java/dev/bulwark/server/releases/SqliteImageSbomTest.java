@@ -1,0 +1,10 @@
+package dev.bulwark.server.releases;
+
+import dev.bulwark.server.testing.TestDatabases;
+
+class SqliteImageSbomTest extends ImageSbomContractTest {
+  @Override
+  TestDatabases.Kind kind() {
+    return TestDatabases.Kind.SQLITE;
+  }
+}
