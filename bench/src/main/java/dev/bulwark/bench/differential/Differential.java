@@ -42,7 +42,7 @@ public final class Differential {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The verdicts, as both sides give them. */
-  enum Verdict {
+  public enum Verdict {
     AFFECTED,
     CLEAN,
     UNDECIDABLE
@@ -67,6 +67,9 @@ public final class Differential {
     String oracle;
     String skipped;
     final List<Disagreement> disagreements = new ArrayList<>();
+
+    /** Both verdicts by "record|name|version", kept only when asked (tests). */
+    final Map<String, Verdict[]> verdicts = new LinkedHashMap<>();
   }
 
   /** The outcome of a run: per-ecosystem tallies and notices. */
@@ -80,6 +83,17 @@ public final class Differential {
           .filter(e -> e.getKey().osv.equals(osvEcosystem))
           .mapToLong(e -> e.getValue().comparisons)
           .sum();
+    }
+
+    /** Both verdicts (Bulwark's, the oracle's) for a case, when the run kept them. */
+    public Verdict[] verdicts(String record, String name, String version) {
+      for (Tally t : tallies.values()) {
+        Verdict[] v = t.verdicts.get(record + "|" + name + "|" + version);
+        if (v != null) {
+          return v;
+        }
+      }
+      return null;
     }
 
     public List<String> missingOracles() {
@@ -123,6 +137,12 @@ public final class Differential {
   /** Runs the harness over the sources and prints the report to {@code out}. */
   public static Outcome run(List<Path> sources, int limit, Path root, PrintStream out)
       throws IOException {
+    return run(sources, limit, root, out, false);
+  }
+
+  /** {@link #run}, keeping every case's verdicts in the outcome when {@code keep}. */
+  static Outcome run(List<Path> sources, int limit, Path root, PrintStream out, boolean keep)
+      throws IOException {
     List<String> notices = new ArrayList<>();
     List<Source> records = new ArrayList<>();
     Set<String> seen = new HashSet<>();
@@ -149,7 +169,7 @@ public final class Differential {
       }
     }
     for (Map.Entry<Eco, List<Case>> e : cases.entrySet()) {
-      judge(e.getKey(), e.getValue(), oracles, tallies.get(e.getKey()));
+      judge(e.getKey(), e.getValue(), oracles, tallies.get(e.getKey()), keep);
     }
     for (String n : notices) {
       out.println("differential: NOTICE: " + n);
@@ -269,7 +289,7 @@ public final class Differential {
     out.putIfAbsent(c.rawEcosystem() + '\u0000' + c.name() + '\u0000' + c.version(), c);
   }
 
-  private static void judge(Eco eco, List<Case> cases, Oracles oracles, Tally t)
+  private static void judge(Eco eco, List<Case> cases, Oracles oracles, Tally t, boolean keep)
       throws IOException {
     OsvEvaluation evaluation = oracles.evaluation(eco);
     t.oracle = evaluation == null ? null : evaluation.describe();
@@ -308,6 +328,12 @@ public final class Differential {
     for (int i = 0; i < cases.size(); i++) {
       t.comparisons++;
       Verdict b = Verdict.valueOf(actual.get(i)[0]);
+      if (keep) {
+        Case c = cases.get(i);
+        t.verdicts.put(
+            c.record().id() + "|" + c.name() + "|" + c.version(),
+            new Verdict[] {b, expected.get(i)});
+      }
       if (b == expected.get(i)) {
         t.agreements++;
       } else {
@@ -320,23 +346,20 @@ public final class Differential {
   private static String[] bulwark(AdvisoryIndex index, Case c) {
     String purl = c.eco().purl(c.rawEcosystem(), c.name(), c.version());
     PackageRef.Parsed parsed = PackageRef.fromPurl(purl);
-    return switch (parsed) {
-      case PackageRef.Parsed.Ok ok -> {
-        if (ok.version() == null) {
-          yield new String[] {Verdict.UNDECIDABLE.name(), "the purl " + purl + " lost its version"};
-        }
-        yield switch (index.lookup(ok.ref(), ok.version())) {
-          case AdvisoryIndex.Lookup.Affected a -> new String[] {Verdict.AFFECTED.name(), purl};
-          case AdvisoryIndex.Lookup.Clean cl -> new String[] {Verdict.CLEAN.name(), purl};
-          case AdvisoryIndex.Lookup.Undecidable u ->
-              new String[] {Verdict.UNDECIDABLE.name(), purl + ": " + u.reason()};
-        };
+    // An instanceof chain, not a switch: the os-ecosystems branch adds a permit to Parsed
+    // (Unmatched), and whatever is not a match is undecidable here.
+    if (parsed instanceof PackageRef.Parsed.Ok ok) {
+      if (ok.version() == null) {
+        return new String[] {Verdict.UNDECIDABLE.name(), "the purl " + purl + " lost its version"};
       }
-      case PackageRef.Parsed.Unsupported u ->
-          new String[] {Verdict.UNDECIDABLE.name(), purl + ": unsupported type " + u.type()};
-      case PackageRef.Parsed.Malformed m ->
-          new String[] {Verdict.UNDECIDABLE.name(), purl + ": " + m.reason()};
-    };
+      return switch (index.lookup(ok.ref(), ok.version())) {
+        case AdvisoryIndex.Lookup.Affected a -> new String[] {Verdict.AFFECTED.name(), purl};
+        case AdvisoryIndex.Lookup.Clean cl -> new String[] {Verdict.CLEAN.name(), purl};
+        case AdvisoryIndex.Lookup.Undecidable u ->
+            new String[] {Verdict.UNDECIDABLE.name(), purl + ": " + u.reason()};
+      };
+    }
+    return new String[] {Verdict.UNDECIDABLE.name(), purl + ": not matched: " + parsed};
   }
 
   private static void report(Map<Eco, Tally> tallies, PrintStream out) {
