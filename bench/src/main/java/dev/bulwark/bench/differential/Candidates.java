@@ -114,6 +114,13 @@ final class Candidates {
     // Spellings outside SemVer 2.0: both sides must refuse them.
     out.add(v + major + "." + minor);
     out.add(v + core + ".0");
+    if (!go) {
+      // A "v" prefix: npm's semver reads it (and "="), SemVer 2.0 and Cargo do not.
+      out.add("v" + bound);
+      if (eco == Eco.NPM) {
+        out.add("=" + bound);
+      }
+    }
     if (go) {
       // Go without the v prefix (OSV's own spelling), pseudo-versions and +incompatible.
       out.add(core);

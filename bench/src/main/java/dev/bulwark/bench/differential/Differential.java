@@ -68,6 +68,9 @@ public final class Differential {
     String skipped;
     final List<Disagreement> disagreements = new ArrayList<>();
 
+    /** Disagreements that bench/differential/known-disagreements.tsv names, with its reason. */
+    final List<String[]> known = new ArrayList<>();
+
     /** Both verdicts by "record|name|version", kept only when asked (tests). */
     final Map<String, Verdict[]> verdicts = new LinkedHashMap<>();
   }
@@ -156,6 +159,7 @@ public final class Differential {
       out.printf(Locale.ROOT, "differential: %d records from %s%n", records.size() - before, p);
     }
     Oracles oracles = new Oracles(root);
+    List<String[]> exceptions = knownDisagreements(root);
     Map<Eco, Tally> tallies = new EnumMap<>(Eco.class);
     Map<Eco, List<Case>> cases = new EnumMap<>(Eco.class);
     for (Source s : records) {
@@ -169,7 +173,7 @@ public final class Differential {
       }
     }
     for (Map.Entry<Eco, List<Case>> e : cases.entrySet()) {
-      judge(e.getKey(), e.getValue(), oracles, tallies.get(e.getKey()), keep);
+      judge(e.getKey(), e.getValue(), oracles, tallies.get(e.getKey()), keep, exceptions);
     }
     for (String n : notices) {
       out.println("differential: NOTICE: " + n);
@@ -289,7 +293,8 @@ public final class Differential {
     out.putIfAbsent(c.rawEcosystem() + '\u0000' + c.name() + '\u0000' + c.version(), c);
   }
 
-  private static void judge(Eco eco, List<Case> cases, Oracles oracles, Tally t, boolean keep)
+  private static void judge(
+      Eco eco, List<Case> cases, Oracles oracles, Tally t, boolean keep, List<String[]> exceptions)
       throws IOException {
     OsvEvaluation evaluation = oracles.evaluation(eco);
     t.oracle = evaluation == null ? null : evaluation.describe();
@@ -337,7 +342,13 @@ public final class Differential {
       if (b == expected.get(i)) {
         t.agreements++;
       } else {
-        t.disagreements.add(new Disagreement(cases.get(i), b, actual.get(i)[1], expected.get(i)));
+        Disagreement d = new Disagreement(cases.get(i), b, actual.get(i)[1], expected.get(i));
+        String why = known(exceptions, d);
+        if (why != null) {
+          t.known.add(new String[] {line(d), why});
+        } else {
+          t.disagreements.add(d);
+        }
       }
     }
   }
@@ -366,27 +377,24 @@ public final class Differential {
     long total = 0;
     long agreed = 0;
     long disagreed = 0;
-    int printed = 0;
+    // Every disagreement is printed, up to a bound per ecosystem that keeps a badly broken build's
+    // log readable (the count of the rest is printed).
+    int bound = Integer.getInteger("differential.print", 2000);
     for (Map.Entry<Eco, Tally> e : tallies.entrySet()) {
       Tally t = e.getValue();
+      int printed = 0;
       for (Disagreement d : t.disagreements) {
-        if (printed++ < 500) {
-          out.printf(
-              Locale.ROOT,
-              "DISAGREEMENT %s %s: record %s, package %s, version %s: Bulwark %s, oracle %s (%s)%n",
-              e.getKey().osv,
-              d.c().rawEcosystem(),
-              d.c().record().id(),
-              d.c().name(),
-              d.c().version(),
-              d.bulwark(),
-              d.oracle(),
-              d.bulwarkDetail());
+        if (printed++ < bound) {
+          out.println("DISAGREEMENT " + line(d));
         }
       }
-    }
-    if (printed > 500) {
-      out.printf(Locale.ROOT, "... and %d more disagreements%n", printed - 500);
+      for (int i = 0; i < Math.min(t.known.size(), bound); i++) {
+        out.println("KNOWN DISAGREEMENT " + t.known.get(i)[0] + " [" + t.known.get(i)[1] + "]");
+      }
+      if (printed > bound) {
+        out.printf(
+            Locale.ROOT, "... and %d more %s disagreements%n", printed - bound, e.getKey().osv);
+      }
     }
     out.println("differential: agreement per ecosystem");
     for (Map.Entry<Eco, Tally> e : tallies.entrySet()) {
@@ -405,23 +413,75 @@ public final class Differential {
       disagreed += t.disagreements.size();
       out.printf(
           Locale.ROOT,
-          "  %-12s %5d records: %d/%d agree (%.2f%%); Bulwark %s verdicts/s, oracle %s verdicts/s;"
-              + " oracle: %s%n",
+          "  %-12s %5d records: %d/%d agree (%.2f%%)%s; Bulwark %s verdicts/s, oracle %s"
+              + " verdicts/s; oracle: %s%n",
           e.getKey().osv,
           t.records,
           t.agreements,
           t.comparisons,
           t.comparisons == 0 ? 100.0 : 100.0 * t.agreements / t.comparisons,
+          t.known.isEmpty() ? "" : ", " + t.known.size() + " known disagreements",
           rate(t.comparisons, t.bulwarkNanos),
           rate(t.comparisons, t.oracleNanos),
           t.oracle);
     }
     out.printf(
         Locale.ROOT,
-        "differential: %d/%d comparisons agree, %d disagreements%n",
+        "differential: %d/%d comparisons agree, %d disagreements, %d known (documented)%n",
         agreed,
         total,
-        disagreed);
+        disagreed,
+        tallies.values().stream().mapToInt(t -> t.known.size()).sum());
+  }
+
+  private static String line(Disagreement d) {
+    return String.format(
+        Locale.ROOT,
+        "%s: record %s, package %s, version %s: Bulwark %s, oracle %s (%s)",
+        d.c().rawEcosystem(),
+        d.c().record().id(),
+        d.c().name(),
+        d.c().version(),
+        d.bulwark(),
+        d.oracle(),
+        d.bulwarkDetail());
+  }
+
+  /**
+   * The documented exceptions: {@code bench/differential/known-disagreements.tsv}, one a line,
+   * {@code OSV-ECOSYSTEM<TAB>VERSION-REGEX<TAB>BULWARK-VERDICT<TAB>ORACLE-VERDICT<TAB>why}. A
+   * disagreement it names is printed as known and does not fail the run; each line is a bug report
+   * waiting for its fix, removed with it.
+   */
+  private static List<String[]> knownDisagreements(Path root) throws IOException {
+    Path f = root.resolve("bench/differential/known-disagreements.tsv");
+    List<String[]> out = new ArrayList<>();
+    if (!Files.exists(f)) {
+      return out;
+    }
+    for (String l : Files.readAllLines(f)) {
+      if (l.isBlank() || l.startsWith("#")) {
+        continue;
+      }
+      String[] p = l.split("\t");
+      if (p.length != 5) {
+        throw new IOException(f + ": expected 5 tab-separated fields: " + l);
+      }
+      out.add(p);
+    }
+    return out;
+  }
+
+  private static String known(List<String[]> exceptions, Disagreement d) {
+    for (String[] p : exceptions) {
+      if (p[0].equals(d.c().eco().osv)
+          && d.c().version().matches(p[1])
+          && p[2].equals(d.bulwark().name())
+          && p[3].equals(d.oracle().name())) {
+        return p[4];
+      }
+    }
+    return null;
   }
 
   private static String rate(long n, long nanos) {
