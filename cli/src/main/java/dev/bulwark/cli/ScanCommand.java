@@ -140,9 +140,13 @@ final class ScanCommand implements Callable<Integer> {
         dev.bulwark.vuln.sbom.Sbom sbom = SbomParser.parse(p);
         parsed.add(sbom);
         for (var c : sbom.components()) {
-          if (c.purl() != null
-              && PackageRef.fromPurl(c.purl()) instanceof PackageRef.Parsed.Ok ok) {
-            wanted.add(ok.ref());
+          // The keys matching uses (OS packages: the source package), in every release: the
+          // selection below compares records' (ecosystem, name) only.
+          if (c.purl() != null && PackageRef.forMatching(c) instanceof PackageRef.Parsed.Ok ok) {
+            wanted.add(ok.ref().withoutRelease());
+            if (ok.binary() != null) {
+              wanted.add(ok.binary().withoutRelease());
+            }
           }
         }
       } catch (SbomFormatException e) {

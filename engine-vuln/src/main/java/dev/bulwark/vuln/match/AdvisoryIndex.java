@@ -274,8 +274,18 @@ public final class AdvisoryIndex {
         !allLinks.isEmpty());
   }
 
-  /** One advisory that affects a component version, with the range's next fix above it. */
-  public record Hit(Advisory advisory, int group, Severity severity, String fixedIn) {}
+  /**
+   * One advisory that affects a component version, with the range's next fix above it. {@code
+   * distroStatus} is what the distribution says of it beyond the range, for OS packages only, null
+   * otherwise: {@code "will not fix (Debian urgency: unimportant)"}, {@code "no fix released"},
+   * {@code "fixed with Ubuntu Pro"}, ... ({@link #distroStatus}).
+   */
+  public record Hit(
+      Advisory advisory, int group, Severity severity, String fixedIn, String distroStatus) {
+    public Hit(Advisory advisory, int group, Severity severity, String fixedIn) {
+      this(advisory, group, severity, fixedIn, null);
+    }
+  }
 
   /** The answer to "which advisories affect this package at this version". */
   public sealed interface Lookup permits Lookup.Affected, Lookup.Clean, Lookup.Undecidable {
@@ -287,29 +297,102 @@ public final class AdvisoryIndex {
     record Undecidable(String reason) implements Lookup {}
   }
 
+  private static final Entry[] NONE = new Entry[0];
+
+  /**
+   * Advisories of {@code ref} at {@code version}. For a distribution whose records are scoped to a
+   * release, {@code ref.release()} must be set (a record of Debian:11 says nothing of Debian 12);
+   * records of the ecosystem that name no release apply to every release.
+   */
   public Lookup lookup(PackageRef ref, String version) {
-    Entry[] entries = byPackage.get(ref);
-    if (entries == null) {
+    if (ref.release() == null && ref.ecosystem().hasReleases()) {
+      return new Lookup.Undecidable(
+          ref.ecosystem().osvName()
+              + " advisories are scoped to a release, and none is known for "
+              + ref.name());
+    }
+    Entry[] scoped = byPackage.getOrDefault(ref, NONE);
+    Entry[] unscoped =
+        ref.release() == null ? NONE : byPackage.getOrDefault(ref.withoutRelease(), NONE);
+    if (scoped.length == 0 && unscoped.length == 0) {
       return new Lookup.Clean();
     }
     Map<VersionScheme, Comparable<?>> parsedByScheme = new HashMap<>(2);
     List<Hit> hits = new ArrayList<>();
-    for (Entry e : entries) {
-      RangeMatcher.Result r = RangeMatcher.evaluate(e, version, parsedByScheme);
-      if (r.undecidable() != null) {
-        return new Lookup.Undecidable(r.undecidable());
-      }
-      if (r.affected()) {
-        Advisory a = advisories.get(e.advisory());
-        hits.add(
-            new Hit(
-                a,
-                groups.groupOf(e.advisory()),
-                e.affected().severity().orElse(a.severity()),
-                r.fixedIn()));
+    for (Entry[] entries : new Entry[][] {scoped, unscoped}) {
+      for (Entry e : entries) {
+        RangeMatcher.Result r = RangeMatcher.evaluate(e, version, parsedByScheme);
+        if (r.undecidable() != null) {
+          return new Lookup.Undecidable(r.undecidable());
+        }
+        if (r.affected()) {
+          Advisory a = advisories.get(e.advisory());
+          hits.add(
+              new Hit(
+                  a,
+                  groups.groupOf(e.advisory()),
+                  e.affected().severity().orElse(a.severity()),
+                  r.fixedIn(),
+                  distroStatus(e.affected(), r.fixedIn())));
+        }
       }
     }
     return hits.isEmpty() ? new Lookup.Clean() : new Lookup.Affected(List.copyOf(hits));
+  }
+
+  /**
+   * The lookup of a matching key ({@link PackageRef#forMatching}): its package and, for RPM
+   * distributions, its binary package too, each advisory once.
+   */
+  public Lookup lookup(PackageRef.Parsed.Ok key) {
+    Lookup first = lookup(key.ref(), key.version());
+    if (key.binary() == null || first instanceof Lookup.Undecidable) {
+      return first;
+    }
+    Lookup second = lookup(key.binary(), key.version());
+    if (second instanceof Lookup.Undecidable || !(first instanceof Lookup.Affected a)) {
+      return second;
+    }
+    if (!(second instanceof Lookup.Affected b)) {
+      return first;
+    }
+    List<Hit> hits = new ArrayList<>(a.hits());
+    java.util.Set<Advisory> seen =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    a.hits().forEach(h -> seen.add(h.advisory()));
+    for (Hit h : b.hits()) {
+      if (seen.add(h.advisory())) {
+        hits.add(h);
+      }
+    }
+    return new Lookup.Affected(List.copyOf(hits));
+  }
+
+  /**
+   * What the distribution says of an affected entry beyond its range. Debian's tracker urgency
+   * {@code unimportant} and {@code end-of-life} mean no security update will come; Ubuntu lists
+   * ignored, deferred and needs-triage alike as affected without a fix (its OSV documentation), so
+   * "no fix released" is all that can be said there; a fix Ubuntu ships only with Pro says so.
+   */
+  static String distroStatus(AffectedPackage ap, String fixedIn) {
+    if (ap.ecosystem().isEmpty() || !ap.ecosystem().get().isOs()) {
+      return null;
+    }
+    String note = ap.distroNote();
+    if (note != null && note.startsWith("urgency: ")) {
+      String urgency = note.substring("urgency: ".length()).replace("*", "");
+      if (urgency.equals("unimportant")) {
+        return fixedIn == null ? "will not fix (Debian urgency: unimportant)" : null;
+      }
+      if (urgency.equals("end-of-life")) {
+        return fixedIn == null ? "will not fix (the release is end of life)" : null;
+      }
+      return fixedIn == null ? "no fix released (Debian urgency: " + urgency + ")" : null;
+    }
+    if (note != null && note.contains("Ubuntu Pro")) {
+      return fixedIn == null ? "no fix released" : "fixed with Ubuntu Pro (ESM)";
+    }
+    return fixedIn == null ? "no fix released" : null;
   }
 
   /** A rating and the id of the record that gives it. */
@@ -390,7 +473,7 @@ public final class AdvisoryIndex {
       }
       if (hit.get(g)) {
         for (AffectedPackage ap : advisories.get(i).affected()) {
-          ap.ecosystem().ifPresent(eco -> out.add(PackageRef.of(eco, ap.name())));
+          ap.ecosystem().ifPresent(eco -> out.add(PackageRef.of(eco, ap.name(), ap.release())));
         }
       }
     }

@@ -69,7 +69,7 @@ final class RangeCompiler {
       out.add(
           new Entry(
               i,
-              PackageRef.of(eco, ap.name()),
+              PackageRef.of(eco, ap.name(), ap.release()),
               ap,
               scheme,
               ranges.toArray(CompiledRange[]::new),

@@ -63,9 +63,11 @@ public final class Scanner {
         unmatched.add(new ScanResult.Unmatched(c, "no purl"));
         continue;
       }
-      switch (PackageRef.fromPurl(c.purl())) {
+      switch (PackageRef.forMatching(c)) {
         case PackageRef.Parsed.Malformed m ->
             unmatched.add(new ScanResult.Unmatched(c, m.reason()));
+        case PackageRef.Parsed.Unmatched u ->
+            unmatched.add(new ScanResult.Unmatched(c, u.reason()));
         case PackageRef.Parsed.Unsupported u ->
             unmatched.add(
                 new ScanResult.Unmatched(
@@ -80,7 +82,7 @@ public final class Scanner {
             unmatched.add(new ScanResult.Unmatched(c, "no version"));
             continue;
           }
-          switch (index.lookup(ok.ref(), version)) {
+          switch (index.lookup(new PackageRef.Parsed.Ok(ok.ref(), version, ok.binary()))) {
             case AdvisoryIndex.Lookup.Clean cl -> clean.add(c);
             case AdvisoryIndex.Lookup.Undecidable und ->
                 unmatched.add(new ScanResult.Unmatched(c, und.reason()));

@@ -278,14 +278,40 @@ public final class OsvParser {
       ranges.add(new AffectedPackage.Range(type, events, r.path("repo").asText(null)));
     }
     Optional<Severity> own = affectedRating(a);
+    Optional<Ecosystem> eco = Ecosystem.fromOsv(ecosystem);
     return new AffectedPackage(
         ecosystem,
-        Ecosystem.fromOsv(ecosystem),
+        eco,
         name,
         pkg.path("purl").asText(null),
         ranges,
         strings(a.path("versions")),
-        own);
+        own,
+        eco.map(e -> dev.bulwark.vuln.version.Distros.releaseOfOsv(e, ecosystem)).orElse(null),
+        eco.filter(Ecosystem::isOs).map(e -> distroNote(a)).orElse(null));
+  }
+
+  /**
+   * What a distribution's record says of an entry beyond its ranges: Debian's urgency (from its
+   * security tracker; {@code not yet assigned} says nothing) and Ubuntu's availability of the fix.
+   */
+  private static String distroNote(JsonNode a) {
+    JsonNode es = a.path("ecosystem_specific");
+    String urgency = es.path("urgency").asText(null);
+    if (urgency != null && !urgency.isBlank() && !urgency.equals("not yet assigned")) {
+      return "urgency: " + shorten(urgency.strip());
+    }
+    String availability = es.path("availability").asText(null);
+    if (availability != null
+        && !availability.isBlank()
+        && !availability.equals("No subscription required")) {
+      return shorten(availability.strip());
+    }
+    return null;
+  }
+
+  private static String shorten(String s) {
+    return s.length() <= 120 ? s : s.substring(0, 117) + "...";
   }
 
   /** An affected entry's own rating: its CVSS vectors, else its database's rating. */

@@ -18,28 +18,27 @@ public enum Ecosystem {
   RUBYGEMS("RubyGems", "gem", VersionScheme.RUBYGEMS),
   NUGET("NuGet", "nuget", VersionScheme.NUGET),
   PACKAGIST("Packagist", "composer", VersionScheme.PACKAGIST),
-  DEBIAN("Debian", "deb", VersionScheme.DEBIAN);
+  DEBIAN("Debian", "deb", VersionScheme.DEBIAN),
+  UBUNTU("Ubuntu", "deb", VersionScheme.DEBIAN),
+  ALPINE("Alpine", "apk", VersionScheme.APK),
+  REDHAT("Red Hat", "rpm", VersionScheme.RPM),
+  ROCKY("Rocky Linux", "rpm", VersionScheme.RPM),
+  ALMALINUX("AlmaLinux", "rpm", VersionScheme.RPM),
+  SUSE("SUSE", "rpm", VersionScheme.RPM),
+  OPENSUSE("openSUSE", "rpm", VersionScheme.RPM),
+  WOLFI("Wolfi", "apk", VersionScheme.APK),
+  CHAINGUARD("Chainguard", "apk", VersionScheme.APK);
 
-  private static final Map<String, Ecosystem> BY_OSV_NAME =
-      Map.of(
-          "go",
-          GO,
-          "crates.io",
-          CRATES_IO,
-          "npm",
-          NPM,
-          "maven",
-          MAVEN,
-          "pypi",
-          PYPI,
-          "rubygems",
-          RUBYGEMS,
-          "nuget",
-          NUGET,
-          "packagist",
-          PACKAGIST,
-          "debian",
-          DEBIAN);
+  /** OSV ecosystem names, lower-cased: OSV spells them as in osv-schema's ecosystems.json. */
+  private static final Map<String, Ecosystem> BY_OSV_NAME;
+
+  static {
+    Map<String, Ecosystem> m = new java.util.HashMap<>();
+    for (Ecosystem e : values()) {
+      m.put(e.osvName.toLowerCase(Locale.ROOT), e);
+    }
+    BY_OSV_NAME = Map.copyOf(m);
+  }
 
   private final String osvName;
   private final String purlType;
@@ -64,9 +63,10 @@ public enum Ecosystem {
   }
 
   /**
-   * The ecosystem of an OSV {@code ecosystem} value. Suffixes after a colon (release names such as
-   * {@code Debian:12}) select a distribution release; versions order the same way in every release,
-   * so they map to the same ecosystem.
+   * The ecosystem of an OSV {@code ecosystem} value. A suffix after the first colon ({@code
+   * Debian:12}, {@code Ubuntu:Pro:22.04:LTS}, {@code Red Hat:enterprise_linux:9::appstream}) scopes
+   * the record to a distribution release: {@link Distros#releaseOfOsv} reads it, and the index keys
+   * by it. Versions order the same way in every release of one ecosystem.
    */
   public static Optional<Ecosystem> fromOsv(String value) {
     if (value == null) {
@@ -77,6 +77,27 @@ public enum Ecosystem {
     return Optional.ofNullable(BY_OSV_NAME.get(base));
   }
 
+  /**
+   * True for the distributions whose OSV records are scoped to a release (all but Wolfi,
+   * Chainguard).
+   */
+  public boolean hasReleases() {
+    return switch (this) {
+      case DEBIAN, UBUNTU, ALPINE, REDHAT, ROCKY, ALMALINUX, SUSE, OPENSUSE -> true;
+      default -> false;
+    };
+  }
+
+  /** True for OS package ecosystems (deb, rpm, apk), whose advisories may name source packages. */
+  public boolean isOs() {
+    return hasReleases() || this == WOLFI || this == CHAINGUARD;
+  }
+
+  /**
+   * The language ecosystem of a purl type; OS types ({@code deb}, {@code rpm}, {@code apk}) need
+   * the namespace too ({@link Distros#ofPurl}), and a bare type gives the first ecosystem of it
+   * only for compatibility with callers that know no namespace.
+   */
   public static Optional<Ecosystem> fromPurlType(String type) {
     if (type == null) {
       return Optional.empty();
@@ -100,8 +121,8 @@ public enum Ecosystem {
       case CRATES_IO -> n.toLowerCase(Locale.ROOT).replace('_', '-');
       // NuGet ids and Composer package names are case-insensitive.
       case NUGET, PACKAGIST -> n.toLowerCase(Locale.ROOT);
-      // Go module paths, Maven coordinates, npm names, gems and Debian packages are exact.
-      case GO, NPM, MAVEN, RUBYGEMS, DEBIAN -> n;
+      // Go module paths, Maven coordinates, npm names, gems and OS package names are exact.
+      default -> n;
     };
   }
 }

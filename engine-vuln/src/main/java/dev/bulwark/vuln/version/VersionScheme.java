@@ -10,9 +10,12 @@ import org.apache.maven.artifact.versioning.ComparableVersion;
  * <p>Libraries: Maven uses maven-artifact's {@link ComparableVersion} (Maven's own rules); SemVer
  * (npm, crates.io) uses org.semver4j (strict SemVer 2.0: versatile's npm scheme delegates to the
  * unmaintained com.vdurmont semver4j, which compares major versions above 127 by identity, so that
- * {@code 300.0.11} was below itself); Go, PEP 440, Debian, NuGet and Composer use versatile's
- * implementations. RubyGems is written here ({@link RubyGemsVersion}): no maintained Java library
- * implements {@code Gem::Version}.
+ * {@code 300.0.11} was below itself); Go, PEP 440, Debian (dpkg), RPM (rpmvercmp with epoch, {@code
+ * ~} and {@code ^}), apk, NuGet and Composer use versatile's implementations; the OS schemes are
+ * checked against {@code dpkg --compare-versions} and rpm's own {@code rpm.vercmp} in the test
+ * suites, and refuse here what their tools refuse (an epoch that is not a number). RubyGems is
+ * written here ({@link RubyGemsVersion}): no maintained Java library implements {@code
+ * Gem::Version}.
  */
 public enum VersionScheme {
   SEMVER("npm"),
@@ -22,7 +25,9 @@ public enum VersionScheme {
   RUBYGEMS(null),
   NUGET("nuget"),
   PACKAGIST("composer"),
-  DEBIAN("deb");
+  DEBIAN("deb"),
+  RPM("rpm"),
+  APK("apk");
 
   private final String versatileScheme;
 
@@ -45,6 +50,8 @@ public enum VersionScheme {
             case PYPI -> Pep440Version.parse(v);
             case GO -> VersionFactory.forScheme(versatileScheme, goCanonical(v));
             case SEMVER -> semver(v);
+            case DEBIAN, RPM -> VersionFactory.forScheme(versatileScheme, epochChecked(v));
+            case APK -> VersionFactory.forScheme(versatileScheme, apkChecked(v));
             default -> VersionFactory.forScheme(versatileScheme, v);
           };
       if (versatileScheme != null && this != SEMVER) {
@@ -104,6 +111,48 @@ public enum VersionScheme {
               + " orders");
     }
     return parsed;
+  }
+
+  /**
+   * dpkg and rpm read {@code E:} before the first colon as the epoch, a number; versatile reads a
+   * non-numeric one as 0 (so {@code x:1.0} equals {@code 1.0}) or fails only while comparing.
+   * Refused here, with the reason, so the component is unmatched instead of guessed.
+   */
+  private String epochChecked(String v) {
+    int colon = v.indexOf(':');
+    if (colon >= 0) {
+      String epoch = v.substring(0, colon);
+      if (epoch.isEmpty() || !epoch.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        throw new IllegalArgumentException("the epoch '" + shown(epoch) + "' is not a number");
+      }
+      if (epoch.length() > 9) {
+        throw new IllegalArgumentException("the epoch '" + shown(epoch) + "' is too large");
+      }
+      if (colon == v.length() - 1) {
+        throw new IllegalArgumentException("nothing follows the epoch");
+      }
+    }
+    if (this == DEBIAN && !Character.isDigit(v.charAt(colon + 1))) {
+      // dpkg: "version number does not start with digit"; versatile accepts it.
+      throw new IllegalArgumentException("the upstream version must start with a digit");
+    }
+    if (v.chars().anyMatch(Character::isWhitespace)) {
+      throw new IllegalArgumentException("it contains whitespace");
+    }
+    return v;
+  }
+
+  /**
+   * apk versions start with a digit (apk-tools refuses others); so do the bounds Alpine publishes.
+   */
+  private static String apkChecked(String v) {
+    if (!Character.isDigit(v.charAt(0))) {
+      throw new IllegalArgumentException("an apk version starts with a digit");
+    }
+    if (v.chars().anyMatch(Character::isWhitespace)) {
+      throw new IllegalArgumentException("it contains whitespace");
+    }
+    return v;
   }
 
   /** A version or message as a reason may quote it: a hostile one can be megabytes long. */

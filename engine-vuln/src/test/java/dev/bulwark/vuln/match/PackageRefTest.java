@@ -34,7 +34,7 @@ class PackageRefTest {
     assertThat(ok("pkg:composer/Laravel/Framework@9.0.0").ref())
         .isEqualTo(new PackageRef(Ecosystem.PACKAGIST, "laravel/framework"));
     assertThat(ok("pkg:deb/debian/openssl@3.0.11-1?arch=amd64&distro=debian-12").ref())
-        .isEqualTo(new PackageRef(Ecosystem.DEBIAN, "openssl"));
+        .isEqualTo(new PackageRef(Ecosystem.DEBIAN, "openssl", "12"));
   }
 
   @Test

@@ -184,7 +184,7 @@ class RangeEvaluationTest {
   }
 
   @Test
-  void ecosystemSuffixesSelectTheEcosystem() throws Exception {
+  void ecosystemSuffixesSelectTheEcosystemAndTheRelease() throws Exception {
     var idx =
         index(
             json(
@@ -194,9 +194,17 @@ class RangeEvaluationTest {
                     "openssl",
                     "ECOSYSTEM",
                     "{\"introduced\": \"0\"}, {\"fixed\": \"3.0.11-1~deb12u2\"}")));
-    assertThat(affected(idx, Ecosystem.DEBIAN, "openssl", "3.0.11-1~deb12u1")).isTrue();
-    assertThat(affected(idx, Ecosystem.DEBIAN, "openssl", "3.0.11-1~deb12u2")).isFalse();
-    assertThat(affected(idx, Ecosystem.DEBIAN, "openssl", "3.0.11-1")).isFalse();
+    PackageRef bookworm = PackageRef.of(Ecosystem.DEBIAN, "openssl", "12");
+    assertThat(idx.lookup(bookworm, "3.0.11-1~deb12u1"))
+        .isInstanceOf(AdvisoryIndex.Lookup.Affected.class);
+    assertThat(idx.lookup(bookworm, "3.0.11-1~deb12u2"))
+        .isInstanceOf(AdvisoryIndex.Lookup.Clean.class);
+    assertThat(idx.lookup(bookworm, "3.0.11-1")).isInstanceOf(AdvisoryIndex.Lookup.Clean.class);
+    // A Debian:12 record says nothing of Debian 11, and a lookup without a release is refused.
+    assertThat(idx.lookup(PackageRef.of(Ecosystem.DEBIAN, "openssl", "11"), "3.0.11-1~deb12u1"))
+        .isInstanceOf(AdvisoryIndex.Lookup.Clean.class);
+    assertThat(idx.lookup(PackageRef.of(Ecosystem.DEBIAN, "openssl"), "3.0.11-1~deb12u1"))
+        .isInstanceOf(AdvisoryIndex.Lookup.Undecidable.class);
   }
 
   @Test

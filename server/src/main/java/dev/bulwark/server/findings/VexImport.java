@@ -60,6 +60,7 @@ public final class VexImport {
       case PackageRef.Parsed.Unsupported u ->
           errors.add(new FieldError(at, "purl type '" + u.type() + "' has no OSV ecosystem"));
       case PackageRef.Parsed.Malformed m -> errors.add(new FieldError(at, m.reason()));
+      case PackageRef.Parsed.Unmatched m -> errors.add(new FieldError(at, m.reason()));
     }
   }
 

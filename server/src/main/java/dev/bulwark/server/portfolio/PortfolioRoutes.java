@@ -44,6 +44,7 @@ final class PortfolioRoutes {
               throw ApiException.invalid(
                   "purl", "purl type '" + u.type() + "' has no supported ecosystem");
           case PackageRef.Parsed.Malformed m -> throw ApiException.invalid("purl", m.reason());
+          case PackageRef.Parsed.Unmatched m -> throw ApiException.invalid("purl", m.reason());
         };
     Vers range = null;
     String r = call.query("range");
