@@ -9,47 +9,47 @@ import java.util.regex.Pattern;
 /**
  * Alpine's apk version ordering, written once here as the harness's independent oracle for Alpine,
  * Wolfi and Chainguard: Debian bookworm packages no apk-tools, and no npm package implements it.
- * Written from apk-tools' documented rules (the APKBUILD reference's {@code pkgver}/{@code pkgrel},
- * and Timo Teräs on alpine-devel, 2012-04-06: "pre" suffixes {@code alpha beta pre rc} sort below
- * the version without a suffix, "post" suffixes {@code cvs svn git hg p} above it), not from its
- * code:
+ * Written from apk-tools' documented rules, not from its code: the grammar its {@code version.c}
+ * states ({@code digit{.digit}...{letter}{_suf{#}}...{~hash}{-r#}}), the suffix order ("pre"
+ * suffixes {@code alpha beta pre rc} below no suffix, "post" suffixes {@code cvs svn git hg p}
+ * above; Timo Teräs on alpine-devel, 2012-04-06), and its test vectors ({@code test/version.data}).
  *
- * <pre>
- *   version  = number ('.' number)* [letter] ('_' suffix [number])* ['~' hash] ['-r' number]
- * </pre>
- *
- * Numbers compare numerically, except that a later dotted part with a leading zero compares as a
- * decimal fraction (Gentoo's heritage: 1.01 &lt; 1.1); a longer number list wins when the shorter
- * is its prefix; a letter sorts above no letter; suffixes compare by kind, then number; the
- * revision (-rN, absent = r0) last. The commit hash after {@code ~} takes no part in ordering.
+ * <p>A version is a sequence of tokens of kinds in this order: first number, later number, letter,
+ * suffix, suffix number, commit hash, revision number, end. Two versions compare token by token
+ * while the kinds match (numbers numerically, except that a later number with a leading zero is a
+ * decimal fraction: 1.01 &lt; 1.1; suffixes by the order above; the commit hash takes no part).
+ * Where the kinds first differ, a pre-release suffix sorts below anything, and otherwise the side
+ * whose token kind comes later in the order above sorts below: so {@code 1.0 < 1.0.1}, {@code 1.0 <
+ * 1.0a}, {@code 1.0 < 1.0-r0} (an absent revision is not r0) and {@code 1.0_p < 1.0_p0}.
  */
 final class ApkVersion {
   private static final Pattern SHAPE =
       Pattern.compile(
           "^(\\d+(?:\\.\\d+)*)([a-z]?)((?:_(?:alpha|beta|pre|rc|cvs|svn|git|hg|p)\\d*)*)"
-              + "(?:~[0-9a-f]+)?(?:-r(\\d+))?$");
+              + "(~[0-9a-f]+)?(?:-r(\\d+))?$");
   private static final Pattern SUFFIX =
       Pattern.compile("_(alpha|beta|pre|rc|cvs|svn|git|hg|p)(\\d*)");
   private static final List<String> SUFFIXES =
       List.of("alpha", "beta", "pre", "rc", "", "cvs", "svn", "git", "hg", "p");
+  private static final int NONE = SUFFIXES.indexOf("");
 
-  private final String[] numbers;
-  private final String letter;
-  private final List<int[]> suffixes; // {rank, -} with numbers kept apart
-  private final List<BigInteger> suffixNumbers;
-  private final BigInteger revision;
+  private enum Kind {
+    FIRST_NUMBER,
+    NUMBER,
+    LETTER,
+    SUFFIX,
+    SUFFIX_NUMBER,
+    COMMIT_HASH,
+    REVISION,
+    END
+  }
 
-  private ApkVersion(
-      String[] numbers,
-      String letter,
-      List<int[]> suffixes,
-      List<BigInteger> suffixNumbers,
-      BigInteger revision) {
-    this.numbers = numbers;
-    this.letter = letter;
-    this.suffixes = suffixes;
-    this.suffixNumbers = suffixNumbers;
-    this.revision = revision;
+  private record Token(Kind kind, String text, int suffix) {}
+
+  private final List<Token> tokens;
+
+  private ApkVersion(List<Token> tokens) {
+    this.tokens = tokens;
   }
 
   static ApkVersion parse(String s) {
@@ -60,61 +60,69 @@ final class ApkVersion {
     if (!m.matches()) {
       return null;
     }
-    List<int[]> suffixes = new ArrayList<>();
-    List<BigInteger> suffixNumbers = new ArrayList<>();
+    List<Token> t = new ArrayList<>();
+    String[] numbers = m.group(1).split("\\.");
+    for (int i = 0; i < numbers.length; i++) {
+      t.add(new Token(i == 0 ? Kind.FIRST_NUMBER : Kind.NUMBER, numbers[i], 0));
+    }
+    if (!m.group(2).isEmpty()) {
+      t.add(new Token(Kind.LETTER, m.group(2), 0));
+    }
     Matcher sm = SUFFIX.matcher(m.group(3));
     while (sm.find()) {
-      suffixes.add(new int[] {SUFFIXES.indexOf(sm.group(1))});
-      suffixNumbers.add(sm.group(2).isEmpty() ? BigInteger.ZERO : new BigInteger(sm.group(2)));
+      t.add(new Token(Kind.SUFFIX, sm.group(1), SUFFIXES.indexOf(sm.group(1))));
+      if (!sm.group(2).isEmpty()) {
+        t.add(new Token(Kind.SUFFIX_NUMBER, sm.group(2), 0));
+      }
     }
-    return new ApkVersion(
-        m.group(1).split("\\."),
-        m.group(2),
-        suffixes,
-        suffixNumbers,
-        m.group(4) == null ? BigInteger.ZERO : new BigInteger(m.group(4)));
+    if (m.group(4) != null) {
+      t.add(new Token(Kind.COMMIT_HASH, m.group(4), 0));
+    }
+    if (m.group(5) != null) {
+      t.add(new Token(Kind.REVISION, m.group(5), 0));
+    }
+    t.add(new Token(Kind.END, "", 0));
+    return new ApkVersion(t);
   }
 
   int compareTo(ApkVersion o) {
-    int n = Math.min(numbers.length, o.numbers.length);
-    for (int i = 0; i < n; i++) {
-      int c = part(i, numbers[i], o.numbers[i]);
-      if (c != 0) {
-        return c;
-      }
-    }
-    if (numbers.length != o.numbers.length) {
-      return numbers.length > o.numbers.length ? 1 : -1;
-    }
-    int c = letter.compareTo(o.letter);
-    if (c != 0) {
-      return Integer.signum(c);
-    }
-    // Suffix by suffix; where one list ends, the missing suffix is the release (rank of "").
-    int release = SUFFIXES.indexOf("");
-    for (int i = 0; i < Math.max(suffixes.size(), o.suffixes.size()); i++) {
-      int a = i < suffixes.size() ? suffixes.get(i)[0] : release;
-      int b = i < o.suffixes.size() ? o.suffixes.get(i)[0] : release;
-      if (a != b) {
-        return a < b ? -1 : 1;
-      }
-      if (i < suffixes.size() && i < o.suffixes.size()) {
-        c = suffixNumbers.get(i).compareTo(o.suffixNumbers.get(i));
-        if (c != 0) {
-          return Integer.signum(c);
+    int i = 0;
+    while (true) {
+      Token a = tokens.get(i);
+      Token b = o.tokens.get(i);
+      if (a.kind() != b.kind()) {
+        if (a.kind() == Kind.SUFFIX && a.suffix() < NONE) {
+          return -1;
         }
+        if (b.kind() == Kind.SUFFIX && b.suffix() < NONE) {
+          return 1;
+        }
+        return a.kind().compareTo(b.kind()) > 0 ? -1 : 1;
       }
+      if (a.kind() == Kind.END) {
+        return 0;
+      }
+      int c =
+          switch (a.kind()) {
+            case NUMBER ->
+                a.text().startsWith("0") || b.text().startsWith("0")
+                    ? fraction(a.text(), b.text())
+                    : new BigInteger(a.text()).compareTo(new BigInteger(b.text()));
+            case FIRST_NUMBER, SUFFIX_NUMBER, REVISION ->
+                new BigInteger(a.text()).compareTo(new BigInteger(b.text()));
+            case LETTER -> a.text().compareTo(b.text());
+            case SUFFIX -> Integer.compare(a.suffix(), b.suffix());
+            case COMMIT_HASH, END -> 0;
+          };
+      if (c != 0) {
+        return Integer.signum(c);
+      }
+      i++;
     }
-    return Integer.signum(revision.compareTo(o.revision));
   }
 
-  private static int part(int index, String a, String b) {
-    if (index > 0 && (a.startsWith("0") || b.startsWith("0"))) {
-      // A decimal fraction: compare digit strings with trailing zeros dropped.
-      String x = a.replaceAll("0+$", "");
-      String y = b.replaceAll("0+$", "");
-      return Integer.signum(x.compareTo(y));
-    }
-    return Integer.signum(new BigInteger(a).compareTo(new BigInteger(b)));
+  /** A later dotted part with a leading zero: digit strings compared as a decimal fraction. */
+  private static int fraction(String a, String b) {
+    return a.replaceAll("0+$", "").compareTo(b.replaceAll("0+$", ""));
   }
 }

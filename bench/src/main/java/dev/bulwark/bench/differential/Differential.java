@@ -178,7 +178,7 @@ public final class Differential {
     for (String n : notices) {
       out.println("differential: NOTICE: " + n);
     }
-    report(tallies, out);
+    report(tallies, oracles, out);
     return new Outcome(tallies, notices);
   }
 
@@ -373,7 +373,7 @@ public final class Differential {
     return new String[] {Verdict.UNDECIDABLE.name(), purl + ": not matched: " + parsed};
   }
 
-  private static void report(Map<Eco, Tally> tallies, PrintStream out) {
+  private static void report(Map<Eco, Tally> tallies, Oracles oracles, PrintStream out) {
     long total = 0;
     long agreed = 0;
     long disagreed = 0;
@@ -424,6 +424,20 @@ public final class Differential {
           rate(t.comparisons, t.bulwarkNanos),
           rate(t.comparisons, t.oracleNanos),
           t.oracle);
+    }
+    for (Eco eco : Eco.values()) {
+      if (tallies.containsKey(eco)) {
+        continue;
+      }
+      OsvEvaluation ev = oracles.evaluation(eco);
+      boolean supported = dev.bulwark.vuln.version.Ecosystem.fromOsv(eco.osv).isPresent();
+      out.printf(
+          Locale.ROOT,
+          "  %-12s %5d records: none among the sources%s; oracle: %s%n",
+          eco.osv,
+          0,
+          supported ? "" : " (and Bulwark does not support it in this build)",
+          ev == null ? "none, " + oracles.why(eco) : ev.describe());
     }
     out.printf(
         Locale.ROOT,

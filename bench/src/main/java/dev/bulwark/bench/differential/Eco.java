@@ -16,14 +16,14 @@ import java.util.Optional;
 enum Eco {
   GO("Go", Family.SEMVER, Names.EXACT),
   CRATES_IO("crates.io", Family.SEMVER, Names.CARGO),
-  NPM("npm", Family.SEMVER, Names.NPM),
+  NPM("npm", Family.SEMVER, Names.LOWERCASE_IN_PURLS),
   PYPI("PyPI", Family.PEP440, Names.PEP503),
   MAVEN("Maven", Family.MAVEN, Names.EXACT),
   NUGET("NuGet", Family.SEMVER, Names.CASE_INSENSITIVE),
   RUBYGEMS("RubyGems", Family.MAVEN, Names.EXACT),
   PACKAGIST("Packagist", Family.MAVEN, Names.CASE_INSENSITIVE),
-  DEBIAN("Debian", Family.DPKG, Names.EXACT),
-  UBUNTU("Ubuntu", Family.DPKG, Names.EXACT),
+  DEBIAN("Debian", Family.DPKG, Names.LOWERCASE_IN_PURLS),
+  UBUNTU("Ubuntu", Family.DPKG, Names.LOWERCASE_IN_PURLS),
   ALPINE("Alpine", Family.APK, Names.EXACT),
   WOLFI("Wolfi", Family.APK, Names.EXACT),
   CHAINGUARD("Chainguard", Family.APK, Names.EXACT),
@@ -45,13 +45,14 @@ enum Eco {
 
   /** How two package names of the ecosystem are told equal. */
   enum Names {
-    /** Go module paths (case-sensitive), Maven coordinates, gems, distro package names. */
+    /** Go module paths (case-sensitive), Maven coordinates, gems, RPM and apk package names. */
     EXACT,
     /**
-     * npm: the registry's names are exact, but the purl specification lowercases npm names, so a
-     * component reaching Bulwark as a purl cannot keep case: compared without case.
+     * npm, Debian, Ubuntu: the purl specification lowercases npm and deb names, so a component
+     * reaching Bulwark as a purl cannot keep case: compared without case (Debian Policy 5.6.1
+     * allows only lowercase package names anyway; npm forbids new names with capitals).
      */
-    NPM,
+    LOWERCASE_IN_PURLS,
     /** crates.io: names that differ only in case or in '-' against '_' are the same crate. */
     CARGO,
     /** PyPI: PEP 503 normalisation, asked of packaging.utils.canonicalize_name (the oracle). */
@@ -180,7 +181,7 @@ enum Eco {
   String nameKey(String name) {
     return switch (names) {
       case EXACT, PEP503 -> name;
-      case NPM, CASE_INSENSITIVE -> name.toLowerCase(Locale.ROOT);
+      case LOWERCASE_IN_PURLS, CASE_INSENSITIVE -> name.toLowerCase(Locale.ROOT);
       case CARGO -> name.toLowerCase(Locale.ROOT).replace('_', '-');
     };
   }

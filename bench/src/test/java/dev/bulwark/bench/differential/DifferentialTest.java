@@ -111,7 +111,10 @@ class DifferentialTest {
         .isZero();
   }
 
-  /** apk: pre-release suffixes below the release, post-release suffixes and revisions above. */
+  /**
+   * apk: pre-release suffixes below the release, post-release suffixes and revisions above; an
+   * absent revision below -r0. The pairs at the end are from apk-tools' test/version.data.
+   */
   @Test
   void apkOrderingFollowsItsDocumentedRules() {
     List<String> ordered =
@@ -121,8 +124,11 @@ class DifferentialTest {
             "1.2.3_pre2",
             "1.2.3_rc1",
             "1.2.3",
+            "1.2.3-r0",
             "1.2.3-r1",
             "1.2.3_git20200101",
+            "1.2.3_p",
+            "1.2.3_p0",
             "1.2.3_p1",
             "1.2.3_p1-r2",
             "1.2.4",
@@ -135,7 +141,21 @@ class DifferentialTest {
     }
     assertThat(ApkVersion.parse("1.2.3a").compareTo(ApkVersion.parse("1.2.3"))).isPositive();
     assertThat(ApkVersion.parse("1.2.3a").compareTo(ApkVersion.parse("1.2.4"))).isNegative();
-    assertThat(ApkVersion.parse("1.2.3-r0").compareTo(ApkVersion.parse("1.2.3"))).isZero();
     assertThat(ApkVersion.parse("1.2.3-rc1")).as("-rc1 is not an apk version").isNull();
+    String[][] fromApkTools = {
+      {"0.1.0_alpha_pre2", "0.1.0_alpha"},
+      {"1.1_alpha1", "1.1"},
+      {"1.06-r6", "006"},
+      {"1.01", "1.1"},
+      {"2.3.0b-r1", "2.3.0b-r2"},
+      {"4.5_p1", "4.5_p1-r1"},
+      {"0.20070118", "0.20070207_rc1"},
+      {"1.0.0_pre20191002222144-r0", "1.0.0_pre20210530193627-r0"},
+    };
+    for (String[] p : fromApkTools) {
+      assertThat(ApkVersion.parse(p[0]).compareTo(ApkVersion.parse(p[1])))
+          .as(p[0] + " < " + p[1])
+          .isNegative();
+    }
   }
 }
