@@ -3,7 +3,7 @@
 //   npm:      semver (the parser npm itself uses), strict mode
 //   maven:    mvncmp (a JavaScript implementation of Maven's ComparableVersion; Bulwark uses
 //             maven-artifact's Java one); every string is a Maven version, none is invalid
-//   nuget:    @snyk/nuget-semver
+//   nuget:    @snyk/nuget-semver (build metadata dropped first, see below)
 //   rubygems: @snyk/ruby-semver
 // Same line protocol as oracle.py: "v\tV" -> ok|invalid, "c\tA\tB" -> -1|0|1|invalid.
 "use strict";
@@ -22,8 +22,12 @@ if (mode === "npm") {
   compare = (a, b) => Math.sign(mvn.compare(a, b));
 } else if (mode === "nuget") {
   const nuget = req("@snyk/nuget-semver");
-  valid = (v) => nuget.valid(v) !== null;
-  compare = (a, b) => nuget.compare(a, b);
+  // NuGet's SemVer 2.0.0 support spec (NuGet/Home wiki): metadata "does not impact sorting".
+  // @snyk/nuget-semver does not read "+metadata" (it orders 13.0.1+build below 13.0.1), so the
+  // metadata is dropped before asking it.
+  const bare = (v) => v.replace(/\+[0-9A-Za-z.-]+$/, "");
+  valid = (v) => nuget.valid(bare(v)) !== null;
+  compare = (a, b) => nuget.compare(bare(a), bare(b));
 } else if (mode === "rubygems") {
   const gem = req("@snyk/ruby-semver");
   valid = (v) => gem.valid(v) !== null;
