@@ -105,6 +105,9 @@ final class Candidates {
     out.add(v + core + "-alpha");
     out.add(v + core + "-rc.1");
     out.add(v + core + "+build");
+    out.add(v + core + "-beta.01");
+    out.add(v + core + "-rc.1+build.2");
+    out.add(v + core + "-x.7.z.92");
     if (pre != null) {
       out.add(v + core + pre);
       out.add(v + core + pre + ".1");
@@ -138,7 +141,26 @@ final class Candidates {
 
   private static void pep440(String bound, Set<String> out) {
     neighbours(bound, out);
-    for (String s : new String[] {"a1", "b1", "rc1", ".dev0", ".post1", "+local.1", "-alpha"}) {
+    for (String s :
+        new String[] {
+          "a1",
+          "b1",
+          "rc1",
+          ".dev0",
+          ".post1",
+          "+local.1",
+          "-alpha",
+          "c1",
+          "rc",
+          "-1",
+          "-r1",
+          "pre1",
+          "preview1",
+          ".post0.dev1",
+          "_1",
+          "a1.dev1",
+          "+local_x"
+        }) {
       out.add(bound + s);
     }
     out.add(bound + ".0");
@@ -150,7 +172,10 @@ final class Candidates {
   private static void maven(String bound, Set<String> out) {
     neighbours(bound, out);
     for (String s :
-        new String[] {"-SNAPSHOT", "-alpha", "-alpha-1", "-beta", "-rc1", "-RC1", ".Final", "-0"}) {
+        new String[] {
+          "-SNAPSHOT", "-alpha", "-alpha-1", "-beta", "-rc1", "-RC1", ".Final", "-0", "-M1", "-cr1",
+          "-ga", "-final", "-1", ".RELEASE", "-SP1", ".0.0", "-a1", "-b2", "-milestone-1", "-pre"
+        }) {
       out.add(bound + s);
     }
     out.add(bound + ".0");
@@ -161,8 +186,11 @@ final class Candidates {
     neighbours(bound, out);
     if (!bound.contains(":")) {
       out.add("1:" + bound);
+      out.add("0:" + bound);
     }
     out.add(bound + "~");
+    out.add(bound + "~deb7u1");
+    out.add(bound + "a");
     out.add(bound + "~1");
     out.add(bound + "+1");
     out.add(bound + ".1");
@@ -183,6 +211,7 @@ final class Candidates {
     neighbours(bound, out);
     if (!bound.contains(":")) {
       out.add("1:" + bound);
+      out.add("0:" + bound);
     }
     int dash = bound.lastIndexOf('-');
     String version = dash > 0 ? bound.substring(0, dash) : bound;
