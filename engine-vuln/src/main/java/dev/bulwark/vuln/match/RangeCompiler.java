@@ -79,10 +79,13 @@ final class RangeCompiler {
     return out;
   }
 
-  /** Ranges of type SEMVER are SemVer 2.0 except in Go, whose scheme is SemVer with a v prefix. */
+  /**
+   * Ranges of type SEMVER are SemVer 2.0 except in Go, whose scheme is SemVer with a v prefix; in
+   * crates.io they are Cargo's strict SemVer, which has no v prefix.
+   */
   private static VersionScheme schemeFor(Ecosystem eco, AffectedPackage.Range.Type type) {
     if (type == AffectedPackage.Range.Type.SEMVER && eco != Ecosystem.GO) {
-      return VersionScheme.SEMVER;
+      return eco == Ecosystem.CRATES_IO ? VersionScheme.CARGO : VersionScheme.SEMVER;
     }
     return eco.scheme();
   }

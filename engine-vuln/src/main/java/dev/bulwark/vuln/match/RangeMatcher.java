@@ -18,21 +18,21 @@ final class RangeMatcher {
 
   @SuppressWarnings({"rawtypes", "unchecked"})
   static Result evaluate(Entry e, String version, Map<VersionScheme, Comparable<?>> cache) {
-    if (e.rawVersions().contains(version)) {
-      return new Result(true, null, null);
-    }
+    // A listed version is affected; its ranges still say which fix is next (distributions list
+    // their affected versions and give the fix as a range: Ubuntu's records).
+    boolean listed = e.rawVersions().contains(version);
     if (e.ranges().length == 0 && e.versions().length == 0) {
-      return new Result(false, null, null);
+      return new Result(listed, null, null);
     }
     Comparable v;
     try {
       v = parsed(e.scheme(), version, cache);
     } catch (InvalidVersionException ex) {
-      return new Result(false, null, ex.getMessage());
+      return listed ? new Result(true, null, null) : new Result(false, null, ex.getMessage());
     }
-    for (Comparable<?> listed : e.versions()) {
-      if (((Comparable) listed).compareTo(v) == 0) {
-        return new Result(true, null, null);
+    for (Comparable<?> l : e.versions()) {
+      if (!listed && ((Comparable) l).compareTo(v) == 0) {
+        listed = true;
       }
     }
     for (CompiledRange r : e.ranges()) {
@@ -41,7 +41,7 @@ final class RangeMatcher {
         // A SEMVER-typed range orders by SemVer 2.0 even where the ecosystem's own rules differ.
         rv = r.scheme() == e.scheme() ? v : parsed(r.scheme(), version, cache);
       } catch (InvalidVersionException ex) {
-        return new Result(false, null, ex.getMessage());
+        return listed ? new Result(true, null, null) : new Result(false, null, ex.getMessage());
       }
       if (!beforeLimits(rv, r)) {
         continue;
@@ -71,6 +71,9 @@ final class RangeMatcher {
         }
       }
       if (vulnerable && r.broken() != null) {
+        if (listed) {
+          return new Result(true, null, null);
+        }
         return new Result(
             false,
             null,
@@ -89,7 +92,7 @@ final class RangeMatcher {
         return new Result(true, fixed, null);
       }
     }
-    return new Result(false, null, null);
+    return new Result(listed, null, null);
   }
 
   private static Comparable<?> parsed(

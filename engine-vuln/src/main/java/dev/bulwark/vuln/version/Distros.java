@@ -248,6 +248,10 @@ public final class Distros {
           }
           case OPENSUSE -> {
             String v = firstAfter(d, "opensuse-leap-", "opensuse.leap-", "leap-");
+            if (v == null && d.startsWith("opensuse-") && Character.isDigit(d.charAt(9))) {
+              // opensuse-15.5: Leap's releases are numbered, Tumbleweed's are dates.
+              v = d.substring(9);
+            }
             if (v != null) {
               Matcher m = MAJOR_MINOR.matcher(v);
               yield m.matches() ? "leap-" + m.group(1) : null;

@@ -11,7 +11,7 @@ import java.util.Optional;
  */
 public enum Ecosystem {
   GO("Go", "golang", VersionScheme.GO),
-  CRATES_IO("crates.io", "cargo", VersionScheme.SEMVER),
+  CRATES_IO("crates.io", "cargo", VersionScheme.CARGO),
   NPM("npm", "npm", VersionScheme.SEMVER),
   MAVEN("Maven", "maven", VersionScheme.MAVEN),
   PYPI("PyPI", "pypi", VersionScheme.PYPI),

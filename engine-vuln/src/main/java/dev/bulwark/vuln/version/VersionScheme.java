@@ -18,7 +18,13 @@ import org.apache.maven.artifact.versioning.ComparableVersion;
  * Gem::Version}.
  */
 public enum VersionScheme {
+  /** SemVer 2.0 as npm's semver reads it: a leading {@code v} is allowed and dropped. */
   SEMVER("npm"),
+  /**
+   * SemVer 2.0 as Cargo reads it: strict, no {@code v} prefix ({@code v300.0.0} is not a crate
+   * version; the differential harness found it matched as {@code 300.0.0}).
+   */
+  CARGO(null),
   GO("golang"),
   MAVEN(null),
   PYPI(null),
@@ -50,6 +56,13 @@ public enum VersionScheme {
             case PYPI -> Pep440Version.parse(v);
             case GO -> VersionFactory.forScheme(versatileScheme, goCanonical(v));
             case SEMVER -> semver(v);
+            case CARGO -> {
+              if (v.startsWith("v") || v.startsWith("V") || v.startsWith("=")) {
+                throw new IllegalArgumentException(
+                    "not SemVer 2.0 as Cargo reads it (no 'v' or '=' prefix)");
+              }
+              yield semver(v);
+            }
             case DEBIAN, RPM -> VersionFactory.forScheme(versatileScheme, epochChecked(v));
             case APK -> VersionFactory.forScheme(versatileScheme, apkChecked(v));
             default -> VersionFactory.forScheme(versatileScheme, v);
@@ -63,7 +76,7 @@ public enum VersionScheme {
           "'"
               + shown(v)
               + "' is not a valid "
-              + name().toLowerCase(java.util.Locale.ROOT)
+              + (this == CARGO ? "semver" : name().toLowerCase(java.util.Locale.ROOT))
               + " version: "
               + (e instanceof NumberFormatException
                   ? "a number in it is larger than 2147483647, the largest this scheme orders"
@@ -144,6 +157,9 @@ public enum VersionScheme {
 
   /**
    * apk versions start with a digit (apk-tools refuses others); so do the bounds Alpine publishes.
+   * apk-tools compares the first number as an integer ({@code 006 > 1.0.0}, {@code 021109-r3 >
+   * 3.0.0-r2}, its test/version.data), and reads leading zeros as a fraction only after a dot;
+   * versatile reads them as a fraction in the first number too, so they are dropped here.
    */
   private static String apkChecked(String v) {
     if (!Character.isDigit(v.charAt(0))) {
@@ -152,8 +168,11 @@ public enum VersionScheme {
     if (v.chars().anyMatch(Character::isWhitespace)) {
       throw new IllegalArgumentException("it contains whitespace");
     }
-    return v;
+    return LEADING_ZEROS.matcher(v).replaceFirst("");
   }
+
+  private static final java.util.regex.Pattern LEADING_ZEROS =
+      java.util.regex.Pattern.compile("^0+(?=[0-9])");
 
   /** A version or message as a reason may quote it: a hostile one can be megabytes long. */
   private static String shown(String s) {

@@ -25,7 +25,8 @@ class OsPackagesTest {
 
   @BeforeAll
   static void load() throws Exception {
-    List<Advisory> all = new ArrayList<>(Fixtures.load("osv/os/almalinux", "osv/os/transcribed"));
+    List<Advisory> all =
+        new ArrayList<>(Fixtures.load("osv/os/almalinux", "osv/os/ubuntu", "osv/os/transcribed"));
     all.add(
         json(
             Fixtures.record(
@@ -218,8 +219,38 @@ class OsPackagesTest {
             index.lookup(PackageRef.of(Ecosystem.UBUNTU, "php7.4", "20.04"), "7.4.3-4ubuntu2.29");
     assertThat(pro.hits().get(0).distroStatus()).isEqualTo("no fix released");
     // FIPS builds are other packages: their record does not match a plain 20.04 openssl.
-    assertThat(ids("pkg:deb/ubuntu/openssl@1.1.1f-1ubuntu2.20?distro=ubuntu-20.04", RECORDED))
+    assertThat(ids("pkg:deb/ubuntu/openssl@1.1.1f-1ubuntu2.22?distro=ubuntu-20.04", RECORDED))
         .isEmpty();
+  }
+
+  @Test
+  void ubuntusOwnRecordOfCve20240727AcrossReleases() {
+    String libssl3 = "pkg:deb/ubuntu/libssl3@%s?arch=amd64&upstream=openssl&distro=%s";
+    assertThat(ids(libssl3.formatted("3.0.2-0ubuntu1.13", "ubuntu-22.04")))
+        .containsExactly("CVE-2024-0727");
+    assertThat(ids(libssl3.formatted("3.0.2-0ubuntu1.14", "ubuntu-22.04"))).isEmpty();
+    assertThat(ids(libssl3.formatted("3.0.2-0ubuntu1.15", "ubuntu-22.04"))).isEmpty();
+    assertThat(ids(libssl3.formatted("3.0.10-1ubuntu3", "ubuntu-24.04")))
+        .containsExactly("CVE-2024-0727");
+    assertThat(ids(libssl3.formatted("3.0.13-0ubuntu3", "noble"))).isEmpty();
+    // Trivy: the source package from the SBOM's own fields.
+    Component.Origin trivy = new Component.Origin("openssl", null, "ubuntu", true, List.of());
+    assertThat(
+            ids("pkg:deb/ubuntu/libssl3@3.0.2-0ubuntu1.10?arch=amd64&distro=ubuntu-22.04", trivy))
+        .containsExactly("CVE-2024-0727");
+    // 18.04 is fixed only with Ubuntu Pro (ESM): shown as such.
+    PackageRef bionic = PackageRef.of(Ecosystem.UBUNTU, "openssl", "18.04");
+    var esm = (AdvisoryIndex.Lookup.Affected) index.lookup(bionic, "1.1.1-1ubuntu2.1~18.04.23");
+    assertThat(esm.hits().get(0).fixedIn()).isEqualTo("1.1.1-1ubuntu2.1~18.04.23+esm4");
+    assertThat(esm.hits().get(0).distroStatus()).isEqualTo("fixed with Ubuntu Pro (ESM)");
+    assertThat(index.lookup(bionic, "1.1.1-1ubuntu2.1~18.04.23+esm4"))
+        .isInstanceOf(AdvisoryIndex.Lookup.Clean.class);
+    // edk2 on 22.04: affected, no fix released.
+    var edk2 =
+        (AdvisoryIndex.Lookup.Affected)
+            index.lookup(
+                PackageRef.of(Ecosystem.UBUNTU, "edk2", "22.04"), "2022.02-3ubuntu0.22.04.2");
+    assertThat(edk2.hits().get(0).distroStatus()).isEqualTo("no fix released");
   }
 
   @Test

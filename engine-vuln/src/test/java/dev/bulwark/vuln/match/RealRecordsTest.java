@@ -116,6 +116,17 @@ class RealRecordsTest {
     assertThat(f.fixed()).isEqualTo("300.0.11");
   }
 
+  @Test
+  void crateVersionsWithAVPrefixAreNotSemVerForRustsec20220064() {
+    // Found by the differential harness: v300.0.0 was read as 300.0.0 and reported affected;
+    // Cargo has no v prefix, so the component is unmatched with the reason (npm keeps its v).
+    ScanResult r = scan("pkg:cargo/openssl-src@v300.0.0");
+    assertThat(r.vulnerable()).isEmpty();
+    assertThat(r.unmatched()).hasSize(1);
+    assertThat(r.unmatched().get(0).reason()).contains("no 'v' or '=' prefix");
+    assertThat(ids("pkg:cargo/openssl-src@300.0.0")).contains("RUSTSEC-2022-0064");
+  }
+
   /**
    * The bug of issue 14/15: packageurl-java lowercases golang purls, so a module path with a
    * capital letter (a large share of real Go SBOMs) never met its advisories and was reported

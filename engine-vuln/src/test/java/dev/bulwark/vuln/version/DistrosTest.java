@@ -73,6 +73,7 @@ class DistrosTest {
     assertThat(purl(Ecosystem.SUSE, "sles-15.5")).isEqualTo("15.5");
     assertThat(purl(Ecosystem.SUSE, "sles-15")).isEqualTo("15.0");
     assertThat(purl(Ecosystem.OPENSUSE, "opensuse-leap-15.5")).isEqualTo("leap-15.5");
+    assertThat(purl(Ecosystem.OPENSUSE, "opensuse-15.5")).isEqualTo("leap-15.5");
     assertThat(purl(Ecosystem.OPENSUSE, "opensuse-tumbleweed-20240101")).isEqualTo("tumbleweed");
     assertThat(Distros.releaseOfPurl(Ecosystem.WOLFI, null))
         .isInstanceOf(Distros.Release.None.class);
