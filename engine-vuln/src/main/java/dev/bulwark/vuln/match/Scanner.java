@@ -37,12 +37,14 @@ public final class Scanner {
     for (Component c : components) {
       if (c.purl() == null
           || !(PackageRef.forMatching(c) instanceof PackageRef.Parsed.Ok ok)
-          || !packages.contains(ok.ref())) {
+          || !(packages.contains(ok.ref())
+              || (ok.binary() != null && packages.contains(ok.binary())))) {
         continue;
       }
       String version = ok.version() != null ? ok.version() : c.version();
       if (version != null
-          && index.lookup(ok.ref(), version) instanceof AdvisoryIndex.Lookup.Affected a
+          && index.lookup(new PackageRef.Parsed.Ok(ok.ref(), version, ok.binary()))
+              instanceof AdvisoryIndex.Lookup.Affected a
           && a.hits().stream().anyMatch(h -> index.groupIds(h.group()).contains(anyId))) {
         out.add(c);
       }
