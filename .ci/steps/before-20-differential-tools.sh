@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CI: the independent oracles of the differential harness (bench/run differential,
-# DifferentialTest): dpkg (on every Debian system), rpm and python3-rpm, python3-packaging (for
+# DifferentialTest): dpkg and its Perl module libdpkg-perl, rpm and python3-rpm, python3-packaging (for
 # Debian's /usr/bin/python3, not a pyenv python on PATH), and the pinned npm packages semver,
 # mvncmp, @snyk/nuget-semver and @snyk/ruby-semver in a cache folder outside the repository.
 set -euo pipefail
@@ -8,6 +8,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 need=()
 command -v dpkg >/dev/null || need+=(dpkg)
+[ -f /usr/share/perl5/Dpkg/Version.pm ] || need+=(libdpkg-perl)
 command -v rpm >/dev/null || need+=(rpm)
 /usr/bin/python3 -c 'import rpm' 2>/dev/null || need+=(python3-rpm)
 /usr/bin/python3 -c 'import packaging' 2>/dev/null || need+=(python3-packaging)
@@ -35,4 +36,4 @@ if ! installed; then
   npm install --prefix "$dir" --no-audit --no-fund --no-save --silent "${pins[@]}"
   installed
 fi
-echo "ci: differential oracles: dpkg $(dpkg-query -W -f='${Version}' dpkg), python3-rpm $(dpkg-query -W -f='${Version}' python3-rpm), python3-packaging $(dpkg-query -W -f='${Version}' python3-packaging), ${pins[*]}"
+echo "ci: differential oracles: dpkg $(dpkg-query -W -f='${Version}' dpkg), libdpkg-perl $(dpkg-query -W -f='${Version}' libdpkg-perl), python3-rpm $(dpkg-query -W -f='${Version}' python3-rpm), python3-packaging $(dpkg-query -W -f='${Version}' python3-packaging), ${pins[*]}"

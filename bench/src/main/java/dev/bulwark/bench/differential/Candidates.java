@@ -242,6 +242,9 @@ final class Candidates {
   static Set<String> names(Eco eco, String name) {
     Set<String> out = new LinkedHashSet<>();
     out.add(name);
+    if (eco.family == Eco.Family.DPKG) {
+      return out;
+    }
     out.add(name.toLowerCase(Locale.ROOT));
     out.add(name.toUpperCase(Locale.ROOT));
     if (eco == Eco.CRATES_IO || eco == Eco.PYPI) {

@@ -6,6 +6,7 @@ import dev.bulwark.vuln.match.AdvisoryIndex;
 import dev.bulwark.vuln.match.PackageRef;
 import dev.bulwark.vuln.osv.Advisory;
 import dev.bulwark.vuln.osv.OsvParser;
+import dev.bulwark.vuln.sbom.Component;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -27,10 +28,10 @@ import java.util.zip.ZipInputStream;
 /**
  * The differential harness for version matching (issue 15, item 1): from real OSV records it
  * generates component versions at and around every range bound, and compares Bulwark's verdict for
- * each (the engine's {@link AdvisoryIndex} over the one record, looked up through the component's
- * purl as a scan does) with an independent one: the OSV evaluation algorithm written here from the
- * specification ({@link OsvEvaluation}) driven by a version ordering Bulwark does not use ({@link
- * Oracles}).
+ * each (the engine's {@link AdvisoryIndex} over the one record, asked with the key {@code
+ * PackageRef.forMatching} makes of the component, as a scan does) with an independent one: the OSV
+ * evaluation algorithm written here from the specification ({@link OsvEvaluation}) driven by a
+ * version ordering Bulwark does not use ({@link Oracles}).
  *
  * <p>Usage: {@code Differential [--limit N] [--require-oracles] [--root DIR] SOURCE...} where a
  * source is an OSV export zip or a folder of OSV JSON records (searched recursively). A missing
@@ -353,17 +354,22 @@ public final class Differential {
     }
   }
 
-  /** Bulwark's verdict: the component's purl read as a scan reads it, then the index lookup. */
+  /**
+   * Bulwark's verdict as a scan gives it: the component (its purl) read by {@code
+   * PackageRef.forMatching}, which takes OS packages to their source package, release and epoch,
+   * then the index lookup.
+   */
   private static String[] bulwark(AdvisoryIndex index, Case c) {
     String purl = c.eco().purl(c.rawEcosystem(), c.name(), c.version());
-    PackageRef.Parsed parsed = PackageRef.fromPurl(purl);
-    // An instanceof chain, not a switch: the os-ecosystems branch adds a permit to Parsed
-    // (Unmatched), and whatever is not a match is undecidable here.
+    PackageRef.Parsed parsed =
+        PackageRef.forMatching(new Component(purl, c.name(), c.version(), purl));
+    // An instanceof chain: whatever is not a match (malformed, unsupported, unmatched) is
+    // undecidable here, with Bulwark's reason.
     if (parsed instanceof PackageRef.Parsed.Ok ok) {
       if (ok.version() == null) {
         return new String[] {Verdict.UNDECIDABLE.name(), "the purl " + purl + " lost its version"};
       }
-      return switch (index.lookup(ok.ref(), ok.version())) {
+      return switch (index.lookup(ok)) {
         case AdvisoryIndex.Lookup.Affected a -> new String[] {Verdict.AFFECTED.name(), purl};
         case AdvisoryIndex.Lookup.Clean cl -> new String[] {Verdict.CLEAN.name(), purl};
         case AdvisoryIndex.Lookup.Undecidable u ->

@@ -22,8 +22,8 @@ enum Eco {
   NUGET("NuGet", Family.SEMVER, Names.CASE_INSENSITIVE),
   RUBYGEMS("RubyGems", Family.MAVEN, Names.EXACT),
   PACKAGIST("Packagist", Family.MAVEN, Names.CASE_INSENSITIVE),
-  DEBIAN("Debian", Family.DPKG, Names.LOWERCASE_IN_PURLS),
-  UBUNTU("Ubuntu", Family.DPKG, Names.LOWERCASE_IN_PURLS),
+  DEBIAN("Debian", Family.DPKG, Names.EXACT),
+  UBUNTU("Ubuntu", Family.DPKG, Names.EXACT),
   ALPINE("Alpine", Family.APK, Names.EXACT),
   WOLFI("Wolfi", Family.APK, Names.EXACT),
   CHAINGUARD("Chainguard", Family.APK, Names.EXACT),
@@ -45,12 +45,14 @@ enum Eco {
 
   /** How two package names of the ecosystem are told equal. */
   enum Names {
-    /** Go module paths (case-sensitive), Maven coordinates, gems, RPM and apk package names. */
+    /**
+     * Go module paths (case-sensitive), Maven coordinates, gems, distro package names (Debian's are
+     * lowercase by policy, so the harness tries no other case for them).
+     */
     EXACT,
     /**
-     * npm, Debian, Ubuntu: the purl specification lowercases npm and deb names, so a component
-     * reaching Bulwark as a purl cannot keep case: compared without case (Debian Policy 5.6.1
-     * allows only lowercase package names anyway; npm forbids new names with capitals).
+     * npm: the purl specification lowercases npm names, so a component reaching Bulwark as a purl
+     * cannot keep case: compared without case (npm forbids new names with capitals anyway).
      */
     LOWERCASE_IN_PURLS,
     /** crates.io: names that differ only in case or in '-' against '_' are the same crate. */
@@ -121,21 +123,53 @@ enum Eco {
       case NUGET -> "pkg:nuget/" + enc(name) + v;
       case RUBYGEMS -> "pkg:gem/" + enc(name) + v;
       case PACKAGIST -> "pkg:composer/" + path(name) + v;
-      case DEBIAN -> "pkg:deb/debian/" + enc(name) + v + distro("debian", release);
-      case UBUNTU -> "pkg:deb/ubuntu/" + enc(name) + v + distro("ubuntu", ubuntuRelease(release));
-      case ALPINE ->
-          "pkg:apk/alpine/"
+      // Debian, Ubuntu, Alpine and SUSE records name source packages: the component states its
+      // source package (upstream qualifier, as Syft writes it), here the record's own name.
+      case DEBIAN ->
+          "pkg:deb/debian/" + enc(name) + v + distro("debian", release) + upstream(name, release);
+      case UBUNTU ->
+          "pkg:deb/ubuntu/"
               + enc(name)
               + v
-              + distro("alpine", release.startsWith("v") ? release.substring(1) : release);
+              + distro("ubuntu", ubuntuRelease(release))
+              + upstream(name, ubuntuRelease(release));
+      case ALPINE -> {
+        String r = release.startsWith("v") ? release.substring(1) : release;
+        yield "pkg:apk/alpine/" + enc(name) + v + distro("alpine", r) + upstream(name, r);
+      }
       case WOLFI -> "pkg:apk/wolfi/" + enc(name) + v;
       case CHAINGUARD -> "pkg:apk/chainguard/" + enc(name) + v;
       case REDHAT -> "pkg:rpm/redhat/" + enc(name) + v + distro("rhel", rhelRelease(release));
       case ROCKY -> "pkg:rpm/rocky/" + enc(name) + v + distro("rocky", release);
       case ALMALINUX -> "pkg:rpm/almalinux/" + enc(name) + v + distro("almalinux", release);
-      case SUSE -> "pkg:rpm/suse/" + enc(name) + v + distro("sles", release);
-      case OPENSUSE -> "pkg:rpm/opensuse/" + enc(name) + v + distro("opensuse", release);
+      case SUSE ->
+          "pkg:rpm/suse/"
+              + enc(name)
+              + v
+              + distro("sles", suseRelease(release))
+              + upstream(name, suseRelease(release));
+      case OPENSUSE -> {
+        String r = release.toLowerCase(Locale.ROOT).replace(' ', '-');
+        yield "pkg:rpm/opensuse/"
+            + enc(name)
+            + v
+            + (r.isEmpty() ? "" : "?distro=" + enc("opensuse-" + r))
+            + upstream(name, r);
+      }
     };
+  }
+
+  private static String upstream(String name, String release) {
+    return (release.isEmpty() ? "?" : "&") + "upstream=" + enc(name);
+  }
+
+  /**
+   * {@code SUSE:Linux Enterprise Server 15 SP5}: {@code 15.5}; without a service pack {@code 15}.
+   */
+  private static String suseRelease(String release) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(\\d+)(?: SP(\\d+))?").matcher(release);
+    return m.find() ? m.group(1) + (m.group(2) == null ? "" : "." + m.group(2)) : "";
   }
 
   private static String distro(String id, String release) {

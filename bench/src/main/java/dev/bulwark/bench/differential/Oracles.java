@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  *       @snyk/nuget-semver}; RubyGems: {@code @snyk/ruby-semver} (all npm, pinned and installed by
  *       {@code .ci/steps/before-20-differential-tools.sh} into {@link #nodeModules}).
  *   <li>PyPI: Debian's {@code python3-packaging} (with {@code canonicalize_name} for names).
- *   <li>Debian, Ubuntu: {@code dpkg --compare-versions}.
+ *   <li>Debian, Ubuntu: dpkg's rules in one process (Dpkg::Version, from the dpkg source), checked
+ *       against {@code dpkg --compare-versions} on a sample of every run.
  *   <li>Red Hat, Rocky Linux, AlmaLinux, SUSE, openSUSE: RPM's own comparison (Debian's {@code
  *       python3-rpm}).
  *   <li>Alpine, Wolfi, Chainguard: {@link ApkVersion}, written in the harness.
@@ -90,9 +91,17 @@ final class Oracles {
                       + ")");
           case DEBIAN, UBUNTU ->
               Oracle.process(
-                  "dpkg --compare-versions (dpkg " + debVersion("dpkg") + ")",
-                  onPath("dpkg") ? null : "dpkg is not installed",
-                  List.of("bash", scripts.resolve("dpkg-oracle.sh").toString()));
+                  "dpkg's rules: Dpkg::Version (Debian libdpkg-perl "
+                      + debVersion("libdpkg-perl")
+                      + "), checked against dpkg --compare-versions (dpkg "
+                      + debVersion("dpkg")
+                      + ") on a sample",
+                  !onPath("dpkg")
+                      ? "dpkg is not installed"
+                      : !Files.exists(Path.of("/usr/share/perl5/Dpkg/Version.pm"))
+                          ? "Dpkg::Version is not installed (apt-get install libdpkg-perl)"
+                          : null,
+                  List.of("perl", scripts.resolve("dpkg-oracle.pl").toString()));
           case REDHAT, ROCKY, ALMALINUX, SUSE, OPENSUSE ->
               python(
                   "rpm",
