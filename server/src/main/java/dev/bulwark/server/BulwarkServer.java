@@ -311,8 +311,7 @@ public final class BulwarkServer implements AutoCloseable {
             "tokens",
             new TokenRoutes(tokens, config.exposure().tokenMaxLifetime(), clock).routes(),
             List.of(),
-            "/openapi/tokens.json",
-            dev.bulwark.server.tokens.TokenPages.pages(tokens, clock)));
+            "/openapi/tokens.json"));
     features.add(
         Feature.of(
             "catalog",
