@@ -297,7 +297,13 @@ public final class BulwarkServer implements AutoCloseable {
     // pages through Feature.pages() (docs/console.md).
     var sessions = new ConsoleSessions(db, auth, clock, config.console());
     var consoleRef = new java.util.concurrent.atomic.AtomicReference<Console>();
-    var consoleCore = new ConsoleFeature(sessions, auth, consoleRef::get, Optional.empty());
+    Optional<dev.bulwark.server.console.OidcSignIn> oidcSignIn =
+        config.console().oidcClientId().isPresent() && config.oidc().isPresent()
+            ? Optional.of(
+                new dev.bulwark.server.console.OidcSignIn(
+                    config.oidc().get(), config.console(), sessions, auth, clock, consoleRef::get))
+            : Optional.empty();
+    var consoleCore = new ConsoleFeature(sessions, auth, consoleRef::get, oidcSignIn);
     features.add(
         Feature.of("console", List.of(), List.of(), Optional.empty(), consoleCore.pages()));
     features.add(
@@ -371,7 +377,9 @@ public final class BulwarkServer implements AutoCloseable {
       pages.addAll(f.pages());
       jobs.addAll(f.jobs());
     }
-    var webConsole = new Console(pages, sessions, auth, config.console().secureCookies(), false);
+    var webConsole =
+        new Console(
+            pages, sessions, auth, config.console().secureCookies(), oidcSignIn.isPresent());
     consoleRef.set(webConsole);
     var heavy =
         new dev.bulwark.server.http.HeavyRequests(

@@ -316,6 +316,15 @@ public final class Console {
         ctx.header("Content-Disposition", "attachment; filename=\"" + d.fileName() + "\"");
         ctx.status(200).contentType(d.contentType()).result(d.body());
       }
+      case IssuerRedirect r -> ctx.status(303).header("Location", r.location().toString());
+      case Continue c -> {
+        // A page of this origin that moves on by itself: the browser arrives here from the
+        // issuer (another site), and a redirect chain that began there would not carry the
+        // SameSite=Strict session cookie to the next page.
+        StringOutput out = new StringOutput();
+        templates.render("console/continue.jte", Map.of("page", pc, "model", c), out);
+        ctx.status(200).contentType(HTML).result(out.toString());
+      }
       case View.Raw r -> {
         ctx.header("Cache-Control", r.cacheControl());
         ctx.status(200).contentType(r.contentType()).result(r.body());

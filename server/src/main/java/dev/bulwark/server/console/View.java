@@ -4,7 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /** What a page answers: a rendered template, a redirect, or a file to download. */
-public sealed interface View {
+public sealed interface View
+    permits View.Template, View.Redirect, View.Download, View.Raw, IssuerRedirect, Continue {
   /**
    * A jte template under {@code server/src/main/jte/} (such as {@code "catalog/services.jte"})
    * rendered with two parameters: {@code page}, the {@link PageContext}, and {@code model}, the
