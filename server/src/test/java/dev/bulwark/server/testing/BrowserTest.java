@@ -54,10 +54,20 @@ public abstract class BrowserTest {
     return c;
   }
 
+  /** Test-only features the server also runs (docs/adding-a-feature.md); none by default. */
+  protected java.util.List<
+          java.util.function.Function<
+              dev.bulwark.server.feature.FeatureContext, dev.bulwark.server.feature.Feature>>
+      extraFeatures() {
+    return java.util.List.of();
+  }
+
   @BeforeAll
   void startServerAndBrowser() throws IOException {
     requireBrowser();
-    ts = new TestServer(kind(), Files.createTempDirectory("bulwark-browser"), this::configure);
+    ts =
+        new TestServer(
+            kind(), Files.createTempDirectory("bulwark-browser"), this::configure, extraFeatures());
     base = "http://127.0.0.1:" + ts.server.port();
     profile = Files.createTempDirectory("bulwark-chromium");
     ChromeOptions options = new ChromeOptions();
