@@ -99,6 +99,11 @@ public final class Console {
 
   private void serve(Context ctx, ConsolePage page) {
     headers(ctx);
+    if (page.path().equals(ConsoleFeature.STATIC)) {
+      // Static files are the same for everyone: no session is looked up (no database read).
+      serveStatic(ctx, page);
+      return;
+    }
     String cookie = ctx.cookie(Cookies.SESSION);
     Optional<ConsoleSession> session = Optional.empty();
     PageContext pc = null;
@@ -192,6 +197,20 @@ public final class Console {
           500,
           "Server error",
           "The server failed to show this page. Quote the request id when you report it.");
+    }
+  }
+
+  private void serveStatic(Context ctx, ConsolePage page) {
+    PageContext anonymous =
+        new PageContext(
+            Optional.empty(), "", List.of(), ctx.path(), requestId(ctx), assets, oidcSignIn, null);
+    try {
+      answer(ctx, anonymous, page.handler().handle(new PageCall(ctx, Optional.empty(), anonymous)));
+    } catch (DomainException.NotFound e) {
+      ctx.status(404).contentType("text/plain; charset=utf-8").result(e.detail());
+    } catch (Exception e) {
+      LOG.error("console static {} failed", ctx.path(), e);
+      ctx.status(500).contentType("text/plain; charset=utf-8").result("server error");
     }
   }
 

@@ -34,6 +34,9 @@ public final class ConsoleFeature {
     this.oidc = oidc;
   }
 
+  /** The path of the static files (served without a session lookup). */
+  static final String STATIC = "/static/{file}";
+
   /** The model of {@code console/sign-in.jte}. */
   public record SignIn(String next, String error) {}
 
@@ -46,7 +49,7 @@ public final class ConsoleFeature {
     pages.add(ConsolePage.get("/sign-in", Permission.PUBLIC, this::signInPage));
     pages.add(ConsolePage.form("/sign-in", Permission.PUBLIC, this::signIn));
     pages.add(ConsolePage.form("/sign-out", Permission.PUBLIC, this::signOut));
-    pages.add(ConsolePage.get("/static/{file}", Permission.PUBLIC, this::asset));
+    pages.add(ConsolePage.get(STATIC, Permission.PUBLIC, this::asset));
     oidc.ifPresent(o -> pages.addAll(o.pages()));
     return pages;
   }
