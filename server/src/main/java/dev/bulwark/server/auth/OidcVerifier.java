@@ -78,6 +78,15 @@ public final class OidcVerifier {
     } catch (JOSEException e) {
       throw new Unauthorized("the JWT could not be verified: " + e.getMessage());
     }
+    return principalOf(claims, config);
+  }
+
+  /**
+   * The principal verified claims stand for: the role from {@code oidc.roleClaim}, the teams from
+   * {@code oidc.teamsClaim}, the person from {@code oidc.subjectClaim}. The same mapping serves JWT
+   * bearer tokens of the API and ID tokens of the console's OIDC sign-in.
+   */
+  public static Principal principalOf(JWTClaimsSet claims, ServerConfig.Oidc config) {
     Object roleClaim = claims.getClaim(config.roleClaim());
     Role role;
     try {

@@ -48,6 +48,45 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void consoleSettingsHaveDefaultsAndAreValidated() {
+    ServerConfig d = ConfigLoader.load(Map.of(), Map.of(), null);
+    assertThat(d.console().idleTimeout()).isEqualTo(java.time.Duration.ofMinutes(30));
+    assertThat(d.console().absoluteTimeout()).isEqualTo(java.time.Duration.ofHours(12));
+    assertThat(d.console().secureCookies()).isFalse();
+    assertThat(d.console().oidcClientId()).isEmpty();
+    ServerConfig c =
+        ConfigLoader.load(
+            Map.of(),
+            Map.of(
+                "BULWARK_CONSOLE_IDLE_MINUTES", "15",
+                "BULWARK_CONSOLE_ABSOLUTE_HOURS", "8",
+                "BULWARK_CONSOLE_SECURE_COOKIES", "true",
+                "BULWARK_CONSOLE_PUBLIC_URL", "https://bulwark.example.org/",
+                "BULWARK_OIDC_ISSUER", "https://idp.example",
+                "BULWARK_OIDC_AUDIENCE", "bulwark",
+                "BULWARK_OIDC_CLIENT_ID", "console",
+                "BULWARK_OIDC_CLIENT_SECRET", "s3cret"),
+            null);
+    assertThat(c.console().idleTimeout()).isEqualTo(java.time.Duration.ofMinutes(15));
+    assertThat(c.console().absoluteTimeout()).isEqualTo(java.time.Duration.ofHours(8));
+    assertThat(c.console().secureCookies()).isTrue();
+    assertThat(c.console().publicUrl().orElseThrow().toString())
+        .isEqualTo("https://bulwark.example.org");
+    assertThat(c.console().oidcClientId()).contains("console");
+    assertThat(c.toString()).doesNotContain("s3cret");
+    for (Map<String, String> bad :
+        java.util.List.of(
+            Map.of("BULWARK_CONSOLE_IDLE_MINUTES", "0"),
+            Map.of("BULWARK_CONSOLE_ABSOLUTE_HOURS", "721"),
+            Map.of("BULWARK_CONSOLE_PUBLIC_URL", "ftp://x"),
+            Map.of("BULWARK_OIDC_CLIENT_ID", "console"))) {
+      assertThatThrownBy(() -> ConfigLoader.load(Map.of(), bad, null))
+          .as(bad.toString())
+          .isInstanceOf(ConfigException.class);
+    }
+  }
+
+  @Test
   void theOidcSubjectClaimDefaultsToSub() {
     Map<String, String> env =
         Map.of("BULWARK_OIDC_ISSUER", "https://idp.example", "BULWARK_OIDC_AUDIENCE", "bulwark");
