@@ -1,6 +1,9 @@
 package dev.bulwark.server.deployments;
 
+import dev.bulwark.server.auth.Permission;
 import dev.bulwark.server.auth.Principal;
+import dev.bulwark.server.console.ConsolePage;
+import dev.bulwark.server.console.View;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,11 +27,25 @@ public final class WhatRunsWhere {
   /** The matrix: the configured environments as columns, one row per deployed service. */
   public record Matrix(List<String> environments, List<Row> rows, String service) {}
 
+  /** The matrix page, for callers who may read services. */
+  List<ConsolePage> pages() {
+    return List.of(
+        ConsolePage.get(
+                "/deployments",
+                Permission.SERVICE_READ,
+                call ->
+                    View.page(
+                        "deployments/matrix.jte",
+                        matrix(call.principal(), call.query("service"))))
+            .inNav("What runs where"));
+  }
+
   /** The matrix for the caller's teams, optionally for one service. */
   public Matrix matrix(Principal caller, String service) {
     List<String> envs = deployments.environments();
     Map<String, Map<String, Deployments.Deployment>> byService = new TreeMap<>();
-    for (Deployments.Deployment d : deployments.deployments(caller, null, service)) {
+    String s = service == null ? null : service.strip();
+    for (Deployments.Deployment d : deployments.deployments(caller, null, s)) {
       byService.computeIfAbsent(d.service(), s -> new LinkedHashMap<>()).put(d.environment(), d);
     }
     List<Row> rows = new ArrayList<>();
@@ -41,6 +58,6 @@ public final class WhatRunsWhere {
           e.getValue().values().stream().map(Deployments.Deployment::digest).distinct().count();
       rows.add(new Row(e.getKey(), cells, digests == 1 && e.getValue().size() == envs.size()));
     }
-    return new Matrix(envs, rows, service);
+    return new Matrix(envs, rows, s);
   }
 }

@@ -1,7 +1,11 @@
 package dev.bulwark.server.gates;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bulwark.server.auth.Permission;
 import dev.bulwark.server.auth.Principal;
+import dev.bulwark.server.console.ConsolePage;
+import dev.bulwark.server.console.View;
+import dev.bulwark.server.errors.DomainException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,6 +45,30 @@ public final class GatePages {
 
   /** The decision page. */
   public record DecisionView(Gates.PastDecision decision, List<Rule> rules) {}
+
+  List<ConsolePage> pages() {
+    return List.of(
+        ConsolePage.get(
+                "/gates",
+                Permission.SERVICE_READ,
+                call ->
+                    View.page(
+                        "gates/decisions.jte",
+                        list(call.principal(), call.query("service"), call.query("environment"))))
+            .inNav("Gate decisions"),
+        ConsolePage.get(
+            "/gates/{id}",
+            Permission.SERVICE_READ,
+            call -> {
+              long id;
+              try {
+                id = Long.parseLong(call.pathParam("id"));
+              } catch (NumberFormatException e) {
+                throw new DomainException.NotFound("no gate decision " + call.pathParam("id"));
+              }
+              return View.page("gates/decision.jte", decision(call.principal(), id));
+            }));
+  }
 
   DecisionList list(Principal caller, String service, String environment) {
     String s = service == null || service.isBlank() ? null : service.strip();

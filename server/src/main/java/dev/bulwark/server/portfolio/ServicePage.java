@@ -4,6 +4,8 @@ import dev.bulwark.server.auth.Permission;
 import dev.bulwark.server.auth.Principal;
 import dev.bulwark.server.catalog.Catalog;
 import dev.bulwark.server.catalog.Service;
+import dev.bulwark.server.console.ConsolePage;
+import dev.bulwark.server.console.View;
 import dev.bulwark.server.errors.DomainException;
 import dev.bulwark.server.findings.FindingLifecycle;
 import dev.bulwark.server.findings.FindingState;
@@ -125,6 +127,8 @@ public final class ServicePage {
       String against,
       Portfolio.Diff diff,
       List<FindingLifecycle.RiskRequestView> riskRequests,
+      List<FindingLifecycle.TransitionRequestView> verdictRequests,
+      String notice,
       boolean mayTriage,
       boolean mayApprove,
       List<String> justifications,
@@ -139,7 +143,12 @@ public final class ServicePage {
    * findings through {@code filter}, and the diff against {@code against} when it is given.
    */
   public Model build(
-      Principal caller, String service, String release, String against, Filter filter) {
+      Principal caller,
+      String service,
+      String release,
+      String against,
+      Filter filter,
+      String done) {
     Service svc =
         catalog
             .find(caller, service)
@@ -210,6 +219,10 @@ public final class ServicePage {
     }
     List<FindingLifecycle.RiskRequestView> pending =
         lifecycle.riskRequests(caller, "pending", service, 100);
+    List<FindingLifecycle.TransitionRequestView> verdicts =
+        lifecycle.transitionRequests(caller, "pending", 500).stream()
+            .filter(t -> t.service().equals(service))
+            .toList();
     return new Model(
         svc,
         rows,
@@ -224,10 +237,43 @@ public final class ServicePage {
         blankToNull(against),
         diff,
         pending,
+        verdicts,
+        NOTICES.get(done == null ? "" : done),
         mayTriage,
         mayApprove,
         FindingLifecycle.justifications(),
         now);
+  }
+
+  /**
+   * What the forms of the page did, by the code their redirect names: fixed sentences, so that a
+   * link cannot put words on the page.
+   */
+  static final Map<String, String> NOTICES =
+      Map.of(
+          "transition", "The finding's state was changed.",
+          "pending", "The verdict waits for another person's approval.",
+          "risk-requested", "Risk acceptance requested: another person approves it.",
+          "risk-accepted", "The risk was accepted.",
+          "verdict-approved", "The verdict was approved.",
+          "verdict-rejected", "The verdict was rejected.");
+
+  /** The service page, for callers who may read the service. */
+  public List<ConsolePage> pages() {
+    return List.of(
+        ConsolePage.get(
+            "/services/{name}",
+            Permission.SERVICE_READ,
+            call ->
+                View.page(
+                    "portfolio/service.jte",
+                    build(
+                        call.principal(),
+                        call.pathParam("name"),
+                        call.query("release"),
+                        call.query("against"),
+                        Filter.of(call.query("severity"), call.query("state"), call.query("overdue")),
+                        call.query("done")))));
   }
 
   /** The states a person may move a finding to by a transition (risk acceptance is a request). */

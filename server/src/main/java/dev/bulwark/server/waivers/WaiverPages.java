@@ -2,6 +2,10 @@ package dev.bulwark.server.waivers;
 
 import dev.bulwark.server.auth.Permission;
 import dev.bulwark.server.auth.Principal;
+import dev.bulwark.server.console.ConsolePage;
+import dev.bulwark.server.console.PageCall;
+import dev.bulwark.server.console.View;
+import dev.bulwark.server.errors.DomainException;
 import java.util.List;
 
 /**
@@ -19,6 +23,57 @@ public final class WaiverPages {
   /** The waivers page. */
   public record Model(
       String service, List<Waivers.View> waivers, boolean mayRequest, boolean mayApprove) {}
+
+  List<ConsolePage> pages() {
+    return List.of(
+        ConsolePage.get(
+                "/waivers",
+                Permission.SERVICE_READ,
+                call -> View.page("waivers/waivers.jte", model(call.principal(), call.query("service"))))
+            .inNav("Waivers"),
+        ConsolePage.form(
+            "/waivers",
+            Permission.WAIVER_REQUEST,
+            call -> {
+              Waivers.View w =
+                  waivers.request(
+                      call.principal(),
+                      call.requestId(),
+                      request(
+                          call.form("service"),
+                          call.form("policy"),
+                          call.form("rule"),
+                          call.form("digest"),
+                          call.form("finding"),
+                          call.form("reason"),
+                          call.form("expires")));
+              return View.redirect("/waivers#waiver-" + w.id());
+            }),
+        ConsolePage.form(
+            "/waivers/{id}/approve",
+            Permission.WAIVER_APPROVE,
+            call -> {
+              Waivers.View w = waivers.approve(call.principal(), call.requestId(), id(call));
+              return View.redirect("/waivers#waiver-" + w.id());
+            }),
+        ConsolePage.form(
+            "/waivers/{id}/revoke",
+            Permission.WAIVER_APPROVE,
+            call -> {
+              Waivers.View w =
+                  waivers.revoke(
+                      call.principal(), call.requestId(), id(call), blankToNull(call.form("reason")));
+              return View.redirect("/waivers#waiver-" + w.id());
+            }));
+  }
+
+  private static long id(PageCall call) {
+    try {
+      return Long.parseLong(call.pathParam("id"));
+    } catch (NumberFormatException e) {
+      throw new DomainException.NotFound("no waiver " + call.pathParam("id"));
+    }
+  }
 
   Model model(Principal caller, String service) {
     String s = service == null || service.isBlank() ? null : service.strip();
