@@ -35,8 +35,7 @@ public final class WhatRunsWhere {
                 Permission.SERVICE_READ,
                 call ->
                     View.page(
-                        "deployments/matrix.jte",
-                        matrix(call.principal(), call.query("service"))))
+                        "deployments/matrix.jte", matrix(call.principal(), call.query("service"))))
             .inNav("What runs where"));
   }
 
@@ -44,8 +43,8 @@ public final class WhatRunsWhere {
   public Matrix matrix(Principal caller, String service) {
     List<String> envs = deployments.environments();
     Map<String, Map<String, Deployments.Deployment>> byService = new TreeMap<>();
-    String s = service == null ? null : service.strip();
-    for (Deployments.Deployment d : deployments.deployments(caller, null, s)) {
+    String only = service == null ? null : service.strip();
+    for (Deployments.Deployment d : deployments.deployments(caller, null, only)) {
       byService.computeIfAbsent(d.service(), s -> new LinkedHashMap<>()).put(d.environment(), d);
     }
     List<Row> rows = new ArrayList<>();
@@ -58,6 +57,6 @@ public final class WhatRunsWhere {
           e.getValue().values().stream().map(Deployments.Deployment::digest).distinct().count();
       rows.add(new Row(e.getKey(), cells, digests == 1 && e.getValue().size() == envs.size()));
     }
-    return new Matrix(envs, rows, s);
+    return new Matrix(envs, rows, only);
   }
 }

@@ -60,7 +60,10 @@ final class FindingPages {
       return View.redirect("/");
     }
     String release = field(call, "release");
-    String to = release == null ? ServiceLinks.page(service) + "?" : ServiceLinks.release(service, release) + "&";
+    String to =
+        release == null
+            ? ServiceLinks.page(service) + "?"
+            : ServiceLinks.release(service, release) + "&";
     return View.redirect(to + "done=" + done + (finding > 0 ? "#finding-" + finding : ""));
   }
 

@@ -272,7 +272,8 @@ public final class ServicePage {
                         call.pathParam("name"),
                         call.query("release"),
                         call.query("against"),
-                        Filter.of(call.query("severity"), call.query("state"), call.query("overdue")),
+                        Filter.of(
+                            call.query("severity"), call.query("state"), call.query("overdue")),
                         call.query("done")))));
   }
 

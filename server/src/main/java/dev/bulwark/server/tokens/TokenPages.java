@@ -7,11 +7,11 @@ import dev.bulwark.server.console.PageCall;
 import dev.bulwark.server.console.View;
 import dev.bulwark.server.errors.DomainException;
 import dev.bulwark.server.http.Validation;
+import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 
@@ -40,7 +40,9 @@ public final class TokenPages {
   public List<ConsolePage> pages() {
     return List.of(
         ConsolePage.get(
-                "/tokens", Permission.TOKEN_ADMIN, call -> View.page("tokens/tokens.jte", model(null)))
+                "/tokens",
+                Permission.TOKEN_ADMIN,
+                call -> View.page("tokens/tokens.jte", model(null)))
             .inNav("Tokens"),
         ConsolePage.form("/tokens", Permission.TOKEN_ADMIN, this::create),
         ConsolePage.form(

@@ -29,7 +29,9 @@ public final class WaiverPages {
         ConsolePage.get(
                 "/waivers",
                 Permission.SERVICE_READ,
-                call -> View.page("waivers/waivers.jte", model(call.principal(), call.query("service"))))
+                call ->
+                    View.page(
+                        "waivers/waivers.jte", model(call.principal(), call.query("service"))))
             .inNav("Waivers"),
         ConsolePage.form(
             "/waivers",
@@ -62,7 +64,10 @@ public final class WaiverPages {
             call -> {
               Waivers.View w =
                   waivers.revoke(
-                      call.principal(), call.requestId(), id(call), blankToNull(call.form("reason")));
+                      call.principal(),
+                      call.requestId(),
+                      id(call),
+                      blankToNull(call.form("reason")));
               return View.redirect("/waivers#waiver-" + w.id());
             }));
   }
