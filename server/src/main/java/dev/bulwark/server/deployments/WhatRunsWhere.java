@@ -36,7 +36,7 @@ public final class WhatRunsWhere {
                 call ->
                     View.page(
                         "deployments/matrix.jte", matrix(call.principal(), call.query("service"))))
-            .inNav("What runs where"));
+            .inNav("What runs where", 50));
   }
 
   /** The matrix for the caller's teams, optionally for one service. */

@@ -55,7 +55,7 @@ public final class GatePages {
                     View.page(
                         "gates/decisions.jte",
                         list(call.principal(), call.query("service"), call.query("environment"))))
-            .inNav("Gate decisions"),
+            .inNav("Gate decisions", 40),
         ConsolePage.get(
             "/gates/{id}",
             Permission.SERVICE_READ,

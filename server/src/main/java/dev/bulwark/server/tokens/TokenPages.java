@@ -43,7 +43,7 @@ public final class TokenPages {
                 "/tokens",
                 Permission.TOKEN_ADMIN,
                 call -> View.page("tokens/tokens.jte", model(null)))
-            .inNav("Tokens"),
+            .inNav("Tokens", 90),
         ConsolePage.form("/tokens", Permission.TOKEN_ADMIN, this::create),
         ConsolePage.form(
             "/tokens/{id}/revoke",

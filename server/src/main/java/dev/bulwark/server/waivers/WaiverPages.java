@@ -32,7 +32,7 @@ public final class WaiverPages {
                 call ->
                     View.page(
                         "waivers/waivers.jte", model(call.principal(), call.query("service"))))
-            .inNav("Waivers"),
+            .inNav("Waivers", 60),
         ConsolePage.form(
             "/waivers",
             Permission.WAIVER_REQUEST,

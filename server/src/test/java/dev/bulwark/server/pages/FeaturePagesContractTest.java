@@ -3,17 +3,14 @@ package dev.bulwark.server.pages;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.bulwark.server.config.ServerConfig;
 import dev.bulwark.server.testing.ConsoleHttp;
 import dev.bulwark.server.testing.Http;
 import dev.bulwark.server.testing.TestDatabases;
 import dev.bulwark.server.testing.TestServer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -31,8 +28,8 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class FeaturePagesContractTest {
   static final String ADMIN = TestServer.ADMIN;
-  static final String DIGEST_1 = "sha256:" + "1a".repeat(32);
-  static final String DIGEST_2 = "sha256:" + "2b".repeat(32);
+  static final String DIGEST_1 = PagesFixture.DIGEST_1;
+  static final String DIGEST_2 = PagesFixture.DIGEST_2;
   static final String HOSTILE = "<script>alert(1)</script>";
 
   abstract TestDatabases.Kind kind();
@@ -47,115 +44,24 @@ abstract class FeaturePagesContractTest {
   String otherTeam;
   String ci;
 
-  static String sbom(String gin, String sys) {
-    return """
-        {"bomFormat": "CycloneDX", "specVersion": "1.5", "components": [
-          {"bom-ref": "gin", "type": "library", "name": "gin", "version": "%s", "purl": "pkg:golang/github.com/gin-gonic/gin@%s"},
-          {"bom-ref": "sys", "type": "library", "name": "sys", "version": "%s", "purl": "pkg:golang/golang.org/x/sys@%s"}]}
-        """
-        .formatted(gin, gin, sys, sys);
-  }
-
   @BeforeAll
   void start() throws Exception {
-    Path osv = Path.of(FeaturePagesContractTest.class.getResource("/osv").toURI());
     Path dir = Files.createTempDirectory("bulwark-pages");
-    ts =
-        new TestServer(
-            kind(),
-            dir,
-            c ->
-                c.withOsvSources(List.of(osv))
-                    .withLimits(64 * 1024, 1000)
-                    .withGates(
-                        new ServerConfig.GateSettings(
-                            List.of("dev", "staging", "prod"), 30, Optional.empty())));
+    ts = new TestServer(kind(), dir, PagesFixture::configure);
     http = ts.http;
     web = new ConsoleHttp(ts.server.port());
-    put("pay-api", "pay", "critical");
-    put("mail-api", "mail", "low");
-    release("pay-api", "1.0", DIGEST_1, sbom("v1.4.0", "v0.0.0-20220101000000-000000000000"));
-    release("pay-api", "1.1", DIGEST_2, sbom("v1.6.0", "v0.0.0-20220101000000-000000000000"));
-    developer = ts.tokenFor("dana", "developer", "pay");
-    developer2 = ts.tokenFor("dev-two", "developer", "pay");
-    security = ts.tokenFor("sam", "security", "pay");
-    auditor = ts.tokenFor("audrey", "auditor", "pay");
-    otherTeam = ts.tokenFor("mallory", "developer", "mail");
-    ci = ts.tokenFor("ci-bot", "ci", "pay");
-    String lead = ts.tokenFor("lead-1", "security", "*");
-    String lead2 = ts.tokenFor("lead-2", "security", "*");
-    Http.Response p =
-        http.post(
-            "/api/v1/policies/bundles",
-            lead,
-            Map.of(
-                "files",
-                Map.of(
-                    "sbom.yaml",
-                    """
-                    name: sbom
-                    rules:
-                      - name: sbom-required
-                        expression: release.sbom && release.components > 0
-                        message: a release needs an SBOM
-                        action: deny
-                      - name: no-unknown
-                        expression: summary.open.unknown == 0
-                        message: findings of unknown severity are open
-                        action: warn
-                    """)));
-    assertThat(p.status()).as(p.text()).isIn(200, 201);
-    if (p.json().path("status").asText().equals("pending")) {
-      Http.Response a =
-          http.post(
-              "/api/v1/policies/bundles/" + p.json().path("id").asLong() + "/approve",
-              lead2,
-              Map.of());
-      assertThat(a.status()).as(a.text()).isEqualTo(200);
-    }
-    Http.Response g =
-        http.post(
-            "/api/v1/gates/evaluate",
-            ci,
-            Map.of("service", "pay-api", "version", "1.1", "environment", "dev"));
-    assertThat(g.status()).as(g.text()).isEqualTo(200);
-    Http.Response d =
-        http.post(
-            "/api/v1/deployments",
-            ci,
-            Map.of("service", "pay-api", "version", "1.1", "environment", "dev"));
-    assertThat(d.status()).as(d.text()).isEqualTo(201);
+    PagesFixture.People p = PagesFixture.seed(ts);
+    developer = p.developer();
+    developer2 = p.developer2();
+    security = p.security();
+    auditor = p.auditor();
+    otherTeam = p.otherTeam();
+    ci = p.ci();
   }
 
   @AfterAll
   void stop() {
     ts.close();
-  }
-
-  void put(String name, String team, String criticality) {
-    Http.Response r =
-        http.put(
-            "/api/v1/services/" + name,
-            ADMIN,
-            Map.of("team", team, "area", "backend", "criticality", criticality));
-    assertThat(r.status()).as(r.text()).isIn(200, 201);
-  }
-
-  void release(String service, String version, String digest, String sbom) {
-    Http.Response r =
-        http.post(
-            "/api/v1/services/" + service + "/releases",
-            ADMIN,
-            Map.of("version", version, "digest", digest));
-    assertThat(r.status()).as(r.text()).isIn(200, 201);
-    Http.Response up =
-        http.send(
-            "/api/v1/services/" + service + "/releases/" + version + "/sbom",
-            ADMIN,
-            "PUT",
-            "application/json",
-            sbom.getBytes(StandardCharsets.UTF_8));
-    assertThat(up.status()).as(up.text()).isEqualTo(200);
   }
 
   /** The finding id of a vulnerability in a release, from the API. */
@@ -489,8 +395,9 @@ abstract class FeaturePagesContractTest {
 
   @Test
   void markupInStoredFieldsIsRenderedInert() {
-    put("legacy-svc", "pay", "high");
-    release("legacy-svc", "1.0", DIGEST_1, sbom("v1.4.0", "v0.0.0-20220101000000-000000000000"));
+    PagesFixture.put(ts, "legacy-svc", "pay", "high");
+    PagesFixture.release(
+        ts, "legacy-svc", "1.0", DIGEST_1, PagesFixture.sbom("v1.4.0", PagesFixture.OLD_SYS));
     // A name from before the naming rule, and an advisory title, written as stored data can hold
     // them (the API refuses such a name today).
     ts.server
