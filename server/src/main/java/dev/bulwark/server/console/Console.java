@@ -194,9 +194,16 @@ public final class Console {
     }
     // A cross-site form would be stopped by SameSite=Strict and the token anyway; an Origin that
     // is not this server's is refused before the token is even read.
+    // Browsers send "Origin: null" for our forms (Referrer-Policy: no-referrer), so the origin
+    // speaks only when it names a site; Sec-Fetch-Site says it either way where it is sent.
     String origin = ctx.header("Origin");
-    if (origin != null && !sameOrigin(origin, ctx.host())) {
-      return Optional.of("403 The form was sent from another site (" + origin + ").");
+    String fetchSite = ctx.header("Sec-Fetch-Site");
+    if ((origin != null && !origin.equals("null") && !sameOrigin(origin, ctx.host()))
+        || (fetchSite != null && !fetchSite.equals("same-origin") && !fetchSite.equals("none"))) {
+      return Optional.of(
+          "403 The form was sent from another site ("
+              + (origin != null ? origin : "Sec-Fetch-Site: " + fetchSite)
+              + ").");
     }
     String given = ctx.formParam(CSRF_FIELD);
     if (given == null || given.isEmpty()) {
