@@ -24,6 +24,13 @@ public final class CatalogPages {
     }
   }
 
+  /** The path of a service's page, its name percent-encoded as one path segment. */
+  public static String servicePath(String name) {
+    return "/services/"
+        + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8)
+            .replace("+", "%20");
+  }
+
   public static List<ConsolePage> pages(Catalog catalog) {
     return List.of(
         ConsolePage.get(

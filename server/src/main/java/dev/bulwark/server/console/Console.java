@@ -45,6 +45,10 @@ public final class Console {
           + " connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
   private static final String HTML = "text/html; charset=utf-8";
+
+  /** The longest message a redirect carries to its next page. */
+  public static final int FLASH_MAX = 300;
+
   private static final String REQUEST_ID = "bulwark.requestId";
 
   private final List<ConsolePage> pages;
@@ -173,7 +177,14 @@ public final class Console {
       if (c == null) {
         c =
             new PageContext(
-                Optional.empty(), "", List.of(), ctx.path(), requestId(ctx), assets, oidcSignIn);
+                Optional.empty(),
+                "",
+                List.of(),
+                ctx.path(),
+                requestId(ctx),
+                assets,
+                oidcSignIn,
+                null);
       }
       error(
           ctx,
@@ -248,7 +259,23 @@ public final class Console {
         }
       }
     }
-    return new PageContext(caller, csrf, nav, ctx.path(), requestId(ctx), assets, oidcSignIn);
+    return new PageContext(
+        caller, csrf, nav, ctx.path(), requestId(ctx), assets, oidcSignIn, flash(ctx));
+  }
+
+  /** The message a redirect left for this page, read once (the cookie is cleared). */
+  private String flash(Context ctx) {
+    String v = ctx.cookie(Cookies.FLASH);
+    if (v == null) {
+      return null;
+    }
+    cookies.clear(ctx, Cookies.FLASH);
+    try {
+      String text = new String(java.util.Base64.getUrlDecoder().decode(v), StandardCharsets.UTF_8);
+      return text.isBlank() || text.length() > FLASH_MAX ? null : text;
+    } catch (IllegalArgumentException e) {
+      return null; // not ours: ignored
+    }
   }
 
   /** The first page of the navigation this caller may see, where {@code /} takes them. */
@@ -274,7 +301,17 @@ public final class Console {
         templates.render(t.name(), Map.of("page", pc, "model", t.model()), out);
         ctx.status(t.status()).contentType(HTML).result(out.toString());
       }
-      case View.Redirect r -> ctx.status(303).header("Location", r.location());
+      case View.Redirect r -> {
+        if (r.flash() != null) {
+          cookies.set(
+              ctx,
+              Cookies.FLASH,
+              java.util.Base64.getUrlEncoder()
+                  .withoutPadding()
+                  .encodeToString(r.flash().getBytes(StandardCharsets.UTF_8)));
+        }
+        ctx.status(303).header("Location", r.location());
+      }
       case View.Download d -> {
         ctx.header("Content-Disposition", "attachment; filename=\"" + d.fileName() + "\"");
         ctx.status(200).contentType(d.contentType()).result(d.body());

@@ -13,6 +13,7 @@ import io.javalin.http.Context;
 final class Cookies {
   static final String SESSION = "bulwark_session";
   static final String BROWSER = "bulwark_browser";
+  static final String FLASH = "bulwark_flash";
 
   private final Authenticator auth;
   private final boolean alwaysSecure;

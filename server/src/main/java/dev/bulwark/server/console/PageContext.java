@@ -19,6 +19,7 @@ public final class PageContext {
   private final String requestId;
   private final StaticAssets assets;
   private final boolean oidcSignIn;
+  private final String flash;
 
   PageContext(
       Optional<Principal> caller,
@@ -27,7 +28,8 @@ public final class PageContext {
       String path,
       String requestId,
       StaticAssets assets,
-      boolean oidcSignIn) {
+      boolean oidcSignIn,
+      String flash) {
     this.caller = caller;
     this.csrf = csrf;
     this.nav = List.copyOf(nav);
@@ -35,6 +37,12 @@ public final class PageContext {
     this.requestId = requestId;
     this.assets = assets;
     this.oidcSignIn = oidcSignIn;
+    this.flash = flash;
+  }
+
+  /** The message the previous form left ({@code View.redirect(path, message)}), or null. */
+  public String flash() {
+    return flash;
   }
 
   public boolean signedIn() {

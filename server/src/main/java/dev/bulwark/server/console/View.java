@@ -23,13 +23,24 @@ public sealed interface View {
     }
   }
 
-  /** 303 See Other to a path of this server (never another site: no open redirect). */
-  record Redirect(String location) implements View {
+  /**
+   * 303 See Other to a path of this server (never another site: no open redirect), with an optional
+   * message the next page shows once ("Token revoked."), null for none.
+   */
+  record Redirect(String location, String flash) implements View {
     public Redirect {
       Objects.requireNonNull(location, "location");
       if (!PageCall.isLocalPath(location)) {
         throw new IllegalArgumentException("a redirect goes to a path of this server: " + location);
       }
+      if (flash != null && (flash.isBlank() || flash.length() > Console.FLASH_MAX)) {
+        throw new IllegalArgumentException(
+            "a flash message is 1 to " + Console.FLASH_MAX + " characters");
+      }
+    }
+
+    public Redirect(String location) {
+      this(location, null);
     }
   }
 
@@ -70,6 +81,11 @@ public sealed interface View {
 
   static View redirect(String location) {
     return new Redirect(location);
+  }
+
+  /** A redirect whose target page shows {@code flash} once (post/redirect/get with a message). */
+  static View redirect(String location, String flash) {
+    return new Redirect(location, flash);
   }
 
   static View download(String fileName, String contentType, byte[] body) {

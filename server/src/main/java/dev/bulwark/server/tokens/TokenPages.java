@@ -50,7 +50,7 @@ public final class TokenPages {
             Permission.TOKEN_ADMIN,
             call -> {
               ApiToken t = tokens.revoke(call.principal(), call.requestId(), call.pathParam("id"));
-              return View.redirect("/tokens#token-" + t.id());
+              return View.redirect("/tokens#token-" + t.id(), "Token " + t.name() + " revoked.");
             }));
   }
 

@@ -49,14 +49,14 @@ public final class WaiverPages {
                           call.form("finding"),
                           call.form("reason"),
                           call.form("expires")));
-              return View.redirect("/waivers#waiver-" + w.id());
+              return View.redirect("/waivers#waiver-" + w.id(), FLASH.get(w.state()));
             }),
         ConsolePage.form(
             "/waivers/{id}/approve",
             Permission.WAIVER_APPROVE,
             call -> {
               Waivers.View w = waivers.approve(call.principal(), call.requestId(), id(call));
-              return View.redirect("/waivers#waiver-" + w.id());
+              return View.redirect("/waivers#waiver-" + w.id(), FLASH.get(w.state()));
             }),
         ConsolePage.form(
             "/waivers/{id}/revoke",
@@ -68,9 +68,17 @@ public final class WaiverPages {
                       call.requestId(),
                       id(call),
                       blankToNull(call.form("reason")));
-              return View.redirect("/waivers#waiver-" + w.id());
+              return View.redirect("/waivers#waiver-" + w.id(), FLASH.get(w.state()));
             }));
   }
+
+  /** What the page says after a form, by the waiver's state then. */
+  private static final java.util.Map<String, String> FLASH =
+      java.util.Map.of(
+          "requested", "Waiver requested: another person approves it.",
+          "approved", "Waiver approved.",
+          "revoked", "Waiver revoked.",
+          "expired", "The waiver has expired.");
 
   private static long id(PageCall call) {
     try {

@@ -3,7 +3,10 @@ package dev.bulwark.server.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.common.Sha256;
+import dev.bulwark.server.auth.Permission;
 import dev.bulwark.server.config.ServerConfig;
+import dev.bulwark.server.errors.DomainException;
+import dev.bulwark.server.feature.Feature;
 import dev.bulwark.server.testing.ConsoleHttp;
 import dev.bulwark.server.testing.TestDatabases;
 import dev.bulwark.server.testing.TestServer;
@@ -47,7 +50,8 @@ abstract class ConsoleContractTest {
                             false,
                             Optional.empty(),
                             Optional.empty(),
-                            Optional.empty())));
+                            Optional.empty())),
+            List.of(c -> probes()));
     web = new ConsoleHttp(ts.server.port());
     for (String[] s :
         List.of(
@@ -63,6 +67,42 @@ abstract class ConsoleContractTest {
     }
     alphaDev = ts.token("developer", "alpha");
     betaDev = ts.token("developer", "beta");
+  }
+
+  final java.util.concurrent.atomic.AtomicInteger echoes =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /** Test-only pages with permissions no developer has, a form, and failing handlers. */
+  Feature probes() {
+    return Feature.of(
+        "probe",
+        List.of(),
+        List.of(),
+        Optional.empty(),
+        List.of(
+            ConsolePage.get(
+                "/probe/admin",
+                Permission.TOKEN_ADMIN,
+                call -> View.download("probe.txt", "text/plain", "admin only")),
+            ConsolePage.form(
+                "/probe/echo",
+                Permission.SERVICE_WRITE,
+                call -> {
+                  echoes.incrementAndGet();
+                  return View.redirect("/catalog", "Echoed <b>" + call.form("word") + "</b>");
+                }),
+            ConsolePage.get(
+                "/probe/boom",
+                Permission.SERVICE_READ,
+                call -> {
+                  throw new IllegalStateException("internal detail 1234");
+                }),
+            ConsolePage.get(
+                "/probe/invalid",
+                Permission.SERVICE_READ,
+                call -> {
+                  throw new DomainException.Invalid("reason", "must not be <b>bold</b>");
+                })));
   }
 
   @AfterAll
@@ -253,19 +293,97 @@ abstract class ConsoleContractTest {
   }
 
   @Test
-  void formsWithoutTheRightCsrfTokenAreRefused() {
+  void formsWithoutTheRightCsrfTokenAreRefusedAndChangeNothing() {
     ConsoleHttp.Session s = web.signIn(alphaDev);
     ConsoleHttp.Session other = web.signIn(alphaDev);
-    ConsoleHttp.Page none = web.post("/sign-out", s.cookieHeader(), Map.of());
+    int before = echoes.get();
+    ConsoleHttp.Page none = web.post("/probe/echo", s.cookieHeader(), Map.of());
     assertThat(none.status()).isEqualTo(403);
     assertThat(none.body()).contains("no CSRF token");
-    ConsoleHttp.Page wrong = web.post("/sign-out", s.cookieHeader(), Map.of("_csrf", "x"));
+    ConsoleHttp.Page wrong = web.post("/probe/echo", s.cookieHeader(), Map.of("_csrf", "x"));
     assertThat(wrong.status()).isEqualTo(403);
+    assertThat(wrong.body()).contains("wrong or from another session");
     ConsoleHttp.Page another =
-        web.post("/sign-out", s.cookieHeader(), Map.of("_csrf", other.csrf()));
+        web.post("/probe/echo", s.cookieHeader(), Map.of("_csrf", other.csrf()));
     assertThat(another.status()).isEqualTo(403);
-    // Refused forms changed nothing: the session is still there.
-    assertThat(web.get("/catalog", s).status()).isEqualTo(200);
+    ConsoleHttp.Page notAForm =
+        web.send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(web.base() + "/probe/echo"))
+                .header("Content-Type", "application/json")
+                .header("Cookie", s.cookieHeader())
+                .POST(
+                    java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"_csrf\":\"" + s.csrf() + "\"}")));
+    assertThat(notAForm.status()).isEqualTo(415);
+    ConsoleHttp.Page crossSite =
+        web.send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(web.base() + "/probe/echo"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Cookie", s.cookieHeader())
+                .header("Sec-Fetch-Site", "cross-site")
+                .POST(
+                    java.net.http.HttpRequest.BodyPublishers.ofString(
+                        ConsoleHttp.encode(Map.of("_csrf", s.csrf())))));
+    assertThat(crossSite.status()).isEqualTo(403);
+    assertThat(echoes.get()).isEqualTo(before);
+    // The same form with its token goes through; the session of the refusals is intact.
+    ConsoleHttp.Page ok = web.post("/probe/echo", s, Map.of("word", "<i>hi</i>"));
+    assertThat(ok.status()).isEqualTo(303);
+    assertThat(echoes.get()).isEqualTo(before + 1);
+    // Its message is shown once by the next page, escaped.
+    String flash = ok.cookie("bulwark_flash").orElseThrow();
+    ConsoleHttp.Page next = web.get("/catalog", s.cookieHeader() + "; bulwark_flash=" + flash);
+    assertThat(next.body()).contains("Echoed &lt;b&gt;&lt;i&gt;hi&lt;/i&gt;&lt;/b&gt;");
+    assertThat(next.setCookie("bulwark_flash").orElseThrow()).contains("Max-Age=0");
+    assertThat(web.get("/catalog", s.cookieHeader() + "; bulwark_flash=%%%").status())
+        .isEqualTo(200);
+    // And the Origin: null that browsers send with Referrer-Policy: no-referrer is accepted.
+    ConsoleHttp.Page nullOrigin =
+        web.send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(web.base() + "/probe/echo"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Cookie", s.cookieHeader())
+                .header("Origin", "null")
+                .header("Sec-Fetch-Site", "same-origin")
+                .POST(
+                    java.net.http.HttpRequest.BodyPublishers.ofString(
+                        ConsoleHttp.encode(Map.of("_csrf", s.csrf(), "word", "x")))));
+    assertThat(nullOrigin.status()).isEqualTo(303);
+  }
+
+  @Test
+  void aFormWithoutASessionIsRefusedWith401AndAPageWithoutThePermissionWith403() {
+    int before = echoes.get();
+    ConsoleHttp.Page anonymous = web.post("/probe/echo", (String) null, Map.of("_csrf", "x"));
+    assertThat(anonymous.status()).isEqualTo(401);
+    assertThat(anonymous.header("Content-Type")).startsWith("text/html");
+    ConsoleHttp.Session auditor = web.signIn(ts.token("auditor", "alpha"));
+    ConsoleHttp.Page form = web.post("/probe/echo", auditor, Map.of());
+    assertThat(form.status()).isEqualTo(403);
+    assertThat(form.body()).contains("SERVICE_WRITE");
+    assertThat(echoes.get()).isEqualTo(before);
+    ConsoleHttp.Session dev = web.signIn(alphaDev);
+    ConsoleHttp.Page page = web.get("/probe/admin", dev);
+    assertThat(page.status()).isEqualTo(403);
+    assertThat(page.body()).contains("TOKEN_ADMIN").doesNotContain("admin only");
+    ConsoleHttp.Session admin = web.signIn(TestServer.ADMIN);
+    assertThat(web.get("/probe/admin", admin).body()).isEqualTo("admin only");
+  }
+
+  @Test
+  void failuresArePagesWithTheRequestIdAndNeverTheirInternals() {
+    ConsoleHttp.Session s = web.signIn(alphaDev);
+    ConsoleHttp.Page boom = web.get("/probe/boom", s);
+    assertThat(boom.status()).isEqualTo(500);
+    assertThat(boom.header("Content-Type")).startsWith("text/html");
+    assertThat(boom.body())
+        .contains("Request id")
+        .doesNotContain("internal detail")
+        .doesNotContain("IllegalStateException")
+        .doesNotContain("at dev.bulwark");
+    ConsoleHttp.Page invalid = web.get("/probe/invalid", s);
+    assertThat(invalid.status()).isEqualTo(422);
+    assertThat(invalid.body()).contains("reason: must not be &lt;b&gt;bold&lt;/b&gt;");
   }
 
   @Test
