@@ -317,7 +317,13 @@ public final class BulwarkServer implements AutoCloseable {
             "tokens",
             new TokenRoutes(tokens, config.exposure().tokenMaxLifetime(), clock).routes(),
             List.of(),
-            "/openapi/tokens.json"));
+            "/openapi/tokens.json",
+            new dev.bulwark.server.tokens.TokenPages(
+                    tokens,
+                    new dev.bulwark.server.tokens.TokenLifetime(
+                        config.exposure().tokenMaxLifetime(), clock),
+                    clock)
+                .pages()));
     features.add(
         Feature.of(
             "catalog",
@@ -328,7 +334,12 @@ public final class BulwarkServer implements AutoCloseable {
     features.add(new AdvisoriesFeature(reevaluation, advisoryFollower, advisorySync));
     features.add(new ReleasesFeature(releases));
     features.add(new FindingsFeature(findings, lifecycle));
-    features.add(new PortfolioFeature(new Portfolio(db, catalog, advisories, releases)));
+    var portfolio = new Portfolio(db, catalog, advisories, releases);
+    features.add(
+        new PortfolioFeature(
+            portfolio,
+            new dev.bulwark.server.portfolio.ServicePage(
+                catalog, releases, findings, lifecycle, portfolio, clock)));
     features.add(
         Feature.of(
             "notify",

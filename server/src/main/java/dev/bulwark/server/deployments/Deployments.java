@@ -133,4 +133,9 @@ public final class Deployments {
     }
     return db.jdbi().withHandle(h -> dao.current(h, caller, environment, service));
   }
+
+  /** The environments deployments go to, in their configured order. */
+  public List<String> environments() {
+    return gates.environments();
+  }
 }

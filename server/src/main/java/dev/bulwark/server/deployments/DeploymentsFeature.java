@@ -23,6 +23,11 @@ public final class DeploymentsFeature implements Feature {
   }
 
   @Override
+  public List<dev.bulwark.server.console.ConsolePage> pages() {
+    return new WhatRunsWhere(deployments).pages();
+  }
+
+  @Override
   public java.util.Optional<String> openApi() {
     return java.util.Optional.of("/openapi/deployments.json");
   }

@@ -907,4 +907,81 @@ final class FindingDao {
                     rs.getString("purl")))
         .list();
   }
+
+  /**
+   * Risk acceptance requests of findings the caller may see, newest first, optionally of one status
+   * and one service: what a reviewer reads to find the acceptances that wait.
+   */
+  List<FindingLifecycle.RiskRequestView> riskRequests(
+      Handle h, Principal p, String status, String service, int limit) {
+    return TeamScope.scoped(
+            h.createQuery(
+                """
+                SELECT q.id, q.finding_id, s.name AS service, r.version, f.vuln_id, f.severity,
+                  q.reason, q.expires_at, q.scope, q.status, q.requested_by, q.requested_subject,
+                  q.requested_at, q.approved_by, q.approved_subject, q.approved_at
+                FROM risk_requests q JOIN findings f ON f.id = q.finding_id
+                JOIN releases r ON r.id = f.release_id
+                JOIN services s ON s.id = r.service_id
+                WHERE (:status IS NULL OR q.status = :status)
+                  AND (:service IS NULL OR s.name = :service) AND
+                """
+                    + TeamScope.SCOPE
+                    + " ORDER BY q.id DESC LIMIT :limit"),
+            p)
+        .bind("status", status)
+        .bind("service", service)
+        .bind("limit", limit)
+        .map(
+            (rs, ctx) ->
+                new FindingLifecycle.RiskRequestView(
+                    rs.getLong("id"),
+                    rs.getLong("finding_id"),
+                    rs.getString("service"),
+                    rs.getString("version"),
+                    rs.getString("vuln_id"),
+                    rs.getString("severity"),
+                    rs.getString("reason"),
+                    Instant.ofEpochMilli(rs.getLong("expires_at")),
+                    rs.getString("scope"),
+                    rs.getString("status"),
+                    rs.getString("requested_by"),
+                    rs.getString("requested_subject"),
+                    Instant.ofEpochMilli(rs.getLong("requested_at")),
+                    rs.getString("approved_by"),
+                    rs.getString("approved_subject"),
+                    instant(rs, "approved_at")))
+        .list();
+  }
+
+  /** A count of a service's open findings of one severity in one release. */
+  record OpenCount(String version, String severity, long count) {}
+
+  /**
+   * Open findings (an expired risk acceptance counts as open) per release and severity, over the
+   * releases of one service the caller may see: the counts beside each release on a service page.
+   */
+  List<OpenCount> openCounts(Handle h, Principal p, String service, Instant now) {
+    return TeamScope.scoped(
+            h.createQuery(
+                """
+                SELECT r.version, f.severity, COUNT(*) AS n
+                FROM findings f JOIN releases r ON r.id = f.release_id
+                JOIN services s ON s.id = r.service_id
+                WHERE s.name = :service
+                  AND (f.state = 'open' OR (f.state = 'risk_accepted' AND f.expires_at <= :now))
+                  AND
+                """
+                    + TeamScope.SCOPE
+                    + " AND "
+                    + TeamScope.VISIBLE
+                    + " GROUP BY r.version, f.severity"),
+            p)
+        .bind("service", service)
+        .bind("now", now.toEpochMilli())
+        .map(
+            (rs, ctx) ->
+                new OpenCount(rs.getString("version"), rs.getString("severity"), rs.getLong("n")))
+        .list();
+  }
 }

@@ -735,4 +735,41 @@ public final class FindingLifecycle {
               return new VexImported(statements.size(), applied, kept, decisions);
             });
   }
+
+  /** A risk acceptance request as a reviewer lists it. */
+  public record RiskRequestView(
+      long id,
+      long finding,
+      String service,
+      String version,
+      String vulnerability,
+      String severity,
+      String reason,
+      Instant expiresAt,
+      String scope,
+      String status,
+      String requestedBy,
+      String requestedSubject,
+      Instant requestedAt,
+      String approvedBy,
+      String approvedSubject,
+      Instant approvedAt) {}
+
+  /**
+   * Risk acceptance requests of findings the caller may see, newest first; {@code status} pending
+   * or approved, or null for all; {@code service} one service, or null for all.
+   */
+  public List<RiskRequestView> riskRequests(
+      Principal caller, String status, String service, int limit) {
+    if (status != null && !Set.of("pending", "approved").contains(status)) {
+      throw new DomainException.Invalid("status", "must be pending or approved");
+    }
+    return db.jdbi()
+        .withHandle(h -> dao.riskRequests(h, caller, status, service, Math.clamp(limit, 1, 500)));
+  }
+
+  /** The justifications a not_affected verdict may give, sorted: what a form offers. */
+  public static List<String> justifications() {
+    return JUSTIFICATIONS.stream().sorted().toList();
+  }
 }

@@ -210,4 +210,51 @@ public final class Findings {
                       tool == null ? "dev" : tool));
             });
   }
+
+  /**
+   * Open findings per release of one service, by severity (lower case, as stored), for the releases
+   * the caller may see: {@code version -> severity -> count}.
+   */
+  public Map<String, Map<String, Long>> openCounts(Principal caller, String service) {
+    Map<String, Map<String, Long>> out = new java.util.HashMap<>();
+    for (FindingDao.OpenCount c :
+        db.jdbi().withHandle(h -> dao.openCounts(h, caller, service, clock.instant()))) {
+      out.computeIfAbsent(c.version(), v -> new java.util.TreeMap<>())
+          .merge(c.severity(), c.count(), Long::sum);
+    }
+    return out;
+  }
+
+  /**
+   * One finding's VEX statement as the CycloneDX export writes it ({@link #vex}): its analysis
+   * state ({@code in_triage}, {@code exploitable}, {@code resolved}, {@code not_affected}), the
+   * CycloneDX justification, the response and the detail; none for an open finding.
+   */
+  public record VexStatement(
+      String id,
+      String component,
+      String state,
+      String justification,
+      List<String> response,
+      String detail) {}
+
+  /** The VEX statements of findings as {@link #findings} lists them, in the export's order. */
+  @SuppressWarnings("unchecked")
+  public static List<VexStatement> vexStatements(List<Finding> findings) {
+    List<VexStatement> out = new ArrayList<>();
+    for (Finding f : findings) {
+      Map<String, Object> a = VexDocument.analysis(f);
+      if (a != null) {
+        out.add(
+            new VexStatement(
+                f.id(),
+                f.component(),
+                (String) a.get("state"),
+                (String) a.get("justification"),
+                (List<String>) a.getOrDefault("response", List.of()),
+                (String) a.get("detail")));
+      }
+    }
+    return out;
+  }
 }

@@ -11,9 +11,11 @@ import java.util.List;
  */
 public final class FindingsFeature implements Feature {
   private final List<ApiRoute> routes;
+  private final List<dev.bulwark.server.console.ConsolePage> pages;
 
   public FindingsFeature(Findings findings, FindingLifecycle lifecycle) {
     this.routes = new FindingRoutes(findings, lifecycle).routes();
+    this.pages = new FindingPages(lifecycle).pages();
   }
 
   @Override
@@ -24,6 +26,12 @@ public final class FindingsFeature implements Feature {
   @Override
   public List<ApiRoute> routes() {
     return routes;
+  }
+
+  /** The triage and approval forms of the service page (which the portfolio feature serves). */
+  @Override
+  public List<dev.bulwark.server.console.ConsolePage> pages() {
+    return pages;
   }
 
   @Override

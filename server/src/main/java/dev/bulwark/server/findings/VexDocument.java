@@ -114,7 +114,7 @@ final class VexDocument {
   }
 
   /** No analysis for an open finding: nobody has looked yet, and VEX must not claim otherwise. */
-  private static Map<String, Object> analysis(Findings.Finding f) {
+  static Map<String, Object> analysis(Findings.Finding f) {
     Map<String, Object> a = new LinkedHashMap<>();
     switch (f.state()) {
       case "open" -> {

@@ -30,6 +30,11 @@ public final class GatesFeature implements Feature {
   }
 
   @Override
+  public List<dev.bulwark.server.console.ConsolePage> pages() {
+    return new GatePages(gates).pages();
+  }
+
+  @Override
   public List<PolicyInputSource<?>> policyInputs() {
     return GateInputs.core(releases);
   }

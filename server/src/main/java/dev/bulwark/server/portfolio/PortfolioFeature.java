@@ -7,9 +7,16 @@ import java.util.List;
 /** The portfolio: read models across releases. */
 public final class PortfolioFeature implements Feature {
   private final List<ApiRoute> routes;
+  private final List<dev.bulwark.server.console.ConsolePage> pages;
 
   public PortfolioFeature(Portfolio portfolio) {
+    this(portfolio, null);
+  }
+
+  /** With the console's service page, which reads the service's releases and findings too. */
+  public PortfolioFeature(Portfolio portfolio, ServicePage servicePage) {
     this.routes = new PortfolioRoutes(portfolio).routes();
+    this.pages = servicePage == null ? List.of() : servicePage.pages();
   }
 
   @Override
@@ -20,6 +27,11 @@ public final class PortfolioFeature implements Feature {
   @Override
   public List<ApiRoute> routes() {
     return routes;
+  }
+
+  @Override
+  public List<dev.bulwark.server.console.ConsolePage> pages() {
+    return pages;
   }
 
   @Override

@@ -458,4 +458,37 @@ public final class ReleaseDao {
                     rs.getLong("low")))
         .list();
   }
+
+  /**
+   * The releases of one service the caller may see, newest first, at most {@code limit}: what a
+   * service page lists. An unknown service and one of another team both give no rows.
+   */
+  List<Release> releasesOf(Handle h, Principal p, String service, int limit) {
+    return TeamScope.scoped(
+            h.createQuery(
+                """
+                SELECT r.id, s.name AS service, r.version, r.digest, r.created_at, r.sbom_sha256,
+                  r.sbom_format, r.sbom_pending, r.sbom_pending_at
+                FROM releases r JOIN services s ON s.id = r.service_id
+                WHERE s.name = :service AND
+                """
+                    + TeamScope.SCOPE
+                    + " ORDER BY r.created_at DESC, r.id DESC LIMIT :limit"),
+            p)
+        .bind("service", service)
+        .bind("limit", limit)
+        .map(
+            (rs, ctx) ->
+                new Release(
+                    rs.getLong("id"),
+                    rs.getString("service"),
+                    rs.getString("version"),
+                    rs.getString("digest"),
+                    Instant.ofEpochMilli(rs.getLong("created_at")),
+                    rs.getString("sbom_sha256"),
+                    rs.getString("sbom_format"),
+                    rs.getString("sbom_pending"),
+                    pendingAt(rs)))
+        .list();
+  }
 }

@@ -826,4 +826,21 @@ public final class Releases {
     }
     return out.toByteArray();
   }
+
+  /** The most releases {@link #list} returns. */
+  public static final int MAX_LISTED = 500;
+
+  /**
+   * The releases of a service the caller may see, newest first (at most {@code limit}, up to {@link
+   * #MAX_LISTED}); a service outside the caller's scope is not found, like one that does not exist.
+   */
+  public List<ReleaseView> list(Principal caller, String service, int limit) {
+    if (catalog.find(caller, service).isEmpty()) {
+      throw new DomainException.NotFound("no service named '" + service + "'");
+    }
+    int n = Math.clamp(limit, 1, MAX_LISTED);
+    return db.jdbi()
+        .withHandle(
+            h -> dao.releasesOf(h, caller, service, n).stream().map(Releases::view).toList());
+  }
 }

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.bulwark.server.auth.Permission;
 import dev.bulwark.server.auth.Principal;
 import dev.bulwark.server.auth.Role;
-import dev.bulwark.server.http.ApiException;
 import dev.bulwark.server.http.ApiRoute;
 import dev.bulwark.server.http.Call;
 import dev.bulwark.server.http.Validatable;
@@ -22,34 +21,11 @@ import java.util.Map;
 /** Token administration: admins only. */
 public final class TokenRoutes {
   private final TokenService tokens;
-  private final Duration maxLifetime;
-  private final Clock clock;
+  private final TokenLifetime lifetime;
 
   public TokenRoutes(TokenService tokens, Duration maxLifetime, Clock clock) {
     this.tokens = tokens;
-    this.maxLifetime = maxLifetime;
-    this.clock = clock;
-  }
-
-  /**
-   * The requested expiry within the longest lifetime (token.maxDays); no expiry asks for the
-   * longest, so that no token issued through the API lives forever.
-   */
-  private Instant boundedExpiry(Instant requested) {
-    Instant limit = clock.instant().plus(maxLifetime);
-    Instant latest = limit.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-    if (requested == null) {
-      return latest;
-    }
-    if (requested.isAfter(limit)) {
-      throw ApiException.invalid(
-          "expiresAt",
-          "must be at most "
-              + maxLifetime.toDays()
-              + " days from now (token.maxDays), no later than "
-              + latest);
-    }
-    return requested;
+    this.lifetime = new TokenLifetime(maxLifetime, clock);
   }
 
   /** A request for a new token. */
@@ -116,7 +92,7 @@ public final class TokenRoutes {
             req.subject(),
             req.role(),
             req.teams() == null ? List.of() : req.teams(),
-            boundedExpiry(req.expiresAt()));
+            lifetime.bounded(req.expiresAt()));
     ApiToken t = issued.token();
     call.respond(
         201,

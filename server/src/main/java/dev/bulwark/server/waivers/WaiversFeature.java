@@ -23,6 +23,11 @@ public final class WaiversFeature implements Feature {
   }
 
   @Override
+  public List<dev.bulwark.server.console.ConsolePage> pages() {
+    return new WaiverPages(waivers).pages();
+  }
+
+  @Override
   public java.util.Optional<String> openApi() {
     return java.util.Optional.of("/openapi/waivers.json");
   }
