@@ -15,6 +15,7 @@ import dev.bulwark.server.catalog.Catalog;
 import dev.bulwark.server.catalog.CatalogRoutes;
 import dev.bulwark.server.config.ConfigException;
 import dev.bulwark.server.config.ServerConfig;
+import dev.bulwark.server.dashboard.DashboardFeature;
 import dev.bulwark.server.db.Database;
 import dev.bulwark.server.db.JobLock;
 import dev.bulwark.server.demo.DemoData;
@@ -341,6 +342,7 @@ public final class BulwarkServer implements AutoCloseable {
     features.add(new DeploymentsFeature(deployments));
     features.add(new WaiversFeature(waivers));
     features.add(new AttestationsFeature(attestations));
+    features.add(new DashboardFeature(db, sla, clock));
     var context = new FeatureContext(db, audit, clock);
     extra.forEach(e -> features.add(e.apply(context)));
     gates.inputsFrom(features);
