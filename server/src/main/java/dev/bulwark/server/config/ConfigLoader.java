@@ -71,7 +71,13 @@ public final class ConfigLoader {
           "uploads.maxBytes",
           "uploads.maxComponents",
           "uploads.maxFindings",
-          "uploads.perToken");
+          "uploads.perToken",
+          "console.idleMinutes",
+          "console.absoluteHours",
+          "console.secureCookies",
+          "console.publicUrl",
+          "oidc.clientId",
+          "oidc.clientSecret");
 
   /**
    * {@code BULWARK_*} variables that are not server settings: the client's, the config file's
@@ -330,7 +336,8 @@ public final class ConfigLoader {
             number(v, "token.maxDays", 1, 36_500)
                 .map(Duration::ofDays)
                 .orElse(ServerConfig.Exposure.defaults().tokenMaxLifetime())),
-        uploads(v));
+        uploads(v),
+        console(v));
   }
 
   /** A comma-separated list of IP addresses and CIDR blocks. */
@@ -357,6 +364,26 @@ public final class ConfigLoader {
         number(v, "policy.gateMaxSize", 1000, 1L << 34).orElse(d.gateSize()),
         Duration.ofMillis(
             number(v, "gate.ceilingMillis", 1, 600_000).orElse(d.gateTime().toMillis())));
+  }
+
+  private static ServerConfig.ConsoleSettings console(Map<String, Value> v) {
+    Duration idle =
+        number(v, "console.idleMinutes", 1, 1440)
+            .map(Duration::ofMinutes)
+            .orElse(ServerConfig.ConsoleSettings.DEFAULT_IDLE);
+    Duration absolute =
+        number(v, "console.absoluteHours", 1, 720)
+            .map(Duration::ofHours)
+            .orElse(ServerConfig.ConsoleSettings.DEFAULT_ABSOLUTE);
+    Optional<URI> publicUrl =
+        string(v, "console.publicUrl").map(s -> uri(v, "console.publicUrl", stripSlash(s)));
+    return new ServerConfig.ConsoleSettings(
+        idle,
+        absolute,
+        bool(v, "console.secureCookies").orElse(false),
+        publicUrl,
+        string(v, "oidc.clientId"),
+        string(v, "oidc.clientSecret").map(ServerConfig.Secret::new));
   }
 
   private static ServerConfig.UploadSettings uploads(Map<String, Value> v) {

@@ -31,13 +31,15 @@ public record ServerConfig(
     GateSettings gates,
     List<String> secondPersonCriticalities,
     Exposure exposure,
-    UploadSettings uploads) {
+    UploadSettings uploads,
+    ConsoleSettings console) {
 
   /** Criticalities whose services need a second person for a by-hand not_affected or fixed. */
   public static final List<String> CRITICALITIES = List.of("low", "medium", "high", "critical");
 
   public ServerConfig {
     Objects.requireNonNull(uploads, "uploads");
+    Objects.requireNonNull(console, "console");
     secondPersonCriticalities = List.copyOf(secondPersonCriticalities);
     for (String c : secondPersonCriticalities) {
       if (!CRITICALITIES.contains(c)) {
@@ -255,6 +257,56 @@ public record ServerConfig(
     }
   }
 
+  /**
+   * The web console: how long a session lives without a request ({@code idleTimeout}) and at most
+   * ({@code absoluteTimeout}); whether its cookie is always {@code Secure} (it is anyway when the
+   * request came over TLS); the address browsers reach the server at, for the OIDC redirect (taken
+   * from the request when absent); and the OIDC client the console signs in with.
+   */
+  public record ConsoleSettings(
+      Duration idleTimeout,
+      Duration absoluteTimeout,
+      boolean secureCookies,
+      Optional<URI> publicUrl,
+      Optional<String> oidcClientId,
+      Optional<Secret> oidcClientSecret) {
+    public ConsoleSettings {
+      Objects.requireNonNull(idleTimeout, "idleTimeout");
+      Objects.requireNonNull(absoluteTimeout, "absoluteTimeout");
+      Objects.requireNonNull(publicUrl, "publicUrl");
+      Objects.requireNonNull(oidcClientId, "oidcClientId");
+      Objects.requireNonNull(oidcClientSecret, "oidcClientSecret");
+      if (idleTimeout.compareTo(Duration.ofMinutes(1)) < 0
+          || idleTimeout.compareTo(Duration.ofDays(1)) > 0) {
+        throw new ConfigException("console.idleMinutes must be between 1 and 1440");
+      }
+      if (absoluteTimeout.compareTo(idleTimeout) < 0
+          || absoluteTimeout.compareTo(Duration.ofDays(30)) > 0) {
+        throw new ConfigException(
+            "console.absoluteHours must be at least the idle timeout and at most 720");
+      }
+    }
+
+    public static final Duration DEFAULT_IDLE = Duration.ofMinutes(30);
+    public static final Duration DEFAULT_ABSOLUTE = Duration.ofHours(12);
+
+    public static ConsoleSettings defaults() {
+      return new ConsoleSettings(
+          DEFAULT_IDLE,
+          DEFAULT_ABSOLUTE,
+          false,
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty());
+    }
+  }
+
+  public ServerConfig withConsole(ConsoleSettings value) {
+    Copy b = new Copy(this);
+    b.console = value;
+    return b.build();
+  }
+
   public ServerConfig withUploads(UploadSettings value) {
     Copy b = new Copy(this);
     b.uploads = value;
@@ -366,9 +418,11 @@ public record ServerConfig(
     List<String> secondPersonCriticalities;
     Exposure exposure;
     UploadSettings uploads;
+    ConsoleSettings console;
 
     Copy(ServerConfig c) {
       uploads = c.uploads;
+      console = c.console;
       gates = c.gates;
       secondPersonCriticalities = c.secondPersonCriticalities;
       exposure = c.exposure;
@@ -411,7 +465,8 @@ public record ServerConfig(
           gates,
           secondPersonCriticalities,
           exposure,
-          uploads);
+          uploads,
+          console);
     }
   }
 
@@ -449,7 +504,8 @@ public record ServerConfig(
         GateSettings.defaults(),
         List.of("high", "critical"),
         Exposure.defaults(),
-        UploadSettings.defaults());
+        UploadSettings.defaults(),
+        ConsoleSettings.defaults());
   }
 
   /** Masks the database URL's password; the secret fields mask themselves. */

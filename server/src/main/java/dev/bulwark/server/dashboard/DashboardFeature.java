@@ -39,6 +39,11 @@ public final class DashboardFeature implements Feature {
   }
 
   @Override
+  public List<dev.bulwark.server.console.ConsolePage> pages() {
+    return DashboardPages.pages(dashboards);
+  }
+
+  @Override
   public List<Job> jobs() {
     return List.of(job);
   }
