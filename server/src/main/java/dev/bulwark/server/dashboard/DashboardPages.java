@@ -10,8 +10,8 @@ import java.util.Locale;
 /**
  * The dashboard's console page: every chart drawn on the server as inline SVG (presentation
  * attributes only, so the strict Content-Security-Policy holds and no script is needed) next to the
- * table it is drawn from. The charts are computed here and the template only places them; the
- * chart code is ours, a few lines of arithmetic, since no maintained Java SVG chart library fits a
+ * table it is drawn from. The charts are computed here and the template only places them; the chart
+ * code is ours, a few lines of arithmetic, since no maintained Java SVG chart library fits a
  * template without a DOM.
  */
 public final class DashboardPages {
@@ -22,7 +22,8 @@ public final class DashboardPages {
 
   static final List<String> SEVERITIES = List.of("critical", "high", "medium", "low", "unknown");
 
-  static final List<String> COLOURS = List.of("#b3261e", "#d56e0c", "#b58a00", "#1e8e3e", "#6b7280");
+  static final List<String> COLOURS =
+      List.of("#b3261e", "#d56e0c", "#b58a00", "#1e8e3e", "#6b7280");
 
   /** A rectangle of a chart with its label and value, in the chart's coordinates. */
   public record Bar(double x, double y, double width, double height, String fill, String title) {}
@@ -66,9 +67,10 @@ public final class DashboardPages {
                 "/dashboard",
                 Permission.SERVICE_READ,
                 call -> {
-                  int days =
-                      call.intQuery("days", Dashboards.DEFAULT_DAYS, 1, Dashboards.MAX_DAYS);
-                  return View.page("dashboard/dashboard.jte", page(dashboards.read(call.principal(), days), days));
+                  int days = call.intQuery("days", Dashboards.DEFAULT_DAYS, 1, Dashboards.MAX_DAYS);
+                  return View.page(
+                      "dashboard/dashboard.jte",
+                      page(dashboards.read(call.principal(), days), days));
                 })
             .inNav("Dashboard", 10));
   }
@@ -98,7 +100,11 @@ public final class DashboardPages {
 
   /** Horizontal bars, one per label, scaled to the largest value. */
   private static Chart horizontal(
-      String description, List<String> labels, List<Double> values, List<String> fills, List<String> shown) {
+      String description,
+      List<String> labels,
+      List<Double> values,
+      List<String> fills,
+      List<String> shown) {
     int w = 520;
     int row = 28;
     int h = Math.max(row * labels.size() + 10, 40);
@@ -111,7 +117,8 @@ public final class DashboardPages {
       double v = values.get(i);
       double len = max <= 0 ? 0 : Math.max(v > 0 ? 2 : 0, v / max * span);
       double y = 5 + i * row;
-      bars.add(new Bar(left, y + 4, len, row - 10, fills.get(i), labels.get(i) + ": " + shown.get(i)));
+      bars.add(
+          new Bar(left, y + 4, len, row - 10, fills.get(i), labels.get(i) + ": " + shown.get(i)));
       texts.add(new Text(left - 8, y + row / 2.0 + 4, labels.get(i), "end"));
       texts.add(new Text(left + len + 6, y + row / 2.0 + 4, shown.get(i), "start"));
     }
@@ -149,14 +156,26 @@ public final class DashboardPages {
           continue;
         }
         double len = n / (double) max * span;
-        bars.add(new Bar(x, y + 4, len, row - 10, COLOURS.get(s), t.team() + " " + SEVERITIES.get(s) + ": " + n));
+        bars.add(
+            new Bar(
+                x,
+                y + 4,
+                len,
+                row - 10,
+                COLOURS.get(s),
+                t.team() + " " + SEVERITIES.get(s) + ": " + n));
         x += len;
       }
       texts.add(new Text(left - 8, y + row / 2.0 + 4, t.team(), "end"));
       texts.add(
-          new Text(x + 6, y + row / 2.0 + 4, t.open().total() + (t.overdue() > 0 ? " (" + t.overdue() + " overdue)" : ""), "start"));
+          new Text(
+              x + 6,
+              y + row / 2.0 + 4,
+              t.open().total() + (t.overdue() > 0 ? " (" + t.overdue() + " overdue)" : ""),
+              "start"));
     }
-    return new Chart(w, h, "Open findings per team by severity, with the overdue ones", bars, List.of(), texts);
+    return new Chart(
+        w, h, "Open findings per team by severity, with the overdue ones", bars, List.of(), texts);
   }
 
   /** The area x criticality grid: each cell's share of services breaching their tolerance. */
@@ -182,15 +201,36 @@ public final class DashboardPages {
         }
         long services = t == null ? 0 : t.services();
         long breaching = t == null ? 0 : t.breaching();
-        String fill = services == 0 ? "#f1f3f5" : breaching == 0 ? "#d7eedd" : breaching * 2 >= services ? "#f5c2bf" : "#fde2c4";
+        String fill =
+            services == 0
+                ? "#f1f3f5"
+                : breaching == 0 ? "#d7eedd" : breaching * 2 >= services ? "#f5c2bf" : "#fde2c4";
         String text = services == 0 ? "none" : breaching + " / " + services;
-        bars.add(new Bar(left + c * cell + 2, top + a * 50 + 2, cell - 4, 46, fill,
-            areas[a].name() + ", " + crits[c].name() + ": " + breaching + " of " + services + " services breach their tolerance"));
+        bars.add(
+            new Bar(
+                left + c * cell + 2,
+                top + a * 50 + 2,
+                cell - 4,
+                46,
+                fill,
+                areas[a].name()
+                    + ", "
+                    + crits[c].name()
+                    + ": "
+                    + breaching
+                    + " of "
+                    + services
+                    + " services breach their tolerance"));
         texts.add(new Text(left + c * cell + cell / 2.0, top + a * 50 + 30, text, "middle"));
       }
     }
-    return new Chart(left + crits.length * cell + 4, top + areas.length * 50 + 4,
-        "Services by area and criticality: breaching their tolerance of all", bars, List.of(), texts);
+    return new Chart(
+        left + crits.length * cell + 4,
+        top + areas.length * 50 + 4,
+        "Services by area and criticality: breaching their tolerance of all",
+        bars,
+        List.of(),
+        texts);
   }
 
   /** Lines over the recorded days: open findings per severity, and the overdue ones dashed. */
@@ -249,7 +289,13 @@ public final class DashboardPages {
         texts.add(new Text(w - right, h - 8, days.get(n - 1).day().toString(), "end"));
       }
     }
-    return new Chart(w, h, "Open findings per severity and overdue findings per recorded day", grid, lines, texts);
+    return new Chart(
+        w,
+        h,
+        "Open findings per severity and overdue findings per recorded day",
+        grid,
+        lines,
+        texts);
   }
 
   private static double x(int i, int n, double left, double plotW) {
@@ -287,8 +333,13 @@ public final class DashboardPages {
     s.add("");
     fills.add("none");
     Chart c = horizontal("Gate pass rate per environment", labels, v, fills, s);
-    return new Chart(c.width(), c.height() - 28, c.description(), c.bars().subList(0, c.bars().size() - 1),
-        c.lines(), c.texts().subList(0, c.texts().size() - 2));
+    return new Chart(
+        c.width(),
+        c.height() - 28,
+        c.description(),
+        c.bars().subList(0, c.bars().size() - 1),
+        c.lines(),
+        c.texts().subList(0, c.texts().size() - 2));
   }
 
   /** A number for a chart: whole when it is, else one decimal. */
