@@ -11,9 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records today's snapshot at start and again every {@link #EVERY} while the day lasts, so the
- * dashboard is at most that old; the first run of a new day records that day. Every node checks
- * each minute; the {@link JobLock} lets one node of a deployment run each period.
+ * Records today's snapshot shortly after start and again every {@link #EVERY} while the day lasts,
+ * so the dashboard is at most that old; the first run of a new day records that day. Every node
+ * checks each minute; the {@link JobLock} lets one node of a deployment run each period.
  */
 final class SnapshotJob implements Job {
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotJob.class);
@@ -21,6 +21,9 @@ final class SnapshotJob implements Job {
   static final Duration EVERY = Duration.ofMinutes(15);
   static final Duration LEASE = Duration.ofMinutes(30);
   static final Duration CHECK = Duration.ofMinutes(1);
+
+  /** The first run waits for the start to settle rather than compete with it. */
+  static final Duration FIRST = Duration.ofSeconds(10);
 
   private final Dashboards dashboards;
   private final JobLock lock;
@@ -40,7 +43,8 @@ final class SnapshotJob implements Job {
 
   @Override
   public void start() {
-    executor.scheduleWithFixedDelay(this::runIfDue, 0, CHECK.toMillis(), TimeUnit.MILLISECONDS);
+    executor.scheduleWithFixedDelay(
+        this::runIfDue, FIRST.toMillis(), CHECK.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   void runIfDue() {

@@ -83,7 +83,7 @@ abstract class DashboardContractTest {
             .orElseThrow();
     // The job records today at start; wait for it so that it cannot race the records below.
     for (int i = 0;
-        i < 200 && dashboards.read(dev.bulwark.server.auth.Principal.system(), 1).day() == null;
+        i < 600 && dashboards.read(dev.bulwark.server.auth.Principal.system(), 1).day() == null;
         i++) {
       Thread.sleep(50);
     }
