@@ -36,6 +36,7 @@ import picocli.CommandLine.Command;
       RiskCommand.class,
       TransitionRequestsCommand.class,
       SlaCommand.class,
+      DashboardCommand.class,
       SarifCommand.class,
       ReleasesCommand.class,
       AttestationsCommand.class,

@@ -19,8 +19,10 @@ import dev.bulwark.server.console.Console;
 import dev.bulwark.server.console.ConsoleFeature;
 import dev.bulwark.server.console.ConsolePage;
 import dev.bulwark.server.console.ConsoleSessions;
+import dev.bulwark.server.dashboard.DashboardFeature;
 import dev.bulwark.server.db.Database;
 import dev.bulwark.server.db.JobLock;
+import dev.bulwark.server.demo.DemoClock;
 import dev.bulwark.server.demo.DemoData;
 import dev.bulwark.server.deployments.Deployments;
 import dev.bulwark.server.deployments.DeploymentsFeature;
@@ -170,10 +172,12 @@ public final class BulwarkServer implements AutoCloseable {
   private static BulwarkServer start(
       ServerConfig config,
       Database db,
-      Clock clock,
+      Clock realClock,
       PrintStream console,
       List<Function<FeatureContext, Feature>> extra,
       Consumer<String> phases) {
+    // The demo plays its history through the server's own services at the moments it happened.
+    Clock clock = config.demo() ? new DemoClock(realClock) : realClock;
     try {
       dev.bulwark.server.db.PrivateFiles.tree(config.dataDir());
     } catch (java.io.IOException e) {
@@ -199,7 +203,11 @@ public final class BulwarkServer implements AutoCloseable {
     var catalog = new Catalog(db, audit, clock);
     var advisories =
         new Advisories(
-            config.osvSources(), config.osvUrls(), config.dataDir().resolve("osv-cache"));
+            config.demo()
+                ? DemoData.withAdvisories(config.osvSources(), config.dataDir())
+                : config.osvSources(),
+            config.osvUrls(),
+            config.dataDir().resolve("osv-cache"));
     // Every node follows the syncs of the others (docs/adr/0010).
     var advisoryFollower = new AdvisoryFollower(advisories, db, clock);
     phases.accept("loading advisories");
@@ -267,16 +275,21 @@ public final class BulwarkServer implements AutoCloseable {
                     "Initial admin token (shown once, store it now): " + issued.secret());
               }
             });
+    var dashboard = new DashboardFeature(db, sla, clock);
+    boolean demoHistory = config.demo() && catalog.list(Principal.system(), null).isEmpty();
     if (config.demo()) {
+      if (demoHistory) {
+        DemoData.startHistory((DemoClock) clock);
+      }
       for (TokenService.Issued t : DemoData.seed(catalog, tokens)) {
         console.println(
             "Demo token " + t.token().role() + " " + t.token().teams() + ": " + t.secret());
       }
       if (policies.bundles(Principal.system()).isEmpty()) {
         Policies.Pushed starter =
-            policies.seed(Principal.system(), "demo", DemoData.starterPolicies());
+            policies.seed(Principal.system(), "demo", DemoData.demoPolicies());
         console.println(
-            "Demo policy bundle (the starter bundle): "
+            "Demo policy bundle (the starter bundle without provenance and sast): "
                 + starter.policies()
                 + " policies, "
                 + starter.rules()
@@ -376,9 +389,23 @@ public final class BulwarkServer implements AutoCloseable {
     features.add(new DeploymentsFeature(deployments));
     features.add(new WaiversFeature(waivers));
     features.add(new AttestationsFeature(attestations));
+    features.add(dashboard);
     var context = new FeatureContext(db, audit, clock);
     extra.forEach(e -> features.add(e.apply(context)));
     gates.inputsFrom(features);
+    if (demoHistory) {
+      phases.accept("seeding the demo's history");
+      console.println(
+          DemoData.history(
+              (DemoClock) clock,
+              catalog,
+              releases,
+              findings,
+              lifecycle,
+              gates,
+              deployments,
+              dashboard.dashboards()));
+    }
     openApi.set(OpenApiDocument.merged(features));
     List<ApiRoute> routes = new ArrayList<>();
     List<ConsolePage> pages = new ArrayList<>();

@@ -67,7 +67,7 @@ class FailureModesTest {
   void demoSeedsServicesAndWorkingTokensOnce() {
     try (TestServer ts = new TestServer(TestDatabases.Kind.SQLITE, dir, c -> c.withDemo(true))) {
       assertThat(ts.http.get("/api/v1/services", TestServer.ADMIN).json().path("services").size())
-          .isEqualTo(5);
+          .isEqualTo(10);
       String line =
           ts.console()
               .lines()
@@ -83,14 +83,19 @@ class FailureModesTest {
           ts.http.get("/api/v1/policies/bundles", TestServer.ADMIN).json().path("bundles");
       assertThat(bundles.size()).isEqualTo(1);
       assertThat(bundles.get(0).path("active").asBoolean()).isTrue();
-      assertThat(bundles.get(0).path("policies").asInt()).isEqualTo(5);
-      assertThat(ts.console()).contains("Demo policy bundle (the starter bundle): 5 policies");
+      assertThat(bundles.get(0).path("policies").asInt()).isEqualTo(3);
+      assertThat(ts.console())
+          .contains(
+              "Demo policy bundle (the starter bundle without provenance and sast): 3 policies");
     }
     try (TestServer again = new TestServer(TestDatabases.Kind.SQLITE, dir, c -> c.withDemo(true))) {
-      assertThat(again.console()).doesNotContain("Demo token").doesNotContain("Demo policy bundle");
+      assertThat(again.console())
+          .doesNotContain("Demo token")
+          .doesNotContain("Demo policy bundle")
+          .doesNotContain("Demo history");
       assertThat(
               again.http.get("/api/v1/services", TestServer.ADMIN).json().path("services").size())
-          .isEqualTo(5);
+          .isEqualTo(10);
     }
   }
 
