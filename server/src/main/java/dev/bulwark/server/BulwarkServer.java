@@ -54,6 +54,8 @@ import dev.bulwark.server.portfolio.PortfolioFeature;
 import dev.bulwark.server.releases.ReleaseRevisions;
 import dev.bulwark.server.releases.Releases;
 import dev.bulwark.server.releases.ReleasesFeature;
+import dev.bulwark.server.reports.EvidenceReports;
+import dev.bulwark.server.reports.ReportsFeature;
 import dev.bulwark.server.tokens.TokenRoutes;
 import dev.bulwark.server.tokens.TokenService;
 import dev.bulwark.server.waivers.Waivers;
@@ -341,6 +343,15 @@ public final class BulwarkServer implements AutoCloseable {
     features.add(new DeploymentsFeature(deployments));
     features.add(new WaiversFeature(waivers));
     features.add(new AttestationsFeature(attestations));
+    features.add(
+        new ReportsFeature(
+            new EvidenceReports(
+                db,
+                new Ledger(ledgerStore),
+                signer.verifier(),
+                clock,
+                config.reportMaxPeriodDays(),
+                config.gates().environments())));
     var context = new FeatureContext(db, audit, clock);
     extra.forEach(e -> features.add(e.apply(context)));
     gates.inputsFrom(features);

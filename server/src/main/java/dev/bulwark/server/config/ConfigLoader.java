@@ -71,7 +71,8 @@ public final class ConfigLoader {
           "uploads.maxBytes",
           "uploads.maxComponents",
           "uploads.maxFindings",
-          "uploads.perToken");
+          "uploads.perToken",
+          "report.maxPeriodDays");
 
   /**
    * {@code BULWARK_*} variables that are not server settings: the client's, the config file's
@@ -330,7 +331,10 @@ public final class ConfigLoader {
             number(v, "token.maxDays", 1, 36_500)
                 .map(Duration::ofDays)
                 .orElse(ServerConfig.Exposure.defaults().tokenMaxLifetime())),
-        uploads(v));
+        uploads(v),
+        number(v, "report.maxPeriodDays", 1, 36_500)
+            .orElse((long) ServerConfig.DEFAULT_REPORT_MAX_PERIOD_DAYS)
+            .intValue());
   }
 
   /** A comma-separated list of IP addresses and CIDR blocks. */
