@@ -15,6 +15,10 @@ import dev.bulwark.server.catalog.Catalog;
 import dev.bulwark.server.catalog.CatalogRoutes;
 import dev.bulwark.server.config.ConfigException;
 import dev.bulwark.server.config.ServerConfig;
+import dev.bulwark.server.console.Console;
+import dev.bulwark.server.console.ConsoleFeature;
+import dev.bulwark.server.console.ConsolePage;
+import dev.bulwark.server.console.ConsoleSessions;
 import dev.bulwark.server.db.Database;
 import dev.bulwark.server.db.JobLock;
 import dev.bulwark.server.demo.DemoData;
@@ -90,6 +94,7 @@ public final class BulwarkServer implements AutoCloseable {
   private final List<Job> jobs;
   private final List<Feature> features;
   private final List<ApiRoute> routes;
+  private final List<ConsolePage> pages;
   private final List<HandlerMetaInfo> registered;
   private final Gates gates;
   private final Advisories advisories;
@@ -102,6 +107,7 @@ public final class BulwarkServer implements AutoCloseable {
       List<Job> jobs,
       List<Feature> features,
       List<ApiRoute> routes,
+      List<ConsolePage> pages,
       List<HandlerMetaInfo> registered,
       Gates gates,
       Advisories advisories,
@@ -115,6 +121,7 @@ public final class BulwarkServer implements AutoCloseable {
     this.app = app;
     this.ledgerWriter = ledgerWriter;
     this.routes = routes;
+    this.pages = pages;
     this.registered = registered;
   }
 
@@ -288,6 +295,13 @@ public final class BulwarkServer implements AutoCloseable {
     // Every feature the server runs; adding one is one line here (docs/adding-a-feature.md).
     var openApi = new java.util.concurrent.atomic.AtomicReference<byte[]>();
     List<Feature> features = new ArrayList<>();
+    // The web console's own pages (start, sign-in, sign-out, static files); each feature adds its
+    // pages through Feature.pages() (docs/console.md).
+    var sessions = new ConsoleSessions(db, auth, clock, config.console());
+    var consoleRef = new java.util.concurrent.atomic.AtomicReference<Console>();
+    var consoleCore = new ConsoleFeature(sessions, auth, consoleRef::get, Optional.empty());
+    features.add(
+        Feature.of("console", List.of(), List.of(), Optional.empty(), consoleCore.pages()));
     features.add(
         Feature.of(
             "system",
@@ -299,10 +313,15 @@ public final class BulwarkServer implements AutoCloseable {
             "tokens",
             new TokenRoutes(tokens, config.exposure().tokenMaxLifetime(), clock).routes(),
             List.of(),
-            "/openapi/tokens.json"));
+            "/openapi/tokens.json",
+            dev.bulwark.server.tokens.TokenPages.pages(tokens, clock)));
     features.add(
         Feature.of(
-            "catalog", new CatalogRoutes(catalog).routes(), List.of(), "/openapi/catalog.json"));
+            "catalog",
+            new CatalogRoutes(catalog).routes(),
+            List.of(),
+            "/openapi/catalog.json",
+            dev.bulwark.server.catalog.CatalogPages.pages(catalog)));
     features.add(new AdvisoriesFeature(reevaluation, advisoryFollower, advisorySync));
     features.add(new ReleasesFeature(releases));
     features.add(new FindingsFeature(findings, lifecycle));
@@ -357,11 +376,15 @@ public final class BulwarkServer implements AutoCloseable {
     gates.inputsFrom(features);
     openApi.set(OpenApiDocument.merged(features));
     List<ApiRoute> routes = new ArrayList<>();
+    List<ConsolePage> pages = new ArrayList<>();
     List<Job> jobs = new ArrayList<>();
     for (Feature f : features) {
       routes.addAll(f.routes());
+      pages.addAll(f.pages());
       jobs.addAll(f.jobs());
     }
+    var webConsole = new Console(pages, sessions, auth, config.console().secureCookies(), false);
+    consoleRef.set(webConsole);
     var heavy =
         new dev.bulwark.server.http.HeavyRequests(
             config.uploads().perToken(), config.uploads().maxBytes());
@@ -376,7 +399,8 @@ public final class BulwarkServer implements AutoCloseable {
             auth,
             metrics,
             config.maxBodyBytes(),
-            registered::add);
+            registered::add,
+            webConsole::install);
     phases.accept("starting the HTTP listener");
     ledgerWriter.start();
     try {
@@ -397,6 +421,7 @@ public final class BulwarkServer implements AutoCloseable {
         List.copyOf(jobs),
         List.copyOf(features),
         List.copyOf(routes),
+        List.copyOf(pages),
         List.copyOf(registered),
         gates,
         advisories,
@@ -457,6 +482,11 @@ public final class BulwarkServer implements AutoCloseable {
   /** The routes this server serves, each with its permission. */
   public List<ApiRoute> routes() {
     return routes;
+  }
+
+  /** The console pages this server serves, each with its permission. */
+  public List<ConsolePage> pages() {
+    return pages;
   }
 
   /** Every handler Javalin registered, as Javalin reports them. */

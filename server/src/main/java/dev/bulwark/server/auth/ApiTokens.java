@@ -14,4 +14,11 @@ public interface ApiTokens {
 
   /** The principal of a valid secret; else {@link Unauthorized} saying what is wrong with it. */
   Principal authenticate(String secret);
+
+  /**
+   * The principal of the token with this id as it stands now, empty once it is revoked, expired or
+   * gone: a console session signed in with a token asks on every request, so that revoking the
+   * token ends its sessions too.
+   */
+  java.util.Optional<Principal> current(String tokenId);
 }

@@ -53,6 +53,44 @@ public final class Authenticator {
   }
 
   /**
+   * The principal of an API token secret pasted into the console's sign-in form: checked as the API
+   * checks a bearer token, failures counted against the address the same way. JWTs are not taken
+   * here (the console signs in with OIDC through the issuer instead).
+   */
+  public Principal signIn(String secret, String clientAddress) {
+    String s = secret == null ? "" : secret.strip();
+    try {
+      if (!ApiTokens.looksLikeApiToken(s) || s.length() > 8192) {
+        throw new Unauthorized("paste an API token: it begins with " + ApiTokens.PREFIX);
+      }
+      return tokens.authenticate(s);
+    } catch (Unauthorized e) {
+      recordFailure(clientAddress);
+      throw e;
+    }
+  }
+
+  /** The principal of an API token by its id, as it stands now; see {@link ApiTokens#current}. */
+  public Optional<Principal> tokenPrincipal(String tokenId) {
+    return tokens.current(tokenId);
+  }
+
+  /** Counts a failed sign-in of another kind (an OIDC callback that failed) against an address. */
+  public void recordFailure(String clientAddress) {
+    long wait = limiter.blockedForSeconds(clientAddress);
+    if (wait > 0) {
+      throw new TooManyFailures(wait);
+    }
+    limiter.recordFailure(clientAddress);
+  }
+
+  /** True when the peer is a configured reverse proxy, whose forwarding headers are believed. */
+  public boolean trustedProxy(String peer) {
+    Optional<InetAddress> hop = Cidr.literal(peer);
+    return hop.isPresent() && Cidr.anyContains(trustedProxies, hop.get());
+  }
+
+  /**
    * The address failures are counted for. {@code X-Forwarded-For} is believed only when the peer is
    * a trusted proxy, and then read from the right: the first hop that is not a trusted proxy is the
    * client (entries left of it may be forged by the client itself).

@@ -72,6 +72,12 @@ public final class ConfigLoader {
           "uploads.maxComponents",
           "uploads.maxFindings",
           "uploads.perToken",
+          "console.idleMinutes",
+          "console.absoluteHours",
+          "console.secureCookies",
+          "console.publicUrl",
+          "oidc.clientId",
+          "oidc.clientSecret",
           "report.maxPeriodDays");
 
   /**
@@ -332,6 +338,7 @@ public final class ConfigLoader {
                 .map(Duration::ofDays)
                 .orElse(ServerConfig.Exposure.defaults().tokenMaxLifetime())),
         uploads(v),
+        console(v),
         number(v, "report.maxPeriodDays", 1, 36_500)
             .orElse((long) ServerConfig.DEFAULT_REPORT_MAX_PERIOD_DAYS)
             .intValue());
@@ -361,6 +368,26 @@ public final class ConfigLoader {
         number(v, "policy.gateMaxSize", 1000, 1L << 34).orElse(d.gateSize()),
         Duration.ofMillis(
             number(v, "gate.ceilingMillis", 1, 600_000).orElse(d.gateTime().toMillis())));
+  }
+
+  private static ServerConfig.ConsoleSettings console(Map<String, Value> v) {
+    Duration idle =
+        number(v, "console.idleMinutes", 1, 1440)
+            .map(Duration::ofMinutes)
+            .orElse(ServerConfig.ConsoleSettings.DEFAULT_IDLE);
+    Duration absolute =
+        number(v, "console.absoluteHours", 1, 720)
+            .map(Duration::ofHours)
+            .orElse(ServerConfig.ConsoleSettings.DEFAULT_ABSOLUTE);
+    Optional<URI> publicUrl =
+        string(v, "console.publicUrl").map(s -> uri(v, "console.publicUrl", stripSlash(s)));
+    return new ServerConfig.ConsoleSettings(
+        idle,
+        absolute,
+        bool(v, "console.secureCookies").orElse(false),
+        publicUrl,
+        string(v, "oidc.clientId"),
+        string(v, "oidc.clientSecret").map(ServerConfig.Secret::new));
   }
 
   private static ServerConfig.UploadSettings uploads(Map<String, Value> v) {

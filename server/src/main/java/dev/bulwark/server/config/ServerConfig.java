@@ -32,6 +32,7 @@ public record ServerConfig(
     List<String> secondPersonCriticalities,
     Exposure exposure,
     UploadSettings uploads,
+    ConsoleSettings console,
     int reportMaxPeriodDays) {
 
   /** Criticalities whose services need a second person for a by-hand not_affected or fixed. */
@@ -42,6 +43,7 @@ public record ServerConfig(
 
   public ServerConfig {
     Objects.requireNonNull(uploads, "uploads");
+    Objects.requireNonNull(console, "console");
     if (reportMaxPeriodDays < 1 || reportMaxPeriodDays > 36_500) {
       throw new ConfigException("report.maxPeriodDays must be between 1 and 36500");
     }
@@ -262,6 +264,56 @@ public record ServerConfig(
     }
   }
 
+  /**
+   * The web console: how long a session lives without a request ({@code idleTimeout}) and at most
+   * ({@code absoluteTimeout}); whether its cookie is always {@code Secure} (it is anyway when the
+   * request came over TLS); the address browsers reach the server at, for the OIDC redirect (taken
+   * from the request when absent); and the OIDC client the console signs in with.
+   */
+  public record ConsoleSettings(
+      Duration idleTimeout,
+      Duration absoluteTimeout,
+      boolean secureCookies,
+      Optional<URI> publicUrl,
+      Optional<String> oidcClientId,
+      Optional<Secret> oidcClientSecret) {
+    public ConsoleSettings {
+      Objects.requireNonNull(idleTimeout, "idleTimeout");
+      Objects.requireNonNull(absoluteTimeout, "absoluteTimeout");
+      Objects.requireNonNull(publicUrl, "publicUrl");
+      Objects.requireNonNull(oidcClientId, "oidcClientId");
+      Objects.requireNonNull(oidcClientSecret, "oidcClientSecret");
+      if (idleTimeout.compareTo(Duration.ofMinutes(1)) < 0
+          || idleTimeout.compareTo(Duration.ofDays(1)) > 0) {
+        throw new ConfigException("console.idleMinutes must be between 1 and 1440");
+      }
+      if (absoluteTimeout.compareTo(idleTimeout) < 0
+          || absoluteTimeout.compareTo(Duration.ofDays(30)) > 0) {
+        throw new ConfigException(
+            "console.absoluteHours must be at least the idle timeout and at most 720");
+      }
+    }
+
+    public static final Duration DEFAULT_IDLE = Duration.ofMinutes(30);
+    public static final Duration DEFAULT_ABSOLUTE = Duration.ofHours(12);
+
+    public static ConsoleSettings defaults() {
+      return new ConsoleSettings(
+          DEFAULT_IDLE,
+          DEFAULT_ABSOLUTE,
+          false,
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty());
+    }
+  }
+
+  public ServerConfig withConsole(ConsoleSettings value) {
+    Copy b = new Copy(this);
+    b.console = value;
+    return b.build();
+  }
+
   public ServerConfig withUploads(UploadSettings value) {
     Copy b = new Copy(this);
     b.uploads = value;
@@ -380,10 +432,12 @@ public record ServerConfig(
     List<String> secondPersonCriticalities;
     Exposure exposure;
     UploadSettings uploads;
+    ConsoleSettings console;
     int reportMaxPeriodDays;
 
     Copy(ServerConfig c) {
       uploads = c.uploads;
+      console = c.console;
       reportMaxPeriodDays = c.reportMaxPeriodDays;
       gates = c.gates;
       secondPersonCriticalities = c.secondPersonCriticalities;
@@ -428,6 +482,7 @@ public record ServerConfig(
           secondPersonCriticalities,
           exposure,
           uploads,
+          console,
           reportMaxPeriodDays);
     }
   }
@@ -467,6 +522,7 @@ public record ServerConfig(
         List.of("high", "critical"),
         Exposure.defaults(),
         UploadSettings.defaults(),
+        ConsoleSettings.defaults(),
         DEFAULT_REPORT_MAX_PERIOD_DAYS);
   }
 

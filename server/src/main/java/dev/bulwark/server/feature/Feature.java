@@ -1,5 +1,6 @@
 package dev.bulwark.server.feature;
 
+import dev.bulwark.server.console.ConsolePage;
 import dev.bulwark.server.http.ApiRoute;
 import java.util.List;
 import java.util.Objects;
@@ -16,6 +17,15 @@ public interface Feature {
 
   /** Every route the feature serves, each with its permission. */
   List<ApiRoute> routes();
+
+  /**
+   * The web console's pages and forms this feature serves, each with its permission, as {@link
+   * #routes()} are the API's: see {@code docs/adding-a-feature.md} ("Pages") and {@code
+   * docs/console.md}.
+   */
+  default List<ConsolePage> pages() {
+    return List.of();
+  }
 
   /** Background work the server starts after it listens and stops before it closes. */
   default List<Job> jobs() {
@@ -51,11 +61,32 @@ public interface Feature {
     return of(name, routes, jobs, Optional.of(openApiResource));
   }
 
+  /** The same, with console pages. */
+  static Feature of(
+      String name,
+      List<ApiRoute> routes,
+      List<Job> jobs,
+      String openApiResource,
+      List<ConsolePage> pages) {
+    return of(name, routes, jobs, Optional.of(openApiResource), pages);
+  }
+
   private static Feature of(
       String name, List<ApiRoute> routes, List<Job> jobs, Optional<String> openApiResource) {
+    return of(name, routes, jobs, openApiResource, List.of());
+  }
+
+  /** The same, for a feature whose part of the OpenAPI document may be absent. */
+  static Feature of(
+      String name,
+      List<ApiRoute> routes,
+      List<Job> jobs,
+      Optional<String> openApiResource,
+      List<ConsolePage> pages) {
     Objects.requireNonNull(name, "name");
     List<ApiRoute> r = List.copyOf(routes);
     List<Job> j = List.copyOf(jobs);
+    List<ConsolePage> p = List.copyOf(pages);
     return new Feature() {
       @Override
       public String name() {
@@ -75,6 +106,11 @@ public interface Feature {
       @Override
       public Optional<String> openApi() {
         return openApiResource;
+      }
+
+      @Override
+      public List<ConsolePage> pages() {
+        return p;
       }
     };
   }

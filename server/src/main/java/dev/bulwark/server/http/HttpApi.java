@@ -48,6 +48,22 @@ public final class HttpApi {
       MeterRegistry metrics,
       long maxBodyBytes,
       Consumer<HandlerMetaInfo> onRegistered) {
+    return create(host, port, routes, auth, metrics, maxBodyBytes, onRegistered, config -> {});
+  }
+
+  /**
+   * The same, with more handlers: the web console registers its pages through {@code pages} (each
+   * declared with its permission, as routes are).
+   */
+  public static Javalin create(
+      String host,
+      int port,
+      List<ApiRoute> routes,
+      Authenticator auth,
+      MeterRegistry metrics,
+      long maxBodyBytes,
+      Consumer<HandlerMetaInfo> onRegistered,
+      Consumer<io.javalin.config.JavalinConfig> pages) {
     return Javalin.create(
         config -> {
           config.startup.showJavalinBanner = false;
@@ -94,6 +110,7 @@ public final class HttpApi {
                   HandlerType.HEAD, route.path(), ctx -> handle(ctx, route, auth, maxBodyBytes));
             }
           }
+          pages.accept(config);
           config.routes.after(
               ctx -> {
                 finishBody(ctx, maxBodyBytes);
@@ -137,7 +154,10 @@ public final class HttpApi {
           config.routes.error(
               404,
               ctx -> {
-                if (!PROBLEM_JSON.equals(ctx.res().getContentType())) {
+                String answered = ctx.res().getContentType();
+                // A console page's own 404 is an HTML page already.
+                if (!PROBLEM_JSON.equals(answered)
+                    && (answered == null || !answered.startsWith("text/html"))) {
                   problem(
                       ctx, new ApiException(404, "Not Found", "no such resource: " + ctx.path()));
                 }

@@ -56,6 +56,10 @@ final class TokenDao {
                 .findOne());
   }
 
+  Optional<ApiToken> find(String id) {
+    return jdbi.withHandle(h -> find(h, id));
+  }
+
   Optional<ApiToken> find(Handle h, String id) {
     return h.createQuery("SELECT " + COLUMNS + " FROM tokens WHERE id = :id")
         .bind("id", id)

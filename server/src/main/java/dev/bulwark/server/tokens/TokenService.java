@@ -154,6 +154,14 @@ public final class TokenService implements ApiTokens {
     return new Principal("token:" + t.id(), t.subject(), t.mintedBy(), t.role(), t.teams());
   }
 
+  @Override
+  public Optional<Principal> current(String tokenId) {
+    Instant now = clock.instant();
+    return dao.find(tokenId)
+        .filter(t -> t.usableAt(now))
+        .map(t -> new Principal("token:" + t.id(), t.subject(), t.mintedBy(), t.role(), t.teams()));
+  }
+
   public List<ApiToken> list() {
     return dao.list();
   }

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bulwark.server.auth.Permission;
 import dev.bulwark.server.auth.Role;
+import dev.bulwark.server.console.ConsolePage;
 import dev.bulwark.server.feature.Feature;
 import dev.bulwark.server.feature.OpenApiDocument;
 import dev.bulwark.server.http.ApiRoute;
+import dev.bulwark.server.testing.ConsoleHttp;
 import dev.bulwark.server.testing.Http;
 import dev.bulwark.server.testing.TestDatabases;
 import dev.bulwark.server.testing.TestServer;
@@ -68,6 +70,13 @@ class RouteSecurityTest {
     ts.server.routes().stream()
         .filter(r -> r.method() == ApiRoute.Method.GET)
         .forEach(r -> declared.add(key("HEAD", r.path())));
+    // The console's pages go through the same kind of declaration (ConsolePage).
+    for (ConsolePage p : ts.server.pages()) {
+      declared.add(key(p.method().name(), p.path()));
+      if (p.method() == ConsolePage.Method.GET) {
+        declared.add(key("HEAD", p.path()));
+      }
+    }
     Set<String> endpoints = new TreeSet<>();
     for (HandlerMetaInfo h : ts.server.registeredHandlers()) {
       String type = h.getHttpMethod().name();
@@ -111,6 +120,70 @@ class RouteSecurityTest {
       }
     }
     assertThat(checked).isGreaterThan(10);
+  }
+
+  /**
+   * Every console page declares its permission and is enforced like a route: a browser without a
+   * session is sent to sign in (GET) or refused with 401 (a form), a role without the permission
+   * gets the 403 page, and a form without its CSRF token is refused (403) even for a role that has
+   * the permission.
+   */
+  @Test
+  void everyPageRefusesAnonymousBrowsersAndRolesWithoutItsPermission() {
+    ConsoleHttp web = new ConsoleHttp(ts.server.port());
+    Map<Role, ConsoleHttp.Session> sessions = new HashMap<>();
+    for (Role role : Role.values()) {
+      sessions.put(
+          role,
+          web.signIn(role == Role.admin ? TestServer.ADMIN : ts.token(role.name(), "sec-team")));
+    }
+    int refused = 0;
+    int forms = 0;
+    for (ConsolePage page : ts.server.pages()) {
+      String path = page.path().replaceAll("\\{[^}]+}", "probe");
+      String what = page.method() + " " + page.path();
+      boolean post = page.method() == ConsolePage.Method.POST;
+      if (page.permission() == Permission.PUBLIC) {
+        continue;
+      }
+      ConsoleHttp.Page anonymous =
+          post ? web.post(path, (String) null, Map.of()) : web.get(path, (String) null);
+      if (post) {
+        assertThat(anonymous.status()).as("anonymous " + what).isEqualTo(401);
+      } else {
+        assertThat(anonymous.status()).as("anonymous " + what).isEqualTo(303);
+        assertThat(anonymous.header("Location")).as(what).startsWith("/sign-in?next=");
+      }
+      for (Role role : Role.values()) {
+        ConsoleHttp.Session s = sessions.get(role);
+        if (post) {
+          ConsoleHttp.Page noToken = web.post(path, s.cookieHeader(), Map.of());
+          assertThat(noToken.status()).as(role + " " + what + " without CSRF").isEqualTo(403);
+          forms++;
+        }
+        ConsoleHttp.Page r = post ? web.post(path, s, Map.of()) : web.get(path, s);
+        if (role.may(page.permission())) {
+          assertThat(r.status()).as(role + " " + what + ": " + r.body()).isNotIn(303, 401, 403);
+        } else {
+          assertThat(r.status()).as(role + " " + what).isEqualTo(403);
+          assertThat(r.header("Content-Type")).startsWith("text/html");
+          assertThat(r.body()).contains(page.permission().name());
+          refused++;
+        }
+      }
+    }
+    assertThat(refused).isPositive();
+    assertThat(forms).isPositive();
+  }
+
+  @Test
+  void pagesStayOutsideTheApiAndNeverShareARoutesPath() {
+    Set<String> routes = new HashSet<>();
+    ts.server.routes().forEach(r -> routes.add(r.path()));
+    for (ConsolePage p : ts.server.pages()) {
+      assertThat(p.path()).doesNotStartWith("/api/");
+      assertThat(routes).as(p.path()).doesNotContain(p.path());
+    }
   }
 
   private Http.Response call(ApiRoute route, String path, String token) {
