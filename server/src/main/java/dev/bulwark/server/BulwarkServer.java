@@ -336,12 +336,14 @@ public final class BulwarkServer implements AutoCloseable {
     features.add(
         Feature.of(
             "audit", new AuditRoutes(ledgerStore).routes(), List.of(), "/openapi/audit.json"));
+    var ledger = new Ledger(ledgerStore);
     features.add(
         Feature.of(
             "ledger",
-            new LedgerRoutes(new Ledger(ledgerStore), signer.verifier()).routes(),
+            new LedgerRoutes(ledger, signer.verifier()).routes(),
             List.of(),
-            "/openapi/ledger.json"));
+            "/openapi/ledger.json",
+            dev.bulwark.server.ledger.LedgerPages.pages(ledger, signer.verifier())));
     features.add(
         Feature.of(
             "backup",
@@ -366,7 +368,7 @@ public final class BulwarkServer implements AutoCloseable {
         new ReportsFeature(
             new EvidenceReports(
                 db,
-                new Ledger(ledgerStore),
+                ledger,
                 signer.verifier(),
                 clock,
                 config.reportMaxPeriodDays(),
