@@ -372,7 +372,8 @@ public final class BulwarkServer implements AutoCloseable {
                 signer.verifier(),
                 clock,
                 config.reportMaxPeriodDays(),
-                config.gates().environments())));
+                config.gates().environments()),
+            config.gates().environments()));
     var context = new FeatureContext(db, audit, clock);
     extra.forEach(e -> features.add(e.apply(context)));
     gates.inputsFrom(features);

@@ -352,6 +352,33 @@ abstract class EvidenceReportContractTest {
   }
 
   @Test
+  void theConsolePageShowsTheSameReportAndOffersThePdf() {
+    var console = new dev.bulwark.server.testing.ConsoleHttp(ts.server.port());
+    var session = console.signIn(auditor);
+    var form = console.get("/reports/evidence", session);
+    assertThat(form.status()).isEqualTo(200);
+    assertThat(form.body()).contains("id=\"evidence-form\"").doesNotContain("evidence-report");
+    var page =
+        console.get("/reports/evidence?" + url("&sample=3&seed=carol").split("\\?")[1], session);
+    assertThat(page.status()).as(page.body()).isEqualTo(200);
+    assertThat(page.header("Content-Security-Policy")).contains("script-src 'self'");
+    assertThat(page.body()).contains("&lt;script&gt;").doesNotContain("<script>alert");
+    for (JsonNode c : report(auditor, "&sample=3&seed=carol").path("sample")) {
+      assertThat(page.body()).contains(c.path("sampleKey").asText());
+    }
+    var pdf =
+        console.get(
+            "/reports/evidence.pdf?" + url("&sample=3&seed=carol").split("\\?")[1], session);
+    assertThat(pdf.status()).isEqualTo(200);
+    assertThat(pdf.header("Content-Type")).startsWith("application/pdf");
+    var bad = console.get("/reports/evidence?from=2026-01-01&to=2026-12-31", session);
+    assertThat(bad.status()).isEqualTo(422);
+    assertThat(bad.body()).contains("report.maxPeriodDays");
+    var developer = console.signIn(ts.token("developer", "pay"));
+    assertThat(console.get("/reports/evidence", developer).status()).isEqualTo(403);
+  }
+
+  @Test
   void onlyAuditReadersMayAsk() {
     assertThat(http.get(url(""), null).status()).isEqualTo(401);
     assertThat(http.get(url(""), ts.token("developer", "pay")).status()).isEqualTo(403);
