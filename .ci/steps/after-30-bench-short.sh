@@ -11,5 +11,5 @@ if ! command -v wrk >/dev/null; then
     echo "ci: wrk could not be installed; bench/run skips the load target"
 fi
 started=$(date +%s)
-BENCH_SHORT=1 bench/run launch load vuln releases portfolio policy fairwrites ledger client-start image-scan console
+BENCH_SHORT=1 bench/run launch load vuln releases portfolio policy fairwrites ledger client-start image-scan console evidence
 echo "ci: the benchmarks' short mode took $(($(date +%s) - started)) s"

@@ -47,6 +47,11 @@ final class ApiClient {
     return send("GET", path, "application/json", null, null);
   }
 
+  /** A GET whose answer is of the media type {@code accept} (an HTML page, a PDF). */
+  byte[] getBytes(String path, String accept) {
+    return send("GET", path, accept, null, null);
+  }
+
   JsonNode post(String path, Object body) {
     return json(send("POST", path, "application/json", "application/json", Json.write(body)));
   }

@@ -43,6 +43,7 @@ import picocli.CommandLine.Command;
       DiffCommand.class,
       WebhooksCommand.class,
       AuditCommand.class,
+      ReportCommand.class,
       EnvironmentsCommand.class,
       AutoComplete.GenerateCompletion.class
     })

@@ -159,6 +159,34 @@ final class OutputOptions {
       stdout.flush();
       return;
     }
+    atomically(
+        out -> {
+          PrintWriter w = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+          body.accept(w);
+          w.flush();
+          if (w.checkError()) {
+            throw new UncheckedIOException(new IOException("write failed"));
+          }
+        });
+  }
+
+  /** Writes bytes (a PDF) to the file of {@code -o}, whole or not at all; a file is required. */
+  void writeBytes(byte[] bytes) {
+    requiredFile();
+    atomically(
+        out -> {
+          try {
+            out.write(bytes);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+  }
+
+  /**
+   * To a temporary file beside the target, then moved over it, so a failure leaves no half file.
+   */
+  private void atomically(Consumer<java.io.OutputStream> body) {
     Path target = file.toAbsolutePath();
     if (Files.isDirectory(target)) {
       throw CliException.input(file + ": is a directory; --output names a file");
@@ -167,14 +195,8 @@ final class OutputOptions {
     Path tmp = null;
     try {
       tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-      try (PrintWriter w =
-          new PrintWriter(
-              new OutputStreamWriter(Files.newOutputStream(tmp), StandardCharsets.UTF_8))) {
-        body.accept(w);
-        w.flush();
-        if (w.checkError()) {
-          throw new IOException("write failed");
-        }
+      try (java.io.OutputStream out = Files.newOutputStream(tmp)) {
+        body.accept(out);
       }
       try {
         Files.move(

@@ -75,7 +75,8 @@ class BadInputTest {
           Map.entry("restore --ledger-key-file", Kind.OUTPUT),
           Map.entry("scan --cache-dir", Kind.OUTPUT),
           Map.entry("advisories fetch --output", Kind.OUTPUT),
-          Map.entry("advisories fetch --out", Kind.OUTPUT));
+          Map.entry("advisories fetch --out", Kind.OUTPUT),
+          Map.entry("report evidence --bundle", Kind.OUTPUT));
 
   /** The commands the issue names: the walk must find each of them. */
   static final Set<String> NAMED =
@@ -308,6 +309,7 @@ class BadInputTest {
       case "--state" -> fresh("state").toString();
       case "--reason" -> "bad input test";
       case "--ecosystem" -> "npm";
+      case "--from", "--to" -> "2026-01-01";
       case "SBOM", "FILE" ->
           p.command().get(0).equals("restore") ? backup.toString() : sbom.toString();
       default ->

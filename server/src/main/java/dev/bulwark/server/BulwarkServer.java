@@ -60,6 +60,8 @@ import dev.bulwark.server.portfolio.PortfolioFeature;
 import dev.bulwark.server.releases.ReleaseRevisions;
 import dev.bulwark.server.releases.Releases;
 import dev.bulwark.server.releases.ReleasesFeature;
+import dev.bulwark.server.reports.EvidenceReports;
+import dev.bulwark.server.reports.ReportsFeature;
 import dev.bulwark.server.tokens.TokenRoutes;
 import dev.bulwark.server.tokens.TokenService;
 import dev.bulwark.server.waivers.Waivers;
@@ -363,12 +365,14 @@ public final class BulwarkServer implements AutoCloseable {
     features.add(
         Feature.of(
             "audit", new AuditRoutes(ledgerStore).routes(), List.of(), "/openapi/audit.json"));
+    var ledger = new Ledger(ledgerStore);
     features.add(
         Feature.of(
             "ledger",
-            new LedgerRoutes(new Ledger(ledgerStore), signer.verifier()).routes(),
+            new LedgerRoutes(ledger, signer.verifier()).routes(),
             List.of(),
-            "/openapi/ledger.json"));
+            "/openapi/ledger.json",
+            dev.bulwark.server.ledger.LedgerPages.pages(ledger, signer.verifier())));
     features.add(
         Feature.of(
             "backup",
@@ -390,6 +394,16 @@ public final class BulwarkServer implements AutoCloseable {
     features.add(new WaiversFeature(waivers));
     features.add(new AttestationsFeature(attestations));
     features.add(dashboard);
+    features.add(
+        new ReportsFeature(
+            new EvidenceReports(
+                db,
+                ledger,
+                signer.verifier(),
+                clock,
+                config.reportMaxPeriodDays(),
+                config.gates().environments()),
+            config.gates().environments()));
     var context = new FeatureContext(db, audit, clock);
     extra.forEach(e -> features.add(e.apply(context)));
     gates.inputsFrom(features);

@@ -77,7 +77,8 @@ public final class ConfigLoader {
           "console.secureCookies",
           "console.publicUrl",
           "oidc.clientId",
-          "oidc.clientSecret");
+          "oidc.clientSecret",
+          "report.maxPeriodDays");
 
   /**
    * {@code BULWARK_*} variables that are not server settings: the client's, the config file's
@@ -337,7 +338,10 @@ public final class ConfigLoader {
                 .map(Duration::ofDays)
                 .orElse(ServerConfig.Exposure.defaults().tokenMaxLifetime())),
         uploads(v),
-        console(v));
+        console(v),
+        number(v, "report.maxPeriodDays", 1, 36_500)
+            .orElse((long) ServerConfig.DEFAULT_REPORT_MAX_PERIOD_DAYS)
+            .intValue());
   }
 
   /** A comma-separated list of IP addresses and CIDR blocks. */

@@ -32,14 +32,21 @@ public record ServerConfig(
     List<String> secondPersonCriticalities,
     Exposure exposure,
     UploadSettings uploads,
-    ConsoleSettings console) {
+    ConsoleSettings console,
+    int reportMaxPeriodDays) {
 
   /** Criticalities whose services need a second person for a by-hand not_affected or fixed. */
   public static final List<String> CRITICALITIES = List.of("low", "medium", "high", "critical");
 
+  /** The longest period an evidence report may cover, unless {@code report.maxPeriodDays} says. */
+  public static final int DEFAULT_REPORT_MAX_PERIOD_DAYS = 400;
+
   public ServerConfig {
     Objects.requireNonNull(uploads, "uploads");
     Objects.requireNonNull(console, "console");
+    if (reportMaxPeriodDays < 1 || reportMaxPeriodDays > 36_500) {
+      throw new ConfigException("report.maxPeriodDays must be between 1 and 36500");
+    }
     secondPersonCriticalities = List.copyOf(secondPersonCriticalities);
     for (String c : secondPersonCriticalities) {
       if (!CRITICALITIES.contains(c)) {
@@ -313,6 +320,13 @@ public record ServerConfig(
     return b.build();
   }
 
+  /** The longest period, in days, one evidence report may cover (longer asks answer 422). */
+  public ServerConfig withReportMaxPeriodDays(int value) {
+    Copy b = new Copy(this);
+    b.reportMaxPeriodDays = value;
+    return b.build();
+  }
+
   public ServerConfig withExposure(Exposure value) {
     Copy b = new Copy(this);
     b.exposure = value;
@@ -419,10 +433,12 @@ public record ServerConfig(
     Exposure exposure;
     UploadSettings uploads;
     ConsoleSettings console;
+    int reportMaxPeriodDays;
 
     Copy(ServerConfig c) {
       uploads = c.uploads;
       console = c.console;
+      reportMaxPeriodDays = c.reportMaxPeriodDays;
       gates = c.gates;
       secondPersonCriticalities = c.secondPersonCriticalities;
       exposure = c.exposure;
@@ -466,7 +482,8 @@ public record ServerConfig(
           secondPersonCriticalities,
           exposure,
           uploads,
-          console);
+          console,
+          reportMaxPeriodDays);
     }
   }
 
@@ -505,7 +522,8 @@ public record ServerConfig(
         List.of("high", "critical"),
         Exposure.defaults(),
         UploadSettings.defaults(),
-        ConsoleSettings.defaults());
+        ConsoleSettings.defaults(),
+        DEFAULT_REPORT_MAX_PERIOD_DAYS);
   }
 
   /** Masks the database URL's password; the secret fields mask themselves. */

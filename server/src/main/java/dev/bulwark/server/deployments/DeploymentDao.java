@@ -18,12 +18,13 @@ final class DeploymentDao {
       String environment,
       long decision,
       String by,
-      long at) {
+      long at,
+      long ledgerIndex) {
     return h.createUpdate(
             """
             INSERT INTO deployments (service_id, version, digest, environment, decision_id,
-              deployed_by, deployed_at)
-            VALUES (:s, :v, :d, :e, :decision, :by, :at)
+              deployed_by, deployed_at, ledger_index)
+            VALUES (:s, :v, :d, :e, :decision, :by, :at, :ledger)
             """)
         .bind("s", serviceId)
         .bind("v", version)
@@ -32,6 +33,7 @@ final class DeploymentDao {
         .bind("decision", decision)
         .bind("by", by)
         .bind("at", at)
+        .bind("ledger", ledgerIndex)
         .executeAndReturnGeneratedKeys("id")
         .mapTo(Long.class)
         .one();

@@ -102,6 +102,18 @@ public final class Deployments {
               }
               long at = clock.millis();
               gates.promoted(h, r, environment, "deployed", at);
+              // The promotion history is read fresh by every gate; the releases of this digest
+              // are named all the same, so that no later cached fact can miss a deployment.
+              long index =
+                  audit.record(
+                      h,
+                      caller,
+                      requestId,
+                      "deployment.record",
+                      Gates.subject("deployment", r, environment),
+                      null,
+                      Map.of("decision", d.id(), "decisionLedgerIndex", d.ledgerIndex()),
+                      Affects.releases(dao.releasesWithDigest(h, r.serviceId(), r.digest())));
               long id =
                   dao.insert(
                       h,
@@ -111,18 +123,8 @@ public final class Deployments {
                       environment,
                       d.id(),
                       caller.actor(),
-                      at);
-              // The promotion history is read fresh by every gate; the releases of this digest
-              // are named all the same, so that no later cached fact can miss a deployment.
-              audit.record(
-                  h,
-                  caller,
-                  requestId,
-                  "deployment.record",
-                  Gates.subject("deployment", r, environment),
-                  null,
-                  Map.of("decision", d.id(), "decisionLedgerIndex", d.ledgerIndex()),
-                  Affects.releases(dao.releasesWithDigest(h, r.serviceId(), r.digest())));
+                      at,
+                      index);
               return new Deployed(id, r.service(), r.version(), r.digest(), environment, d.id());
             });
   }
