@@ -65,7 +65,8 @@ final class PortfolioRange {
   private static final Map<String, String> SCHEMES =
       Map.ofEntries(
           Map.entry("npm", "SEMVER"),
-          Map.entry("cargo", "SEMVER"),
+          // Cargo's SemVer (no "v" prefix), the scheme crates.io versions are ordered by.
+          Map.entry("cargo", "CARGO"),
           Map.entry("semver", "SEMVER"),
           Map.entry("golang", "GO"),
           Map.entry("maven", "MAVEN"),

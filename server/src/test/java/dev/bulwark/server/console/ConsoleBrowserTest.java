@@ -171,6 +171,7 @@ class ConsoleBrowserTest extends BrowserTest {
     try {
       freshBrowser();
       signIn(alphaDev);
+      go("/catalog");
       String table = browser.findElement(By.id("services")).getText();
       assertThat(table).contains(hostile);
       assertThat(browser.getTitle()).isNotEqualTo("pwned").contains("Catalog");

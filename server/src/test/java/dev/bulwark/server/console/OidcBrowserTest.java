@@ -84,9 +84,11 @@ class OidcBrowserTest extends BrowserTest {
     go("/");
     browser.findElement(By.id("sign-in-oidc")).click();
     waitFor(By.cssSelector("[data-testid=subject]"));
-    assertThat(currentPath()).isEqualTo("/catalog");
+    // The first page of the navigation the caller may see.
+    assertThat(currentPath()).isEqualTo("/dashboard");
     assertThat(browser.findElement(By.cssSelector("[data-testid=subject]")).getText())
         .isEqualTo("olive@example.org");
+    go("/catalog");
     String table = browser.findElement(By.id("services")).getText();
     assertThat(table).contains("beta-db").doesNotContain("alpha-web");
     assertThat(idp.lastTokenError).isNull();
