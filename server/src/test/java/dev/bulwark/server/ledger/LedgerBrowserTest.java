@@ -120,6 +120,7 @@ class LedgerBrowserTest {
     assertThat(browser.findElement(By.id("ledger-verify")).getDomAttribute("data-result"))
         .isEqualTo("intact");
     assertThat(widget(3)).isEqualTo("this record is entry 3 of the ledger: verified");
+    dev.bulwark.server.testing.BrowserTest.screenshot(browser, "ledger");
   }
 
   /** The page and its scripts run under the console's strict CSP: no inline script anywhere. */

@@ -16,6 +16,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -184,6 +185,11 @@ public abstract class BrowserTest {
    * page's, up to 2,000 px. The window is back at desktop width afterwards.
    */
   protected void screenshot(String name) {
+    screenshot(browser, name);
+  }
+
+  /** {@link #screenshot(String)} for a browser test that drives its own Chromium. */
+  public static void screenshot(WebDriver browser, String name) {
     if (!screenshotsWanted()) {
       return;
     }
@@ -193,8 +199,8 @@ public abstract class BrowserTest {
     Path dir = Path.of("..", "docs", "screenshots");
     try {
       Files.createDirectories(dir);
-      shoot(DESKTOP_WIDTH, dir.resolve(name + ".png"));
-      shoot(PHONE_WIDTH, dir.resolve(name + "-phone.png"));
+      shoot(browser, DESKTOP_WIDTH, dir.resolve(name + ".png"));
+      shoot(browser, PHONE_WIDTH, dir.resolve(name + "-phone.png"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
@@ -202,7 +208,7 @@ public abstract class BrowserTest {
     }
   }
 
-  private void shoot(int width, Path file) throws IOException {
+  private static void shoot(WebDriver browser, int width, Path file) throws IOException {
     browser.manage().window().setSize(new Dimension(width, 900));
     long height =
         (Long)
