@@ -354,7 +354,13 @@ class TwoNodesTest {
         "NOTICE: advisory propagation to the second node: %d ms after the sync was asked, %d ms"
             + " after it answered%n",
         (seen - t0) / 1_000_000, (seen - answered) / 1_000_000);
-    assertThat(b.output()).contains("reloaded advisories for revision 1 announced by");
+    // The node logs the reload after its index answers, and the log is a file the process is
+    // still writing: wait for the line rather than race it.
+    await(
+        "node B's log line of the reload",
+        PROPAGATION,
+        b::output,
+        o -> o.contains("reloaded advisories for revision 1 announced by"));
     assertThat(b.output()).doesNotContain("this node loaded");
     assertThat(a.output()).doesNotContain("reloaded advisories");
 

@@ -113,6 +113,9 @@ class ServicePageBrowserTest extends BrowserTest {
     ((org.openqa.selenium.JavascriptExecutor) browser)
         .executeScript("arguments[0].value = '2026-12-20'", form.findElement(By.name("expires")));
     form.findElement(By.cssSelector("button[type=submit]")).click();
+    // The click starts a navigation: wait for the new page's table, not the old page's.
+    new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(30))
+        .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(form));
     String fragment = waitFor(By.cssSelector("table.waivers")).getText();
     assertThat(fragment).contains("requested").contains("dev-two");
     // The requester has no approve button: developers may not approve.
@@ -125,6 +128,12 @@ class ServicePageBrowserTest extends BrowserTest {
     top();
     screenshot("waivers");
     approve.click();
+    new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(30))
+        .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(approve));
+    new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(30))
+        .until(
+            org.openqa.selenium.support.ui.ExpectedConditions.textToBe(
+                By.cssSelector("table.waivers tbody tr td.state"), "approved"));
     WebElement row = waitFor(By.cssSelector("table.waivers tbody tr"));
     assertThat(row.findElement(By.cssSelector("td.state")).getText()).isEqualTo("approved");
     assertThat(row.getText()).contains("dev-two").contains("sam");
