@@ -32,7 +32,7 @@ class OsPackagesTest {
             Fixtures.record(
                 "SUSE-SU-TEST-1",
                 "SUSE:Linux Enterprise Server 15 SP5",
-                "openssl-3",
+                "openssl-1_1",
                 "ECOSYSTEM",
                 "{\"introduced\": \"0\"}, {\"fixed\": \"3.0.8-150500.5.14.1\"}")));
     all.add(
@@ -334,8 +334,8 @@ class OsPackagesTest {
   @Test
   void suseProductsAndOpenSuseLeap() {
     String sles =
-        "pkg:rpm/sles/libopenssl3@%s?arch=x86_64"
-            + "&upstream=openssl-3-3.0.8-150500.5.8.1.src.rpm&distro=sles-15.5";
+        "pkg:rpm/sles/libopenssl1_1@%s?arch=x86_64"
+            + "&upstream=openssl-1_1-3.0.8-150500.5.8.1.src.rpm&distro=sles-15.5";
     assertThat(ids(sles.formatted("3.0.8-150500.5.8.1"))).containsExactly("SUSE-SU-TEST-1");
     assertThat(ids(sles.formatted("3.0.8-150500.5.14.1"))).isEmpty();
     assertThat(ids(sles.formatted("3.0.8-150500.5.8.1").replace("sles-15.5", "sles-15.4")))
@@ -349,9 +349,78 @@ class OsPackagesTest {
         .isEmpty();
     assertThat(
             unmatched(
-                "pkg:rpm/sles/libopenssl3@3.0.8-150500.5.8.1?distro=sles-15.5",
+                "pkg:rpm/sles/libopenssl1_1@3.0.8-150500.5.8.1?distro=sles-15.5",
                 Component.Origin.NONE))
         .contains("SUSE advisories name source packages");
+  }
+
+  @Test
+  void suseSu20232620NamesTheSourceRpmForTheBasesystemModuleAndLeap() {
+    // SUSE-SU-2023:2620-1: openssl-3 3.0.8-150500.5.3.1 for the Basesystem module of 15 SP5 (what a
+    // SLES 15 SP5 system installs) and for openSUSE Leap 15.5. Syft names the source RPM in
+    // upstream; the record names the source package openssl-3.
+    String sles =
+        "pkg:rpm/suse/libopenssl3@%s?arch=x86_64"
+            + "&upstream=openssl-3-%s.src.rpm&distro=sles-15.5";
+    assertThat(ids(sles.formatted("3.0.8-150500.5.0.1", "3.0.8-150500.5.0.1")))
+        .containsExactly("SUSE-SU-2023:2620-1");
+    assertThat(ids(sles.formatted("3.0.8-150500.5.3.1", "3.0.8-150500.5.3.1"))).isEmpty();
+    // The release is compared segment by segment as numbers: .5.3.1 < .5.10.1, and 150400 < 150500.
+    assertThat(ids(sles.formatted("3.0.8-150500.5.10.1", "3.0.8-150500.5.10.1"))).isEmpty();
+    assertThat(ids(sles.formatted("3.0.8-150400.4.49.1", "3.0.8-150400.4.49.1")))
+        .containsExactly("SUSE-SU-2023:2620-1");
+    // The version before the release decides first: 3.0.7 with a higher release is below.
+    assertThat(ids(sles.formatted("3.0.7-150500.9.1", "3.0.7-150500.9.1")))
+        .containsExactly("SUSE-SU-2023:2620-1");
+    // Trivy writes pkg:rpm/sles and the source from its own fields.
+    Component.Origin trivy = new Component.Origin("openssl-3", null, "sles", true, List.of());
+    assertThat(ids("pkg:rpm/sles/libopenssl3@3.0.8-150500.5.0.1?distro=sles-15.5", trivy))
+        .containsExactly("SUSE-SU-2023:2620-1");
+    // A 15 SP5 record says nothing of 15 SP4.
+    assertThat(ids("pkg:rpm/sles/libopenssl3@3.0.8-150500.5.0.1?distro=sles-15.4", trivy))
+        .isEmpty();
+    // The binary RPM openssl-3 has the source's name: found without an upstream qualifier when
+    // the generator records sources.
+    assertThat(ids("pkg:rpm/suse/openssl-3@3.0.8-150500.5.0.1?distro=sles-15.5", RECORDED))
+        .containsExactly("SUSE-SU-2023:2620-1");
+    String leap =
+        "pkg:rpm/opensuse/libopenssl3-32bit@%s?arch=x86_64"
+            + "&upstream=openssl-3-%<s.src.rpm&distro=opensuse-leap-15.5";
+    assertThat(ids(leap.formatted("3.0.8-150500.5.0.1"))).containsExactly("SUSE-SU-2023:2620-1");
+    assertThat(ids(leap.formatted("3.0.8-150500.5.3.1"))).isEmpty();
+    assertThat(ids(leap.formatted("3.0.8-150500.5.0.1").replace("leap-15.5", "leap-15.6")))
+        .isEmpty();
+    assertThat(
+            ids(leap.formatted("3.0.8-150500.5.0.1").replace("leap-15.5", "tumbleweed-20240101")))
+        .isEmpty();
+    ScanResult.Finding f =
+        scan(leap.formatted("3.0.8-150500.5.0.1"), Component.Origin.NONE)
+            .vulnerable()
+            .get(0)
+            .findings()
+            .get(0);
+    assertThat(f.fixed()).isEqualTo("3.0.8-150500.5.3.1");
+  }
+
+  @Test
+  void wolfiOpensslAdvisoriesAndApkRevisions() {
+    // CGA-9c28-ww88-6g95 (CVE-2024-4603): fixed in 3.3.0-r8; CGA-q7hj-3v56-vm7c (CVE-2023-5363):
+    // fixed in 3.1.4-r0. Wolfi names the origin package; Syft writes it as upstream.
+    String p = "pkg:apk/wolfi/libcrypto3@%s?arch=x86_64&upstream=openssl&distro=wolfi-20230201";
+    assertThat(ids(p.formatted("3.3.0-r7"))).containsExactly("CGA-9c28-ww88-6g95");
+    assertThat(ids(p.formatted("3.3.0-r8"))).isEmpty();
+    // -r10 is above -r8 (a number, not text).
+    assertThat(ids(p.formatted("3.3.0-r10"))).isEmpty();
+    assertThat(ids(p.formatted("3.3.0_rc1-r9"))).containsExactly("CGA-9c28-ww88-6g95");
+    assertThat(ids(p.formatted("3.1.3-r5")))
+        .containsExactlyInAnyOrder("CGA-9c28-ww88-6g95", "CGA-q7hj-3v56-vm7c");
+    assertThat(ids(p.formatted("3.1.4-r0"))).containsExactly("CGA-9c28-ww88-6g95");
+    // The package named openssl itself, no distro needed (rolling).
+    assertThat(ids("pkg:apk/wolfi/openssl@3.3.0-r7?arch=aarch64"))
+        .containsExactly("CGA-9c28-ww88-6g95");
+    assertThat(ids("pkg:apk/wolfi/openssl@3.3.1-r0?arch=aarch64")).isEmpty();
+    // A Wolfi record says nothing of Chainguard's package of the same name.
+    assertThat(ids("pkg:apk/chainguard/openssl@3.3.0-r7?arch=x86_64")).isEmpty();
   }
 
   @Test
