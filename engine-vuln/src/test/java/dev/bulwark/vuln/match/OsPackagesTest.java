@@ -393,6 +393,12 @@ class OsPackagesTest {
     assertThat(
             ids(leap.formatted("3.0.8-150500.5.0.1").replace("leap-15.5", "tumbleweed-20240101")))
         .isEmpty();
+    // Syft's namespace for openSUSE Leap is the os-release ID.
+    assertThat(
+            ids(
+                "pkg:rpm/opensuse-leap/openssl-3@3.0.8-150500.5.0.1?distro=opensuse-leap-15.5",
+                RECORDED))
+        .containsExactly("SUSE-SU-2023:2620-1");
     ScanResult.Finding f =
         scan(leap.formatted("3.0.8-150500.5.0.1"), Component.Origin.NONE)
             .vulnerable()
@@ -415,6 +421,11 @@ class OsPackagesTest {
     assertThat(ids(p.formatted("3.1.3-r5")))
         .containsExactlyInAnyOrder("CGA-9c28-ww88-6g95", "CGA-q7hj-3v56-vm7c");
     assertThat(ids(p.formatted("3.1.4-r0"))).containsExactly("CGA-9c28-ww88-6g95");
+    // Trivy: the origin package from its own fields, the distro as the bare release date.
+    Component.Origin trivy = new Component.Origin("openssl", null, "wolfi", true, List.of());
+    assertThat(ids("pkg:apk/wolfi/libssl3@3.3.0-r7?arch=x86_64&distro=20230201", trivy))
+        .containsExactly("CGA-9c28-ww88-6g95");
+    assertThat(ids("pkg:apk/wolfi/libssl3@3.3.0-r8?arch=x86_64&distro=20230201", trivy)).isEmpty();
     // The package named openssl itself, no distro needed (rolling).
     assertThat(ids("pkg:apk/wolfi/openssl@3.3.0-r7?arch=aarch64"))
         .containsExactly("CGA-9c28-ww88-6g95");
