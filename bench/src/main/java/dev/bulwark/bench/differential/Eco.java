@@ -137,8 +137,8 @@ enum Eco {
         String r = release.startsWith("v") ? release.substring(1) : release;
         yield "pkg:apk/alpine/" + enc(name) + v + distro("alpine", r) + upstream(name, r);
       }
-      case WOLFI -> "pkg:apk/wolfi/" + enc(name) + v;
-      case CHAINGUARD -> "pkg:apk/chainguard/" + enc(name) + v;
+      case WOLFI -> "pkg:apk/wolfi/" + enc(name) + v + upstream(name, "");
+      case CHAINGUARD -> "pkg:apk/chainguard/" + enc(name) + v + upstream(name, "");
       case REDHAT -> "pkg:rpm/redhat/" + enc(name) + v + distro("rhel", rhelRelease(release));
       case ROCKY -> "pkg:rpm/rocky/" + enc(name) + v + distro("rocky", release);
       case ALMALINUX -> "pkg:rpm/almalinux/" + enc(name) + v + distro("almalinux", release);

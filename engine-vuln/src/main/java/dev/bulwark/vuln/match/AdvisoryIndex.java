@@ -342,7 +342,7 @@ public final class AdvisoryIndex {
 
   /**
    * The lookup of a matching key ({@link PackageRef#forMatching}): its package and, for RPM
-   * distributions, its binary package too, each advisory once.
+   * distributions, Wolfi and Chainguard, its binary package too, each advisory once.
    */
   public Lookup lookup(PackageRef.Parsed.Ok key) {
     Lookup first = lookup(key.ref(), key.version());

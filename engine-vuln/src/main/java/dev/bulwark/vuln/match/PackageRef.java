@@ -45,8 +45,9 @@ public record PackageRef(Ecosystem ecosystem, String name, String release) {
       permits Parsed.Ok, Parsed.Unsupported, Parsed.Malformed, Parsed.Unmatched {
     /**
      * A package and its version. {@code binary} is set only by {@link #forMatching} for RPM
-     * distributions, whose records name binary or source RPMs: the binary package, looked up as
-     * well as {@code ref} (the source package), at the same version.
+     * distributions, whose records name binary or source RPMs, and for Wolfi and Chainguard, whose
+     * records name origin packages or subpackages: the binary package, looked up as well as {@code
+     * ref} (the source package), at the same version.
      */
     record Ok(PackageRef ref, String version, PackageRef binary) implements Parsed {
       public Ok(PackageRef ref, String version) {
@@ -93,12 +94,16 @@ public record PackageRef(Ecosystem ecosystem, String name, String release) {
   }
 
   private static final java.util.Set<Ecosystem> BINARY_NAMED =
-      java.util.EnumSet.of(
-          Ecosystem.REDHAT,
-          Ecosystem.ROCKY,
-          Ecosystem.ALMALINUX,
-          Ecosystem.WOLFI,
-          Ecosystem.CHAINGUARD);
+      java.util.EnumSet.of(Ecosystem.REDHAT, Ecosystem.ROCKY, Ecosystem.ALMALINUX);
+
+  /**
+   * Wolfi and Chainguard keep one advisory file per origin package, covering its subpackages
+   * (wolfi-dev/advisories: {@code openssl.advisories.yaml} holds the advisories of {@code
+   * libcrypto3}, {@code libssl3}, {@code openssl-provider-legacy}), so a subpackage needs its
+   * origin; a record may also name a subpackage, so the package's own name is looked up as well.
+   */
+  private static final java.util.Set<Ecosystem> ORIGIN_AND_BINARY =
+      java.util.EnumSet.of(Ecosystem.WOLFI, Ecosystem.CHAINGUARD);
 
   private static final java.util.Set<String> OS_TYPES = java.util.Set.of("deb", "rpm", "apk");
 
@@ -151,8 +156,8 @@ public record PackageRef(Ecosystem ecosystem, String name, String release) {
    * upstream=openssl@3.0.11-1}, {@code upstream=openssl-3.0.7-27.el9.src.rpm}), else it is the
    * binary name when the generator records sources ({@code c.origin().sourceRecorded()}); without
    * any of these the component is unmatched with that reason. Red Hat records name binary RPMs, so
-   * there the binary name serves. RPM distributions are also looked up by the binary name ({@link
-   * Parsed.Ok#binary}).
+   * there the binary name serves. RPM distributions, Wolfi and Chainguard are also looked up by the
+   * binary name ({@link Parsed.Ok#binary}).
    */
   public static Parsed forMatching(Component c) {
     if (c.purl() == null || c.purl().isBlank()) {
@@ -204,8 +209,12 @@ public record PackageRef(Ecosystem ecosystem, String name, String release) {
       // one the SBOM states in full (Syft's upstream file name has no epoch).
       return new Parsed.Ok(source, version, source.equals(ok.ref()) ? null : ok.ref());
     }
-    return new Parsed.Ok(
-        source, sourceVersion != null && !sourceVersion.isBlank() ? sourceVersion : version);
+    String matched = sourceVersion != null && !sourceVersion.isBlank() ? sourceVersion : version;
+    if (ORIGIN_AND_BINARY.contains(eco)) {
+      // A subpackage is built in the same run as its origin: one version for both.
+      return new Parsed.Ok(source, matched, source.equals(ok.ref()) ? null : ok.ref());
+    }
+    return new Parsed.Ok(source, matched);
   }
 
   /**

@@ -427,26 +427,48 @@ class OsPackagesTest {
         .containsExactly("CGA-9c28-ww88-6g95");
     assertThat(ids("pkg:apk/wolfi/libssl3@3.3.0-r8?arch=x86_64&distro=20230201", trivy)).isEmpty();
     // The package named openssl itself, no distro needed (rolling).
-    assertThat(ids("pkg:apk/wolfi/openssl@3.3.0-r7?arch=aarch64"))
+    assertThat(ids("pkg:apk/wolfi/openssl@3.3.0-r7?arch=aarch64", RECORDED))
         .containsExactly("CGA-9c28-ww88-6g95");
-    assertThat(ids("pkg:apk/wolfi/openssl@3.3.1-r0?arch=aarch64")).isEmpty();
+    assertThat(ids("pkg:apk/wolfi/openssl@3.3.1-r0?arch=aarch64", RECORDED)).isEmpty();
     // A Wolfi record says nothing of Chainguard's package of the same name.
-    assertThat(ids("pkg:apk/chainguard/openssl@3.3.0-r7?arch=x86_64")).isEmpty();
+    assertThat(ids("pkg:apk/chainguard/openssl@3.3.0-r7?arch=x86_64", RECORDED)).isEmpty();
   }
 
   @Test
   void wolfiAndChainguardAreRolling() {
-    assertThat(ids("pkg:apk/chainguard/ratify-fips-schemavalidator@1.4.0-r36?arch=x86_64"))
+    assertThat(
+            ids("pkg:apk/chainguard/ratify-fips-schemavalidator@1.4.0-r36?arch=x86_64", RECORDED))
         .containsExactly("CGA-6pq6-cqj9-7j95");
-    assertThat(ids("pkg:apk/chainguard/ratify-fips-schemavalidator@1.4.0-r37?arch=x86_64"))
+    assertThat(
+            ids("pkg:apk/chainguard/ratify-fips-schemavalidator@1.4.0-r37?arch=x86_64", RECORDED))
         .isEmpty();
     // Chainguard's record says nothing of Wolfi's package of the same name, and the reverse.
-    assertThat(ids("pkg:apk/wolfi/ratify-fips-schemavalidator@1.4.0-r36?arch=x86_64")).isEmpty();
-    assertThat(ids("pkg:apk/wolfi/glibc@2.39-r5?arch=x86_64&distro=wolfi-20230201"))
+    assertThat(ids("pkg:apk/wolfi/ratify-fips-schemavalidator@1.4.0-r36?arch=x86_64", RECORDED))
+        .isEmpty();
+    assertThat(ids("pkg:apk/wolfi/glibc@2.39-r5?arch=x86_64&distro=wolfi-20230201", RECORDED))
         .containsExactly("WOLFI-TEST-1");
-    assertThat(ids("pkg:apk/wolfi/glibc@2.40_rc1-r0?arch=x86_64")).isEmpty();
-    assertThat(ids("pkg:apk/wolfi/glibc@2.40_alpha1-r0?arch=x86_64"))
+    assertThat(ids("pkg:apk/wolfi/glibc@2.40_rc1-r0?arch=x86_64", RECORDED)).isEmpty();
+    assertThat(ids("pkg:apk/wolfi/glibc@2.40_alpha1-r0?arch=x86_64", RECORDED))
         .containsExactly("WOLFI-TEST-1");
+    // A record may name a subpackage: found by the package's own name next to its origin's.
+    assertThat(
+            ids(
+                "pkg:apk/chainguard/ratify-fips-schemavalidator@1.4.0-r36?arch=x86_64"
+                    + "&upstream=ratify-fips"))
+        .containsExactly("CGA-6pq6-cqj9-7j95");
+  }
+
+  @Test
+  void aWolfiSubpackageWithoutItsOriginIsUnmatchedNotClean() {
+    // Regression: Wolfi's advisories for openssl cover its subpackages (libcrypto3, libssl3). A
+    // libcrypto3 whose SBOM names no origin was looked up as libcrypto3 alone and reported clean.
+    assertThat(unmatched("pkg:apk/wolfi/libcrypto3@3.3.0-r7?arch=x86_64", Component.Origin.NONE))
+        .isEqualTo(
+            "Wolfi advisories name source packages; this SBOM does not say which source package"
+                + " libcrypto3 was built from");
+    assertThat(
+            unmatched("pkg:apk/chainguard/libcrypto3@3.3.0-r7?arch=x86_64", Component.Origin.NONE))
+        .contains("Chainguard advisories name source packages");
   }
 
   @Test
