@@ -149,7 +149,8 @@ enum Eco {
               + distro("sles", suseRelease(release))
               + upstream(name, suseRelease(release));
       case OPENSUSE -> {
-        String r = release.toLowerCase(Locale.ROOT).replace(' ', '-');
+        // Leap 15.5 NonFree is Leap 15.5's non-free repository: a Leap 15.5 system's purl.
+        String r = release.replace(" NonFree", "").toLowerCase(Locale.ROOT).replace(' ', '-');
         yield "pkg:rpm/opensuse/"
             + enc(name)
             + v

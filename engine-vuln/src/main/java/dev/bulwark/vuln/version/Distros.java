@@ -60,7 +60,12 @@ public final class Distros {
       Pattern.compile(
           "(?:SUSE )?Linux Enterprise (?:Server|Module for [A-Za-z0-9 -]+?) (\\d+)(?: SP(\\d+))?(?:[ -]LTSS)?");
 
-  private static final Pattern LEAP = Pattern.compile("Leap (\\d+\\.\\d+)");
+  /**
+   * An openSUSE Leap release, and its non-free repository ({@code openSUSE:Leap 15.5 NonFree}),
+   * whose packages a Leap system of that release installs as its own. Leap Micro is another
+   * product.
+   */
+  private static final Pattern LEAP = Pattern.compile("Leap (\\d+\\.\\d+)(?: NonFree)?");
 
   /**
    * The release key of an OSV {@code ecosystem} value, null when it names no release (Wolfi,

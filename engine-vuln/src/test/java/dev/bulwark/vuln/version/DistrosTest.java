@@ -47,6 +47,10 @@ class DistrosTest {
     assertThat(osv("SUSE:Linux Enterprise Server 12 SP5-LTSS")).isEqualTo("12.5");
     assertThat(osv("SUSE:Linux Enterprise Micro 5.5")).startsWith("?");
     assertThat(osv("openSUSE:Leap 15.5")).isEqualTo("leap-15.5");
+    // Regression: the non-free repository's records (OSV's openSUSE:Leap 15.5 NonFree) were kept
+    // apart from the release and never met a Leap 15.5 package.
+    assertThat(osv("openSUSE:Leap 15.5 NonFree")).isEqualTo("leap-15.5");
+    assertThat(osv("openSUSE:Leap Micro 5.5")).startsWith("?");
     assertThat(osv("openSUSE:Tumbleweed")).isEqualTo("tumbleweed");
     assertThat(osv("Wolfi")).isNull();
   }
