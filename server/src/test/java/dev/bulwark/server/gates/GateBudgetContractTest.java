@@ -108,7 +108,9 @@ abstract class GateBudgetContractTest {
 
   @AfterAll
   void stop() {
-    ts.close();
+    if (ts != null) { // null when PostgreSQL is absent and the class was skipped
+      ts.close();
+    }
   }
 
   Http.Response gate(String service) {
