@@ -115,7 +115,8 @@ public final class GateBench {
     // The bundle of PolicyBench's gate case: 90 one-line rules and 10 on the findings summary.
     String yaml = PolicyBench.yaml(90, PolicyBench.summaryRules());
     // Beside it, for the hostile phase at the end, a policy of the team "slow" only: 900 rules
-    // of minutes of work in all, stopped by the gate's default budget. Out of pay-api's scope.
+    // (a bundle holds at most 1,000) of minutes of work in all, stopped by the gate's default
+    // budget. Out of pay-api's scope.
     send(
         http,
         token,
@@ -140,7 +141,9 @@ public final class GateBench {
             base + "/api/v1/policies/bundles",
             "POST",
             mapper.writeValueAsString(
-                Map.of("files", Map.of("bench.yaml", yaml, "slow.yaml", slowYaml()))));
+                Map.of(
+                    "files",
+                    Map.of("bench.yaml", yaml, "slow.yaml", PolicyBench.slowYaml(900, "slow")))));
     send(
         http,
         approver,
@@ -181,26 +184,6 @@ public final class GateBench {
       System.out.println("  floor, GET /api/v1/gates/environments: " + summary(floor));
       hostile(http, token, base, label, Math.max(10, decisions / 20));
     }
-  }
-
-  /**
-   * A team's policy of 900 rules (the bundle may hold 1,000 in all) that would each walk a 440 x
-   * 440 grid.
-   */
-  static String slowYaml() {
-    String xs =
-        java.util.stream.IntStream.range(0, 440)
-            .mapToObj(Integer::toString)
-            .collect(java.util.stream.Collectors.joining(", "));
-    StringBuilder y =
-        new StringBuilder(
-            "name: slow\nscope:\n  teams: [slow]\nvariables:\n  xs: [" + xs + "]\nrules:\n");
-    for (int i = 0; i < 900; i++) {
-      y.append("  - name: r")
-          .append(i)
-          .append("\n    expression: vars.xs.all(x, vars.xs.all(z, x + z >= 0))\n");
-    }
-    return y.toString();
   }
 
   /**

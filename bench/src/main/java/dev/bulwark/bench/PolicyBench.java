@@ -169,21 +169,36 @@ public final class PolicyBench {
   }
 
   /**
+   * A policy of {@code rules} rules that each walk a 440 x 440 grid (193,600 iterations, within
+   * CEL's per-rule limit): minutes of work in all, which only the gate's budget stops. Scoped to
+   * {@code team} when it is not null.
+   */
+  static String slowYaml(int rules, String team) {
+    String xs =
+        java.util.stream.IntStream.range(0, 440)
+            .mapToObj(Integer::toString)
+            .collect(java.util.stream.Collectors.joining(", "));
+    StringBuilder y =
+        new StringBuilder(
+            "name: slow\n"
+                + (team == null ? "" : "scope:\n  teams: [" + team + "]\n")
+                + "variables:\n  xs: ["
+                + xs
+                + "]\nrules:\n");
+    for (int i = 0; i < rules; i++) {
+      y.append("  - name: r")
+          .append(i)
+          .append("\n    expression: vars.xs.all(x, vars.xs.all(z, x + z >= 0))\n");
+    }
+    return y.toString();
+  }
+
+  /**
    * How soon after the gate's time ceiling the meter stops: 1,000 rules that each walk a 440 x 440
    * grid (minutes of work without the ceiling), iterations unbounded, a 50 ms ceiling. The tests
    * prove the stop with a fake clock; this is its wall-clock figure.
    */
   static void ceiling(int seconds) throws Exception {
-    String xs =
-        java.util.stream.IntStream.range(0, 440)
-            .mapToObj(Integer::toString)
-            .collect(java.util.stream.Collectors.joining(", "));
-    StringBuilder y = new StringBuilder("name: slow\nvariables:\n  xs: [" + xs + "]\nrules:\n");
-    for (int i = 0; i < 1000; i++) {
-      y.append("  - name: r")
-          .append(i)
-          .append("\n    expression: vars.xs.all(x, vars.xs.all(z, x + z >= 0))\n");
-    }
     dev.bulwark.policy.Budget tight =
         new dev.bulwark.policy.Budget(
             dev.bulwark.policy.Budget.DEFAULT.ruleSize(),
@@ -192,7 +207,8 @@ public final class PolicyBench {
             dev.bulwark.policy.Budget.DEFAULT.gateSize(),
             java.time.Duration.ofMillis(50));
     PolicyBundle b =
-        PolicyBundle.compile(Map.of("slow.yaml", y.toString()), PolicyBundle.Limits.DEFAULT, tight);
+        PolicyBundle.compile(
+            Map.of("slow.yaml", slowYaml(1000, null)), PolicyBundle.Limits.DEFAULT, tight);
     GateInput in = input(0);
     List<Double> ms = new ArrayList<>();
     int runs = Math.max(10, seconds * 10);
