@@ -78,73 +78,19 @@ public final class ConsoleBench {
           st.execute("DELETE FROM " + t);
         }
       }
-      Random rnd = new Random(7);
-      String[] areas = {"website", "backend", "data"};
-      String[] crits = {"low", "medium", "high", "critical"};
-      try (PreparedStatement s =
-              c.prepareStatement(
-                  "INSERT INTO service_records (id, name, name_key, team, area, criticality, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-          PreparedStatement r =
-              c.prepareStatement(
-                  "INSERT INTO releases (id, service_id, version, digest, created_at) VALUES (?, ?, '1.0.0', ?, ?)");
-          PreparedStatement comp =
-              c.prepareStatement(
-                  "INSERT INTO release_components (release_id, ref, name, version, purl, ecosystem, package) VALUES (?, ?, ?, ?, ?, 'NPM', ?)");
-          PreparedStatement finding =
-              c.prepareStatement(
-                  "INSERT INTO findings (id, release_id, component_ref, purl, vuln_id, aliases, severity, state, first_seen) VALUES (?, ?, ?, ?, ?, '[]', ?, 'open', ?)")) {
-        long created = now - Duration.ofDays(days + 1L).toMillis();
-        for (int i = 0; i < services; i++) {
-          s.setLong(1, i + 1);
-          s.setString(2, "svc-" + i);
-          s.setString(3, dev.bulwark.server.catalog.ServiceName.key("svc-" + i));
-          s.setString(4, "team-" + (i % 200));
-          s.setString(5, areas[i % 3]);
-          s.setString(6, crits[(i / 3) % 4]);
-          s.setLong(7, created);
-          s.setLong(8, created);
-          s.addBatch();
-          r.setLong(1, i + 1);
-          r.setLong(2, i + 1);
-          r.setString(3, "sha256:" + "a".repeat(64));
-          r.setLong(4, created);
-          r.addBatch();
-        }
-        s.executeBatch();
-        r.executeBatch();
-        c.commit();
-        long findingId = 0;
-        for (int i = 0; i < services; i++) {
-          for (int k = 0; k < perService; k++) {
-            int p = rnd.nextInt(50_000);
-            String name = "pkg-" + p;
-            String version = rnd.nextInt(4) + "." + rnd.nextInt(10) + "." + rnd.nextInt(10);
-            comp.setLong(1, i + 1);
-            comp.setString(2, "c" + k);
-            comp.setString(3, name);
-            comp.setString(4, version);
-            comp.setString(5, "pkg:npm/" + name + "@" + version);
-            comp.setString(6, name);
-            comp.addBatch();
-            if (version.startsWith("1.")) {
-              finding.setLong(1, ++findingId);
-              finding.setLong(2, i + 1);
-              finding.setString(3, "c" + k);
-              finding.setString(4, "pkg:npm/" + name + "@" + version);
-              finding.setString(5, "SYN-P-" + p);
-              finding.setString(6, SEVERITIES[rnd.nextInt(4)]);
-              finding.setLong(7, now - (long) (rnd.nextDouble() * Duration.ofDays(90).toMillis()));
-              finding.addBatch();
-            }
-          }
-          comp.executeBatch();
-          finding.executeBatch();
-          if (i % 100 == 99) {
-            c.commit();
-          }
-        }
-        c.commit();
-      }
+      long created = now - Duration.ofDays(days + 1L).toMillis();
+      PortfolioSeed.insert(
+          c,
+          services,
+          perService,
+          new PortfolioSeed.Shape(
+              created,
+              true,
+              false,
+              false,
+              r -> SEVERITIES[r.nextInt(4)],
+              r -> now - (long) (r.nextDouble() * Duration.ofDays(90).toMillis())),
+          new Random(7));
     }
     System.out.printf(
         "%s: %,d services x %d components = %,d instances inserted in %.0f s%n",

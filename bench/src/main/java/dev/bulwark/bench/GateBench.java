@@ -114,6 +114,21 @@ public final class GateBench {
     }
     // The bundle of PolicyBench's gate case: 90 one-line rules and 10 on the findings summary.
     String yaml = PolicyBench.yaml(90, PolicyBench.summaryRules());
+    // Beside it, for the hostile phase at the end, a policy of the team "slow" only: 900 rules
+    // (a bundle holds at most 1,000) of minutes of work in all, stopped by the gate's default
+    // budget. Out of pay-api's scope.
+    send(
+        http,
+        token,
+        base + "/api/v1/services/slow-api",
+        "PUT",
+        "{\"team\": \"slow\", \"area\": \"data\", \"criticality\": \"low\"}");
+    send(
+        http,
+        token,
+        base + "/api/v1/services/slow-api/releases",
+        "POST",
+        "{\"version\": \"1.0\", \"digest\": \"sha256:" + "ab".repeat(32) + "\"}");
     // A global bundle is pushed by one person and activated by another (neither the admin that
     // minted their tokens).
     var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -125,7 +140,10 @@ public final class GateBench {
             pusher,
             base + "/api/v1/policies/bundles",
             "POST",
-            mapper.writeValueAsString(Map.of("files", Map.of("bench.yaml", yaml))));
+            mapper.writeValueAsString(
+                Map.of(
+                    "files",
+                    Map.of("bench.yaml", yaml, "slow.yaml", PolicyBench.slowYaml(900, "slow")))));
     send(
         http,
         approver,
@@ -164,7 +182,63 @@ public final class GateBench {
       List<Double> jdk = time(decisions, jdkRequest);
       System.out.println("  java.net.http.HttpClient:   " + summary(jdk));
       System.out.println("  floor, GET /api/v1/gates/environments: " + summary(floor));
+      hostile(http, token, base, label, Math.max(10, decisions / 20));
     }
+  }
+
+  /**
+   * Issue 12, repro 3: three hostile gates at once, again and again, while another team upserts a
+   * service and asks its gate ({@code rounds} times): how long each upsert plus gate takes (before
+   * the budget one of them waited 12.4 s). The tests check only that both keep answering.
+   */
+  static void hostile(HttpClient http, String token, String base, String label, int rounds)
+      throws Exception {
+    String slow = "{\"service\": \"slow-api\", \"version\": \"1.0\", \"environment\": \"prod\"}";
+    String pay = "{\"service\": \"pay-api\", \"version\": \"1.0\", \"environment\": \"staging\"}";
+    java.util.concurrent.atomic.AtomicBoolean done =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicInteger hostileGates =
+        new java.util.concurrent.atomic.AtomicInteger();
+    List<Thread> hostile = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      hostile.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    while (!done.get()) {
+                      try {
+                        send(http, token, base + "/api/v1/gates/evaluate", "POST", slow);
+                        hostileGates.incrementAndGet();
+                      } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                      }
+                    }
+                  }));
+    }
+    List<Double> ms;
+    try {
+      int[] n = {0};
+      ms =
+          time(
+              rounds,
+              () -> {
+                send(
+                    http,
+                    token,
+                    base + "/api/v1/services/hostile-bystander-" + (n[0]++ % 10),
+                    "PUT",
+                    "{\"team\": \"pay\", \"area\": \"data\", \"criticality\": \"low\"}");
+                return send(http, token, base + "/api/v1/gates/evaluate", "POST", pay);
+              });
+    } finally {
+      done.set(true);
+      for (Thread t : hostile) {
+        t.join();
+      }
+    }
+    System.out.printf(
+        "%s: a service upsert plus another team's gate, beside three hostile gates at once (900 rules each, stopped by the default budget; %d of them meanwhile), %d rounds: %s%n",
+        label, hostileGates.get(), rounds, summary(ms));
   }
 
   interface Request {

@@ -13,7 +13,8 @@ import java.util.TreeMap;
 /**
  * Issue 6, engine side. {@code evals}: CEL rule evaluations per second on one thread (run it with
  * -XX:ActiveProcessorCount=1), a bundle of typical one-line rules evaluated over and over against
- * one input. {@code gate}: one gate decision of 100 rules over a release with 10,000 findings.
+ * one input. {@code gate}: one gate decision of 100 rules over a release with 10,000 findings, and
+ * how soon a gate of 1,000 rules of minutes of work stops after its 50 ms time ceiling.
  *
  * <p>{@code attest}: DSSE envelope verifications per second on one thread, per key type.
  *
@@ -164,6 +165,68 @@ public final class PolicyBench {
         bundle(90, walking),
         in,
         seconds);
+    ceiling(seconds);
+  }
+
+  /**
+   * A policy of {@code rules} rules that each walk a 440 x 440 grid (193,600 iterations, within
+   * CEL's per-rule limit): minutes of work in all, which only the gate's budget stops. Scoped to
+   * {@code team} when it is not null.
+   */
+  static String slowYaml(int rules, String team) {
+    String xs =
+        java.util.stream.IntStream.range(0, 440)
+            .mapToObj(Integer::toString)
+            .collect(java.util.stream.Collectors.joining(", "));
+    StringBuilder y =
+        new StringBuilder(
+            "name: slow\n"
+                + (team == null ? "" : "scope:\n  teams: [" + team + "]\n")
+                + "variables:\n  xs: ["
+                + xs
+                + "]\nrules:\n");
+    for (int i = 0; i < rules; i++) {
+      y.append("  - name: r")
+          .append(i)
+          .append("\n    expression: vars.xs.all(x, vars.xs.all(z, x + z >= 0))\n");
+    }
+    return y.toString();
+  }
+
+  /**
+   * How soon after the gate's time ceiling the meter stops: 1,000 rules that each walk a 440 x 440
+   * grid (minutes of work without the ceiling), iterations unbounded, a 50 ms ceiling. The tests
+   * prove the stop with a fake clock; this is its wall-clock figure.
+   */
+  static void ceiling(int seconds) throws Exception {
+    dev.bulwark.policy.Budget tight =
+        new dev.bulwark.policy.Budget(
+            dev.bulwark.policy.Budget.DEFAULT.ruleSize(),
+            java.time.Duration.ofSeconds(30),
+            Long.MAX_VALUE,
+            dev.bulwark.policy.Budget.DEFAULT.gateSize(),
+            java.time.Duration.ofMillis(50));
+    PolicyBundle b =
+        PolicyBundle.compile(
+            Map.of("slow.yaml", slowYaml(1000, null)), PolicyBundle.Limits.DEFAULT, tight);
+    GateInput in = input(0);
+    List<Double> ms = new ArrayList<>();
+    int runs = Math.max(10, seconds * 10);
+    for (int i = 0; i < runs + 5; i++) {
+      long t0 = System.nanoTime();
+      Decision d = b.evaluate(in, List.of());
+      double took = (System.nanoTime() - t0) / 1e6;
+      if (d.allowed() || d.results().size() != 1000) {
+        throw new IllegalStateException("expected a denial of 1,000 results");
+      }
+      if (i >= 5) { // the first runs warm up
+        ms.add(took);
+      }
+    }
+    Collections.sort(ms);
+    System.out.printf(
+        "gate of 1,000 rules of minutes of work in all, 50 ms time ceiling, engine only: denied after median %.1f ms, p99 %.1f ms, max %.1f ms (%d decisions)%n",
+        ms.get(ms.size() / 2), ms.get((int) (ms.size() * 0.99)), ms.get(ms.size() - 1), ms.size());
   }
 
   static void time(String what, PolicyBundle b, GateInput in, int seconds) {

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,7 +28,7 @@ import java.util.Random;
  */
 public final class PortfolioBench {
   static final String TOKEN = "bwk_bench-admin-token-0123456789abcdefghijklmnop";
-  static final int PACKAGES = 50_000;
+  static final int PACKAGES = PortfolioSeed.PACKAGES;
 
   public static void main(String[] args) throws Exception {
     boolean sqlite = args[0].equals("sqlite");
@@ -63,86 +62,13 @@ public final class PortfolioBench {
     long t0 = System.nanoTime();
     String url = sqlite ? "jdbc:sqlite:" + data.resolve("bulwark.db") : args[0];
     try (Connection c = DriverManager.getConnection(url, sqlite ? null : "postgres", null)) {
-      c.setAutoCommit(false);
-      Random rnd = new Random(7);
       long now = System.currentTimeMillis();
-      try (PreparedStatement s =
-              c.prepareStatement(
-                  "INSERT INTO service_records (id, name, name_key, team, area, criticality, created_at, updated_at) VALUES (?, ?, ?, ?, 'backend', 'high', ?, ?)");
-          PreparedStatement r =
-              c.prepareStatement(
-                  "INSERT INTO releases (id, service_id, version, digest, created_at) VALUES (?, ?, '1.0.0', ?, ?)");
-          PreparedStatement comp =
-              c.prepareStatement(
-                  "INSERT INTO release_components (release_id, ref, name, version, purl, ecosystem, package) VALUES (?, ?, ?, ?, ?, 'NPM', ?)");
-          PreparedStatement finding =
-              c.prepareStatement(
-                  "INSERT INTO findings (id, release_id, component_ref, purl, vuln_id, aliases, severity, state, first_seen) VALUES (?, ?, ?, ?, ?, ?, 'high', 'open', ?)");
-          PreparedStatement ids =
-              c.prepareStatement("INSERT INTO finding_ids (finding_id, vuln_id) VALUES (?, ?)")) {
-        long findingId = 0;
-        for (int i = 0; i < services; i++) {
-          s.setLong(1, i + 1);
-          s.setString(2, "svc-" + i);
-          s.setString(3, dev.bulwark.server.catalog.ServiceName.key("svc-" + i));
-          s.setString(4, "team-" + (i % 200));
-          s.setLong(5, now);
-          s.setLong(6, now);
-          s.addBatch();
-          r.setLong(1, i + 1);
-          r.setLong(2, i + 1);
-          r.setString(3, "sha256:" + "a".repeat(64));
-          r.setLong(4, now);
-          r.addBatch();
-        }
-        s.executeBatch();
-        r.executeBatch();
-        c.commit();
-        for (int i = 0; i < services; i++) {
-          java.util.Set<Integer> picked = new java.util.HashSet<>();
-          while (picked.size() < perService) {
-            picked.add(rnd.nextInt(PACKAGES));
-          }
-          int k = 0;
-          for (int p : picked) {
-            String name = "pkg-" + p;
-            String version = rnd.nextInt(4) + "." + rnd.nextInt(10) + "." + rnd.nextInt(10);
-            comp.setLong(1, i + 1);
-            comp.setString(2, "c" + k++);
-            comp.setString(3, name);
-            comp.setString(4, version);
-            comp.setString(5, "pkg:npm/" + name + "@" + version);
-            comp.setString(6, name);
-            comp.addBatch();
-            // One synthetic advisory per package, affecting its 1.x versions: a quarter of the
-            // instances get a finding, as a scan would have written it.
-            if (version.startsWith("1.")) {
-              findingId++;
-              finding.setLong(1, findingId);
-              finding.setLong(2, i + 1);
-              finding.setString(3, "c" + (k - 1));
-              finding.setString(4, "pkg:npm/" + name + "@" + version);
-              finding.setString(5, "SYN-P-" + p);
-              finding.setString(6, "[\"CVE-2099-" + p + "\"]");
-              finding.setLong(7, now);
-              finding.addBatch();
-              ids.setLong(1, findingId);
-              ids.setString(2, "SYN-P-" + p);
-              ids.addBatch();
-              ids.setLong(1, findingId);
-              ids.setString(2, "CVE-2099-" + p);
-              ids.addBatch();
-            }
-          }
-          comp.executeBatch();
-          finding.executeBatch();
-          ids.executeBatch();
-          if (i % 100 == 99) {
-            c.commit();
-          }
-        }
-        c.commit();
-      }
+      PortfolioSeed.insert(
+          c,
+          services,
+          perService,
+          new PortfolioSeed.Shape(now, false, true, true, r -> "high", r -> now),
+          new Random(7));
     }
     System.out.printf(
         "%s: %,d services x %d components = %,d instances inserted in %.0f s%n",

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.common.Sha256;
+import dev.bulwark.server.advisories.OsvHttp;
 import dev.bulwark.vuln.osv.OsvFormatException;
 import dev.bulwark.vuln.osv.OsvLoader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.net.URI;
@@ -22,6 +22,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,9 +44,6 @@ final class OsvFetcher {
   /** OSV's public per-ecosystem exports: {@code <base>/<ecosystem>/all.zip}. */
   static final String OSV_BASE = "https://osv-vulnerabilities.storage.googleapis.com";
 
-  /** OSV's largest export is a few hundred MB; far beyond that is refused, as the server does. */
-  static final long MAX_BYTES = 2L << 30;
-
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpClient http;
@@ -55,11 +53,7 @@ final class OsvFetcher {
   OsvFetcher(PrintWriter err, boolean quiet) {
     this.err = err;
     this.quiet = quiet;
-    this.http =
-        HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .build();
+    this.http = OsvHttp.client();
   }
 
   /** What a fetch did: downloaded anew, or unchanged since the last one (a 304). */
@@ -132,14 +126,12 @@ final class OsvFetcher {
     } catch (java.io.UncheckedIOException e) {
       validators = Optional.empty();
     }
-    if (validators.isPresent()) {
-      if (validators.get().hasNonNull("etag")) {
-        req.header("If-None-Match", validators.get().get("etag").asText());
-      }
-      if (validators.get().hasNonNull("lastModified")) {
-        req.header("If-Modified-Since", validators.get().get("lastModified").asText());
-      }
-    }
+    validators.ifPresent(
+        v ->
+            OsvHttp.conditional(
+                req,
+                v.hasNonNull("etag") ? v.get("etag").asText() : null,
+                v.hasNonNull("lastModified") ? v.get("lastModified").asText() : null));
     HttpResponse<InputStream> r;
     try {
       r = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
@@ -196,26 +188,19 @@ final class OsvFetcher {
   }
 
   private String download(InputStream in, Path to, long total, String label) throws IOException {
-    MessageDigest digest = Sha256.digest();
+    DigestInputStream digesting = new DigestInputStream(in, Sha256.digest());
     Terminal.Progress progress = Terminal.progress(err, quiet);
-    long n = 0;
-    byte[] buf = new byte[1 << 16];
-    try (OutputStream out = Files.newOutputStream(to)) {
-      int k;
-      while ((k = in.read(buf)) >= 0) {
-        n += k;
-        if (n > MAX_BYTES) {
-          throw new IOException("larger than " + MAX_BYTES + " bytes; refused");
-        }
-        digest.update(buf, 0, k);
-        out.write(buf, 0, k);
-        progress.update(
-            label + ": " + mb(n) + (total > 0 ? " of " + mb(total) : "") + " downloaded");
-      }
+    try {
+      OsvHttp.copy(
+          digesting,
+          to,
+          n ->
+              progress.update(
+                  label + ": " + mb(n) + (total > 0 ? " of " + mb(total) : "") + " downloaded"));
     } finally {
       progress.done();
     }
-    return HexFormat.of().formatHex(digest.digest());
+    return HexFormat.of().formatHex(digesting.getMessageDigest().digest());
   }
 
   private static String mb(long bytes) {

@@ -21,6 +21,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * The cost of one gate evaluation so far, against its {@link Budget}.
@@ -42,6 +43,7 @@ final class Meter implements CelEvaluationListener {
   private static final long[] NONE = new long[0];
 
   private final Budget budget;
+  private final LongSupplier nanoTime;
   private final long gateDeadline;
   private long gateIterations;
   private long gateSize;
@@ -52,9 +54,14 @@ final class Meter implements CelEvaluationListener {
   private String spent;
   private String ruleSpent;
 
-  Meter(Budget budget) {
+  /**
+   * @param nanoTime the monotonic time source ({@code System::nanoTime}; tests pass a fake so that
+   *     the time budgets decide deterministically)
+   */
+  Meter(Budget budget, LongSupplier nanoTime) {
     this.budget = budget;
-    this.gateDeadline = System.nanoTime() + budget.gateTime().toNanos();
+    this.nanoTime = nanoTime;
+    this.gateDeadline = nanoTime.getAsLong() + budget.gateTime().toNanos();
   }
 
   /** Makes this meter the one the bound functions charge, until {@link #close()}. */
@@ -85,7 +92,7 @@ final class Meter implements CelEvaluationListener {
   void startRule() {
     ruleSize = 0;
     ruleSpent = null;
-    long now = System.nanoTime();
+    long now = nanoTime.getAsLong();
     long ruleEnd = now + budget.ruleTime().toNanos();
     ruleDeadline = ruleEnd - gateDeadline < 0 ? ruleEnd : gateDeadline;
     checkTime(now);
@@ -115,7 +122,7 @@ final class Meter implements CelEvaluationListener {
       }
     }
     if ((++calls & 127) == 0) {
-      checkTime(System.nanoTime());
+      checkTime(nanoTime.getAsLong());
     }
   }
 
@@ -135,7 +142,7 @@ final class Meter implements CelEvaluationListener {
     }
     ruleSize += units;
     gateSize += units;
-    checkTime(System.nanoTime());
+    checkTime(nanoTime.getAsLong());
   }
 
   void checkTime(long now) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.LongSupplier;
 import org.yaml.snakeyaml.nodes.Node;
 
 /**
@@ -150,7 +151,12 @@ public final class PolicyBundle {
    * running then and every later one are {@code error} without running, and the gate denies.
    */
   public Decision evaluate(GateInput in, List<Waiver> waivers) {
-    return evaluator.evaluate(in, waivers);
+    return evaluate(in, waivers, System::nanoTime);
+  }
+
+  /** {@link #evaluate(GateInput, List)} with the time budgets read from {@code nanoTime}. */
+  Decision evaluate(GateInput in, List<Waiver> waivers, LongSupplier nanoTime) {
+    return evaluator.evaluate(in, waivers, nanoTime);
   }
 
   /**

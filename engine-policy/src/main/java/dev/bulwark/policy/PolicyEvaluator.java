@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
  * Evaluation of compiled policies over one gate input, within a {@link Budget} metered by {@link
@@ -26,10 +27,10 @@ final class PolicyEvaluator {
   }
 
   /** See {@link PolicyBundle#evaluate}. */
-  Decision evaluate(GateInput in, List<Waiver> waivers) {
+  Decision evaluate(GateInput in, List<Waiver> waivers, LongSupplier nanoTime) {
     List<Decision.RuleResult> results = new ArrayList<>();
     Set<String> used = new LinkedHashSet<>();
-    Meter meter = new Meter(budget).open();
+    Meter meter = new Meter(budget, nanoTime).open();
     try {
       for (PolicyProgram p : policies) {
         if (!p.scope().covers(in)) {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,12 @@ import org.junit.jupiter.api.Test;
 /** Issue 12, repro 3: a policy cannot exhaust the memory or the time of the server. */
 class PolicyBudgetTest {
   static final String HUNDRED = "a".repeat(100);
+
+  /**
+   * A clock that never moves, for the tests of the other budgets: the time budgets, which a loaded
+   * host could otherwise reach first, never decide there.
+   */
+  static final LongSupplier STILL = () -> 0L;
 
   /** Bytes allocated by this thread so far (HotSpot's per-thread allocation counter). */
   static long allocated() {
@@ -87,7 +94,7 @@ class PolicyBudgetTest {
             .formatted(HUNDRED, rules);
     PolicyBundle b = PolicyBundle.compile(Map.of("p.yaml", yaml), PolicyBundle.Limits.DEFAULT);
     long before = allocated();
-    Decision d = b.evaluate(input("prod", List.of()), List.of());
+    Decision d = b.evaluate(input("prod", List.of()), List.of(), STILL);
     long used = allocated() - before;
     assertThat(d.allowed()).isFalse();
     assertThat(d.results())
@@ -120,7 +127,7 @@ class PolicyBudgetTest {
 
   @Test
   void aThousandRulesWithinTheirIterationsStopAtTheGatesIterationBudget() throws Exception {
-    // The default budget but for time, which this shared test machine must not decide.
+    // The default budget but for time, which must not decide here.
     Budget untimed =
         new Budget(
             Budget.DEFAULT.ruleSize(),
@@ -129,7 +136,7 @@ class PolicyBudgetTest {
             Budget.DEFAULT.gateSize(),
             Duration.ofMinutes(5));
     PolicyBundle b = PolicyBundle.compile(cheapRules(1000), PolicyBundle.Limits.DEFAULT, untimed);
-    Decision d = b.evaluate(input("prod", List.of()), List.of());
+    Decision d = b.evaluate(input("prod", List.of()), List.of(), STILL);
     assertThat(d.allowed()).isFalse();
     assertThat(d.results()).hasSize(1000);
     // 2,000,000 iterations: ten rules of 193,600 pass, the eleventh is stopped, the rest not run.
@@ -146,6 +153,26 @@ class PolicyBudgetTest {
             });
   }
 
+  /**
+   * A fake monotonic clock for the meter: every read moves it on by {@code step} nanoseconds, so
+   * the time budgets are reached after a fixed number of the meter's checks, whatever the host.
+   */
+  static final class Ticking implements LongSupplier {
+    final long step;
+    long now;
+    int reads;
+
+    Ticking(Duration step) {
+      this.step = step.toNanos();
+    }
+
+    @Override
+    public long getAsLong() {
+      reads++;
+      return now += step;
+    }
+  }
+
   @Test
   void aGateStopsAtItsTimeCeilingAndDenies() throws Exception {
     Budget tight =
@@ -156,19 +183,26 @@ class PolicyBudgetTest {
             Long.MAX_VALUE,
             Duration.ofMillis(50));
     PolicyBundle b = PolicyBundle.compile(cheapRules(1000), PolicyBundle.Limits.DEFAULT, tight);
-    long start = System.nanoTime();
-    Decision d = b.evaluate(input("prod", List.of()), List.of());
-    long took = System.nanoTime() - start;
+    Ticking clock = new Ticking(Duration.ofMillis(1));
+    Decision d = b.evaluate(input("prod", List.of()), List.of(), clock);
     assertThat(d.allowed()).isFalse();
     assertThat(d.results()).hasSize(1000);
-    assertThat(d.results().get(999).message())
-        .isEqualTo(
-            "not evaluated: the gate's time ceiling of 50 ms was reached (gate.ceilingMillis)");
-    // Generous: the work without the ceiling is about two minutes on one core.
-    assertThat(Duration.ofNanos(took)).isLessThan(Duration.ofSeconds(10));
+    // The first rule's loop steps pass the ceiling (one read every 128 steps of its 193,600).
     assertThat(d.results().get(0).message())
         .isEqualTo(
             "budget exceeded: the gate's time ceiling of 50 ms was reached (gate.ceilingMillis)");
+    assertThat(d.results().subList(1, 1000))
+        .allSatisfy(
+            r -> {
+              assertThat(r.outcome()).isEqualTo(Outcome.error);
+              assertThat(r.message())
+                  .isEqualTo(
+                      "not evaluated: the gate's time ceiling of 50 ms was reached"
+                          + " (gate.ceilingMillis)");
+            });
+    // The rest stopped at once: one read for each rule not run, where a rule that ran its loops
+    // would read the clock about 1,500 times.
+    assertThat(clock.reads).isLessThan(50 + 1000 + 100);
   }
 
   @Test
@@ -180,7 +214,8 @@ class PolicyBudgetTest {
             Long.MAX_VALUE,
             Long.MAX_VALUE,
             Duration.ofSeconds(60));
-    // Ten seconds of CEL within the 200,000 iterations: one expensive regex per iteration.
+    // Seconds of CEL within the 200,000 iterations (one expensive regex per iteration); the fake
+    // clock decides when the rule's 20 ms are up.
     String yaml =
         """
         name: slow
@@ -200,7 +235,8 @@ class PolicyBudgetTest {
                 "ab".repeat(2000));
     PolicyBundle bundle =
         PolicyBundle.compile(Map.of("p.yaml", yaml), PolicyBundle.Limits.DEFAULT, b);
-    Decision d = bundle.evaluate(input("prod", List.of()), List.of());
+    Decision d =
+        bundle.evaluate(input("prod", List.of()), List.of(), new Ticking(Duration.ofMillis(1)));
     assertThat(d.results().get(0).message())
         .isEqualTo("budget exceeded: the rule ran longer than 20 ms (policy.ruleMaxMillis)");
     assertThat(d.results().get(1).outcome()).isEqualTo(Outcome.pass);
@@ -226,7 +262,7 @@ class PolicyBudgetTest {
               - name: lists
                 expression: size(findings.map(f, f.id) + findings.map(f, f.severity)) == 20000
             """);
-    Decision d = ok.evaluate(input("prod", many), List.of());
+    Decision d = ok.evaluate(input("prod", many), List.of(), STILL);
     assertThat(d.results().get(0).outcome()).isEqualTo(Outcome.fail);
     assertThat(d.results().get(0).message())
         .startsWith("critical findings past their SLA: CVE-2026-0, CVE-2026-2");
@@ -238,7 +274,7 @@ class PolicyBudgetTest {
         new Budget(
             15_000, Duration.ofSeconds(10), Long.MAX_VALUE, Long.MAX_VALUE, Duration.ofSeconds(10));
     PolicyBundle tight = PolicyBundle.compile(ok.files(), PolicyBundle.Limits.DEFAULT, small);
-    Decision t = tight.evaluate(input("prod", many), List.of());
+    Decision t = tight.evaluate(input("prod", many), List.of(), STILL);
     assertThat(t.results().get(1).outcome()).isEqualTo(Outcome.error);
     assertThat(t.results().get(1).message())
         .isEqualTo(

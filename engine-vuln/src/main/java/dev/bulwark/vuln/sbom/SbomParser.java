@@ -417,20 +417,9 @@ public final class SbomParser {
             expect(p, JsonToken.START_ARRAY, "externalRefs");
             while (p.nextToken() != JsonToken.END_ARRAY) {
               expect(p, JsonToken.START_OBJECT, "externalRefs[]");
-              String type = null, locator = null;
-              while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String rf = p.currentName();
-                JsonToken rt = p.nextToken();
-                if (rf.equals("referenceType")) {
-                  type = p.getValueAsString();
-                } else if (rf.equals("referenceLocator")) {
-                  locator = p.getValueAsString();
-                } else if (rt.isStructStart()) {
-                  p.skipChildren();
-                }
-              }
-              if ("purl".equals(type) && d.purl == null) {
-                d.purl = locator;
+              Fields ref = fields(p, "referenceType", "referenceLocator");
+              if ("purl".equals(ref.first()) && d.purl == null) {
+                d.purl = ref.second();
               }
             }
           }
@@ -451,22 +440,34 @@ public final class SbomParser {
     expect(p, JsonToken.START_ARRAY, "files");
     while (p.nextToken() != JsonToken.END_ARRAY) {
       expect(p, JsonToken.START_OBJECT, "files[]");
-      String id = null, fileName = null;
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String f = p.currentName();
-        JsonToken t = p.nextToken();
-        if (f.equals("SPDXID")) {
-          id = p.getValueAsString();
-        } else if (f.equals("fileName")) {
-          fileName = p.getValueAsString();
-        } else if (t.isStructStart()) {
-          p.skipChildren();
-        }
-      }
-      if (id != null && fileName != null) {
-        files.put(id, fileName);
+      Fields file = fields(p, "SPDXID", "fileName");
+      if (file.first() != null && file.second() != null) {
+        files.put(file.first(), file.second());
       }
     }
+  }
+
+  /** The values of two fields of one JSON object, null where absent. */
+  private record Fields(String first, String second) {}
+
+  /**
+   * Reads the rest of the object whose fields come next: the string values of the fields {@code
+   * first} and {@code second}; every other field is skipped.
+   */
+  private static Fields fields(JsonParser p, String first, String second) throws IOException {
+    String a = null, b = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String f = p.currentName();
+      JsonToken t = p.nextToken();
+      if (f.equals(first)) {
+        a = p.getValueAsString();
+      } else if (f.equals(second)) {
+        b = p.getValueAsString();
+      } else if (t.isStructStart()) {
+        p.skipChildren();
+      }
+    }
+    return new Fields(a, b);
   }
 
   /** A package that CONTAINS a file was found at that file's path (Trivy's SPDX). */

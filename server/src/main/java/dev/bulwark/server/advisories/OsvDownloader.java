@@ -27,15 +27,8 @@ final class OsvDownloader {
   private static final Logger LOG = LoggerFactory.getLogger(OsvDownloader.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** OSV's largest ecosystem export is a few hundred MB; anything far beyond is refused. */
-  static final long MAX_BYTES = 2L << 30;
-
   private final Path cacheDir;
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .connectTimeout(Duration.ofSeconds(10))
-          .followRedirects(HttpClient.Redirect.NORMAL)
-          .build();
+  private final HttpClient http = OsvHttp.client();
 
   OsvDownloader(Path cacheDir) {
     this.cacheDir = cacheDir;
@@ -61,13 +54,11 @@ final class OsvDownloader {
         validators.put(e.getKey(), e.getValue().asText());
       }
     }
-    HttpRequest.Builder req = HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(10)).GET();
-    if (validators.containsKey("etag")) {
-      req.header("If-None-Match", validators.get("etag"));
-    }
-    if (validators.containsKey("lastModified")) {
-      req.header("If-Modified-Since", validators.get("lastModified"));
-    }
+    HttpRequest.Builder req =
+        OsvHttp.conditional(
+            HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(10)).GET(),
+            validators.get("etag"),
+            validators.get("lastModified"));
     HttpResponse<InputStream> r;
     try {
       r = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
@@ -86,7 +77,7 @@ final class OsvDownloader {
       }
       Path tmp = Files.createTempFile(cacheDir, key, ".part");
       try {
-        long n = copyLimited(body, tmp);
+        long n = OsvHttp.copy(body, tmp, copied -> {});
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         Map<String, String> next = new LinkedHashMap<>();
         r.headers().firstValue("ETag").ifPresent(v -> next.put("etag", v));
@@ -107,22 +98,6 @@ final class OsvDownloader {
       return new Fetched(file, Outcome.CACHED_AFTER_ERROR);
     }
     throw new IOException("OSV source " + url + ": " + why + ", and no earlier copy");
-  }
-
-  private static long copyLimited(InputStream in, Path to) throws IOException {
-    long total = 0;
-    byte[] buf = new byte[1 << 16];
-    try (var out = Files.newOutputStream(to)) {
-      int n;
-      while ((n = in.read(buf)) >= 0) {
-        total += n;
-        if (total > MAX_BYTES) {
-          throw new IOException("larger than " + MAX_BYTES + " bytes");
-        }
-        out.write(buf, 0, n);
-      }
-    }
-    return total;
   }
 
   private static String sha256(String s) {

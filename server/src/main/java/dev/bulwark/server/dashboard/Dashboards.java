@@ -55,6 +55,19 @@ public final class Dashboards {
   }
 
   /**
+   * Records today as it is now unless today already has a snapshot: the snapshots are daily, and
+   * aggregating a large portfolio again gains nothing. True when it recorded.
+   */
+  boolean recordTodayIfMissing() {
+    LocalDate today = today();
+    if (db.jdbi().withHandle(h -> dao.recorded(h, today))) {
+      return false;
+    }
+    record(today);
+    return true;
+  }
+
+  /**
    * Records {@code day}: today as of now, a past day as of its end (its findings' states rebuilt
    * from their events). Recording a day again replaces its rows, so it is idempotent; one record at
    * a time per node, so a slower one cannot overwrite a newer one with older counts. The services'

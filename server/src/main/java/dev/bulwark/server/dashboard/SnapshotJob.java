@@ -11,16 +11,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records today's snapshot shortly after start and again every {@link #EVERY} while the day lasts,
- * so the dashboard is at most that old; the first run of a new day records that day. Every node
- * checks each minute; the {@link JobLock} lets one node of a deployment run each period.
+ * Records the day's snapshot once: shortly after start and then every {@link #CHECK} it looks
+ * whether today has a snapshot, and records it only when it has none, so a day is aggregated once
+ * (the first check of a new day records that day). The {@link JobLock} lets one node of a
+ * deployment record at a time; a node that claims after another recorded finds the day there.
  */
 final class SnapshotJob implements Job {
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotJob.class);
   static final String JOB = "dashboard-snapshot";
-  static final Duration EVERY = Duration.ofMinutes(15);
   static final Duration LEASE = Duration.ofMinutes(30);
-  static final Duration CHECK = Duration.ofMinutes(1);
+  static final Duration CHECK = Duration.ofHours(1);
 
   /** The first run waits for the start to settle rather than compete with it. */
   static final Duration FIRST = Duration.ofSeconds(10);
@@ -47,20 +47,25 @@ final class SnapshotJob implements Job {
         this::runIfDue, FIRST.toMillis(), CHECK.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  void runIfDue() {
+  /** Records today if it has no snapshot yet; true when this call recorded it. */
+  boolean runIfDue() {
     try {
-      lock.claim(JOB, node, EVERY, LEASE)
-          .ifPresent(
+      // No minimum period between runs: whether today is recorded decides, the lease only keeps
+      // two nodes from aggregating at once.
+      return lock.claim(JOB, node, Duration.ZERO, LEASE)
+          .map(
               claim -> {
                 try {
-                  dashboards.recordToday();
+                  return dashboards.recordTodayIfMissing();
                 } finally {
                   lock.finish(claim);
                 }
-              });
+              })
+          .orElse(false);
     } catch (RuntimeException e) {
-      // The previous snapshot stays; the next check tries again.
+      // Today stays missing; the next check tries again.
       LOG.warn("dashboard snapshot failed: {}", e.toString());
+      return false;
     }
   }
 
