@@ -189,6 +189,18 @@ class EvidenceBrowserTest extends BrowserTest {
                 .findElement(By.cssSelector("[data-testid=evidence-pdf]"))
                 .getDomAttribute("href"))
         .startsWith("/reports/evidence.pdf?from=" + from);
+    // Long digests, proofs and ledger entries wrap: the page is no wider than the window, at
+    // 1280 px and on a phone.
+    for (int width : new int[] {DESKTOP_WIDTH, PHONE_WIDTH}) {
+      browser.manage().window().setSize(new org.openqa.selenium.Dimension(width, 900));
+      Object overflow =
+          ((JavascriptExecutor) browser)
+              .executeScript(
+                  "return document.documentElement.scrollWidth"
+                      + " - document.documentElement.clientWidth");
+      assertThat(((Number) overflow).longValue()).as("overflow at " + width + " px").isZero();
+    }
+    browser.manage().window().setSize(new org.openqa.selenium.Dimension(DESKTOP_WIDTH, 900));
     ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
     screenshot("evidence");
   }
