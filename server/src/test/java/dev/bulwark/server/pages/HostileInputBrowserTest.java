@@ -60,11 +60,14 @@ class HostileInputBrowserTest extends BrowserTest {
     Http http = ts.http;
     PagesFixture.put(ts, "hostile-svc", "pay", "critical");
     // SBOM strings: component name, version, purl qualifier, licence, supplier (with a javascript:
-    // URL), and the x/sys component that gives the release its finding.
+    // URL), and the x/sys component that gives the release its finding, with a hostile origin.
     stored.put("component", hostile("component"));
     stored.put("component-version", hostile("component-version"));
     stored.put("licence", hostile("licence"));
     stored.put("supplier", hostile("supplier"));
+    // The origin of the finding's component in an image (layer and path, docs/image-sboms.md).
+    stored.put("layer", hostile("layer"));
+    stored.put("path", hostile("path"));
     String sbom =
         """
         {"bomFormat": "CycloneDX", "specVersion": "1.5", "components": [
@@ -73,7 +76,9 @@ class HostileInputBrowserTest extends BrowserTest {
            "licenses": [{"license": {"name": %s}}],
            "supplier": {"name": %s, "url": ["javascript:document.body.dataset.pwned='url'"]}},
           {"bom-ref": "sys", "type": "library", "name": "sys", "version": "%s",
-           "purl": "pkg:golang/golang.org/x/sys@%s"}]}
+           "purl": "pkg:golang/golang.org/x/sys@%s",
+           "properties": [{"name": "syft:location:0:layerID", "value": %s},
+                          {"name": "syft:location:0:path", "value": %s}]}]}
         """
             .formatted(
                 json(stored.get("component")),
@@ -81,7 +86,9 @@ class HostileInputBrowserTest extends BrowserTest {
                 json(stored.get("licence")),
                 json(stored.get("supplier")),
                 PagesFixture.OLD_SYS,
-                PagesFixture.OLD_SYS);
+                PagesFixture.OLD_SYS,
+                json(stored.get("layer")),
+                json(stored.get("path")));
     PagesFixture.release(ts, "hostile-svc", "1.0", PagesFixture.DIGEST_1, sbom);
     // 1.1 drops the hostile component: the service page's diff of the two releases names it.
     PagesFixture.release(
