@@ -448,7 +448,9 @@ public final class BulwarkServer implements AutoCloseable {
             metrics,
             config.maxBodyBytes(),
             registered::add,
-            webConsole::install);
+            webConsole::install,
+            Console::ownsUnknownPath,
+            webConsole::notFound);
     phases.accept("starting the HTTP listener");
     ledgerWriter.start();
     try {

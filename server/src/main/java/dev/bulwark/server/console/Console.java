@@ -200,6 +200,36 @@ public final class Console {
     }
   }
 
+  /**
+   * Whether a path nothing serves gets the console's HTML 404 page rather than the API's problem
+   * details: every path outside {@code /api/} (clients of the API read JSON) and {@code /static/}
+   * (a missing asset is answered without a session lookup).
+   */
+  public static boolean ownsUnknownPath(String path) {
+    return !path.startsWith("/api/") && !path.equals("/api") && !path.startsWith("/static/");
+  }
+
+  /**
+   * The console's 404 page for a path no page or route serves, with the navigation of the browser's
+   * session when it has one (a browser that followed a stale link can go on from here).
+   */
+  public void notFound(Context ctx) {
+    headers(ctx);
+    Optional<ConsoleSession> session = Optional.empty();
+    try {
+      session = sessions.find(ctx.cookie(Cookies.SESSION));
+    } catch (RuntimeException e) {
+      // The page says "not found" either way; without the session it shows no navigation.
+      LOG.warn("console 404 {}: the session could not be read", ctx.path(), e);
+    }
+    error(
+        ctx,
+        context(ctx, "", session),
+        404,
+        "Not found",
+        "There is no page at this address. It may have been moved, or the link is wrong.");
+  }
+
   private void serveStatic(Context ctx, ConsolePage page) {
     PageContext anonymous =
         new PageContext(
@@ -258,6 +288,10 @@ public final class Console {
   }
 
   private PageContext context(Context ctx, ConsolePage page, Optional<ConsoleSession> session) {
+    return context(ctx, page.path(), session);
+  }
+
+  private PageContext context(Context ctx, String current, Optional<ConsoleSession> session) {
     Optional<Principal> caller = session.map(ConsoleSession::principal);
     String csrf;
     if (session.isPresent()) {
@@ -274,7 +308,7 @@ public final class Console {
     if (caller.isPresent()) {
       for (ConsolePage p : pages) {
         if (p.nav().isPresent() && caller.get().role().may(p.permission())) {
-          nav.add(new NavItem(p.nav().get(), p.path(), p.path().equals(page.path())));
+          nav.add(new NavItem(p.nav().get(), p.path(), p.path().equals(current)));
         }
       }
     }

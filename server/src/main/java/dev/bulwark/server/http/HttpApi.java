@@ -64,6 +64,25 @@ public final class HttpApi {
       long maxBodyBytes,
       Consumer<HandlerMetaInfo> onRegistered,
       Consumer<io.javalin.config.JavalinConfig> pages) {
+    return create(
+        host, port, routes, auth, metrics, maxBodyBytes, onRegistered, pages, p -> false, null);
+  }
+
+  /**
+   * The same, with the web console's 404 page: a path nothing serves for which {@code consolePath}
+   * holds is answered by {@code notFoundPage} (HTML) instead of problem details.
+   */
+  public static Javalin create(
+      String host,
+      int port,
+      List<ApiRoute> routes,
+      Authenticator auth,
+      MeterRegistry metrics,
+      long maxBodyBytes,
+      Consumer<HandlerMetaInfo> onRegistered,
+      Consumer<io.javalin.config.JavalinConfig> pages,
+      java.util.function.Predicate<String> consolePath,
+      Consumer<Context> notFoundPage) {
     return Javalin.create(
         config -> {
           config.startup.showJavalinBanner = false;
@@ -123,6 +142,12 @@ public final class HttpApi {
           config.routes.exception(
               HttpResponseException.class,
               (e, ctx) -> {
+                if (e.getStatus() == 404 && notFoundPage != null && consolePath.test(ctx.path())) {
+                  // No route or page at this path, outside the API: a browser's stale or
+                  // mistyped link gets the console's page.
+                  notFoundPage.accept(ctx);
+                  return;
+                }
                 HttpStatus s = HttpStatus.forStatus(e.getStatus());
                 problem(
                     ctx,
@@ -158,8 +183,13 @@ public final class HttpApi {
                 // A console page's own 404 is an HTML page already.
                 if (!PROBLEM_JSON.equals(answered)
                     && (answered == null || !answered.startsWith("text/html"))) {
-                  problem(
-                      ctx, new ApiException(404, "Not Found", "no such resource: " + ctx.path()));
+                  if (notFoundPage != null && consolePath.test(ctx.path())) {
+                    // A path nothing serves, outside the API: a browser's stale or mistyped link.
+                    notFoundPage.accept(ctx);
+                  } else {
+                    problem(
+                        ctx, new ApiException(404, "Not Found", "no such resource: " + ctx.path()));
+                  }
                 }
               });
         });

@@ -471,4 +471,46 @@ abstract class ConsoleContractTest {
     assertThat(missing.setCookies()).isEmpty();
     assertThat(missing.header("Content-Security-Policy")).isNotNull();
   }
+
+  @Test
+  void anUnknownConsolePathIsAnHtml404PageAndTheApiKeepsProblemDetails() {
+    ConsoleHttp.Session s = web.signIn(alphaDev);
+    for (String path : List.of("/nope", "/services/does-not-exist", "/catalog/x/y")) {
+      ConsoleHttp.Page p = web.get(path, s);
+      assertThat(p.status()).as(path).isEqualTo(404);
+      assertThat(p.header("Content-Type")).as(path).startsWith("text/html");
+      assertThat(p.header("Content-Security-Policy")).as(path).isNotNull();
+      assertThat(p.body())
+          .as(path)
+          .contains("data-status=\"404\"")
+          .contains("Not found")
+          // Signed in: the navigation is there, to go on from the stale link.
+          .contains("href=\"/catalog\"")
+          .contains("data-testid=\"subject\"");
+    }
+    // Not signed in: the same page, without the navigation, and nothing of the path echoed.
+    ConsoleHttp.Page anonymous = web.get("/nope%3Cscript%3E", (String) null);
+    assertThat(anonymous.status()).isEqualTo(404);
+    assertThat(anonymous.header("Content-Type")).startsWith("text/html");
+    assertThat(anonymous.body())
+        .contains("data-status=\"404\"")
+        .doesNotContain("data-testid=\"subject\"")
+        .doesNotContain("<script>");
+    // The API answers problem details, with or without a console session.
+    for (ConsoleHttp.Page api :
+        List.of(
+            web.get("/api/v1/nope", s),
+            web.get("/api/nope", (String) null),
+            web.get("/static/nope.js", s))) {
+      assertThat(api.status()).isEqualTo(404);
+      assertThat(api.header("Content-Type")).doesNotStartWith("text/html");
+    }
+    var apiNope = ts.http.get("/api/v1/nope", TestServer.ADMIN);
+    assertThat(apiNope.status()).isEqualTo(404);
+    assertThat(apiNope.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(apiNope.json().path("detail").asText()).isEqualTo("no such resource: /api/v1/nope");
+    var missing = ts.http.get("/api/v1/services/does-not-exist", TestServer.ADMIN);
+    assertThat(missing.status()).isEqualTo(404);
+    assertThat(missing.header("Content-Type")).startsWith("application/problem+json");
+  }
 }
