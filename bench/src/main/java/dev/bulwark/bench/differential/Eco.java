@@ -21,7 +21,7 @@ enum Eco {
   MAVEN("Maven", Family.MAVEN, Names.EXACT),
   NUGET("NuGet", Family.SEMVER, Names.CASE_INSENSITIVE),
   RUBYGEMS("RubyGems", Family.MAVEN, Names.EXACT),
-  PACKAGIST("Packagist", Family.MAVEN, Names.CASE_INSENSITIVE),
+  PACKAGIST("Packagist", Family.COMPOSER, Names.CASE_INSENSITIVE),
   DEBIAN("Debian", Family.DPKG, Names.EXACT),
   UBUNTU("Ubuntu", Family.DPKG, Names.EXACT),
   ALPINE("Alpine", Family.APK, Names.EXACT),
@@ -38,6 +38,7 @@ enum Eco {
     SEMVER,
     PEP440,
     MAVEN,
+    COMPOSER,
     DPKG,
     RPM,
     APK

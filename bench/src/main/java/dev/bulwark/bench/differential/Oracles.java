@@ -29,12 +29,16 @@ import java.util.concurrent.TimeUnit;
  *   <li>Red Hat, Rocky Linux, AlmaLinux, SUSE, openSUSE: RPM's own comparison (Debian's {@code
  *       python3-rpm}).
  *   <li>Alpine, Wolfi, Chainguard: {@link ApkVersion}, written in the harness.
- *   <li>Packagist: none (no independent implementation of Composer's ordering is packaged for
- *       Debian or npm here); reported as such.
+ *   <li>Packagist: Composer's own library, composer/semver (Debian's {@code php-composer-semver}
+ *       with {@code php-cli}): {@code VersionParser::normalize} and {@code Comparator}, as {@code
+ *       Semver::sort} orders versions (Bulwark uses versatile's Java reimplementation).
  * </ul>
  */
 final class Oracles {
   private static final String PYTHON = "/usr/bin/python3";
+  private static final String PHP = "/usr/bin/php";
+  private static final Path COMPOSER_SEMVER =
+      Path.of("/usr/share/php/Composer/Semver/autoload.php");
   private final Path scripts;
   private final Path nodeModules;
   private final Map<Eco, OsvEvaluation> cache = new EnumMap<>(Eco.class);
@@ -49,10 +53,7 @@ final class Oracles {
   }
 
   String why(Eco eco) {
-    return eco == Eco.PACKAGIST
-        ? "no implementation of Composer's version ordering other than Bulwark's is packaged for"
-            + " Debian or npm"
-        : "none wired";
+    return "none wired";
   }
 
   OsvEvaluation evaluation(Eco eco) {
@@ -112,7 +113,7 @@ final class Oracles {
                   "apk ordering written in the harness from apk-tools' documented rules",
                   ApkVersion::parse,
                   ApkVersion::compareTo);
-          case PACKAGIST -> null;
+          case PACKAGIST -> php();
         };
     if (ordering == null) {
       return null;
@@ -141,6 +142,25 @@ final class Oracles {
             "node",
             scripts.resolve("oracle.js").toString(),
             mode));
+  }
+
+  private Oracle php() {
+    String missing = null;
+    if (!Files.isExecutable(Path.of(PHP))) {
+      missing = PHP + " is missing (apt-get install php-cli)";
+    } else if (!Files.isRegularFile(COMPOSER_SEMVER)) {
+      missing =
+          "composer/semver is not installed at "
+              + COMPOSER_SEMVER
+              + " (apt-get install php-composer-semver)";
+    }
+    return Oracle.process(
+        "composer/semver "
+            + debVersion("php-composer-semver")
+            + " (Debian php-composer-semver; VersionParser::normalize and Comparator, as"
+            + " Semver::sort orders)",
+        missing,
+        List.of(PHP, scripts.resolve("oracle.php").toString(), COMPOSER_SEMVER.toString()));
   }
 
   private Oracle python(String mode, String module, String description) {
