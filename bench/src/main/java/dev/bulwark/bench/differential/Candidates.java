@@ -187,7 +187,7 @@ final class Candidates {
   /**
    * Composer (VersionParser::normalize): a "v" prefix, up to four numbers, the stabilities
    * alpha/beta/RC/patch and their short forms (a, b, rc, p, pl), "-dev", "+build" metadata, and
-   * branch versions ("1.2.x-dev"); Maven-style suffixes it refuses.
+   * branch versions ("1.2.x-dev", "dev-master"); Maven-style suffixes it refuses.
    */
   private static void composer(String bound, Set<String> out) {
     neighbours(bound, out);
@@ -201,6 +201,9 @@ final class Candidates {
     }
     out.add("v" + bound);
     out.add("V" + bound);
+    // Branches: Composer orders the default branch above every release and no other branch.
+    out.add("dev-master");
+    out.add("dev-feature");
     Matcher m = DIGITS.matcher(bound);
     if (m.find()) {
       String major = m.group();

@@ -120,6 +120,36 @@ class DifferentialTest {
   }
 
   /**
+   * A real eZ Platform record (introduced 0, fixed 6.13.8.2) at Composer's branches: the default
+   * branch {@code dev-master} sorts above every release, so it is clean (Bulwark had it affected,
+   * below every release, until the harness found it); another branch has no order: undecidable.
+   */
+  @Test
+  void packagistBranchesAtAnIntroducedZeroRecord() throws Exception {
+    Differential.Outcome o = run();
+    assumeTrue(
+        o.missingOracles().stream().noneMatch(m -> m.startsWith("Packagist:")),
+        "composer/semver is not installed here");
+    String id = "GHSA-mrvj-7q4f-5p42";
+    String[][] expected = {
+      {"dev-master", "CLEAN"},
+      {"dev-feature", "UNDECIDABLE"},
+      {"0.0.1", "AFFECTED"},
+      {"6.13.7.2", "AFFECTED"},
+      {"6.13.8.2-RC1", "AFFECTED"},
+      {"6.13.8.2", "CLEAN"},
+      {"6.13.8.2-p1", "CLEAN"},
+      {"7.5.15.2-beta1", "AFFECTED"},
+    };
+    for (String[] e : expected) {
+      Verdict v = Verdict.valueOf(e[1]);
+      assertThat(o.verdicts(id, "ezsystems/ezpublish-kernel", e[0]))
+          .as("ezsystems/ezpublish-kernel@" + e[0])
+          .containsExactly(v, v);
+    }
+  }
+
+  /**
    * RubyGems' four-part versions at the bounds of a real Rails record (fixed 6.1.7.1; introduced
    * 7.0.0, fixed 7.0.4.1): a pre-release of a fixed version is still affected, and one of an
    * introduced version is not.
