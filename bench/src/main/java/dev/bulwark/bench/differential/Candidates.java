@@ -32,6 +32,7 @@ final class Candidates {
       case PEP440 -> pep440(bound, out);
       case MAVEN -> maven(bound, out);
       case COMPOSER -> composer(bound, out);
+      case GEM -> gem(bound, out);
       case DPKG -> dpkg(bound, out);
       case RPM -> rpm(bound, out);
       case APK -> apk(bound, out);
@@ -48,6 +49,7 @@ final class Candidates {
               : Set.of("0.0.0", "0.0.1", "0.0.0-0", "1.0.0");
       case PEP440 -> Set.of("0", "0.0.1", "0.dev0", "1.0");
       case MAVEN -> Set.of("0", "0.0.1", "1.0-SNAPSHOT", "1.0");
+      case GEM -> Set.of("0", "0.0.1", "0.a", "1.0.0.pre");
       case COMPOSER -> Set.of("0", "0.0.1", "0.0.0-dev", "v1.0.0", "1.0.0-alpha1");
       case DPKG -> Set.of("0", "0~", "0.1-1", "1:0");
       case RPM -> Set.of("0", "0.1-1", "0~rc1", "1:0");
@@ -212,6 +214,39 @@ final class Candidates {
       }
       out.add(major + ".x-dev");
     }
+  }
+
+  /**
+   * RubyGems (Gem::Version): a letter makes a segment a pre-release ({@code .rc1}, {@code .pre},
+   * {@code .beta.2}, {@code a}), a {@code -} reads as {@code .pre.}, trailing zeros do not count,
+   * and a platform suffix or a space is not part of a version.
+   */
+  private static void gem(String bound, Set<String> out) {
+    neighbours(bound, out);
+    for (String s :
+        new String[] {
+          ".rc1",
+          ".rc.1",
+          ".pre",
+          ".pre.1",
+          ".beta",
+          ".beta.2",
+          ".alpha1",
+          "a",
+          ".a",
+          "-rc1",
+          "-1",
+          ".0",
+          ".0.0",
+          ".1",
+          ".x",
+          "-x86_64-linux",
+          " ",
+          "+build"
+        }) {
+      out.add(bound + s);
+    }
+    out.add("v" + bound);
   }
 
   private static void dpkg(String bound, Set<String> out) {

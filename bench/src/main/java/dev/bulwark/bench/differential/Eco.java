@@ -20,7 +20,7 @@ enum Eco {
   PYPI("PyPI", Family.PEP440, Names.PEP503),
   MAVEN("Maven", Family.MAVEN, Names.EXACT),
   NUGET("NuGet", Family.SEMVER, Names.CASE_INSENSITIVE),
-  RUBYGEMS("RubyGems", Family.MAVEN, Names.EXACT),
+  RUBYGEMS("RubyGems", Family.GEM, Names.EXACT),
   PACKAGIST("Packagist", Family.COMPOSER, Names.CASE_INSENSITIVE),
   DEBIAN("Debian", Family.DPKG, Names.EXACT),
   UBUNTU("Ubuntu", Family.DPKG, Names.EXACT),
@@ -39,6 +39,7 @@ enum Eco {
     PEP440,
     MAVEN,
     COMPOSER,
+    GEM,
     DPKG,
     RPM,
     APK

@@ -82,7 +82,11 @@ final class Oracles {
           case MAVEN ->
               node("maven", "mvncmp", "mvncmp@1.0.0 (npm; Maven's ComparableVersion in JS)");
           case NUGET -> node("nuget", "@snyk/nuget-semver", "@snyk/nuget-semver@1.6.1 (npm)");
-          case RUBYGEMS -> node("rubygems", "@snyk/ruby-semver", "@snyk/ruby-semver@4.2.1 (npm)");
+          case RUBYGEMS ->
+              node(
+                  "rubygems",
+                  "@snyk/ruby-semver",
+                  "@snyk/ruby-semver@4.2.1 (npm), for strings Gem::Version's pattern reads");
           case PYPI ->
               python(
                   "pypi",

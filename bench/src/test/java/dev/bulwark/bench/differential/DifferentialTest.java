@@ -152,7 +152,8 @@ class DifferentialTest {
   /**
    * RubyGems' four-part versions at the bounds of a real Rails record (fixed 6.1.7.1; introduced
    * 7.0.0, fixed 7.0.4.1): a pre-release of a fixed version is still affected, and one of an
-   * introduced version is not.
+   * introduced version is not; trailing zeros do not count; a platform suffix is not part of a
+   * Gem::Version (a gem's platform is its own attribute), so undecidable.
    */
   @Test
   void rubyGemsFourPartBoundsOfARailsRecord() throws Exception {
@@ -169,6 +170,10 @@ class DifferentialTest {
       {"7.0.4.1", "CLEAN"},
       {"7.0.5.1", "CLEAN"},
       {"7.0.0-rc1", "CLEAN"},
+      {"7.0.0.rc1", "CLEAN"},
+      {"7.0.4.1.rc1", "AFFECTED"},
+      {"7.0.4.1.0", "CLEAN"},
+      {"7.0.4.1-x86_64-linux", "UNDECIDABLE"},
     };
     for (String[] e : expected) {
       Verdict v = Verdict.valueOf(e[1]);
