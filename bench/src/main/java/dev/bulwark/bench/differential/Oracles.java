@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>Go, crates.io: {@link Semver2}, SemVer 2.0 written in the harness from the specification.
  *   <li>npm: the {@code semver} npm package; Maven: {@code mvncmp}; NuGet: {@code
- *       @snyk/nuget-semver}; RubyGems: {@code @snyk/ruby-semver} (all npm, pinned and installed by
+ *       @snyk/nuget-semver}; RubyGems: {@code @snyk/ruby-semver}, for the strings Gem::Version's
+ *       pattern reads (all npm, pinned and installed by
  *       {@code .ci/steps/before-20-differential-tools.sh} into {@link #nodeModules}).
  *   <li>PyPI: Debian's {@code python3-packaging} (with {@code canonicalize_name} for names).
  *   <li>Debian, Ubuntu: dpkg's rules in one process (Dpkg::Version, from the dpkg source), checked
@@ -31,7 +32,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>Alpine, Wolfi, Chainguard: {@link ApkVersion}, written in the harness.
  *   <li>Packagist: Composer's own library, composer/semver (Debian's {@code php-composer-semver}
  *       with {@code php-cli}): {@code VersionParser::normalize} and {@code Comparator}, as {@code
- *       Semver::sort} orders versions (Bulwark uses versatile's Java reimplementation).
+ *       Semver::sort} orders versions, the default branch above every release and any other branch
+ *       without an order, so undecidable (Bulwark uses versatile's Java reimplementation), through
+ *       {@code bench/differential/oracle.php}.
  * </ul>
  */
 final class Oracles {
