@@ -31,6 +31,8 @@ final class Candidates {
       case SEMVER -> semver(eco, bound, out);
       case PEP440 -> pep440(bound, out);
       case MAVEN -> maven(bound, out);
+      case COMPOSER -> composer(bound, out);
+      case GEM -> gem(bound, out);
       case DPKG -> dpkg(bound, out);
       case RPM -> rpm(bound, out);
       case APK -> apk(bound, out);
@@ -47,6 +49,8 @@ final class Candidates {
               : Set.of("0.0.0", "0.0.1", "0.0.0-0", "1.0.0");
       case PEP440 -> Set.of("0", "0.0.1", "0.dev0", "1.0");
       case MAVEN -> Set.of("0", "0.0.1", "1.0-SNAPSHOT", "1.0");
+      case GEM -> Set.of("0", "0.0.1", "0.a", "1.0.0.pre");
+      case COMPOSER -> Set.of("0", "0.0.1", "0.0.0-dev", "v1.0.0", "1.0.0-alpha1");
       case DPKG -> Set.of("0", "0~", "0.1-1", "1:0");
       case RPM -> Set.of("0", "0.1-1", "0~rc1", "1:0");
       case APK -> Set.of("0", "0.1-r0", "0_alpha1", "1.0-r0");
@@ -180,6 +184,69 @@ final class Candidates {
     }
     out.add(bound + ".0");
     out.add(bound + "-sp1");
+  }
+
+  /**
+   * Composer (VersionParser::normalize): a "v" prefix, up to four numbers, the stabilities
+   * alpha/beta/RC/patch and their short forms (a, b, rc, p, pl), "-dev", "+build" metadata, and
+   * branch versions ("1.2.x-dev", "dev-master"); Maven-style suffixes it refuses.
+   */
+  private static void composer(String bound, Set<String> out) {
+    neighbours(bound, out);
+    for (String s :
+        new String[] {
+          "-alpha", "-alpha1", "-a1", "-beta", "-beta1", "-BETA2", "-b2", "-beta.1", "-RC1",
+          "-rc1", "-RC", "-p1", "-patch1", "-pl1", "-dev", "-beta1-dev", "-stable", "+build",
+          ".0", ".0.0", "-SNAPSHOT", "-1", "-M1", "-rc1+build", "@dev"
+        }) {
+      out.add(bound + s);
+    }
+    out.add("v" + bound);
+    out.add("V" + bound);
+    // Branches: Composer orders the default branch above every release and no other branch.
+    out.add("dev-master");
+    out.add("dev-feature");
+    Matcher m = DIGITS.matcher(bound);
+    if (m.find()) {
+      String major = m.group();
+      if (m.find() && m.start() == major.length() + 1 && bound.charAt(major.length()) == '.') {
+        out.add(major + "." + m.group() + ".x-dev");
+      }
+      out.add(major + ".x-dev");
+    }
+  }
+
+  /**
+   * RubyGems (Gem::Version): a letter makes a segment a pre-release ({@code .rc1}, {@code .pre},
+   * {@code .beta.2}, {@code a}), a {@code -} reads as {@code .pre.}, trailing zeros do not count,
+   * and a platform suffix or a space is not part of a version.
+   */
+  private static void gem(String bound, Set<String> out) {
+    neighbours(bound, out);
+    for (String s :
+        new String[] {
+          ".rc1",
+          ".rc.1",
+          ".pre",
+          ".pre.1",
+          ".beta",
+          ".beta.2",
+          ".alpha1",
+          "a",
+          ".a",
+          "-rc1",
+          "-1",
+          ".0",
+          ".0.0",
+          ".1",
+          ".x",
+          "-x86_64-linux",
+          " ",
+          "+build"
+        }) {
+      out.add(bound + s);
+    }
+    out.add("v" + bound);
   }
 
   private static void dpkg(String bound, Set<String> out) {

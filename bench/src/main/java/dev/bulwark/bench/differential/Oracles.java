@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>Go, crates.io: {@link Semver2}, SemVer 2.0 written in the harness from the specification.
  *   <li>npm: the {@code semver} npm package; Maven: {@code mvncmp}; NuGet: {@code
- *       @snyk/nuget-semver}; RubyGems: {@code @snyk/ruby-semver} (all npm, pinned and installed by
+ *       @snyk/nuget-semver}; RubyGems: {@code @snyk/ruby-semver}, for the strings Gem::Version's
+ *       pattern reads (all npm, pinned and installed by
  *       {@code .ci/steps/before-20-differential-tools.sh} into {@link #nodeModules}).
  *   <li>PyPI: Debian's {@code python3-packaging} (with {@code canonicalize_name} for names).
  *   <li>Debian, Ubuntu: dpkg's rules in one process (Dpkg::Version, from the dpkg source), checked
@@ -29,12 +30,18 @@ import java.util.concurrent.TimeUnit;
  *   <li>Red Hat, Rocky Linux, AlmaLinux, SUSE, openSUSE: RPM's own comparison (Debian's {@code
  *       python3-rpm}).
  *   <li>Alpine, Wolfi, Chainguard: {@link ApkVersion}, written in the harness.
- *   <li>Packagist: none (no independent implementation of Composer's ordering is packaged for
- *       Debian or npm here); reported as such.
+ *   <li>Packagist: Composer's own library, composer/semver (Debian's {@code php-composer-semver}
+ *       with {@code php-cli}): {@code VersionParser::normalize} and {@code Comparator}, as {@code
+ *       Semver::sort} orders versions, the default branch above every release and any other branch
+ *       without an order, so undecidable (Bulwark uses versatile's Java reimplementation), through
+ *       {@code bench/differential/oracle.php}.
  * </ul>
  */
 final class Oracles {
   private static final String PYTHON = "/usr/bin/python3";
+  private static final String PHP = "/usr/bin/php";
+  private static final Path COMPOSER_SEMVER =
+      Path.of("/usr/share/php/Composer/Semver/autoload.php");
   private final Path scripts;
   private final Path nodeModules;
   private final Map<Eco, OsvEvaluation> cache = new EnumMap<>(Eco.class);
@@ -49,10 +56,7 @@ final class Oracles {
   }
 
   String why(Eco eco) {
-    return eco == Eco.PACKAGIST
-        ? "no implementation of Composer's version ordering other than Bulwark's is packaged for"
-            + " Debian or npm"
-        : "none wired";
+    return "none wired";
   }
 
   OsvEvaluation evaluation(Eco eco) {
@@ -81,7 +85,11 @@ final class Oracles {
           case MAVEN ->
               node("maven", "mvncmp", "mvncmp@1.0.0 (npm; Maven's ComparableVersion in JS)");
           case NUGET -> node("nuget", "@snyk/nuget-semver", "@snyk/nuget-semver@1.6.1 (npm)");
-          case RUBYGEMS -> node("rubygems", "@snyk/ruby-semver", "@snyk/ruby-semver@4.2.1 (npm)");
+          case RUBYGEMS ->
+              node(
+                  "rubygems",
+                  "@snyk/ruby-semver",
+                  "@snyk/ruby-semver@4.2.1 (npm), for strings Gem::Version's pattern reads");
           case PYPI ->
               python(
                   "pypi",
@@ -112,7 +120,7 @@ final class Oracles {
                   "apk ordering written in the harness from apk-tools' documented rules",
                   ApkVersion::parse,
                   ApkVersion::compareTo);
-          case PACKAGIST -> null;
+          case PACKAGIST -> php();
         };
     if (ordering == null) {
       return null;
@@ -141,6 +149,25 @@ final class Oracles {
             "node",
             scripts.resolve("oracle.js").toString(),
             mode));
+  }
+
+  private Oracle php() {
+    String missing = null;
+    if (!Files.isExecutable(Path.of(PHP))) {
+      missing = PHP + " is missing (apt-get install php-cli)";
+    } else if (!Files.isRegularFile(COMPOSER_SEMVER)) {
+      missing =
+          "composer/semver is not installed at "
+              + COMPOSER_SEMVER
+              + " (apt-get install php-composer-semver)";
+    }
+    return Oracle.process(
+        "composer/semver "
+            + debVersion("php-composer-semver")
+            + " (Debian php-composer-semver; VersionParser::normalize and Comparator, as"
+            + " Semver::sort orders)",
+        missing,
+        List.of(PHP, scripts.resolve("oracle.php").toString(), COMPOSER_SEMVER.toString()));
   }
 
   private Oracle python(String mode, String module, String description) {

@@ -1,6 +1,7 @@
 package dev.bulwark.bench.differential;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.bulwark.bench.differential.Differential.Verdict;
 import java.io.ByteArrayOutputStream;
@@ -55,6 +56,12 @@ class DifferentialTest {
     }
     assertThat(o.comparisons("Go")).isPositive();
     assertThat(o.comparisons("crates.io")).isPositive();
+    if (o.missingOracles().stream().noneMatch(m -> m.startsWith("Packagist:"))) {
+      assertThat(o.comparisons("Packagist")).isPositive();
+    }
+    if (o.missingOracles().stream().noneMatch(m -> m.startsWith("RubyGems:"))) {
+      assertThat(o.comparisons("RubyGems")).isPositive();
+    }
     assertThat(o.disagreements()).as("disagreements (printed above)").isZero();
   }
 
@@ -77,6 +84,103 @@ class DifferentialTest {
         .containsExactly(Verdict.CLEAN, Verdict.CLEAN);
     assertThat(o.verdicts("GO-2026-5745", "github.com/0xERR0R/blocky", "v0.28.0-rc.1"))
         .containsExactly(Verdict.CLEAN, Verdict.CLEAN);
+  }
+
+  /**
+   * Composer's spellings at a bound of a real Symfony record (introduced 2.0.0, fixed 4.4.50):
+   * pre-releases sort below the release, a patch release ({@code -p1}) above it, the {@code v}
+   * prefix is dropped, a branch version {@code 4.4.x-dev} sorts above every 4.4 release, names
+   * compare without case, and a Maven-style suffix Composer refuses is undecidable on both sides.
+   */
+  @Test
+  void packagistSpellingsAtASymfonyBound() throws Exception {
+    Differential.Outcome o = run();
+    assumeTrue(
+        o.missingOracles().stream().noneMatch(m -> m.startsWith("Packagist:")),
+        "composer/semver is not installed here");
+    String id = "GHSA-3gv2-29qc-v67m";
+    String[][] expected = {
+      {"symfony/symfony", "4.4.49", "AFFECTED"},
+      {"symfony/symfony", "v4.4.50", "CLEAN"},
+      {"symfony/symfony", "4.4.50-rc1", "AFFECTED"},
+      {"symfony/symfony", "4.4.50-RC1", "AFFECTED"},
+      {"symfony/symfony", "4.4.50-beta1", "AFFECTED"},
+      {"symfony/symfony", "4.4.50", "CLEAN"},
+      {"symfony/symfony", "4.4.50-p1", "CLEAN"},
+      {"symfony/symfony", "4.4.x-dev", "CLEAN"},
+      {"symfony/symfony", "2.0.0-beta1", "CLEAN"},
+      {"symfony/symfony", "2.0.0", "AFFECTED"},
+      {"SYMFONY/SYMFONY", "2.0.0", "AFFECTED"},
+      {"symfony/symfony", "4.4.50-SNAPSHOT", "UNDECIDABLE"},
+    };
+    for (String[] e : expected) {
+      Verdict v = Verdict.valueOf(e[2]);
+      assertThat(o.verdicts(id, e[0], e[1])).as(e[0] + "@" + e[1]).containsExactly(v, v);
+    }
+  }
+
+  /**
+   * A real eZ Platform record (introduced 0, fixed 6.13.8.2) at Composer's branches: the default
+   * branch {@code dev-master} sorts above every release, so it is clean (Bulwark had it affected,
+   * below every release, until the harness found it); another branch has no order: undecidable.
+   */
+  @Test
+  void packagistBranchesAtAnIntroducedZeroRecord() throws Exception {
+    Differential.Outcome o = run();
+    assumeTrue(
+        o.missingOracles().stream().noneMatch(m -> m.startsWith("Packagist:")),
+        "composer/semver is not installed here");
+    String id = "GHSA-mrvj-7q4f-5p42";
+    String[][] expected = {
+      {"dev-master", "CLEAN"},
+      {"dev-feature", "UNDECIDABLE"},
+      {"0.0.1", "AFFECTED"},
+      {"6.13.7.2", "AFFECTED"},
+      {"6.13.8.2-RC1", "AFFECTED"},
+      {"6.13.8.2", "CLEAN"},
+      {"6.13.8.2-p1", "CLEAN"},
+      {"7.5.15.2-beta1", "AFFECTED"},
+    };
+    for (String[] e : expected) {
+      Verdict v = Verdict.valueOf(e[1]);
+      assertThat(o.verdicts(id, "ezsystems/ezpublish-kernel", e[0]))
+          .as("ezsystems/ezpublish-kernel@" + e[0])
+          .containsExactly(v, v);
+    }
+  }
+
+  /**
+   * RubyGems' four-part versions at the bounds of a real Rails record (fixed 6.1.7.1; introduced
+   * 7.0.0, fixed 7.0.4.1): a pre-release of a fixed version is still affected, and one of an
+   * introduced version is not; trailing zeros do not count; a platform suffix is not part of a
+   * Gem::Version (a gem's platform is its own attribute), so undecidable.
+   */
+  @Test
+  void rubyGemsFourPartBoundsOfARailsRecord() throws Exception {
+    Differential.Outcome o = run();
+    assumeTrue(
+        o.missingOracles().stream().noneMatch(m -> m.startsWith("RubyGems:")),
+        "@snyk/ruby-semver is not installed here");
+    String id = "GHSA-579w-22j4-4749";
+    String[][] expected = {
+      {"6.1.6.1", "AFFECTED"},
+      {"6.1.7.1", "CLEAN"},
+      {"6.1.7.1-rc1", "AFFECTED"},
+      {"7.0.3.1", "AFFECTED"},
+      {"7.0.4.1", "CLEAN"},
+      {"7.0.5.1", "CLEAN"},
+      {"7.0.0-rc1", "CLEAN"},
+      {"7.0.0.rc1", "CLEAN"},
+      {"7.0.4.1.rc1", "AFFECTED"},
+      {"7.0.4.1.0", "CLEAN"},
+      {"7.0.4.1-x86_64-linux", "UNDECIDABLE"},
+    };
+    for (String[] e : expected) {
+      Verdict v = Verdict.valueOf(e[1]);
+      assertThat(o.verdicts(id, "activerecord", e[0]))
+          .as("activerecord@" + e[0])
+          .containsExactly(v, v);
+    }
   }
 
   /** semver.org, item 11: the precedence example, in order. */

@@ -11,11 +11,11 @@ import org.apache.maven.artifact.versioning.ComparableVersion;
  * (npm, crates.io) uses org.semver4j (strict SemVer 2.0: versatile's npm scheme delegates to the
  * unmaintained com.vdurmont semver4j, which compares major versions above 127 by identity, so that
  * {@code 300.0.11} was below itself); Go, PEP 440, Debian (dpkg), RPM (rpmvercmp with epoch, {@code
- * ~} and {@code ^}), apk, NuGet and Composer use versatile's implementations; the OS schemes are
- * checked against {@code dpkg --compare-versions} and rpm's own {@code rpm.vercmp} in the test
- * suites, and refuse here what their tools refuse (an epoch that is not a number). RubyGems is
- * written here ({@link RubyGemsVersion}): no maintained Java library implements {@code
- * Gem::Version}.
+ * ~} and {@code ^}), apk, NuGet and Composer use versatile's implementations (Composer's branch
+ * versions read here first, as composer/semver reads them); the OS schemes are checked against
+ * {@code dpkg --compare-versions} and rpm's own {@code rpm.vercmp} in the test suites, and refuse
+ * here what their tools refuse (an epoch that is not a number). RubyGems is written here ({@link
+ * RubyGemsVersion}): no maintained Java library implements {@code Gem::Version}.
  */
 public enum VersionScheme {
   /** SemVer 2.0 as npm's semver reads it: a leading {@code v} is allowed and dropped. */
@@ -66,6 +66,7 @@ public enum VersionScheme {
             case DEBIAN -> VersionFactory.forScheme(versatileScheme, epochChecked(v));
             case RPM -> RpmEvr.parse(epochChecked(v));
             case APK -> VersionFactory.forScheme(versatileScheme, apkChecked(v));
+            case PACKAGIST -> VersionFactory.forScheme(versatileScheme, composerBranch(v));
             default -> VersionFactory.forScheme(versatileScheme, v);
           };
       if (versatileScheme != null && this != SEMVER) {
@@ -98,6 +99,7 @@ public enum VersionScheme {
         switch (this) {
           case GO -> VersionFactory.forScheme(versatileScheme, goCanonical(v));
           case RPM -> RpmEvr.parse(v);
+          case PACKAGIST -> VersionFactory.forScheme(versatileScheme, composerBranch(v));
           default -> VersionFactory.forScheme(versatileScheme, v);
         };
     parsed.compareTo(copy);
@@ -176,6 +178,33 @@ public enum VersionScheme {
     }
     return LEADING_ZEROS.matcher(v).replaceFirst("");
   }
+
+  /**
+   * Composer's branch versions. The default branch ({@code dev-master}, {@code dev-trunk}, {@code
+   * dev-default}, or the bare name) sorts above every release: composer/semver's {@code
+   * VersionParser::normalizeDefaultBranch} reads it as {@code 9999999-dev}, and {@code
+   * Semver::sort} orders it so; versatile reads any {@code dev-} branch as below every release, so
+   * that {@code dev-master} was inside every range starting at 0 (the differential harness found
+   * it). Any other branch has no place in Composer's order (its constraints match a branch only by
+   * name), so it is refused here: unmatched with the reason, not guessed.
+   */
+  private static String composerBranch(String v) {
+    // As VersionParser::normalize reads it: the "dev-" prefix in any case, the branch name as
+    // written (normalizeDefaultBranch compares it exactly).
+    boolean branch = v.regionMatches(true, 0, "dev-", 0, 4);
+    String name = branch ? v.substring(4) : v;
+    if (DEFAULT_BRANCHES.contains(name)) {
+      return "9999999-dev";
+    }
+    if (branch) {
+      throw new IllegalArgumentException(
+          "a branch other than the default one (dev-master) has no order");
+    }
+    return v;
+  }
+
+  private static final java.util.Set<String> DEFAULT_BRANCHES =
+      java.util.Set.of("master", "trunk", "default");
 
   private static final java.util.regex.Pattern LEADING_ZEROS =
       java.util.regex.Pattern.compile("^0+(?=[0-9])");

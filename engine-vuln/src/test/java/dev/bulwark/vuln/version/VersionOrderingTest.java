@@ -253,6 +253,29 @@ class VersionOrderingTest {
     equal(VersionScheme.PACKAGIST, "v1.0.0", "1.0.0");
   }
 
+  /**
+   * GHSA-mrvj-7q4f-5p42 (ezsystems/ezpublish-kernel, introduced 0, fixed 6.13.8.2) at {@code
+   * dev-master}: the differential harness found Bulwark affected, Composer clean. composer/semver
+   * reads the default branch as {@code 9999999-dev}, above every release (versatile put every
+   * {@code dev-} branch below them all, so inside every range from 0); any other branch has no
+   * order in Composer and is refused, not guessed.
+   */
+  @Test
+  void ghsaMrvj7q4f5p42DevMasterSortsAboveEveryRelease() throws Exception {
+    ascending(
+        VersionScheme.PACKAGIST, "0", "6.13.8.1", "6.13.8.2", "7.5.15.2", "99999.0", "dev-master");
+    ascending(VersionScheme.PACKAGIST, "6.13.x-dev", "dev-master");
+    equal(VersionScheme.PACKAGIST, "dev-master", "master");
+    equal(VersionScheme.PACKAGIST, "dev-master", "dev-trunk");
+    equal(VersionScheme.PACKAGIST, "DEV-master", "dev-default");
+    for (String branch : List.of("dev-feature", "dev-main", "dev-MASTER", "dev-6.13")) {
+      assertThatThrownBy(() -> VersionScheme.PACKAGIST.parse(branch))
+          .as(branch)
+          .isInstanceOf(InvalidVersionException.class)
+          .hasMessageContaining("has no order");
+    }
+  }
+
   @Test
   void invalidVersionsAreErrorsNotGuesses() {
     for (VersionScheme s : List.of(VersionScheme.SEMVER, VersionScheme.GO, VersionScheme.PYPI)) {
