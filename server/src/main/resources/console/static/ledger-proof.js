@@ -41,13 +41,16 @@ function source() {
   return cached;
 }
 
+// Checks the entry the element names and writes the verdict into it; returns the entry's
+// canonical JSON once it was read (for the ledger page, which shows it), or null.
 export async function checkEntry(el) {
   const index = Number(el.dataset.ledgerEntry);
   const label = el.dataset.ledgerLabel || "this record";
   const n = index.toLocaleString("en");
   el.textContent = label + " is entry " + n + " of the ledger: checking\u2026";
   try {
-    const r = await verifyEntry(source(), index);
+    const src = source();
+    const r = await verifyEntry(src, index);
     if (r.included) {
       el.textContent = label + " is entry " + n + " of the ledger: verified";
       el.dataset.ledgerResult = "verified";
@@ -59,9 +62,11 @@ export async function checkEntry(el) {
       el.textContent = label + " is entry " + n + " of the ledger: NOT verified (" + r.reason + ")";
       el.dataset.ledgerResult = "failed";
     }
+    return r.pending ? null : await src.entry(index);
   } catch (e) {
     el.textContent = label + " is entry " + n + " of the ledger: could not be checked (" + e.message + ")";
     el.dataset.ledgerResult = "unchecked";
+    return null;
   }
 }
 
