@@ -76,7 +76,9 @@ final class DeploymentDao {
     }
     return q.map(
             (rs, ctx) -> {
-              long ledger = rs.getLong("ledger_index");
+              // Read first: wasNull speaks of the column read last.
+              long index = rs.getLong("ledger_index");
+              Long ledger = rs.wasNull() ? null : index;
               return new Deployments.OnLedger(
                   new Deployments.Deployment(
                       rs.getLong("id"),
@@ -87,7 +89,7 @@ final class DeploymentDao {
                       rs.getLong("decision_id"),
                       rs.getString("deployed_by"),
                       Instant.ofEpochMilli(rs.getLong("deployed_at"))),
-                  rs.wasNull() ? null : ledger);
+                  ledger);
             })
         .list();
   }
