@@ -112,7 +112,11 @@ class FindingLedgerBrowserTest extends BrowserTest {
     new Select(row.findElement(By.name("state"))).selectByValue("affected");
     row.findElement(By.name("reason")).sendKeys(REASON);
     row.findElement(By.cssSelector("form.triage button")).click();
-    new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(row));
+    // Chromium may answer the check on a document being torn down with an inspector error rather
+    // than a stale element: ask again.
+    new WebDriverWait(browser, Duration.ofSeconds(30))
+        .ignoring(org.openqa.selenium.WebDriverException.class)
+        .until(ExpectedConditions.stalenessOf(row));
     assertThat(waitFor(By.cssSelector("[data-testid=notice]")).getText())
         .contains("state was changed");
     // A developer may not read the ledger: the page names the entry but offers no check of it.
