@@ -71,5 +71,21 @@ const target = document.getElementById("entry-result");
 if (entry !== null && target && /^[0-9]{1,15}$/.test(entry)) {
   document.getElementById("entry").value = entry;
   target.dataset.ledgerEntry = entry;
+  target.addEventListener("ledger-checked", (e) => {
+    const canonical = e.detail;
+    // What the entry says, as hashed: its action, subject, actor and the digests of the state
+    // before and after. Shown as text; whether it is genuine is the verdict above.
+    const shown = document.getElementById("entry-content");
+    if (canonical && shown) {
+      let pretty = canonical;
+      try {
+        pretty = JSON.stringify(JSON.parse(canonical), null, 2);
+      } catch (err) {
+        // Not JSON: the verdict already says the entry is wrong; show it as it came.
+      }
+      shown.textContent = pretty;
+      shown.hidden = false;
+    }
+  });
   checkEntry(target);
 }

@@ -41,13 +41,32 @@ function source() {
   return cached;
 }
 
+// An entry just written (the page after a form) is newer than the signed checkpoint until the
+// server signs the next one (ledger.checkpointInterval, 10 s by default): look again a few times,
+// with a fresh checkpoint, before leaving it pending.
+const RECHECKS = 8;
+const RECHECK_MS = 4000;
+function recheck(el) {
+  const tries = Number(el.dataset.ledgerRechecks || 0);
+  if (tries >= RECHECKS) return;
+  el.dataset.ledgerRechecks = String(tries + 1);
+  setTimeout(() => {
+    cached = null;
+    checkEntry(el);
+  }, RECHECK_MS);
+}
+
+// Checks the entry the element names and writes the verdict into it. Once the entry could be
+// checked (verified or not), the element gets a "ledger-checked" event whose detail is the entry's
+// canonical JSON (the ledger page shows it); the same is returned, or null.
 export async function checkEntry(el) {
   const index = Number(el.dataset.ledgerEntry);
   const label = el.dataset.ledgerLabel || "this record";
   const n = index.toLocaleString("en");
   el.textContent = label + " is entry " + n + " of the ledger: checking\u2026";
   try {
-    const r = await verifyEntry(source(), index);
+    const src = source();
+    const r = await verifyEntry(src, index);
     if (r.included) {
       el.textContent = label + " is entry " + n + " of the ledger: verified";
       el.dataset.ledgerResult = "verified";
@@ -55,13 +74,19 @@ export async function checkEntry(el) {
       el.textContent = label + " is entry " + n + " of the ledger: newer than the last signed checkpoint (" +
         r.size.toLocaleString("en") + "), not yet provable";
       el.dataset.ledgerResult = "pending";
+      recheck(el);
     } else {
       el.textContent = label + " is entry " + n + " of the ledger: NOT verified (" + r.reason + ")";
       el.dataset.ledgerResult = "failed";
     }
+    if (r.pending) return null;
+    const canonical = await src.entry(index);
+    el.dispatchEvent(new CustomEvent("ledger-checked", { detail: canonical }));
+    return canonical;
   } catch (e) {
     el.textContent = label + " is entry " + n + " of the ledger: could not be checked (" + e.message + ")";
     el.dataset.ledgerResult = "unchecked";
+    return null;
   }
 }
 

@@ -50,13 +50,16 @@ final class DeploymentDao {
         .collect(Collectors.toSet());
   }
 
-  /** What runs where: the latest deployment of each service in each environment. */
-  List<Deployments.Deployment> current(Handle h, Principal p, String environment, String service) {
+  /**
+   * What runs where: the latest deployment of each service in each environment, with the index of
+   * the ledger entry that recorded it (null for rows from before V22 that no entry matched).
+   */
+  List<Deployments.OnLedger> current(Handle h, Principal p, String environment, String service) {
     var q =
         h.createQuery(
                 """
                 SELECT d.id, s.name AS service, d.version, d.digest, d.environment, d.decision_id,
-                  d.deployed_by, d.deployed_at
+                  d.deployed_by, d.deployed_at, d.ledger_index
                 FROM deployments d JOIN services s ON s.id = d.service_id
                 WHERE d.id IN (SELECT MAX(id) FROM deployments GROUP BY service_id, environment) AND
                 """
@@ -72,16 +75,22 @@ final class DeploymentDao {
       q = q.bind("service", service);
     }
     return q.map(
-            (rs, ctx) ->
-                new Deployments.Deployment(
-                    rs.getLong("id"),
-                    rs.getString("service"),
-                    rs.getString("version"),
-                    rs.getString("digest"),
-                    rs.getString("environment"),
-                    rs.getLong("decision_id"),
-                    rs.getString("deployed_by"),
-                    Instant.ofEpochMilli(rs.getLong("deployed_at"))))
+            (rs, ctx) -> {
+              // Read first: wasNull speaks of the column read last.
+              long index = rs.getLong("ledger_index");
+              Long ledger = rs.wasNull() ? null : index;
+              return new Deployments.OnLedger(
+                  new Deployments.Deployment(
+                      rs.getLong("id"),
+                      rs.getString("service"),
+                      rs.getString("version"),
+                      rs.getString("digest"),
+                      rs.getString("environment"),
+                      rs.getLong("decision_id"),
+                      rs.getString("deployed_by"),
+                      Instant.ofEpochMilli(rs.getLong("deployed_at"))),
+                  ledger);
+            })
         .list();
   }
 }

@@ -54,6 +54,19 @@ public final class Deployments {
       Instant deployedAt) {}
 
   /**
+   * A deployment with the index of the ledger entry that recorded it, for pages that prove it (the
+   * inclusion widget); null where an old row has none. The API's list stays as it is.
+   */
+  public record OnLedger(Deployment deployment, Long ledgerIndex) {
+    public OnLedger {
+      java.util.Objects.requireNonNull(deployment, "deployment");
+      if (ledgerIndex != null && ledgerIndex < 0) {
+        throw new IllegalArgumentException("a ledger index is not negative: " + ledgerIndex);
+      }
+    }
+  }
+
+  /**
    * Records that a release runs in an environment, only if the latest gate decision for that exact
    * digest in that environment allowed it (409 otherwise).
    */
@@ -130,6 +143,11 @@ public final class Deployments {
   }
 
   public List<Deployment> deployments(Principal caller, String environment, String service) {
+    return onLedger(caller, environment, service).stream().map(OnLedger::deployment).toList();
+  }
+
+  /** {@link #deployments}, each with the index of its ledger entry. */
+  public List<OnLedger> onLedger(Principal caller, String environment, String service) {
     if (environment != null) {
       gates.checkEnvironment(environment);
     }

@@ -22,7 +22,7 @@ public final class WhatRunsWhere {
   }
 
   /** One service's row: per environment, its deployment there or none. */
-  public record Row(String service, List<Deployments.Deployment> cells, boolean sameEverywhere) {}
+  public record Row(String service, List<Deployments.OnLedger> cells, boolean sameEverywhere) {}
 
   /** The matrix: the configured environments as columns, one row per deployed service. */
   public record Matrix(List<String> environments, List<Row> rows, String service) {}
@@ -42,19 +42,20 @@ public final class WhatRunsWhere {
   /** The matrix for the caller's teams, optionally for one service. */
   public Matrix matrix(Principal caller, String service) {
     List<String> envs = deployments.environments();
-    Map<String, Map<String, Deployments.Deployment>> byService = new TreeMap<>();
+    Map<String, Map<String, Deployments.OnLedger>> byService = new TreeMap<>();
     String only = service == null ? null : service.strip();
-    for (Deployments.Deployment d : deployments.deployments(caller, null, only)) {
-      byService.computeIfAbsent(d.service(), s -> new LinkedHashMap<>()).put(d.environment(), d);
+    for (Deployments.OnLedger l : deployments.onLedger(caller, null, only)) {
+      Deployments.Deployment d = l.deployment();
+      byService.computeIfAbsent(d.service(), s -> new LinkedHashMap<>()).put(d.environment(), l);
     }
     List<Row> rows = new ArrayList<>();
     for (var e : byService.entrySet()) {
-      List<Deployments.Deployment> cells = new ArrayList<>();
+      List<Deployments.OnLedger> cells = new ArrayList<>();
       for (String env : envs) {
         cells.add(e.getValue().get(env));
       }
       long digests =
-          e.getValue().values().stream().map(Deployments.Deployment::digest).distinct().count();
+          e.getValue().values().stream().map(l -> l.deployment().digest()).distinct().count();
       rows.add(new Row(e.getKey(), cells, digests == 1 && e.getValue().size() == envs.size()));
     }
     return new Matrix(envs, rows, only);

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
@@ -720,6 +721,32 @@ final class FindingDao {
         .bind("at", at.toEpochMilli())
         .bind("id", id)
         .execute();
+  }
+
+  /**
+   * The index of each finding's latest ledger entry (its last triage: a change of state, a verdict
+   * or risk acceptance asked for or approved), for findings the caller was shown; only entries
+   * filed under a service of the caller's teams. A finding never triaged has none.
+   */
+  Map<Long, Long> lastLedgerEntries(Handle h, Principal p, Collection<Long> findings) {
+    if (findings.isEmpty()) {
+      return Map.of();
+    }
+    Map<Long, Long> out = new java.util.HashMap<>();
+    TeamScope.scoped(
+            h.createQuery(
+                """
+                SELECT e.subject_id, MAX(e.idx) AS idx FROM ledger_entries e
+                WHERE e.subject_kind = 'finding' AND e.subject_id IN (<ids>)
+                  AND e.service IN (SELECT s.name FROM services s WHERE
+                """
+                    + TeamScope.SCOPE
+                    + ") GROUP BY e.subject_id"),
+            p)
+        .bindList("ids", findings.stream().map(String::valueOf).toList())
+        .map((rs, ctx) -> Map.entry(Long.parseLong(rs.getString(1)), rs.getLong(2)))
+        .forEach(e -> out.put(e.getKey(), e.getValue()));
+    return out;
   }
 
   List<FindingLifecycle.Event> events(Handle h, long finding) {

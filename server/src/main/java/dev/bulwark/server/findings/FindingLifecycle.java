@@ -548,6 +548,14 @@ public final class FindingLifecycle {
             });
   }
 
+  /**
+   * The index of the latest ledger entry of each of these findings (ids the caller was shown), for
+   * pages that prove it with the inclusion widget; a finding never triaged is absent.
+   */
+  public Map<Long, Long> lastLedgerEntries(Principal caller, Collection<Long> findingIds) {
+    return db.jdbi().withHandle(h -> dao.lastLedgerEntries(h, caller, findingIds));
+  }
+
   /** The events of a finding, oldest first. */
   public List<Event> events(Principal caller, long findingId) {
     return db.jdbi()

@@ -108,9 +108,16 @@ public final class ServicePage {
       Map<String, Long> open,
       long openTotal) {}
 
-  /** A finding with what the page needs beside it. */
+  /**
+   * A finding with what the page needs beside it; {@code ledgerIndex} is its latest ledger entry
+   * (its last triage), null when it was never triaged.
+   */
   public record FindingRow(
-      Findings.Finding finding, boolean overdue, long daysLeft, List<String> nextStates) {}
+      Findings.Finding finding,
+      boolean overdue,
+      long daysLeft,
+      List<String> nextStates,
+      Long ledgerIndex) {}
 
   /** Everything the service page renders. */
   public record Model(
@@ -175,6 +182,7 @@ public final class ServicePage {
     boolean mayTriage = caller.role().may(Permission.FINDING_TRIAGE);
     boolean mayApprove = caller.role().may(Permission.RISK_APPROVE);
     List<FindingRow> shown = new ArrayList<>();
+    List<Findings.Finding> listed = new ArrayList<>();
     List<Findings.VexStatement> vex = List.of();
     List<Portfolio.Step> plan = List.of();
     Portfolio.Diff diff = null;
@@ -201,14 +209,21 @@ public final class ServicePage {
           continue;
         }
         matching++;
-        if (shown.size() < MAX_FINDINGS) {
-          shown.add(
-              new FindingRow(
-                  f,
-                  overdue(f, now),
-                  f.due() == null ? 0 : Duration.between(now, f.due()).toDays(),
-                  mayTriage ? next(f.state()) : List.of()));
+        if (listed.size() < MAX_FINDINGS) {
+          listed.add(f);
         }
+      }
+      Map<Long, Long> ledger =
+          lifecycle.lastLedgerEntries(
+              caller, listed.stream().map(Findings.Finding::findingId).toList());
+      for (Findings.Finding f : listed) {
+        shown.add(
+            new FindingRow(
+                f,
+                overdue(f, now),
+                f.due() == null ? 0 : Duration.between(now, f.due()).toDays(),
+                mayTriage ? next(f.state()) : List.of(),
+                ledger.get(f.findingId())));
       }
       vex = Findings.vexStatements(all);
       plan = portfolio.plan(caller, service, version);

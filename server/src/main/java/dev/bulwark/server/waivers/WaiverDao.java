@@ -92,6 +92,36 @@ final class WaiverDao {
     return q.map((rs, ctx) -> row(rs)).list();
   }
 
+  /** A ledger entry about a waiver: its index and its canonical JSON. */
+  record LedgerRow(long waiver, long index, String canonical) {}
+
+  /**
+   * The ledger entries of these waivers (ids the caller was shown), in index order; only those
+   * filed under a service of the caller's teams.
+   */
+  List<LedgerRow> ledgerEntries(Handle h, Principal p, List<Long> waivers) {
+    if (waivers.isEmpty()) {
+      return List.of();
+    }
+    return h.createQuery(
+            """
+            SELECT e.idx, e.subject_id, e.entry FROM ledger_entries e
+            WHERE e.subject_kind = 'waiver' AND e.subject_id IN (<ids>)
+              AND (:all OR e.service IN (SELECT s.name FROM services s WHERE s.team IN (<teams>)))
+            ORDER BY e.idx
+            """)
+        .bindList("ids", waivers.stream().map(String::valueOf).toList())
+        .bind("all", p.allTeams())
+        .bindList(EmptyHandling.NULL_KEYWORD, "teams", p.teams())
+        .map(
+            (rs, ctx) ->
+                new LedgerRow(
+                    Long.parseLong(rs.getString("subject_id")),
+                    rs.getLong("idx"),
+                    rs.getString("entry")))
+        .list();
+  }
+
   /** A service the caller may see: its id and team. */
   record ServiceRef(long id, String team) {}
 

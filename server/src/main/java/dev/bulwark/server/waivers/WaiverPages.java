@@ -22,7 +22,18 @@ public final class WaiverPages {
 
   /** The waivers page. */
   public record Model(
-      String service, List<Waivers.View> waivers, boolean mayRequest, boolean mayApprove) {}
+      String service,
+      List<Waivers.View> waivers,
+      java.util.Map<Long, Waivers.OnLedger> ledger,
+      boolean mayRequest,
+      boolean mayApprove) {
+    /** Where a waiver stands on the ledger; all null when no entry was found. */
+    public Waivers.OnLedger ledgerOf(long id) {
+      return ledger.getOrDefault(id, NOT_ON_LEDGER);
+    }
+  }
+
+  private static final Waivers.OnLedger NOT_ON_LEDGER = new Waivers.OnLedger(null, null, null);
 
   List<ConsolePage> pages() {
     return List.of(
@@ -90,9 +101,11 @@ public final class WaiverPages {
 
   Model model(Principal caller, String service) {
     String s = service == null || service.isBlank() ? null : service.strip();
+    List<Waivers.View> shown = waivers.list(caller, s);
     return new Model(
         s,
-        waivers.list(caller, s),
+        shown,
+        waivers.onLedger(caller, shown),
         caller.role().may(Permission.WAIVER_REQUEST),
         caller.role().may(Permission.WAIVER_APPROVE));
   }

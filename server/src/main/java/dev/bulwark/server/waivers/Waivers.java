@@ -253,6 +253,49 @@ public final class Waivers {
             });
   }
 
+  /**
+   * Where a waiver stands on the ledger: the index of the entry that recorded its request, its
+   * approval and its revocation, each null when there is none.
+   */
+  public record OnLedger(Long request, Long approval, Long revocation) {
+    public OnLedger {
+      for (Long i : new Long[] {request, approval, revocation}) {
+        if (i != null && i < 0) {
+          throw new IllegalArgumentException("a ledger index is not negative: " + i);
+        }
+      }
+    }
+  }
+
+  /** The ledger entries of these waivers (as {@link #list} gave them), by waiver id. */
+  public Map<Long, OnLedger> onLedger(Principal caller, List<View> shown) {
+    List<Long> ids = shown.stream().map(View::id).toList();
+    Map<Long, Long[]> found = new LinkedHashMap<>();
+    for (WaiverDao.LedgerRow r : db.jdbi().withHandle(h -> dao.ledgerEntries(h, caller, ids))) {
+      String action =
+          dev.bulwark.ledger.LedgerEntry.parse(
+                  r.canonical().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+              .action();
+      int slot =
+          switch (action) {
+            case "waiver.request" -> 0;
+            case "waiver.approve" -> 1;
+            case "waiver.revoke" -> 2;
+            default -> -1;
+          };
+      if (slot >= 0) {
+        // The first entry of each kind: a waiver is requested, approved and revoked once.
+        Long[] at = found.computeIfAbsent(r.waiver(), w -> new Long[3]);
+        if (at[slot] == null) {
+          at[slot] = r.index();
+        }
+      }
+    }
+    Map<Long, OnLedger> out = new LinkedHashMap<>();
+    found.forEach((id, at) -> out.put(id, new OnLedger(at[0], at[1], at[2])));
+    return out;
+  }
+
   public List<View> list(Principal caller, String service) {
     return db.jdbi()
         .withHandle(h -> dao.waivers(h, caller, service).stream().map(this::view).toList());

@@ -1,77 +1,41 @@
 package dev.bulwark.server.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.bulwark.ledger.Hashes;
 import dev.bulwark.ledger.InMemoryTree;
 import dev.bulwark.ledger.LedgerEntry;
 import dev.bulwark.ledger.MerkleTree;
-import dev.bulwark.server.testing.ConsoleHttp;
-import dev.bulwark.server.testing.TestDatabases;
+import dev.bulwark.server.testing.BrowserTest;
 import dev.bulwark.server.testing.TestServer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Cookie;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The ledger verified in real headless Chromium: the page's own JavaScript (WebCrypto) says the
  * ledger is intact, and broken once the test changes an entry in the database; the inclusion widget
  * proves one entry; and the JavaScript computes the same roots and proofs as the Java
- * implementation (engine-ledger, the oracle) for the same entries. Skips with a notice where
- * Chromium or its driver is missing, unless CI is set.
+ * implementation (engine-ledger, the oracle) for the same entries. On {@link BrowserTest}: skips
+ * with a notice where Chromium or its driver is missing, unless {@code
+ * BULWARK_TEST_BROWSER=required}.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class LedgerBrowserTest {
-  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  static final Path DRIVER = Path.of("/usr/bin/chromedriver");
-  TestServer ts;
-  WebDriver browser;
-  String base;
-
-  static WebDriver chromium() {
-    boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER);
-    if (!present && System.getenv("CI") != null) {
-      throw new AssertionError("CI needs chromium and chromium-driver (.ci/run installs them)");
-    }
-    assumeTrue(present, "chromium or chromedriver is missing: the browser test is skipped");
-    ChromeOptions o = new ChromeOptions();
-    o.setBinary(CHROMIUM.toString());
-    o.addArguments(
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--window-size=1280,900");
-    return new ChromeDriver(
-        new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).build(), o);
-  }
-
+class LedgerBrowserTest extends BrowserTest {
   @BeforeAll
-  void start() throws Exception {
-    ts = new TestServer(TestDatabases.Kind.SQLITE, Files.createTempDirectory("bulwark-ledger-ui"));
+  void seedAndSignIn() throws Exception {
     for (int i = 0; i < 12; i++) {
       ts.http.put(
           "/api/v1/services/svc-" + i,
@@ -79,33 +43,18 @@ class LedgerBrowserTest {
           Map.of("team", "t" + (i % 3), "area", "backend", "criticality", "high"));
     }
     ts.server.ledgerWriter().awaitCheckpointed(Duration.ofSeconds(20));
-    browser = chromium();
-    base = "http://127.0.0.1:" + ts.server.port();
-    ConsoleHttp console = new ConsoleHttp(ts.server.port());
-    ConsoleHttp.Session s = console.signIn(ts.tokenFor("auditor-ann", "auditor", "t0"));
-    browser.get(base + "/healthz");
-    browser.manage().addCookie(new Cookie("bulwark_session", s.cookie(), "/"));
-  }
-
-  @AfterAll
-  void stop() {
-    if (browser != null) {
-      browser.quit();
-    }
-    if (ts != null) {
-      ts.close();
-    }
+    signIn(ts.tokenFor("auditor-ann", "auditor", "t0"));
   }
 
   String verdict(String path) {
-    browser.get(base + path);
+    go(path);
     new WebDriverWait(browser, Duration.ofSeconds(60))
         .until(d -> d.findElement(By.id("ledger-verify")).getDomAttribute("data-result") != null);
     return browser.findElement(By.cssSelector("[data-testid=ledger-verdict]")).getText();
   }
 
   String widget(long index) {
-    browser.get(base + "/ledger?entry=" + index);
+    go("/ledger?entry=" + index);
     new WebDriverWait(browser, Duration.ofSeconds(60))
         .until(
             d ->
@@ -120,14 +69,14 @@ class LedgerBrowserTest {
     assertThat(browser.findElement(By.id("ledger-verify")).getDomAttribute("data-result"))
         .isEqualTo("intact");
     assertThat(widget(3)).isEqualTo("this record is entry 3 of the ledger: verified");
-    dev.bulwark.server.testing.BrowserTest.screenshot(browser, "ledger");
+    screenshot("ledger");
   }
 
   /** The page and its scripts run under the console's strict CSP: no inline script anywhere. */
   @Test
   @Order(2)
   void thePageHasNoInlineScript() {
-    browser.get(base + "/ledger");
+    go("/ledger");
     for (var s : browser.findElements(By.tagName("script"))) {
       assertThat(s.getDomAttribute("src")).as("every script is a file").isNotBlank();
     }
@@ -137,7 +86,7 @@ class LedgerBrowserTest {
   @Test
   @Order(3)
   void theJavaScriptComputesWhatTheJavaImplementationComputes() {
-    browser.get(base + "/ledger");
+    go("/ledger");
     Random random = new Random(16);
     List<String> canonical = new ArrayList<>();
     InMemoryTree tree = new InMemoryTree();

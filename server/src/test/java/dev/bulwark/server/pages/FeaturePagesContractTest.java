@@ -357,6 +357,158 @@ abstract class FeaturePagesContractTest {
     assertThat(row(b, null, "pay-api")).contains("1.1").contains(DIGEST_2.substring(0, 19));
   }
 
+  static final Pattern WIDGET =
+      Pattern.compile(
+          "<a href=\"/ledger\\?entry=(\\d+)\" class=\"ledger-entry\" data-ledger-entry=\"(\\d+)\""
+              + " data-ledger-label=\"([a-z ]+)\">([a-z ]+) is entry (\\d+) of the ledger</a>");
+
+  /** The index of the widget with this label on the page; fails unless it is well formed. */
+  static long widget(String body, String label) {
+    Matcher m = WIDGET.matcher(body);
+    while (m.find()) {
+      if (m.group(3).equals(label)) {
+        assertThat(m.group(1)).isEqualTo(m.group(2)).isEqualTo(m.group(5));
+        assertThat(m.group(4)).isEqualTo(label);
+        return Long.parseLong(m.group(1));
+      }
+    }
+    throw new AssertionError("no widget '" + label + "' in " + body);
+  }
+
+  /** The canonical JSON of the ledger entry at an index. */
+  String ledgerEntry(long index) {
+    return ts.testDb
+        .db()
+        .jdbi()
+        .withHandle(
+            h ->
+                h.createQuery("SELECT entry FROM ledger_entries WHERE idx = :i")
+                    .bind("i", index)
+                    .mapTo(String.class)
+                    .one());
+  }
+
+  /** Sets the ledger index of the deployment row that has {@code from} to {@code to}. */
+  int setDeploymentLedgerIndex(Long from, Long to) {
+    return ts.testDb
+        .db()
+        .jdbi()
+        .withHandle(
+            h ->
+                h.createUpdate(
+                        from == null
+                            ? "UPDATE deployments SET ledger_index = :to WHERE ledger_index IS NULL"
+                            : "UPDATE deployments SET ledger_index = :to WHERE ledger_index = :from")
+                    .bind("from", from)
+                    .bind("to", to)
+                    .execute());
+  }
+
+  @Test
+  void ledgeredThingsNameTheirEntryAndLedgerReadersGetItsProof() {
+    ConsoleHttp.Session aud = web.signIn(auditor);
+    ConsoleHttp.Session dev = web.signIn(developer);
+    // The gate decision: the entry is the decision's own.
+    String list = web.get("/gates?service=pay-api", aud).body();
+    Matcher m = Pattern.compile("href=\"/gates/(\\d+)\"").matcher(list);
+    assertThat(m.find()).as(list).isTrue();
+    String page = web.get("/gates/" + m.group(1), aud).body();
+    long decision = widget(page, "this decision");
+    assertThat(page).contains("<script type=\"module\" src=\"/static/ledger-proof.js");
+    assertThat(ledgerEntry(decision))
+        .contains("\"action\":\"gate.decision\"")
+        .contains("\"digest\":\"" + DIGEST_2 + "\"");
+    // A reader without LEDGER_READ sees the entry named, with neither a link nor a check.
+    String plain = web.get("/gates/" + m.group(1), dev).body();
+    assertThat(plain)
+        .contains(
+            "<span class=\"ledger-entry\">this decision is entry "
+                + decision
+                + " of the ledger</span>")
+        .doesNotContain("data-ledger-entry");
+
+    // What runs where: the deployment's entry; a row from before V22 without one says so.
+    long deployment = widget(web.get("/deployments", aud).body(), "this deployment");
+    assertThat(ledgerEntry(deployment))
+        .contains("\"action\":\"deployment.record\"")
+        .contains("\"environment\":\"dev\"");
+    assertThat(setDeploymentLedgerIndex(deployment, null))
+        .as("the deployment row of entry " + deployment)
+        .isEqualTo(1);
+    try {
+      String old = web.get("/deployments", aud).body();
+      assertThat(row(old, null, "pay-api"))
+          .contains("this deployment is not on the ledger")
+          .doesNotContain("data-ledger-entry");
+    } finally {
+      setDeploymentLedgerIndex(null, deployment);
+    }
+
+    // A waiver: the entries of its request and of its approval, each by its action.
+    ConsoleHttp.Page r =
+        web.post(
+            "/waivers",
+            web.signIn(developer2),
+            Map.of(
+                "service", "pay-api",
+                "policy", "sbom",
+                "rule", "no-unknown",
+                "reason", "tracked in PAY-77",
+                "expires", "2026-12-20"));
+    assertThat(r.status()).as(r.body()).isEqualTo(303);
+    String id = r.header("Location").replaceAll(".*#waiver-", "");
+    String waivers = web.get("/waivers", aud).body();
+    assertThat(waivers).contains("<script type=\"module\" src=\"/static/ledger-proof.js");
+    String requested = row(waivers, "waiver-" + id);
+    long request = widget(requested, "this request");
+    assertThat(requested).doesNotContain("this approval");
+    assertThat(ledgerEntry(request))
+        .contains("\"action\":\"waiver.request\"")
+        .contains("\"id\":\"" + id + "\"");
+    assertThat(web.post("/waivers/" + id + "/approve", web.signIn(security), Map.of()).status())
+        .isEqualTo(303);
+    String approved = row(web.get("/waivers", aud).body(), "waiver-" + id);
+    assertThat(widget(approved, "this request")).isEqualTo(request);
+    long approval = widget(approved, "this approval");
+    assertThat(approval).isGreaterThan(request);
+    assertThat(ledgerEntry(approval))
+        .contains("\"action\":\"waiver.approve\"")
+        .contains("\"id\":\"" + id + "\"");
+
+    // A finding: nothing until triaged, then the entry of its last triage. A service of its own,
+    // so that no other test has triaged the finding before.
+    PagesFixture.put(ts, "refund-api", "pay", "low");
+    PagesFixture.release(
+        ts,
+        "refund-api",
+        "1.0",
+        "sha256:" + "3c".repeat(32),
+        PagesFixture.sbom("v1.4.0", PagesFixture.OLD_SYS));
+    long finding = findingId("refund-api", "1.0", "GO-2022-0493");
+    String before =
+        row(web.get("/services/refund-api?release=1.0", aud).body(), "finding-" + finding);
+    assertThat(before).doesNotContain("ledger-entry");
+    ConsoleHttp.Page t =
+        web.post(
+            "/findings/" + finding + "/transition",
+            dev,
+            Map.of(
+                "service", "refund-api",
+                "release", "1.0",
+                "state", "affected",
+                "reason", "checked by hand"));
+    assertThat(t.status()).as(t.body()).isEqualTo(303);
+    String after =
+        row(web.get("/services/refund-api?release=1.0", aud).body(), "finding-" + finding);
+    long triage = widget(after, "this triage");
+    assertThat(ledgerEntry(triage))
+        .contains("\"action\":\"finding.affected\"")
+        .contains("\"id\":\"" + finding + "\"");
+    // Another team's reader sees neither the finding nor its entry.
+    assertThat(web.get("/services/refund-api?release=1.0", web.signIn(otherTeam)).status())
+        .isEqualTo(404);
+  }
+
   @Test
   void anAdminCreatesATokenSeesItsSecretOnceAndRevokesIt() {
     ConsoleHttp.Session admin = web.signIn(ADMIN);

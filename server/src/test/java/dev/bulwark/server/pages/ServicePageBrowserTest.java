@@ -46,6 +46,17 @@ class ServicePageBrowserTest extends BrowserTest {
     ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
   }
 
+  /**
+   * Waits until a click's navigation has replaced the page the element was on. Chromium may answer
+   * the check, made while the old document is torn down, with an inspector error instead of a stale
+   * element; that is the same answer a moment early, so the wait asks again.
+   */
+  private void gone(WebElement element) {
+    new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(30))
+        .ignoring(org.openqa.selenium.WebDriverException.class)
+        .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(element));
+  }
+
   long findingId(String version, String vuln) {
     JsonNode all =
         ts.http
@@ -114,8 +125,7 @@ class ServicePageBrowserTest extends BrowserTest {
         .executeScript("arguments[0].value = '2026-12-20'", form.findElement(By.name("expires")));
     form.findElement(By.cssSelector("button[type=submit]")).click();
     // The click starts a navigation: wait for the new page's table, not the old page's.
-    new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(30))
-        .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(form));
+    gone(form);
     String fragment = waitFor(By.cssSelector("table.waivers")).getText();
     assertThat(fragment).contains("requested").contains("dev-two");
     // The requester has no approve button: developers may not approve.
@@ -128,8 +138,7 @@ class ServicePageBrowserTest extends BrowserTest {
     top();
     screenshot("waivers");
     approve.click();
-    new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(30))
-        .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(approve));
+    gone(approve);
     new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(30))
         .until(
             org.openqa.selenium.support.ui.ExpectedConditions.textToBe(
