@@ -83,7 +83,9 @@ class OidcTest {
 
   @AfterAll
   void stop() {
-    ts.close();
+    if (ts != null) {
+      ts.close();
+    }
     jwks.stop(0);
   }
 

@@ -55,7 +55,9 @@ class RouteSecurityTest {
 
   @AfterAll
   void stop() {
-    ts.close();
+    if (ts != null) {
+      ts.close();
+    }
   }
 
   static String key(String method, String path) {

@@ -97,7 +97,9 @@ abstract class FactRevisionsContractTest {
 
   @AfterAll
   void stop() {
-    ts.close();
+    if (ts != null) {
+      ts.close();
+    }
   }
 
   /** Every write route, as "METHOD path" of {@code BulwarkServer.routes()}. */

@@ -40,7 +40,9 @@ abstract class CatalogImportContractTest {
 
   @AfterAll
   void stop() {
-    ts.close();
+    if (ts != null) {
+      ts.close();
+    }
   }
 
   static byte[] catalog(String prefix, int n, String team, String criticality) {

@@ -63,7 +63,9 @@ abstract class ServiceIdentityContractTest {
 
   @AfterAll
   void stop() {
-    ts.close();
+    if (ts != null) {
+      ts.close();
+    }
   }
 
   static Map<String, Object> service(String name, String team) {

@@ -107,7 +107,9 @@ abstract class ConsoleContractTest {
 
   @AfterAll
   void stop() {
-    ts.close();
+    if (ts != null) {
+      ts.close();
+    }
   }
 
   @Test

@@ -100,7 +100,9 @@ abstract class OidcSignInContractTest {
 
   @AfterAll
   void stop() {
-    ts.close();
+    if (ts != null) {
+      ts.close();
+    }
     idp.close();
   }
 

@@ -43,7 +43,9 @@ abstract class AdvisorySyncContractTest {
 
   @AfterAll
   void stop() {
-    ts.close();
+    if (ts != null) {
+      ts.close();
+    }
   }
 
   Map<String, String> states() {

@@ -51,7 +51,9 @@ abstract class FindingStatesContractTest {
 
   @AfterAll
   void stop() {
-    ts.close();
+    if (ts != null) {
+      ts.close();
+    }
   }
 
   /** A new release of state-api with one finding per advisory; returns its version. */

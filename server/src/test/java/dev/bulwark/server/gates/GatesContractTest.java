@@ -101,7 +101,9 @@ abstract class GatesContractTest {
 
   @AfterAll
   void stop() {
-    ts.close();
+    if (ts != null) {
+      ts.close();
+    }
   }
 
   JsonNode gate(String token, String env, int status) {

@@ -63,7 +63,9 @@ abstract class LedgerContractTest {
 
   @AfterAll
   void stop() {
-    ts.close();
+    if (ts != null) {
+      ts.close();
+    }
   }
 
   Checkpoint latest() {

@@ -99,7 +99,9 @@ abstract class WebhooksContractTest {
 
   @AfterAll
   void stop() {
-    ts.close();
+    if (ts != null) {
+      ts.close();
+    }
     receiver.stop(0);
   }
 

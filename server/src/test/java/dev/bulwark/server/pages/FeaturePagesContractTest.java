@@ -61,7 +61,9 @@ abstract class FeaturePagesContractTest {
 
   @AfterAll
   void stop() {
-    ts.close();
+    if (ts != null) {
+      ts.close();
+    }
   }
 
   /** The finding id of a vulnerability in a release, from the API. */

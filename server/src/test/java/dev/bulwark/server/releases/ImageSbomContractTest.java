@@ -74,7 +74,9 @@ abstract class ImageSbomContractTest {
 
   @AfterAll
   void stop() {
-    ts.close();
+    if (ts != null) {
+      ts.close();
+    }
   }
 
   static Component.Origin deb(String source, String layer) {

@@ -65,7 +65,9 @@ abstract class ReleasesContractTest {
 
   @AfterAll
   void stop() {
-    ts.close();
+    if (ts != null) {
+      ts.close();
+    }
   }
 
   Http.Response upload(

@@ -159,7 +159,9 @@ abstract class EvidenceReportContractTest {
 
   @AfterAll
   void stop() {
-    ts.close();
+    if (ts != null) {
+      ts.close();
+    }
   }
 
   String url(String extra) {

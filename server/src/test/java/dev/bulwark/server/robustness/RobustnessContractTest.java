@@ -66,7 +66,9 @@ abstract class RobustnessContractTest {
 
   @AfterAll
   void stop() {
-    ts.close();
+    if (ts != null) {
+      ts.close();
+    }
   }
 
   void release(String service, String version) {

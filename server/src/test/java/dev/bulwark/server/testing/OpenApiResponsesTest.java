@@ -59,7 +59,9 @@ class OpenApiResponsesTest {
 
   @AfterAll
   void stop() {
-    ts.close();
+    if (ts != null) {
+      ts.close();
+    }
   }
 
   @Test
