@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bulwark.server.config.ServerConfig;
 import dev.bulwark.server.testing.BrowserTest;
+import dev.bulwark.server.testing.TestDatabases;
 import dev.bulwark.server.testing.TestServer;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -141,6 +142,9 @@ class FindingLedgerBrowserTest extends BrowserTest {
     assertThat(widget.getDomAttribute("href")).isEqualTo("/ledger?entry=" + entry);
     // The entry is the triage's own: the ledger's row for that index is about this finding.
     assertThat(entryRow(entry)).contains("\"action\":\"finding.affected\"");
+    if (kind() == TestDatabases.Kind.SQLITE) {
+      screenshot("triage-verified");
+    }
 
     widget.click();
     waitFor(By.id("ledger-verify"));
