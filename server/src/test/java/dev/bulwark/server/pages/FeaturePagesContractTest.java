@@ -428,6 +428,13 @@ abstract class FeaturePagesContractTest {
                 + decision
                 + " of the ledger</span>")
         .doesNotContain("data-ledger-entry");
+    // The list links each decision's entry to the ledger page, which proves it, for ledger
+    // readers only.
+    assertThat(row(list, "decision-" + m.group(1)))
+        .contains("<a href=\"/ledger?entry=" + decision + "\"");
+    assertThat(row(web.get("/gates?service=pay-api", dev).body(), "decision-" + m.group(1)))
+        .contains("entry " + decision)
+        .doesNotContain("/ledger?entry=");
 
     // What runs where: the deployment's entry; a row from before V22 without one says so.
     long deployment = widget(web.get("/deployments", aud).body(), "this deployment");
