@@ -4,7 +4,7 @@
 //   maven:    mvncmp (a JavaScript implementation of Maven's ComparableVersion; Bulwark uses
 //             maven-artifact's Java one); every string is a Maven version, none is invalid
 //   nuget:    @snyk/nuget-semver (build metadata dropped first, see below)
-//   rubygems: @snyk/ruby-semver, for strings Gem::Version itself reads (see below)
+//   rubygems: @snyk/ruby-semver, its platform suffixes stripped first (see below)
 // Same line protocol as oracle.py: "v\tV" -> ok|invalid, "c\tA\tB" -> -1|0|1|invalid.
 "use strict";
 const path = require("path");
@@ -30,11 +30,11 @@ if (mode === "npm") {
   compare = (a, b) => nuget.compare(bare(a), bare(b));
 } else if (mode === "rubygems") {
   const gem = req("@snyk/ruby-semver");
-  // Gem::Version::ANCHORED_VERSION_PATTERN (rubygems lib/rubygems/version.rb). @snyk/ruby-semver
-  // also strips a platform suffix first ("1.13.10-x86_64-linux" as 1.13.10), which Gem::Version
-  // does not: a gem's platform is a separate attribute, not part of its version.
-  const pattern = /^\s*([0-9]+(\.[0-9a-zA-Z]+)*(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?)?\s*$/;
-  valid = (v) => pattern.test(v) && gem.valid(v) !== null;
+  // @snyk/ruby-semver strips a platform suffix from its own list first ("1.13.10-x86_64-linux"
+  // as 1.13.10), then checks Gem::Version's pattern: a gem's platform is a separate attribute, not
+  // part of its version. Bulwark strips platforms of Gem::Platform's shape (GemPlatform), written
+  // apart from this list; the harness asks only platforms on both.
+  valid = (v) => gem.valid(v) !== null;
   compare = (a, b) => gem.compare(a, b);
 } else {
   console.error("oracle.js: unknown mode " + mode);

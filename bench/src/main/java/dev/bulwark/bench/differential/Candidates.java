@@ -240,7 +240,13 @@ final class Candidates {
           ".0.0",
           ".1",
           ".x",
+          // Platforms as Bundler and older Syft append them (Bulwark's GemPlatform; the oracle
+          // strips its own list of them first).
           "-x86_64-linux",
+          "-arm64-darwin",
+          "-aarch64-linux",
+          "-x64-mingw-ucrt",
+          "-java",
           " ",
           "+build"
         }) {

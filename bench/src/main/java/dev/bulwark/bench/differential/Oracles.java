@@ -89,7 +89,7 @@ final class Oracles {
               node(
                   "rubygems",
                   "@snyk/ruby-semver",
-                  "@snyk/ruby-semver@4.2.1 (npm), for strings Gem::Version's pattern reads");
+                  "@snyk/ruby-semver@4.2.1 (npm), its platform suffixes stripped first");
           case PYPI ->
               python(
                   "pypi",

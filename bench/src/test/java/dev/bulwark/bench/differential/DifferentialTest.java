@@ -151,8 +151,9 @@ class DifferentialTest {
   /**
    * RubyGems' four-part versions at the bounds of a real Rails record (fixed 6.1.7.1; introduced
    * 7.0.0, fixed 7.0.4.1): a pre-release of a fixed version is still affected, and one of an
-   * introduced version is not; trailing zeros do not count; a platform suffix is not part of a
-   * Gem::Version (a gem's platform is its own attribute), so undecidable.
+   * introduced version is not; trailing zeros do not count; a platform suffix, as Bundler and older
+   * Syft releases append it, is not part of the version (a gem's platform is its own attribute):
+   * 7.0.4.1-arm64-darwin is 7.0.4.1, not a pre-release of it.
    */
   @Test
   void rubyGemsFourPartBoundsOfARailsRecord() throws Exception {
@@ -172,7 +173,10 @@ class DifferentialTest {
       {"7.0.0.rc1", "CLEAN"},
       {"7.0.4.1.rc1", "AFFECTED"},
       {"7.0.4.1.0", "CLEAN"},
-      {"7.0.4.1-x86_64-linux", "UNDECIDABLE"},
+      {"7.0.4.1-x86_64-linux", "CLEAN"},
+      {"7.0.4.1-arm64-darwin", "CLEAN"},
+      {"7.0.0-java", "AFFECTED"},
+      {"6.1.7.1-x64-mingw-ucrt", "CLEAN"},
     };
     for (String[] e : expected) {
       Verdict v = Verdict.valueOf(e[1]);

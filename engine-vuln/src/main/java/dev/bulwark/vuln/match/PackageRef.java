@@ -5,6 +5,7 @@ import com.github.packageurl.PackageURL;
 import dev.bulwark.vuln.sbom.Component;
 import dev.bulwark.vuln.version.Distros;
 import dev.bulwark.vuln.version.Ecosystem;
+import dev.bulwark.vuln.version.GemPlatform;
 import dev.bulwark.vuln.version.VersionScheme;
 import java.util.Map;
 import java.util.Objects;
@@ -90,7 +91,11 @@ public record PackageRef(Ecosystem ecosystem, String name, String release) {
           case GO -> goModulePath(purl, ns == null ? p.getName() : ns + "/" + p.getName());
           default -> p.getName();
         };
-    return new Parsed.Ok(of(eco.get(), name), p.getVersion());
+    String version =
+        eco.get() == Ecosystem.RUBYGEMS
+            ? GemPlatform.withoutPlatform(p.getVersion())
+            : p.getVersion();
+    return new Parsed.Ok(of(eco.get(), name), version);
   }
 
   private static final java.util.Set<Ecosystem> BINARY_NAMED =
@@ -164,6 +169,12 @@ public record PackageRef(Ecosystem ecosystem, String name, String release) {
       return new Parsed.Unmatched("no purl");
     }
     Parsed parsed = fromPurl(c.purl());
+    if (parsed instanceof Parsed.Ok gem
+        && gem.ref().ecosystem() == Ecosystem.RUBYGEMS
+        && gem.version() == null
+        && c.version() != null) {
+      return new Parsed.Ok(gem.ref(), GemPlatform.withoutPlatform(c.version()), gem.binary());
+    }
     if (!(parsed instanceof Parsed.Ok ok) || !ok.ref().ecosystem().isOs()) {
       return parsed;
     }
