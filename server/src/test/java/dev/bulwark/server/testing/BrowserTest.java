@@ -185,11 +185,6 @@ public abstract class BrowserTest {
    * page's, up to 2,000 px. The window is back at desktop width afterwards.
    */
   protected void screenshot(String name) {
-    screenshot(browser, name);
-  }
-
-  /** {@link #screenshot(String)} for a browser test that drives its own Chromium. */
-  public static void screenshot(WebDriver browser, String name) {
     if (!screenshotsWanted()) {
       return;
     }
