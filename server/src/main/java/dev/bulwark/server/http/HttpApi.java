@@ -37,40 +37,12 @@ public final class HttpApi {
   private HttpApi() {}
 
   /**
+   * The API's server. The web console registers its pages through {@code pages} (each declared with
+   * its permission, as routes are); a path nothing serves for which {@code consolePath} holds is
+   * answered by {@code notFoundPage} (HTML) instead of problem details.
+   *
    * @param onRegistered sees every handler Javalin registers, so a test can prove that each one
-   *     came from an {@link ApiRoute}
-   */
-  public static Javalin create(
-      String host,
-      int port,
-      List<ApiRoute> routes,
-      Authenticator auth,
-      MeterRegistry metrics,
-      long maxBodyBytes,
-      Consumer<HandlerMetaInfo> onRegistered) {
-    return create(host, port, routes, auth, metrics, maxBodyBytes, onRegistered, config -> {});
-  }
-
-  /**
-   * The same, with more handlers: the web console registers its pages through {@code pages} (each
-   * declared with its permission, as routes are).
-   */
-  public static Javalin create(
-      String host,
-      int port,
-      List<ApiRoute> routes,
-      Authenticator auth,
-      MeterRegistry metrics,
-      long maxBodyBytes,
-      Consumer<HandlerMetaInfo> onRegistered,
-      Consumer<io.javalin.config.JavalinConfig> pages) {
-    return create(
-        host, port, routes, auth, metrics, maxBodyBytes, onRegistered, pages, p -> false, null);
-  }
-
-  /**
-   * The same, with the web console's 404 page: a path nothing serves for which {@code consolePath}
-   * holds is answered by {@code notFoundPage} (HTML) instead of problem details.
+   *     came from an {@link ApiRoute} or a console page
    */
   public static Javalin create(
       String host,
@@ -142,7 +114,7 @@ public final class HttpApi {
           config.routes.exception(
               HttpResponseException.class,
               (e, ctx) -> {
-                if (e.getStatus() == 404 && notFoundPage != null && consolePath.test(ctx.path())) {
+                if (e.getStatus() == 404 && consolePath.test(ctx.path())) {
                   // No route or page at this path, outside the API: a browser's stale or
                   // mistyped link gets the console's page.
                   notFoundPage.accept(ctx);
@@ -183,7 +155,7 @@ public final class HttpApi {
                 // A console page's own 404 is an HTML page already.
                 if (!PROBLEM_JSON.equals(answered)
                     && (answered == null || !answered.startsWith("text/html"))) {
-                  if (notFoundPage != null && consolePath.test(ctx.path())) {
+                  if (consolePath.test(ctx.path())) {
                     // A path nothing serves, outside the API: a browser's stale or mistyped link.
                     notFoundPage.accept(ctx);
                   } else {

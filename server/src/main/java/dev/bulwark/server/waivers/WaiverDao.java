@@ -103,16 +103,17 @@ final class WaiverDao {
     if (waivers.isEmpty()) {
       return List.of();
     }
-    return h.createQuery(
-            """
-            SELECT e.idx, e.subject_id, e.entry FROM ledger_entries e
-            WHERE e.subject_kind = 'waiver' AND e.subject_id IN (<ids>)
-              AND (:all OR e.service IN (SELECT s.name FROM services s WHERE s.team IN (<teams>)))
-            ORDER BY e.idx
-            """)
+    return scoped(
+            h.createQuery(
+                """
+                SELECT e.idx, e.subject_id, e.entry FROM ledger_entries e
+                WHERE e.subject_kind = 'waiver' AND e.subject_id IN (<ids>)
+                  AND e.service IN (SELECT s.name FROM services s WHERE
+                """
+                    + SCOPE
+                    + ") ORDER BY e.idx"),
+            p)
         .bindList("ids", waivers.stream().map(String::valueOf).toList())
-        .bind("all", p.allTeams())
-        .bindList(EmptyHandling.NULL_KEYWORD, "teams", p.teams())
         .map(
             (rs, ctx) ->
                 new LedgerRow(
