@@ -72,6 +72,12 @@ public final class HttpApi {
           config.http.maxRequestSize = maxBodyBytes;
           config.router.ignoreTrailingSlashes = false;
           config.events.handlerAdded(onRegistered);
+          // Jetty's per-connection header cache matches header lines without regard to case by
+          // default: on a kept-alive connection a header line that differed from the previous
+          // request's only in case was read as the previous one, and so a session cookie as the
+          // previous request's session. Secrets are case-sensitive
+          // (ConsoleContractTest.aCookieThatDiffersOnlyInCaseIsAnotherCookieOnTheSameConnection).
+          config.jetty.modifyHttpConfiguration(hc -> hc.setHeaderCacheCaseSensitive(true));
           config.jetty.modifyServer(s -> s.setErrorHandler(new JettyProblems.ServerHandler()));
           config.jetty.modifyServletContextHandler(
               h -> h.setErrorHandler(new JettyProblems.ContextHandler()));

@@ -486,6 +486,29 @@ abstract class ApiContractTest {
     assertProblem(http.delete("/api/v1/tokens/tok_nonexistent", ADMIN), 404);
   }
 
+  /** Tokens are case-sensitive, also on a kept-alive connection right after the real one. */
+  @Test
+  void aTokenThatDiffersOnlyInCaseIsRefusedOnTheSameConnection() {
+    String secret =
+        http.post(
+                "/api/v1/tokens",
+                ADMIN,
+                Map.of("name", "cased", "role", "auditor", "teams", List.of("alpha")))
+            .json()
+            .path("token")
+            .asText();
+    StringBuilder swapped = new StringBuilder();
+    for (char c : secret.toCharArray()) {
+      swapped.append(
+          Character.isUpperCase(c) ? Character.toLowerCase(c) : Character.toUpperCase(c));
+    }
+    assertThat(swapped.toString()).isNotEqualTo(secret);
+    for (int i = 0; i < 3; i++) {
+      assertThat(http.get("/api/v1/services", secret).status()).isEqualTo(200);
+      assertProblem(http.get("/api/v1/services", swapped.toString()), 401);
+    }
+  }
+
   @Test
   void expiredTokensAreRefused() {
     Http.Response created =

@@ -275,6 +275,26 @@ abstract class ConsoleContractTest {
     assertThat(web.post("/catalog", s, Map.of()).status()).isIn(404, 405);
   }
 
+  /**
+   * Session ids are case-sensitive. Jetty's per-connection header cache matches header lines
+   * without regard to case by default, so on a kept-alive connection a cookie that differed from
+   * the previous request's only in case was read as that previous cookie.
+   */
+  @Test
+  void aCookieThatDiffersOnlyInCaseIsAnotherCookieOnTheSameConnection() {
+    ConsoleHttp.Session s = web.signIn(alphaDev);
+    StringBuilder swapped = new StringBuilder();
+    for (char c : s.cookie().toCharArray()) {
+      swapped.append(
+          Character.isUpperCase(c) ? Character.toLowerCase(c) : Character.toUpperCase(c));
+    }
+    for (int i = 0; i < 3; i++) {
+      assertThat(web.get("/catalog", s).status()).isEqualTo(200);
+      ConsoleHttp.Page r = web.get("/catalog", "bulwark_session=" + swapped);
+      assertThat(r.status()).as(swapped.toString()).isEqualTo(303);
+    }
+  }
+
   @Test
   void forgedCookiesAreRefused() {
     ConsoleHttp.Session s = web.signIn(alphaDev);
